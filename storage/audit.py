@@ -1,0 +1,34 @@
+"""The audit trail: rows are only ever added."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AuditEntry
+
+
+def record(
+    session: AsyncSession,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    actor_user_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        at=at,
+        actor=actor,
+        actor_user_id=actor_user_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        details=details or {},
+    )
+    session.add(entry)
+    return entry

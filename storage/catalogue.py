@@ -1,0 +1,97 @@
+"""Municipalities, pledge sets, focus areas and pledges."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import FocusArea, Municipality, Pledge, PledgeSet, PoliceArea
+
+
+def slugify(name: str) -> str:
+    """'Härjedalen' -> 'harjedalen', 'Östra Norrbotten' -> 'ostra-norrbotten'."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+async def municipality_by_name(session: AsyncSession, name: str) -> Municipality | None:
+    return await session.scalar(select(Municipality).where(Municipality.slug == slugify(name)))
+
+
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
+
+
+def swedish_sort_key(name: str) -> str:
+    """Sort as a Swedish reader expects: ... x, y, z, å, ä, ö (whatever the database collation)."""
+    return name.lower().translate(_SWEDISH_ORDER)
+
+
+async def list_municipalities(session: AsyncSession) -> list[Municipality]:
+    rows = await session.scalars(select(Municipality))
+    return sorted(rows, key=lambda m: swedish_sort_key(m.name))
+
+
+async def get_or_create_police_area(session: AsyncSession, name: str) -> PoliceArea:
+    area = await session.scalar(select(PoliceArea).where(PoliceArea.name == name))
+    if area is None:
+        area = PoliceArea(name=name)
+        session.add(area)
+        await session.flush()
+    return area
+
+
+async def get_or_create_municipality(
+    session: AsyncSession, name: str, *, police_area: str | None = None
+) -> Municipality:
+    municipality = await municipality_by_name(session, name)
+    if municipality is None:
+        municipality = Municipality(name=name, slug=slugify(name))
+        session.add(municipality)
+        await session.flush()
+    if police_area and municipality.police_area_id is None:
+        area = await get_or_create_police_area(session, police_area)
+        municipality.police_area_id = area.id
+    return municipality
+
+
+async def pledge_set_by_hash(
+    session: AsyncSession, municipality_id: int, source_hash: str
+) -> PledgeSet | None:
+    return await session.scalar(
+        select(PledgeSet).where(
+            PledgeSet.municipality_id == municipality_id, PledgeSet.source_hash == source_hash
+        )
+    )
+
+
+async def current_pledge_sets(
+    session: AsyncSession, municipality_id: int, day: date
+) -> Sequence[PledgeSet]:
+    """The sets in force on `day`, with focus areas and pledges loaded."""
+    stmt = (
+        select(PledgeSet)
+        .where(
+            PledgeSet.municipality_id == municipality_id,
+            PledgeSet.period_start <= day,
+            or_(PledgeSet.period_end.is_(None), PledgeSet.period_end >= day),
+        )
+        .order_by(PledgeSet.period_start)
+        .options(selectinload(PledgeSet.focus_areas).selectinload(FocusArea.pledges))
+    )
+    return (await session.scalars(stmt)).all()
+
+
+async def pledges_of_municipality(session: AsyncSession, municipality_id: int) -> Sequence[Pledge]:
+    return (
+        await session.scalars(
+            select(Pledge)
+            .where(Pledge.municipality_id == municipality_id)
+            .order_by(Pledge.focus_area_id, Pledge.position)
+        )
+    ).all()

@@ -1,0 +1,133 @@
+"""Engine, sessions and the one `transaction()`.
+
+SQLite (aiosqlite) is the embedded default: WAL, a busy timeout and foreign keys are switched on
+for every connection, and write transactions begin IMMEDIATE so that two writers queue on the
+busy timeout instead of failing half-way. PostgreSQL (asyncpg) is the production database.
+Repositories never commit; the caller's `transaction()` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message is meant for a person."""
+
+
+def normalise_url(url: str) -> URL:
+    """Accept the URLs people write and pick the async driver for them.
+
+    ``sqlite:///file.db`` -> aiosqlite, ``postgresql://…`` or ``postgres://…`` -> asyncpg.
+    """
+    try:
+        parsed = make_url(url.strip())
+    except ArgumentError as exc:
+        raise DatabaseError(f"ogiltig databas-URL: {exc}") from exc
+    backend = parsed.get_backend_name()
+    if backend in ("postgres", "postgresql"):
+        return parsed.set(drivername="postgresql+asyncpg")
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    raise DatabaseError(
+        f"databasen '{backend}' stöds inte: använd sqlite:///fil.sqlite3 eller postgresql://…"
+    )
+
+
+def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+class Database:
+    """One engine and its session factories. Nothing connects until first use."""
+
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5) -> None:
+        self.url = normalise_url(url)
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            database = self.url.database or ""
+            if database and database != ":memory:":
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        else:
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            kwargs["connect_args"] = {"timeout": 10}
+        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            _install_sqlite_pragmas(self.engine)
+        writer_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._writer = async_sessionmaker(writer_engine, expire_on_commit=False)
+        self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def display_url(self) -> str:
+        """The URL without its password, fit for logs and messages."""
+        return self.url.render_as_string(hide_password=True)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work: commits when the block ends, rolls back on any exception."""
+        async with self._writer() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A read-only unit of work (no write lock on SQLite).
+
+        Nothing is committed: closing the session rolls back, and the objects read stay usable
+        (they are not expired) after the block.
+        """
+        async with self._reader() as session:
+            yield session
+
+    async def ping(self) -> None:
+        """Raise DatabaseError with a readable message when the database cannot be reached."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except (OSError, OperationalError, DBAPIError) as exc:
+            raise DatabaseError(
+                f"databasen {self.display_url} går inte att nå: {_first_line(exc)}"
+            ) from exc
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    cause = exc.__cause__ or exc.orig if isinstance(exc, DBAPIError) else exc
+    message = str(cause or exc).strip().splitlines()
+    return message[0] if message else type(exc).__name__
