@@ -1,0 +1,34 @@
+"""Telegram glue, one module per journey. `register` wires them into an application."""
+
+from __future__ import annotations
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import BotApplication
+from bot.handlers import common, errors
+from bot.render import callbacks, texts
+
+
+def _names(command: str) -> list[str]:
+    info = next(c for c in texts.COMMANDS if c.name == command)
+    return [info.name, *info.aliases]
+
+
+def register(app: BotApplication) -> None:
+    """All handlers live in one group, so the first that matches wins; fallbacks come last."""
+    app.add_handler(CommandHandler(_names("start"), common.start))
+    app.add_handler(CommandHandler(_names("hjalp"), common.help_command))
+    app.add_handler(CallbackQueryHandler(common.help_button, pattern=callbacks.pattern("help")))
+
+    # Fallbacks: keep these last.
+    app.add_handler(CallbackQueryHandler(common.stale_button))
+    app.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, common.unknown_command)
+    )
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            common.not_understood,
+        )
+    )
+    app.add_error_handler(errors.on_error)

@@ -1,0 +1,164 @@
+"""The `loftesbot` command.
+
+    loftesbot run [--config PATH]        serve Telegram (long polling, or webhook per config)
+    loftesbot demo [--db PATH]           the offline demo chat on example data
+    loftesbot db upgrade [--config PATH] create or update the database schema
+    loftesbot db current [--config PATH] show the schema revision
+
+Configuration problems and an unreachable database end with one readable line on stderr and
+exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from bot import logs
+from bot.config import ConfigError, Settings, load_settings
+from storage import migrate
+from storage.db import Database, DatabaseError
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem for the person at the terminal: printed as one line, exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="loftesbot",
+        description="Löftesboten: medborgarlöften i Telegram.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    run = sub.add_parser("run", help="kör boten mot Telegram")
+    run.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+
+    demo = sub.add_parser("demo", help="demo-chatt i terminalen, utan nätverk, med exempeldata")
+    demo.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    demo.add_argument("--db", type=Path, help="spara demons SQLite-fil här (skrivs över)")
+
+    db = sub.add_parser("db", help="databasen")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ÅTGÄRD")
+    for name, text in (
+        ("upgrade", "skapa eller uppdatera schemat"),
+        ("current", "visa schemats version"),
+    ):
+        p = db_sub.add_parser(name, help=text)
+        p.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+        p.add_argument("--url", help="databas-URL (annars från konfigurationen)")
+    return parser
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"loftesbot: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(load_settings(args.config, must_exist=args.config is not None))
+        if args.command == "demo":
+            settings = load_settings(args.config, must_exist=args.config is not None)
+            return _demo(settings, args.db)
+        if args.command == "db":
+            settings = load_settings(args.config, must_exist=args.config is not None)
+            return asyncio.run(_db(args.db_command, args.url or settings.database.url))
+    except ConfigError as exc:
+        _fail(f"fel i konfigurationen: {exc.key}: {exc.problem}")
+    except (DatabaseError, CliError) as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_USAGE
+
+
+async def _db(action: str, url: str) -> int:
+    db = Database(url)
+    try:
+        await db.ping()
+        if action == "upgrade":
+            before = await migrate.current_revision(db)
+            await migrate.upgrade(db)
+            after = await migrate.current_revision(db)
+            if before == after:
+                print(f"Databasen {db.display_url} är redan aktuell (version {after}).")
+            else:
+                print(f"Databasen {db.display_url} är uppdaterad: {before or 'tom'} → {after}.")
+        else:
+            current = await migrate.current_revision(db)
+            head = migrate.head_revision()
+            state = "aktuell" if current == head else f"senaste är {head}"
+            print(f"{db.display_url}: version {current or 'tom'} ({state})")
+    finally:
+        await db.dispose()
+    return 0
+
+
+async def _prepare_database(settings: Settings) -> None:
+    """Check the database answers and its schema is current before the bot starts."""
+    db = Database(settings.database.url)
+    try:
+        await db.ping()
+        current = await migrate.current_revision(db)
+        if current != migrate.head_revision():
+            if not settings.database.auto_upgrade:
+                raise CliError(
+                    f"databasens schema är inte aktuellt ({current or 'tomt'}); "
+                    "kör `loftesbot db upgrade` först"
+                )
+            await migrate.upgrade(db)
+    finally:
+        await db.dispose()
+
+
+def _run(settings: Settings) -> int:
+    from telegram import Update
+
+    from bot.app import build_application
+    from bot.services.core import Services
+
+    token = settings.require_token()
+    logs.configure(settings.bot.log_level, secrets=[token.get()])
+    asyncio.run(_prepare_database(settings))
+    services = Services(settings=settings, db=Database(settings.database.url))
+    app = build_application(services)
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    if settings.telegram.mode == "webhook":
+        webhook = settings.telegram.webhook
+        assert webhook.secret_token is not None
+        app.run_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            url_path=webhook.path,
+            webhook_url=f"{webhook.public_url.rstrip('/')}/{webhook.path}",
+            secret_token=webhook.secret_token.get(),
+            allowed_updates=Update.ALL_TYPES,
+            stop_signals=stop_signals,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals)
+    return 0
+
+
+def _demo(settings: Settings, db_path: Path | None) -> int:
+    from bot.console.chat import run_demo
+
+    logs.configure("WARNING")
+    interactive = sys.stdin.isatty()
+    return asyncio.run(
+        run_demo(settings, sys.stdin, sys.stdout, interactive=interactive, db_path=db_path)
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

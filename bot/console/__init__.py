@@ -1,0 +1,1 @@
+"""The console: an in-process Bot API for the offline demo chat (and for the tests)."""

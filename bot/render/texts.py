@@ -1,0 +1,163 @@
+"""Texts for people, in plain Swedish (English when the user's Telegram language is English).
+
+Every name that comes from storage or from a user is escaped here, at the point where HTML is
+built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.render.html import b, esc, join_names
+from bot.services.people import Who
+
+Lang = Literal["sv", "en"]
+Audience = Literal["all", "reporter", "admin"]
+
+
+def lang_of(language_code: str | None) -> Lang:
+    return "en" if (language_code or "").lower().startswith("en") else "sv"
+
+
+@dataclass(frozen=True)
+class CommandInfo:
+    name: str
+    sv: str
+    en: str
+    audience: Audience = "all"
+    aliases: tuple[str, ...] = ()
+    in_menu: bool = True
+
+
+# The commands the bot answers. Help texts and the command menus are made from this list, so a
+# command appears in them exactly when it exists.
+COMMANDS: tuple[CommandInfo, ...] = (
+    CommandInfo("start", "Börja om och se välkomsttexten", "Start over and see the welcome"),
+    CommandInfo("hjalp", "Vad kan jag göra här?", "What can I do here?", aliases=("help",)),
+)
+
+
+def commands_for(who: Who | None) -> list[CommandInfo]:
+    allowed: set[str] = {"all"}
+    if who is not None and who.is_reporter:
+        allowed.add("reporter")
+    if who is not None and who.is_admin:
+        allowed.add("admin")
+    return [c for c in COMMANDS if c.audience in allowed]
+
+
+def _describe(command: CommandInfo, lang: Lang) -> str:
+    return command.sv if lang == "sv" else command.en
+
+
+def _role_lines(who: Who, lang: Lang) -> list[str]:
+    lines = []
+    if who.admin_in:
+        names = join_names(list(who.admin_in), lang)
+        lines.append(
+            f"Du är admin för {names}." if lang == "sv" else f"You are an admin for {names}."
+        )
+    only_reporter = [m for m in who.reporter_in if m not in who.admin_in]
+    if only_reporter:
+        names = join_names(only_reporter, lang)
+        lines.append(
+            f"Du är rapportör för {names}." if lang == "sv" else f"You report for {names}."
+        )
+    return lines
+
+
+def welcome(who: Who, first_name: str | None, lang: Lang) -> str:
+    name = f", {esc(first_name)}" if first_name else ""
+    if lang == "sv":
+        lines = [
+            b("Hej") + f"{name}! Välkommen till Löftesboten.",
+            "",
+            "Här kan du följa hur polisen och kommunen håller sina medborgarlöften – "
+            "de löften om trygghet som de har gett tillsammans i din kommun.",
+        ]
+        if who.known_municipalities:
+            lines += [
+                "",
+                f"Jag känner till löftena i {join_names(list(who.known_municipalities), lang)}.",
+            ]
+        else:
+            lines += ["", "Inga kommuner har lagts in ännu."]
+    else:
+        lines = [
+            b("Hi") + f"{name}! Welcome to Löftesboten.",
+            "",
+            "Here you can follow how the police and the municipality keep their citizen "
+            "pledges (medborgarlöften) for a safer municipality.",
+        ]
+        if who.known_municipalities:
+            names = join_names(list(who.known_municipalities), lang)
+            lines += ["", f"I know the pledges of {names}."]
+        else:
+            lines += ["", "No municipalities have been added yet."]
+    roles = _role_lines(who, lang)
+    if roles:
+        lines += ["", *roles]
+    lines += [
+        "",
+        "Skriv /hjalp för att se vad du kan göra."
+        if lang == "sv"
+        else "Send /help to see what you can do.",
+    ]
+    return "\n".join(lines)
+
+
+def help_text(who: Who, lang: Lang) -> str:
+    commands = commands_for(who)
+    title = "Det här kan du göra" if lang == "sv" else "What you can do"
+    lines = [b(title), ""]
+    for command in commands:
+        name = command.name if lang == "sv" or not command.aliases else command.aliases[0]
+        lines.append(f"/{name} – {esc(_describe(command, lang))}")
+    roles = _role_lines(who, lang)
+    if roles:
+        lines += ["", *roles]
+    if lang == "sv":
+        lines += [
+            "",
+            "Det som visas för allmänheten är antal och datum – aldrig vem som rapporterade.",
+        ]
+    else:
+        lines += ["", "Public answers show counts and dates only, never who reported."]
+    return "\n".join(lines)
+
+
+def help_button(lang: Lang) -> str:
+    return "Visa hjälp" if lang == "sv" else "Show help"
+
+
+def unknown_command(lang: Lang) -> str:
+    if lang == "sv":
+        return "Det kommandot känner jag inte igen. Skriv /hjalp för att se vad jag kan."
+    return "I don't know that command. Send /help to see what I can do."
+
+
+def not_understood(lang: Lang) -> str:
+    if lang == "sv":
+        return "Jag förstod inte riktigt. Skriv /hjalp för att se vad jag kan hjälpa till med."
+    return "I didn't quite understand. Send /help to see what I can help with."
+
+
+def stale_button(lang: Lang) -> str:
+    if lang == "sv":
+        return "Den här knappen är för gammal. Skriv /start för att börja om."
+    return "This button has expired. Send /start to begin again."
+
+
+def error_reply(lang: Lang) -> str:
+    if lang == "sv":
+        return "Något gick fel hos mig. Försök gärna igen om en liten stund."
+    return "Something went wrong on my side. Please try again in a little while."
+
+
+def error_note_for_admins(kind: str, where: str) -> str:
+    return (
+        f"⚠️ {b('Fel i Löftesboten')}\n"
+        f"Ett oväntat fel ({esc(kind)}) inträffade i {esc(where)}. "
+        "Detaljerna finns i loggen."
+    )

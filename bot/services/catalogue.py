@@ -1,0 +1,197 @@
+"""Writing a structured catalogue (a pledge set with its focus areas and pledges) to storage.
+
+The document has the shape `loftesbot import --json` prints (see the README), optionally with
+`short_name`, `synonyms` and `coverage_items` per pledge. The example data of the demo uses the
+same shape, so there is one writer for both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import audit
+from storage import catalogue as repo
+from storage.models import (
+    Activity,
+    ActivitySource,
+    CoverageItem,
+    FocusArea,
+    Pledge,
+    PledgeSet,
+    Responsible,
+    ResultNote,
+)
+
+
+class CatalogueError(ValueError):
+    """The document cannot be stored; the message is meant for a person (Swedish)."""
+
+
+@dataclass(frozen=True)
+class SavedCatalogue:
+    pledge_set_id: int
+    municipality_id: int
+    created: bool
+    pledges: int
+    pledge_ids: Mapping[str, int]  # key (when given in the document) -> pledge id
+
+
+def document_hash(document: Mapping[str, Any]) -> str:
+    """A stable hash of what the document says, ignoring its warnings and key order."""
+    content = {k: v for k, v in document.items() if k not in ("warnings", "source")}
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def _date(value: Any, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise CatalogueError(f"{field}: '{value}' är inget datum (ÅÅÅÅ-MM-DD)") from exc
+
+
+async def save_catalogue(
+    session: AsyncSession,
+    document: Mapping[str, Any],
+    *,
+    now: datetime,
+    actor: str,
+    actor_user_id: int | None = None,
+    activity_source: ActivitySource = ActivitySource.IMPORT,
+) -> SavedCatalogue:
+    """Store one pledge set. Saving the same document again changes nothing."""
+    name = str(document.get("municipality") or "").strip()
+    if not name:
+        raise CatalogueError("kommunens namn saknas")
+    period = document.get("period") or {}
+    start = _date(period.get("start"), "period.start")
+    end = _date(period.get("end"), "period.end")
+    if start is None:
+        raise CatalogueError("periodens början saknas")
+    if end is not None and end < start:
+        raise CatalogueError("perioden slutar innan den börjar")
+
+    municipality = await repo.get_or_create_municipality(
+        session, name, police_area=document.get("police_area")
+    )
+    digest = document_hash(document)
+    existing = await repo.pledge_set_by_hash(session, municipality.id, digest)
+    if existing is not None:
+        return SavedCatalogue(existing.id, municipality.id, False, 0, {})
+
+    pledge_set = PledgeSet(
+        municipality_id=municipality.id,
+        period_start=start,
+        period_end=end,
+        source=str(document.get("source") or "")[:500],
+        source_hash=digest,
+        published_on=_date(document.get("published_on"), "published_on"),
+        created_at=now,
+    )
+    session.add(pledge_set)
+    await session.flush()
+
+    keys: dict[str, int] = {}
+    count = 0
+    for fa_position, fa_doc in enumerate(document.get("focus_areas") or []):
+        focus_area = FocusArea(
+            pledge_set_id=pledge_set.id, name=fa_doc.get("name"), position=fa_position
+        )
+        session.add(focus_area)
+        await session.flush()
+        for position, pledge_doc in enumerate(fa_doc.get("pledges") or []):
+            pledge = _pledge(pledge_doc, focus_area, municipality.id, position, now)
+            session.add(pledge)
+            await session.flush()
+            count += 1
+            if pledge_doc.get("key"):
+                keys[str(pledge_doc["key"])] = pledge.id
+            for item_position, item in enumerate(pledge_doc.get("coverage_items") or []):
+                session.add(CoverageItem(pledge_id=pledge.id, name=item, position=item_position))
+            for note_position, result in enumerate(pledge_doc.get("results") or []):
+                session.add(
+                    ResultNote(
+                        pledge_id=pledge.id,
+                        window_start=start,
+                        window_end=end,
+                        position=note_position,
+                        text=str(result["text"]),
+                        count=result.get("count"),
+                        approximate=bool(result.get("approximate", False)),
+                        source=pledge_set.source,
+                        created_at=now,
+                    )
+                )
+    for extra in document.get("extra_activities") or []:
+        session.add(
+            Activity(
+                municipality_id=municipality.id,
+                pledge_id=None,
+                occurred_on=end or start,
+                count=extra.get("count") if extra.get("count") is not None else 1,
+                note=str(extra["text"]),
+                place_public=False,
+                source=activity_source,
+                created_at=now,
+            )
+        )
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        actor_user_id=actor_user_id,
+        action="pledge_set.create",
+        entity="pledge_set",
+        entity_id=pledge_set.id,
+        details={"municipality": name, "pledges": count, "source": pledge_set.source},
+    )
+    await session.flush()
+    return SavedCatalogue(pledge_set.id, municipality.id, True, count, keys)
+
+
+def _pledge(
+    doc: Mapping[str, Any],
+    focus_area: FocusArea,
+    municipality_id: int,
+    position: int,
+    now: datetime,
+) -> Pledge:
+    text = str(doc.get("text") or "").strip()
+    if not text:
+        raise CatalogueError("ett löfte saknar text")
+    try:
+        responsible = Responsible(doc.get("responsible", "båda"))
+    except ValueError as exc:
+        raise CatalogueError(
+            f"okänd ansvarig '{doc.get('responsible')}' (polisen, kommunen eller båda)"
+        ) from exc
+    target = doc.get("target") or {}
+    target_count = target.get("count")
+    if target_count is not None and (not isinstance(target_count, int) or target_count <= 0):
+        raise CatalogueError(f"målet för '{text[:40]}' måste vara ett positivt heltal")
+    short_name = str(doc.get("short_name") or text.split(".")[0][:40]).strip().lower()
+    synonyms: Sequence[str] = [str(s).strip().lower() for s in doc.get("synonyms") or []]
+    return Pledge(
+        focus_area_id=focus_area.id,
+        municipality_id=municipality_id,
+        position=position,
+        text=text,
+        short_name=short_name[:80],
+        synonyms=list(synonyms),
+        responsible=responsible,
+        target_count=target_count,
+        target_at_least=bool(target.get("at_least", True)),
+        target_per=target.get("per"),
+        target_unit=target.get("unit"),
+        target_coverage=target.get("coverage"),
+        created_at=now,
+    )

@@ -1,0 +1,31 @@
+"""The services object: settings, database and clock, built once and handed to the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock, SystemClock, local_today
+from bot.config import Settings
+from storage.db import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock = field(default_factory=SystemClock)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.settings.bot.timezone
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return local_today(self.clock, self.tz)
+
+    async def close(self) -> None:
+        await self.db.dispose()
