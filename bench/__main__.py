@@ -1,0 +1,122 @@
+"""Benchmarks: `python -m bench [--quick] [--json PATH] [--database-url URL]`.
+
+Prints a table of figures (value, unit, target) measured through the real application with the
+in-process Bot API, on the example data. Speed is checked here, never in timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy
+import telegram
+
+from bot.app import build_application
+from bot.clock import FrozenClock
+from bot.config import DatabaseSettings, Settings
+from bot.console.transport import OfflineTransport
+from bot.console.updates import Person, UpdateFactory
+from bot.services.core import Services
+from bot.services.examples import load_examples
+from storage import migrate
+from storage.db import Database
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    target: str = ""
+    passed: bool | None = None
+
+
+async def _bench(url: str | None, updates: int) -> list[Figure]:
+    figures: list[Figure] = []
+    clock = FrozenClock(datetime(2026, 11, 21, 12, tzinfo=UTC))
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url = url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        db = Database(db_url)
+        t0 = time.perf_counter()
+        await migrate.upgrade(db)
+        figures.append(
+            Figure("schema migration (empty database)", (time.perf_counter() - t0) * 1000, "ms")
+        )
+        t0 = time.perf_counter()
+        async with db.transaction() as session:
+            await load_examples(session, today=clock.now().date(), now=clock.now())
+        figures.append(Figure("example data load", (time.perf_counter() - t0) * 1000, "ms"))
+
+        t0 = time.perf_counter()
+        services = Services(Settings(database=DatabaseSettings(url=db_url)), db, clock)
+        transport = OfflineTransport()
+        app = build_application(services, request=transport, rate_limit=False)
+        await app.initialize()
+        startup = time.perf_counter() - t0
+        figures.append(Figure("application start-up", startup, "s", "≤ 2 s", startup <= 2))
+
+        factory = UpdateFactory(app.bot, now=clock.now())
+        for command in ("/start", "/hjalp"):
+            latencies = []
+            start = time.perf_counter()
+            for n in range(updates):
+                person = Person(300_000 + n % 500, "Bench")
+                update = factory.to_update(factory.message(person, command))
+                t = time.perf_counter()
+                await app.process_update(update)
+                latencies.append((time.perf_counter() - t) * 1000)
+            elapsed = time.perf_counter() - start
+            q = statistics.quantiles(latencies, n=100)
+            figures.append(Figure(f"{command} throughput", updates / elapsed, "updates/s"))
+            figures.append(Figure(f"{command} latency p50", q[49], "ms"))
+            figures.append(Figure(f"{command} latency p95", q[94], "ms"))
+        await app.shutdown()
+        await db.dispose()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures.append(Figure("peak memory (RSS)", rss_mb, "MB", "≤ 200 MB", rss_mb <= 200))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="fewer updates")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument(
+        "--database-url", help="benchmark this database instead of a temporary SQLite"
+    )
+    args = parser.parse_args(argv)
+    updates = 200 if args.quick else 2000
+    figures = asyncio.run(_bench(args.database_url, updates))
+    width = max(len(f.name) for f in figures)
+    print(f"{'figure':<{width}}  {'value':>10}  {'unit':<10} {'target':<10} result")
+    for f in figures:
+        result = "" if f.passed is None else ("pass" if f.passed else "FAIL")
+        print(f"{f.name:<{width}}  {f.value:>10.2f}  {f.unit:<10} {f.target:<10} {result}")
+    if args.json:
+        machine = {
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "python-telegram-bot": telegram.__version__,
+            "sqlalchemy": sqlalchemy.__version__,
+            "updates_per_figure": updates,
+        }
+        args.json.write_text(
+            json.dumps({"machine": machine, "figures": [asdict(f) for f in figures]}, indent=2),
+            encoding="utf-8",
+        )
+    return 0 if all(f.passed is not False for f in figures) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""The `loftesbot` command: readable errors with exit code 2, and `db upgrade`."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        code = main(argv)
+        raise SystemExit(code)
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("LOFTESBOT_TOKEN", "LOFTESBOT_DATABASE_URL", "LOFTESBOT_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_run_without_token_is_one_readable_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["run"], capsys)
+    assert code == 2
+    assert err.startswith("loftesbot: fel i konfigurationen: [telegram] token")
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_unknown_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text('[telegram]\nmode = "carrier-pigeon"\n', encoding="utf-8")
+    code, _, err = run(["run", "--config", str(config)], capsys)
+    assert code == 2
+    assert "[telegram] mode" in err
+    assert "carrier-pigeon" in err
+
+
+def test_missing_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["run", "--config", str(tmp_path / "missing.toml")], capsys)
+    assert code == 2
+    assert "finns inte" in err
+
+
+def test_unreachable_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOFTESBOT_TOKEN", "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw")
+    monkeypatch.setenv("LOFTESBOT_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none")
+    code, _, err = run(["run"], capsys)
+    assert code == 2
+    assert "går inte att nå" in err
+    assert "Traceback" not in err
+    assert "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw" not in err
+
+
+def test_db_upgrade_builds_the_schema_on_an_empty_sqlite_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "data" / "bot.sqlite3"
+    code, out, _ = run(["db", "upgrade", "--url", f"sqlite:///{path}"], capsys)
+    assert code == 0
+    assert "uppdaterad" in out
+    with closing(sqlite3.connect(path)) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"pledges", "activities", "processed_updates", "audit_log", "alembic_version"} <= tables
+    code, out, _ = run(["db", "upgrade", "--url", f"sqlite:///{path}"], capsys)
+    assert code == 0
+    assert "redan aktuell" in out
+    code, out, _ = run(["db", "current", "--url", f"sqlite:///{path}"], capsys)
+    assert "aktuell" in out
+
+
+def test_db_upgrade_with_a_bad_url(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["db", "upgrade", "--url", "oracle://x"], capsys)
+    assert code == 2
+    assert "stöds inte" in err
