@@ -17,7 +17,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from bot import logs
 from bot.config import ConfigError, Settings, load_settings
@@ -123,6 +123,7 @@ async def _prepare_database(settings: Settings) -> None:
 
 def _run(settings: Settings) -> int:
     from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application
     from bot.services.core import Services
@@ -133,6 +134,22 @@ def _run(settings: Settings) -> int:
     services = Services(settings=settings, db=Database(settings.database.url))
     app = build_application(services)
     stop_signals = (signal.SIGINT, signal.SIGTERM)
+    try:
+        _serve(app, settings, stop_signals, Update.ALL_TYPES)
+    except InvalidToken as exc:
+        raise CliError(
+            "Telegram godtog inte token ([telegram] token eller LOFTESBOT_TOKEN)"
+        ) from exc
+    except NetworkError as exc:
+        raise CliError(
+            f"Bot API-servern {settings.telegram.api_root} går inte att nå: {logs.redact(str(exc))}"
+        ) from exc
+    return 0
+
+
+def _serve(
+    app: Any, settings: Settings, stop_signals: tuple[signal.Signals, ...], updates: list[str]
+) -> None:
     if settings.telegram.mode == "webhook":
         webhook = settings.telegram.webhook
         assert webhook.secret_token is not None
@@ -142,12 +159,11 @@ def _run(settings: Settings) -> int:
             url_path=webhook.path,
             webhook_url=f"{webhook.public_url.rstrip('/')}/{webhook.path}",
             secret_token=webhook.secret_token.get(),
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=updates,
             stop_signals=stop_signals,
         )
     else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals)
-    return 0
+        app.run_polling(allowed_updates=updates, stop_signals=stop_signals)
 
 
 def _demo(settings: Settings, db_path: Path | None) -> int:

@@ -65,5 +65,5 @@ def configure(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -82,3 +82,20 @@ def test_db_upgrade_with_a_bad_url(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["db", "upgrade", "--url", "oracle://x"], capsys)
     assert code == 2
     assert "stöds inte" in err
+
+
+def test_unreachable_bot_api_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    monkeypatch.setenv("LOFTESBOT_TOKEN", token)
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        '[telegram]\napi_base_url = "http://127.0.0.1:9"\n'
+        f'[database]\nurl = "sqlite:///{tmp_path / "bot.sqlite3"}"\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(["run", "--config", str(config)], capsys)
+    assert code == 2
+    assert "http://127.0.0.1:9 går inte att nå" in err
+    assert token not in err
