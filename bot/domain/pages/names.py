@@ -1,0 +1,952 @@
+"""Short names for pledges and names for focus areas.
+
+Short name rules (Swedish, lower case, 1–3 content words, unique within a page):
+1. A pledge that has its own heading (follow-up pages) is named by the heading, cut at a comma,
+   colon, dash or parenthesis ("Samverkan mot alkohol och droger, svegsmodellen" →
+   "samverkan mot alkohol och droger").
+2. A quoted programme name with a capital letter ("Lag och Rätt", "Tobaksfri DUO"), plus
+   "åk N" when the pledge names a school year.
+3. A phrase in front of an acronym in parentheses ("sociala insatsgrupper (SIG)").
+4. Otherwise the key noun phrase of the first sentence, after dropping the subject, "lovar att",
+   modal verbs, co-actors ("i samverkan med …"), numbers and frequencies:
+   - a visit names the visited place: "besöka skolorna" → "skolbesök", else "besök <object>";
+   - being present somewhere ("finns tillgänglig på X") → "närvaro på X";
+   - "samverka vid X" → "samverkan vid X";
+   - "möten med föräldrar" → "föräldramöten";
+   - the object's head noun, with a topic ("mot droger", "om samarbeten", "rörande trafik" →
+     "trafik"); a vague head ("insatser", "arbete", "information", "kunskap", …) gets the
+     topic, else its nearest adjective, else its place ("arbetstid i ytterområden"), else the
+     verb ("förbättra samverkan").
+Focus names: a heading (CAPITALS become sentence case, acronyms used elsewhere on the page stay
+upper case; "Fokusområde 1:" and numbering are dropped), or, when a section holds several
+"… lovar att arbeta för X … genom att:" blocks, X ("ökad trafiksäkerhet" → "Trafiksäkerhet").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from bot.domain.pages.parties import subject_of
+from bot.domain.pages.targets import is_activity_noun, split_sentences
+from bot.domain.swedish_numbers import find_numbers
+
+_TOKEN_RE = re.compile(r"[\wåäöÅÄÖéü]+(?:[-/][\wåäöÅÄÖéü]+)*-?|[(),.:;!?]")
+
+_FUNCTION_WORDS = frozenset(
+    {
+        "och",
+        "i",
+        "på",
+        "om",
+        "mot",
+        "med",
+        "för",
+        "till",
+        "vid",
+        "hos",
+        "av",
+        "kring",
+        "samt",
+        "de",
+        "den",
+        "det",
+        "en",
+        "ett",
+        "alla",
+        "som",
+        "under",
+        "från",
+        "inom",
+        "bland",
+        "åt",
+        "åk",
+    }
+)
+_PREPOSITIONS = frozenset(
+    {
+        "i",
+        "på",
+        "om",
+        "mot",
+        "med",
+        "för",
+        "till",
+        "vid",
+        "hos",
+        "av",
+        "kring",
+        "under",
+        "från",
+        "inom",
+        "bland",
+        "åt",
+        "genom",
+        "efter",
+        "utifrån",
+        "rörande",
+        "gällande",
+        "angående",
+        "avseende",
+        "beträffande",
+        "runt",
+        "utanför",
+        "mellan",
+        "enligt",
+        "via",
+        "längs",
+        "inför",
+        "per",
+    }
+)
+_TOPIC_PREPOSITIONS = ("mot", "om", "kring", "rörande", "gällande", "angående", "avseende")
+_SILENT_TOPIC_PREPOSITIONS = ("rörande", "gällande", "angående", "avseende", "beträffande")
+_PLACE_PREPOSITIONS = ("i", "på", "vid", "hos", "till", "för", "bland")
+_NP_STOPS = frozenset(
+    {
+        "som",
+        "att",
+        "samt",
+        "där",
+        "så",
+        "när",
+        "eftersom",
+        "men",
+        "genom",
+        "vilket",
+        "inklusive",
+        "ska",
+        "skall",
+        "kommer",
+        "kan",
+        "har",
+        "är",
+        "blir",
+        "vill",
+        "tillsammans",
+        "gemensamt",
+    }
+)
+_DETERMINERS = frozenset(
+    {
+        "en",
+        "ett",
+        "de",
+        "det",
+        "den",
+        "sina",
+        "sin",
+        "sitt",
+        "våra",
+        "vår",
+        "vårt",
+        "olika",
+        "flera",
+        "fler",
+        "nya",
+        "ny",
+        "nytt",
+        "nuvarande",
+        "alla",
+        "samtliga",
+        "dessa",
+        "denna",
+        "detta",
+        "mer",
+        "mera",
+        "ökad",
+        "ökat",
+        "ökade",
+        "bättre",
+        "fortsatt",
+        "fortsatta",
+        "regelbundna",
+        "regelbunden",
+        "spontana",
+        "större",
+        "mindre",
+        "riktade",
+        "riktad",
+        "gemensam",
+        "gemensamma",
+        "gemensamt",
+        "relevant",
+        "relevanta",
+        "lämplig",
+        "lämpliga",
+        "konkreta",
+        "tydlig",
+        "tydliga",
+        "aktiv",
+        "aktiva",
+        "aktivt",
+        "kontinuerligt",
+        "kontinuerlig",
+        "extra",
+        "särskilda",
+        "särskild",
+    }
+)
+_LEADING_SKIP = frozenset(
+    {
+        "lovar",
+        "ska",
+        "skall",
+        "kommer",
+        "att",
+        "fortsätta",
+        "fortsätter",
+        "prioritera",
+        "prioriterar",
+        "vill",
+        "avser",
+        "även",
+        "också",
+        "tillsammans",
+        "gemensamt",
+        "aktivt",
+        "regelbundet",
+        "fortlöpande",
+        "kontinuerligt",
+        "löpande",
+        "eftersträva",
+        "fortsatt",
+        "återkommande",
+        "vidare",
+        "dessutom",
+        "årligen",
+        "vi",
+        ",",
+    }
+)
+_ADVERBS = frozenset(
+    {
+        "aktivt",
+        "regelbundet",
+        "kontinuerligt",
+        "fortlöpande",
+        "förebyggande",
+        "målinriktat",
+        "systematiskt",
+        "särskilt",
+        "extra",
+        "mer",
+        "mera",
+        "även",
+        "också",
+        "tillsammans",
+        "gemensamt",
+        "löpande",
+        "upp",
+        "fram",
+        "ut",
+        "in",
+        "bort",
+        "emot",
+        "om",
+        "integrationsfrämjande",
+        "brottsförebyggande",
+        "trygghetsskapande",
+        "kontaktskapande",
+    }
+)
+_PARTICLES = frozenset({"upp", "fram", "ut", "in", "bort", "emot", "om"})
+_VERBS = frozenset(
+    {
+        "genomföra",
+        "genomför",
+        "bedriva",
+        "bedriver",
+        "besöka",
+        "besöker",
+        "arbeta",
+        "arbetar",
+        "jobba",
+        "jobbar",
+        "verka",
+        "verkar",
+        "medverka",
+        "medverkar",
+        "delta",
+        "deltar",
+        "anordna",
+        "anordnar",
+        "arrangera",
+        "arrangerar",
+        "hålla",
+        "håller",
+        "erbjuda",
+        "erbjuder",
+        "ge",
+        "ger",
+        "utföra",
+        "utför",
+        "inrätta",
+        "inrättar",
+        "starta",
+        "startar",
+        "driva",
+        "driver",
+        "göra",
+        "gör",
+        "ta",
+        "tar",
+        "införa",
+        "inför",
+        "utveckla",
+        "utvecklar",
+        "förbättra",
+        "förbättrar",
+        "öka",
+        "ökar",
+        "minska",
+        "minskar",
+        "stärka",
+        "stärker",
+        "kartlägga",
+        "kartlägger",
+        "bearbeta",
+        "bearbetar",
+        "samverka",
+        "samverkar",
+        "informera",
+        "informerar",
+        "förlägga",
+        "förlägger",
+        "bidra",
+        "bidrar",
+        "finnas",
+        "finns",
+        "synas",
+        "syns",
+        "vara",
+        "är",
+        "patrullera",
+        "patrullerar",
+        "kontrollera",
+        "kontrollerar",
+        "skapa",
+        "skapar",
+        "sprida",
+        "sprider",
+        "undersöka",
+        "undersöker",
+        "söka",
+        "söker",
+        "ordna",
+        "ordnar",
+        "bjuda",
+        "bjuder",
+        "utbilda",
+        "utbildar",
+        "säkerställa",
+        "säkerställer",
+        "följa",
+        "följer",
+        "motverka",
+        "motverkar",
+        "förebygga",
+        "förebygger",
+        "upprätta",
+        "upprättar",
+        "tillsätta",
+        "tillsätter",
+        "anställa",
+        "anställer",
+        "genomföras",
+        "träffa",
+        "möta",
+        "möter",
+        "sätta",
+        "sätter",
+        "installera",
+        "installerar",
+        "förstärka",
+        "förstärker",
+        "främja",
+        "främjar",
+        "uppmärksamma",
+        "uppmärksammar",
+        "nå",
+        "når",
+        "prioritera",
+        "prioriterar",
+        "satsa",
+        "satsar",
+        "fortsätta",
+        "fortsätter",
+        "leda",
+        "leder",
+        "planera",
+        "planerar",
+        "stödja",
+        "stöder",
+        "stötta",
+        "stöttar",
+        "byta",
+        "byter",
+        "rusta",
+        "rustar",
+        "bygga",
+        "bygger",
+        "rensa",
+        "rensar",
+        "publicera",
+        "publicerar",
+        "rapportera",
+        "rapporterar",
+        "närvara",
+        "närvarar",
+        "ha",
+        "har",
+        "sanera",
+        "sanerar",
+    }
+)
+_VISIT_VERBS = frozenset({"besöka", "besöker"})
+_PRESENCE_VERBS = frozenset({"finnas", "finns", "synas", "syns", "vara", "är"})
+_PRESENCE_WORDS = frozenset(
+    {"tillgänglig", "tillgängliga", "synlig", "synliga", "närvarande", "ute", "aktiv"}
+)
+_COOPERATE_VERBS = frozenset({"samverka", "samverkar"})
+_GENERIC_HEADS = frozenset(
+    {
+        "arbete",
+        "arbetet",
+        "insatser",
+        "insats",
+        "information",
+        "informationen",
+        "aktiviteter",
+        "aktivitet",
+        "samverkan",
+        "kunskap",
+        "kunskaper",
+        "utbildningar",
+        "utbildning",
+        "möten",
+        "möte",
+        "dialog",
+        "dialoger",
+        "arbetstid",
+        "tid",
+        "modell",
+        "åtgärder",
+        "åtgärd",
+        "verksamhet",
+        "närvaro",
+        "kontakt",
+        "kontakter",
+        "relationer",
+        "fokus",
+        "satsning",
+        "satsningar",
+        "projekt",
+        "träffar",
+        "samarbete",
+        "samarbeten",
+        "resurser",
+        "material",
+        "kampanjer",
+        "kampanj",
+    }
+)
+_KEY_ADJECTIVE_ENDINGS = ("fri", "fria", "fritt")
+_KEY_ADJECTIVES = frozenset(
+    {"trygg", "trygga", "tryggare", "säker", "säkra", "säkrare", "sociala", "digitala"}
+)
+_COMPOUND_PEOPLE = {
+    "föräldrar": "föräldra",
+    "ungdomar": "ungdoms",
+    "elever": "elev",
+    "företagare": "företagar",
+    "invånare": "invånar",
+    "näringsidkare": "näringsidkar",
+    "handlare": "handlar",
+    "pensionärer": "pensionärs",
+}
+_PEOPLE = frozenset(
+    {
+        "boende",
+        "invånare",
+        "invånarna",
+        "föräldrar",
+        "elever",
+        "eleverna",
+        "ungdomar",
+        "personal",
+        "personalen",
+        "lärare",
+        "medborgare",
+        "medborgarna",
+        "företagare",
+        "pensionärer",
+        "nyanlända",
+    }
+)
+_COMPOUNDABLE = frozenset({"möten", "möte", "träffar", "träff", "kvällar", "samtal", "dialoger"})
+_SCHOOL_RE = re.compile(r"skol", re.IGNORECASE)
+_ADJECTIVE_ENDINGS = ("a", "t", "ande", "ende", "ig", "iga", "igt", "lig", "liga", "isk", "iska")
+
+_NUMBER_WORD = (
+    r"(?:\d+|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|"
+    r"sexton|sjutton|arton|nitton|(?:tjugo|trettio|fyrtio|femtio|sextio|sjuttio|åttio|nittio)"
+    r"[a-zåäö]*|hundra)"
+)
+_NUMBER_PHRASE_RE = re.compile(
+    r"\b(?:vid\s+)?(?:(?:minst|åtminstone|som\s+minst|lägst)\s+)?"
+    + _NUMBER_WORD
+    + r"\s+(?:\(\s*\d+\s*\)\s*)?"
+    r"(?:gånger|gång|ggr|tillfällen|tillfälle)\b(?:\s*(?:/|per|varje|i|om)\s*[\wåäö]+)?",
+    re.IGNORECASE,
+)
+_FREQUENCY_PHRASE_RE = re.compile(
+    r"\b(?:under\s+(?:året|perioden|hela\s+perioden|läsåret)|varje\s+(?:skol)?termin|"
+    r"(?:per|varje|i|om)\s+(?:år|året|halvår|halvåret|tertial|kvartal|månad|månaden|vecka|"
+    r"veckan|termin|läsår)|årligen|månadsvis|veckovis|kvartalsvis|terminsvis|varje\s+[\wåäö]+|"
+    r"dygnet\s+runt|året\s+runt|hela\s+året)\b|/\s*\w+",
+    re.IGNORECASE,
+)
+_CO_ACTOR_RE = re.compile(
+    r"\b(?:i\s+samverkan|i\s+samarbete|tillsammans|ihop)\s+med\s+[^.()]*?"
+    r"(?:\([^)]*\)\s*|(?=\b(?:minst|åtminstone|" + "|".join(sorted(_VERBS)) + r")\b|\d|[.;]|$))",
+    re.IGNORECASE,
+)
+_PROMISE_HEAD_RE = re.compile(
+    r"^(?:[^.,:;]{0,80}?\s)?lovar\s+(?:vi\s+)?(?:också\s+|även\s+)?(?:att\s+)?", re.IGNORECASE
+)
+_YEAR_RE = re.compile(r"\b(?:under\s+|inför\s+|för\s+)?(?:19|20)\d\d\b")
+_QUOTED_RE = re.compile(r"[\"”“«]([^\"”“»]{2,40})[\"”“»]")
+_ACRONYM_RE = re.compile(r"((?:[\wåäöÅÄÖ-]+\s+){1,4})\(([A-ZÅÄÖ]{2,6})\)")
+_GRADE_RE = re.compile(r"\b(?:årskurs|åk)\s*(\d(?:\s*[-–]\s*\d)?)", re.IGNORECASE)
+
+
+def content_words(name: str) -> int:
+    return sum(1 for w in name.split() if w.lower() not in _FUNCTION_WORDS)
+
+
+def _limit(words: Sequence[str], limit: int = 3) -> str:
+    kept: list[str] = []
+    count = 0
+    for word in words:
+        is_content = word.lower() not in _FUNCTION_WORDS
+        if is_content and count == limit:
+            break
+        kept.append(word)
+        count += is_content
+    while kept and kept[-1].lower() in _FUNCTION_WORDS:
+        kept.pop()
+    return " ".join(kept)
+
+
+def name_from_heading(heading: str) -> str:
+    """A short name from a pledge's own heading."""
+    cut = re.split(r"[,:;(]|\s[–—-]\s", heading, maxsplit=1)[0]
+    words = [w.strip('.!?"”“') for w in cut.split()]
+    return _limit([w.lower() for w in words if w])
+
+
+def _is_adjective(word: str) -> bool:
+    lower = word.lower()
+    return lower in _DETERMINERS or lower.endswith(_ADJECTIVE_ENDINGS)
+
+
+def _noun_phrase(tokens: Sequence[str], start: int) -> tuple[list[str], int]:
+    """Tokens of the noun phrase starting at ``start`` and the index after it."""
+    phrase: list[str] = []
+    index = start
+    while index < len(tokens):
+        item = tokens[index]
+        lower = item.lower()
+        if (
+            lower in _PREPOSITIONS
+            or lower in _NP_STOPS
+            or item in ",.:;!?()"
+            or (phrase and lower in _VERBS)
+        ):
+            if item == "," and index + 1 < len(tokens) and phrase:
+                # "utbildningar, föreläsningar och …": a list goes on after a comma.
+                following = tokens[index + 1].lower()
+                if following not in _PREPOSITIONS and following not in _NP_STOPS:
+                    phrase.append("och")
+                    index += 1
+                    continue
+            break
+        phrase.append(item)
+        index += 1
+    return phrase, index
+
+
+def _parts(phrase: Sequence[str]) -> list[list[str]]:
+    parts: list[list[str]] = [[]]
+    for token in phrase:
+        if token.lower() in ("och", "eller"):
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    parts = [p for p in parts if p]
+    merged: list[list[str]] = []
+    carry: list[str] = []
+    for part in parts:
+        if all(_is_adjective(w) for w in part) and part is not parts[-1]:
+            carry.extend(part)
+            continue
+        merged.append(carry + part)
+        carry = []
+    return merged
+
+
+def _clean_part(part: Sequence[str]) -> tuple[str, list[str]] | None:
+    """(head, adjectives) of one coordinated part, without determiners and genitives."""
+    words = [w for w in part if w.lower() not in ("en", "ett", "de", "det", "den")]
+    kept: list[str] = []
+    for i, word in enumerate(words):
+        is_last = i == len(words) - 1
+        if not is_last and word.lower().endswith("s") and len(word) > 3:
+            lower = word.lower()
+            if word[0].isupper() or lower.endswith(("ens", "ars", "ers", "ns", "kommuns")):
+                continue  # genitive: "Härnösands kommuns invånardialoger"
+        kept.append(word)
+    if not kept:
+        return None
+    head = kept[-1].split("/")[0].strip("-")
+    if not head:
+        return None
+    return head, kept[:-1]
+
+
+def _pick_part(phrase: Sequence[str]) -> tuple[str, list[str]] | None:
+    cleaned = [c for c in (_clean_part(p) for p in _parts(phrase)) if c is not None]
+    if not cleaned:
+        return None
+    for head, adjectives in cleaned:
+        if head.lower() not in _GENERIC_HEADS:
+            if cleaned[0][0].lower() in _GENERIC_HEADS:
+                return head, adjectives
+            break
+    return cleaned[0]
+
+
+def _topic(tokens: Sequence[str], start: int, *, anywhere: bool) -> str | None:
+    """A topic phrase ("mot droger", "trafik") at ``start`` or, if ``anywhere``, later."""
+    index = start
+    while index < len(tokens):
+        word = tokens[index].lower()
+        if word in ".;:!?":
+            return None
+        if word in _TOPIC_PREPOSITIONS or (
+            word == "vad" and index + 1 < len(tokens) and tokens[index + 1].lower() == "gäller"
+        ):
+            skip = 2 if word == "vad" else 1
+            phrase, _ = _noun_phrase(tokens, index + skip)
+            picked = _pick_part(phrase)
+            if picked is not None and picked[0].lower() not in ("att",):
+                head, adjectives = picked
+                words = [*[a for a in adjectives if a.lower() not in _DETERMINERS][-1:], head]
+                words = [w.lower() for w in words]
+                if word in _SILENT_TOPIC_PREPOSITIONS or word == "vad":
+                    return " ".join(words)
+                return " ".join([word, *words])
+        if not anywhere:
+            return None
+        index += 1
+    return None
+
+
+def _place(tokens: Sequence[str], start: int) -> str | None:
+    if start < len(tokens) and tokens[start].lower() in _PLACE_PREPOSITIONS:
+        phrase, _ = _noun_phrase(tokens, start + 1)
+        picked = _pick_part(phrase)
+        if picked is not None:
+            return f"{tokens[start].lower()} {picked[0].lower()}"
+    return None
+
+
+def _strip_for_naming(sentence: str) -> str:
+    subject, consumed = subject_of(sentence)
+    if subject is not None:
+        sentence = " ".join(sentence.split()[consumed:])
+    sentence = re.sub(r"[\"”“«»]", "", sentence)
+    sentence = _PROMISE_HEAD_RE.sub("", sentence, count=1)
+    sentence = re.sub(r"\bom\s+möjligt\b,?", " ", sentence, flags=re.IGNORECASE)
+    sentence = re.sub(r"\bse[rs]?\s+till\s+att\b", " ", sentence, flags=re.IGNORECASE)
+    sentence = _CO_ACTOR_RE.sub(" ", sentence)
+    sentence = re.sub(r"\(\s*\d+\s*\)", " ", sentence)
+    sentence = _NUMBER_PHRASE_RE.sub(" ", sentence)
+    for number in reversed(find_numbers(sentence)):
+        if not number.article:
+            start = number.end - len(number.text)
+            sentence = sentence[:start] + " " + sentence[number.end :]
+    sentence = re.sub(r"\(\s*\d+\s*\)", " ", sentence)
+    sentence = re.sub(r"\b(?:minst|åtminstone|som\s+minst)\b", " ", sentence, flags=re.I)
+    sentence = _FREQUENCY_PHRASE_RE.sub(" ", sentence)
+    sentence = _YEAR_RE.sub(" ", sentence)
+    return re.sub(r"\s+", " ", sentence).strip()
+
+
+def _grade_suffix(text: str) -> str:
+    grade = _GRADE_RE.search(text)
+    if grade is None:
+        return ""
+    return " åk " + re.sub(r"\s+", "", grade.group(1))
+
+
+def derive_short_name(text: str, heading: str | None = None) -> str:
+    """A short, typeable name for a pledge (see the module rules)."""
+    if heading:
+        from_heading = name_from_heading(heading)
+        if from_heading:
+            return from_heading
+    sentences = split_sentences(text)
+    first = sentences[0] if sentences else text
+    quoted = next((q for q in _QUOTED_RE.findall(first) if any(c.isupper() for c in q)), None)
+    if quoted:
+        return _limit(quoted.lower().split()) + _grade_suffix(first)
+    acronym = _ACRONYM_RE.search(first)
+    if acronym:
+        words = acronym.group(1).split()
+        while words and (words[0].lower() in _PREPOSITIONS or words[0].lower() in _VERBS):
+            words = words[1:]
+        for i in range(len(words) - 1, -1, -1):
+            if words[i].lower() in _PREPOSITIONS or words[i].lower() in _VERBS:
+                words = words[i + 1 :]
+                break
+        if words:
+            return _limit([w.lower() for w in words])
+    clause = _strip_for_naming(first)
+    name = _name_from_clause(clause, first)
+    if name:
+        return name
+    fallback = [
+        w
+        for w in re.findall(r"[\wåäöÅÄÖ-]+", clause or first)
+        if w.lower() not in _FUNCTION_WORDS and w.lower() not in _LEADING_SKIP
+    ]
+    return _limit([w.lower() for w in fallback[:3]]) or "löfte"
+
+
+def _looks_like_verb(tokens: Sequence[str], index: int, *, after_att: bool) -> bool:
+    """Is ``tokens[index]`` a verb? Known verbs; or an infinitive ("-a") after "att" or before
+    a preposition, article or adverb ("Fotpatrullera på torget")."""
+    word = tokens[index].lower()
+    if word in _VERBS:
+        return True
+    if not word.endswith("a") or len(word) < 4:
+        return False
+    if after_att:
+        return True
+    following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
+    return following in _PREPOSITIONS or following in _DETERMINERS or following in _ADVERBS
+
+
+def _nominal(verb: str) -> str | None:
+    """ "fotpatrullera" -> "fotpatrullering" for verbs the name rules do not know."""
+    if verb in _VERBS:
+        return None
+    if verb.endswith("era"):
+        return verb[:-1] + "ing"
+    return None
+
+
+def _name_from_clause(clause: str, original: str) -> str | None:
+    tokens = _TOKEN_RE.findall(clause)
+    index = 0
+    after_att = False
+    while index < len(tokens) and tokens[index].lower() in _LEADING_SKIP:
+        after_att = tokens[index].lower() in ("att", "ska", "skall")
+        index += 1
+    verb: str | None = None
+    if index < len(tokens) and _looks_like_verb(tokens, index, after_att=after_att):
+        verb = tokens[index].lower()
+        index += 1
+        while index < len(tokens) and tokens[index].lower() in _LEADING_SKIP:
+            index += 1
+        if index < len(tokens) and tokens[index].lower() in ("att",):
+            index += 1
+        # "fortsätta att prioritera att samverka": the last verb counts.
+        while index < len(tokens) and tokens[index].lower() in _VERBS:
+            verb = tokens[index].lower()
+            index += 1
+            if index < len(tokens) and tokens[index].lower() == "att":
+                index += 1
+        while index < len(tokens) and tokens[index].lower() in _ADVERBS:
+            following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
+            particle = tokens[index].lower() in _PARTICLES
+            if not particle and following and following not in _PREPOSITIONS | _ADVERBS:
+                break  # "trygghetsskapande insatser": an adjective, not an adverb
+            index += 1
+    if (
+        verb is not None
+        and _nominal(verb)
+        and (index >= len(tokens) or tokens[index].lower() in _PREPOSITIONS)
+    ):
+        return _nominal(verb)
+    if verb in _PRESENCE_VERBS:
+        while index < len(tokens) and tokens[index].lower() in _PRESENCE_WORDS:
+            index += 1
+        if (
+            tokens[index : index + 2] == ["på", "plats"]
+            and index + 2 < len(tokens)
+            and tokens[index + 2].lower() in ("vid", "i", "på", "under")
+        ):
+            index += 2
+        if index < len(tokens) and tokens[index].lower() in ("på", "i", "vid"):
+            phrase, _ = _noun_phrase(tokens, index + 1)
+            words = [w.lower() for w in phrase if w.lower() not in ("de", "den", "det")]
+            if words:
+                return _limit(["närvaro", tokens[index].lower(), *words])
+    if verb in _COOPERATE_VERBS:
+        if index < len(tokens) and tokens[index].lower() in _PREPOSITIONS:
+            phrase, _ = _noun_phrase(tokens, index + 1)
+            picked = _pick_part(phrase)
+            if picked:
+                return f"samverkan {tokens[index].lower()} {picked[0].lower()}"
+        return "samverkan"
+    if index < len(tokens) and tokens[index].lower() in _PREPOSITIONS:
+        index += 1
+    phrase, after = _noun_phrase(tokens, index)
+    picked = _pick_part(phrase)
+    if picked is None:
+        return None
+    head, adjectives = picked
+    head_lower = head.lower()
+    if head_lower in _PEOPLE:
+        # "erbjuda boende i Norrby en trafikträff": the people are not what is promised.
+        for later in range(after, len(tokens)):
+            if is_activity_noun(tokens[later]):
+                head, adjectives, after = tokens[later], [], later + 1
+                head_lower = head.lower()
+                break
+    if verb in _VISIT_VERBS and head_lower in ("årskurs", "åk", "klass"):
+        return "besök" + _grade_suffix(original)
+    if verb in _VISIT_VERBS or (head_lower == "besök" and after < len(tokens)):
+        visited = head if verb in _VISIT_VERBS else None
+        if visited is None and tokens[after].lower() in ("på", "i", "hos", "vid"):
+            place_phrase, _ = _noun_phrase(tokens, after + 1)
+            place = _pick_part(place_phrase)
+            visited = place[0] if place else None
+        if visited is not None:
+            if _SCHOOL_RE.search(visited):
+                return "skolbesök"
+            if visited.lower() != "besök":
+                return f"besök {visited.lower()}"
+    if head_lower in _COMPOUNDABLE and after + 1 < len(tokens) and tokens[after] == "med":
+        stem = _COMPOUND_PEOPLE.get(tokens[after + 1].lower())
+        if stem:
+            return stem + ("möten" if head_lower.startswith("möte") else head_lower)
+    key_adjective = next(
+        (
+            a.lower()
+            for a in reversed(adjectives)
+            if a.lower().endswith(_KEY_ADJECTIVE_ENDINGS) or a.lower() in _KEY_ADJECTIVES
+        ),
+        None,
+    )
+    base = [key_adjective, head_lower] if key_adjective else [head_lower]
+    topic = _topic(tokens, after, anywhere=False)
+    if (
+        topic is None
+        and head_lower.endswith(("ning", "ande", "bruk"))
+        and after + 1 < len(tokens)
+        and tokens[after].lower() == "av"
+    ):
+        of_phrase, _ = _noun_phrase(tokens, after + 1)
+        of_part = _pick_part(of_phrase)
+        if of_part is not None:
+            topic = f"av {of_part[0].lower()}"
+    if head_lower not in _GENERIC_HEADS:
+        return _limit([*base, *(topic.split() if topic else [])])
+    topic = topic or _topic(tokens, after, anywhere=True)
+    if topic:
+        return _limit([*base, *topic.split()])
+    plain = [a.lower() for a in adjectives if a.lower() not in _DETERMINERS]
+    if plain and not key_adjective:
+        return _limit([plain[-1], head_lower])
+    if key_adjective:
+        return " ".join(base)
+    where = _place(tokens, after)
+    if where:
+        return _limit([head_lower, *where.split()])
+    if verb and verb not in ("arbeta", "arbetar", "jobba", "jobbar", "verka", "verkar"):
+        return _limit([verb, head_lower])
+    return head_lower
+
+
+def unique_names(names: Iterable[str], texts: Sequence[str]) -> list[str]:
+    """Make names unique within a page: add a word from the text, else a number."""
+    result: list[str] = []
+    seen: set[str] = set()
+    for name, text in zip(names, texts, strict=True):
+        candidate = name
+        if candidate in seen:
+            words = [
+                w.lower()
+                for w in re.findall(r"[\wåäöÅÄÖ-]{4,}", text)
+                if w.lower() not in name.split() and w.lower() not in _FUNCTION_WORDS
+            ]
+            skip = {"polisen", "kommunen", "lovar", "kommun", "genomföra", "genomför"}
+            extra = next(
+                (w for w in words if w not in skip and f"{name} {w}" not in seen),
+                None,
+            )
+            candidate = f"{name} {extra}" if extra else name
+            number = 2
+            while candidate in seen:
+                candidate = f"{name} {number}"
+                number += 1
+        seen.add(candidate)
+        result.append(candidate)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Focus areas
+
+_FOCUS_PREFIX_RE = re.compile(
+    r"^(?:fokusområde|fokus|område|prioriterat område|prioritering)\s*\d*\s*[:.–—-]\s*"
+    r"|^\d{1,2}[.)]\s*",
+    re.IGNORECASE,
+)
+_INTRO_AIM_RE = re.compile(
+    r"\b(?:arbeta|verka|jobba)\s+(?:för|med|mot)\s+(?P<aim>[^.:;,]+)", re.IGNORECASE
+)
+_AIM_STOP_RE = re.compile(
+    r"\s+(?:i\s+(?:[A-ZÅÄÖ]|kommunen\b|hela\b)|genom\b|för\s+(?:medborgarna|invånarna|alla)\b|"
+    r"samt\b|och\s+arbeta\b|utifrån\b|inom\b)"
+)
+_AIM_LEAD_RE = re.compile(
+    r"^(?:att\s+(?:öka|minska|förbättra|stärka|främja|skapa)\s+|"
+    r"(?:ökad|ökat|ökade|minskad|minskat|förbättrad|stärkt|en|ett|bättre)\s+)+",
+    re.IGNORECASE,
+)
+
+
+def sentence_case(heading: str, acronyms: frozenset[str]) -> str:
+    """ "ALKOHOL, NARKOTIKA OCH ANDT" -> "Alkohol, narkotika och ANDT" (known acronyms kept)."""
+    words = re.split(r"(\W+)", heading.lower())
+    out = [w.upper() if w.upper() in acronyms else w for w in words]
+    text = "".join(out)
+    return text[:1].upper() + text[1:]
+
+
+def focus_name(heading: str, acronyms: frozenset[str]) -> str:
+    """A focus area's name from its heading."""
+    name = _FOCUS_PREFIX_RE.sub("", heading.strip()).strip(" :.–—-")
+    if not name:
+        name = heading.strip(" :")
+    letters = [c for c in name if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 3:
+        name = sentence_case(name, acronyms)
+    return name
+
+
+def focus_name_from_intro(text: str) -> str | None:
+    """ "Polisen och kommunen lovar att arbeta för ökad trafiksäkerhet i X" -> "Trafiksäkerhet"."""
+    match = _INTRO_AIM_RE.search(text)
+    if not match:
+        return None
+    aim = _AIM_STOP_RE.split(match.group("aim"), maxsplit=1)[0].strip()
+    aim = _AIM_LEAD_RE.sub("", aim).strip()
+    if not aim or len(aim.split()) > 5:
+        return None
+    return aim[:1].upper() + aim[1:]
