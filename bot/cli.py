@@ -2,6 +2,8 @@
 
     loftesbot run [--config PATH]        serve Telegram (long polling, or webhook per config)
     loftesbot demo [--db PATH]           the offline demo chat on example data
+    loftesbot import PATH... [--kommun NAME] [--dry-run] [--json]
+                                         read promise pages and follow-ups into the catalogue
     loftesbot db upgrade [--config PATH] create or update the database schema
     loftesbot db current [--config PATH] show the schema revision
 
@@ -13,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -45,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
     demo.add_argument("--db", type=Path, help="spara demons SQLite-fil här (skrivs över)")
 
+    imp = sub.add_parser("import", help="läs in löftessidor och uppföljningar")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt- eller .html-fil")
+    imp.add_argument("--kommun", help="kommunens namn, om sidan inte säger det tydligt")
+    imp.add_argument("--start", type=date.fromisoformat, help="periodens första dag (ÅÅÅÅ-MM-DD)")
+    imp.add_argument("--end", type=date.fromisoformat, help="periodens sista dag (ÅÅÅÅ-MM-DD)")
+    imp.add_argument("--dry-run", action="store_true", help="visa vad som lästes, skriv inget")
+    imp.add_argument("--json", action="store_true", help="skriv ett JSON-dokument per fil")
+    imp.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+
     db = sub.add_parser("db", help="databasen")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ÅTGÄRD")
     for name, text in (
@@ -70,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             settings = load_settings(args.config, must_exist=args.config is not None)
             return _demo(settings, args.db)
+        if args.command == "import":
+            settings = load_settings(args.config, must_exist=args.config is not None)
+            return asyncio.run(_import(settings, args))
         if args.command == "db":
             settings = load_settings(args.config, must_exist=args.config is not None)
             return asyncio.run(_db(args.db_command, args.url or settings.database.url))
@@ -102,6 +118,92 @@ async def _db(action: str, url: str) -> int:
     finally:
         await db.dispose()
     return 0
+
+
+async def _import(settings: Settings, args: argparse.Namespace) -> int:
+    """Read each file; print what was read (--dry-run) or write it to the database."""
+    from bot.clock import SystemClock, local_today
+    from bot.console.chat import TerminalHTML
+    from bot.render.catalogue import reading_summary
+    from bot.services.importing import ImportFailed, import_document, read_source
+
+    clock = SystemClock()
+    today = local_today(clock, settings.bot.timezone)
+    failures = 0
+    db: Database | None = None
+    try:
+        for path in args.paths:
+            try:
+                content = _read_page_file(path)
+                reading = read_source(
+                    content, source=path.name, today=today, municipality=args.kommun
+                )
+            except ImportFailed as exc:
+                failures += 1
+                print(f"{path}: {exc}", file=sys.stderr)
+                continue
+            document = reading.to_json()
+            if args.start or args.end:
+                period = document["period"]
+                period["start"] = args.start.isoformat() if args.start else period["start"]
+                period["end"] = args.end.isoformat() if args.end else period["end"]
+            if args.json:
+                print(json.dumps(document, ensure_ascii=False))
+            else:
+                print(TerminalHTML.render(reading_summary(document, "sv"), colour=False))
+            if args.dry_run:
+                continue
+            if db is None:
+                db = Database(settings.database.url)
+                await db.ping()
+                if settings.database.auto_upgrade:
+                    await migrate.upgrade(db)
+            try:
+                async with db.transaction() as session:
+                    outcome = await import_document(session, document, now=clock.now(), actor="cli")
+            except ImportFailed as exc:
+                failures += 1
+                print(f"{path}: {exc}", file=sys.stderr)
+                continue
+            stream = sys.stderr if args.json else sys.stdout
+            print(_outcome_line(path, outcome), file=stream)
+            for note in outcome.notes:
+                print(f"  {note}", file=stream)
+    finally:
+        if db is not None:
+            await db.dispose()
+    return 1 if failures else 0
+
+
+def _read_page_file(path: Path) -> bytes:
+    from bot.domain.pages import MAX_PAGE_BYTES
+    from bot.services.importing import ImportFailed
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            raise ImportFailed(
+                f"filen är {size / 1_000_000:.1f} MB; en löftessida är högst "
+                f"{MAX_PAGE_BYTES / 1_000_000:.0f} MB"
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"filen kan inte läsas ({exc.strerror})") from exc
+
+
+def _outcome_line(path: Path, outcome: Any) -> str:
+    if not outcome.changed:
+        return f"{path}: redan inläst, inget ändrades."
+    parts = []
+    if outcome.pledges_created:
+        parts.append(f"{outcome.pledges_created} löften")
+    if outcome.results_attached:
+        parts.append(f"{outcome.results_attached} resultat")
+    if outcome.extra_activities:
+        parts.append(f"{outcome.extra_activities} extra insatser")
+    return (
+        f"{path}: importerad för {outcome.municipality} ({', '.join(parts) or 'inga ändringar'})."
+    )
 
 
 async def _prepare_database(settings: Settings) -> None:

@@ -99,3 +99,83 @@ def test_unreachable_bot_api_server(
     assert code == 2
     assert "http://127.0.0.1:9 går inte att nå" in err
     assert token not in err
+
+
+PAGES = Path(__file__).resolve().parent / "e2e" / "pages"
+
+
+def test_import_dry_run_json_prints_one_document_per_file_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    database = tmp_path / "bot.sqlite3"
+    monkeypatch.setenv("LOFTESBOT_DATABASE_URL", f"sqlite:///{database}")
+    files = [str(PAGES / "storberga.txt"), str(PAGES / "storberga_uppfoljning.txt")]
+    code, out, _ = run(["import", "--dry-run", "--json", *files], capsys)
+    assert code == 0
+    documents = [json.loads(line) for line in out.strip().splitlines()]
+    assert [d["kind"] for d in documents] == ["pledges", "follow_up"]
+    assert documents[0]["municipality"] == "Storberga"
+    assert documents[0]["period"] == {"start": "2026-01-01", "end": "2027-12-31"}
+    first = documents[0]["focus_areas"][0]["pledges"][0]
+    assert set(first) == {"text", "short_name", "responsible", "target", "results"}
+    assert set(first["target"]) == {"count", "at_least", "per", "unit", "coverage"}
+    assert not database.exists()
+
+
+def test_import_writes_once_and_then_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOFTESBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    page = str(PAGES / "storberga.txt")
+    code, out, _ = run(["import", page], capsys)
+    assert code == 0
+    assert "importerad för Storberga (4 löften)" in out
+    code, out, _ = run(["import", page, str(PAGES / "storberga_uppfoljning.txt")], capsys)
+    assert code == 0
+    assert "redan inläst" in out
+    assert "2 resultat, 1 extra insatser" in out
+    with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
+        assert conn.execute("SELECT count(*) FROM pledges").fetchone()[0] == 4
+        assert conn.execute("SELECT count(*) FROM result_notes").fetchone()[0] == 2
+
+
+def test_import_bad_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOFTESBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    empty = tmp_path / "tom.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "bild.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 100)
+    huge = tmp_path / "stor.txt"
+    huge.write_bytes(b"Polisen lovar att ... " * 250_000)
+    missing = tmp_path / "finns-inte.txt"
+    code, out, err = run(["import", str(empty), str(binary), str(huge), str(missing)], capsys)
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith(f"{empty}: ")
+    assert "MB" in lines[2]
+    assert "kan inte läsas" in lines[3]
+    assert "Traceback" not in err
+    assert out == ""
+    with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE name='pledges'").fetchall()
+    assert tables == []
+
+
+def test_import_with_a_period_given_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    monkeypatch.setenv("LOFTESBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    page = str(PAGES / "storberga_uppfoljning.txt")
+    code, out, _ = run(
+        ["import", "--dry-run", "--json", "--start", "2026-01-01", "--end", "2026-12-31", page],
+        capsys,
+    )
+    assert code == 0
+    assert json.loads(out)["period"] == {"start": "2026-01-01", "end": "2026-12-31"}

@@ -35,6 +35,13 @@ class CommandInfo:
 COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("start", "Börja om och se välkomsttexten", "Start over and see the welcome"),
     CommandInfo("hjalp", "Vad kan jag göra här?", "What can I do here?", aliases=("help",)),
+    CommandInfo(
+        "kortnamn",
+        "Visa eller byt löftenas kortnamn",
+        "Show or change the pledges' short names",
+        audience="admin",
+        in_menu=False,
+    ),
 )
 
 
@@ -117,6 +124,13 @@ def help_text(who: Who, lang: Lang) -> str:
     roles = _role_lines(who, lang)
     if roles:
         lines += ["", *roles]
+    if who.is_admin:
+        lines += [
+            "",
+            "Skicka en löftessida (.txt eller .html, eller klistra in texten) så läser jag in den."
+            if lang == "sv"
+            else "Send a promise page (.txt or .html, or paste the text) and I will import it.",
+        ]
     if lang == "sv":
         lines += [
             "",

@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.errors import Invalid, NotAllowed, NotFound
+from bot.services.people import who_is
 from storage import audit
 from storage import catalogue as repo
 from storage.models import (
@@ -23,6 +25,7 @@ from storage.models import (
     ActivitySource,
     CoverageItem,
     FocusArea,
+    Municipality,
     Pledge,
     PledgeSet,
     Responsible,
@@ -195,3 +198,57 @@ def _pledge(
         target_coverage=target.get("coverage"),
         created_at=now,
     )
+
+
+@dataclass(frozen=True)
+class PledgeRow:
+    id: int
+    municipality: str
+    short_name: str
+    text: str
+
+
+async def pledges_for_admin(session: AsyncSession, user_id: int) -> list[PledgeRow]:
+    """The pledges of every municipality the user administers, in catalogue order."""
+    who = await who_is(session, user_id)
+    rows: list[PledgeRow] = []
+    for name in who.admin_in:
+        municipality = await repo.municipality_by_name(session, name)
+        if municipality is None:
+            continue
+        for pledge in await repo.pledges_of_municipality(session, municipality.id):
+            rows.append(PledgeRow(pledge.id, name, pledge.short_name, pledge.text))
+    return rows
+
+
+async def rename_pledge(
+    session: AsyncSession, user_id: int, pledge_id: int, new_name: str, *, now: datetime
+) -> PledgeRow:
+    """Give a pledge a new short name; only an admin of its municipality may."""
+    name = " ".join(new_name.split()).lower()
+    if not 2 <= len(name) <= 40:
+        raise Invalid("ett kortnamn är 2–40 tecken")
+    pledge = await session.get(Pledge, pledge_id)
+    if pledge is None:
+        raise NotFound(f"löfte {pledge_id}")
+    municipality = await session.get(Municipality, pledge.municipality_id)
+    who = await who_is(session, user_id)
+    if municipality is None or municipality.name not in who.admin_in:
+        raise NotAllowed("inte admin för löftets kommun")
+    siblings = await repo.pledges_of_municipality(session, pledge.municipality_id)
+    if any(p.short_name == name and p.id != pledge.id for p in siblings):
+        raise Invalid(f"kortnamnet ”{name}” används redan i {municipality.name}")
+    old = pledge.short_name
+    pledge.short_name = name
+    audit.record(
+        session,
+        at=now,
+        actor="admin",
+        actor_user_id=user_id,
+        action="pledge.rename",
+        entity="pledge",
+        entity_id=pledge.id,
+        details={"from": old, "to": name},
+    )
+    await session.flush()
+    return PledgeRow(pledge.id, municipality.name, name, pledge.text)

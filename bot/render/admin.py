@@ -1,0 +1,163 @@
+"""Texts for admins: importing pages and naming pledges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.render.html import b, esc, i
+from bot.render.texts import Lang
+from bot.services.catalogue import PledgeRow
+from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
+
+MESSAGE_LIMIT = 3800
+
+
+def only_admins_import(lang: Lang) -> str:
+    if lang == "sv":
+        return (
+            "Tack! Bara administratörer kan läsa in löftessidor. "
+            "Vill du lämna en synpunkt till kommunen och polisen, skriv /hjalp."
+        )
+    return "Thank you! Only admins can import promise pages. Send /help to see what you can do."
+
+
+def only_admins(lang: Lang) -> str:
+    if lang == "sv":
+        return "Det här kommandot är till för administratörer."
+    return "This command is for admins."
+
+
+def wrong_file_type(lang: Lang) -> str:
+    if lang == "sv":
+        return "Skicka sidan som en .txt- eller .html-fil, eller klistra in texten direkt."
+    return "Send the page as a .txt or .html file, or paste the text."
+
+
+def file_too_large(lang: Lang, limit: int) -> str:
+    mb = limit // 1_000_000
+    if lang == "sv":
+        return f"Filen är för stor. En löftessida får vara högst {mb} MB."
+    return f"The file is too large. A promise page may be at most {mb} MB."
+
+
+def download_failed(lang: Lang) -> str:
+    if lang == "sv":
+        return "Jag kunde inte hämta filen från Telegram. Försök gärna igen."
+    return "I could not fetch the file from Telegram. Please try again."
+
+
+def cannot_read(lang: Lang, reason: str) -> str:
+    head = "Jag kunde inte läsa sidan" if lang == "sv" else "I could not read the page"
+    tail = "Inget har sparats." if lang == "sv" else "Nothing was saved."
+    return f"{b(head)}\n{esc(reason)}\n{tail}"
+
+
+def cannot_import(lang: Lang, reason: str) -> str:
+    head = "Importen gick inte" if lang == "sv" else "The import failed"
+    tail = "Inget har sparats." if lang == "sv" else "Nothing was saved."
+    return f"{b(head)}\n{esc(reason)}\n{tail}"
+
+
+def not_admin_for(lang: Lang, municipality: str) -> str:
+    if lang == "sv":
+        return f"Sidan gäller {b(municipality)}, men du är inte admin där. Inget har sparats."
+    return f"The page is about {b(municipality)}, where you are not an admin. Nothing was saved."
+
+
+def import_button(lang: Lang) -> str:
+    return "Importera" if lang == "sv" else "Import"
+
+
+def cancel_button(lang: Lang) -> str:
+    return "Avbryt" if lang == "sv" else "Cancel"
+
+
+def preview_expired(lang: Lang) -> str:
+    if lang == "sv":
+        return "Den här förhandsvisningen gäller inte längre. Skicka sidan igen."
+    return "This preview is no longer valid. Send the page again."
+
+
+def import_cancelled(lang: Lang) -> str:
+    return "Avbrutet – inget importerades." if lang == "sv" else "Cancelled – nothing was imported."
+
+
+def imported(lang: Lang, outcome: Any) -> str:
+    name = b(outcome.municipality)
+    if not outcome.changed:
+        if lang == "sv":
+            return f"Sidan för {name} var redan inläst. Inget ändrades."
+        return f"The page for {name} was already imported. Nothing changed."
+    parts = []
+    if outcome.pledges_created:
+        parts.append(f"{outcome.pledges_created} {'löften' if lang == 'sv' else 'pledges'}")
+    if outcome.results_attached:
+        parts.append(f"{outcome.results_attached} {'resultat' if lang == 'sv' else 'results'}")
+    if outcome.extra_activities:
+        extra = "extra insatser" if lang == "sv" else "extra activities"
+        parts.append(f"{outcome.extra_activities} {extra}")
+    head = f"Importerat för {name}" if lang == "sv" else f"Imported for {name}"
+    lines = [f"✅ {head}: {esc(', '.join(parts))}."]
+    lines += [i(note) for note in outcome.notes]
+    return "\n".join(lines)
+
+
+def pledge_list(rows: list[PledgeRow], lang: Lang) -> list[str]:
+    """Numbered pledges with their short names, split to fit Telegram's message limit."""
+    if not rows:
+        return ["Inga löften finns ännu." if lang == "sv" else "There are no pledges yet."]
+    head = (
+        "Löftenas kortnamn. Byt med /kortnamn NUMMER nytt namn"
+        if lang == "sv"
+        else "Short names of the pledges. Change one with /kortnamn NUMBER new name"
+    )
+    chunks: list[str] = []
+    current = b(head)
+    municipality = None
+    for row in rows:
+        lines = []
+        if row.municipality != municipality:
+            municipality = row.municipality
+            lines.append(f"\n{b(municipality)}")
+        summary = row.text if len(row.text) <= 70 else row.text[:69] + "…"
+        lines.append(f"{row.id} · {b(row.short_name)} – {esc(summary)}")
+        block = "\n".join(lines)
+        if len(current) + len(block) + 1 > MESSAGE_LIMIT:
+            chunks.append(current)
+            current = block.lstrip("\n")
+        else:
+            current += "\n" + block
+    chunks.append(current)
+    return chunks
+
+
+def rename_usage(lang: Lang) -> str:
+    if lang == "sv":
+        return "Skriv till exempel <code>/kortnamn 12 skolbesök</code>. /kortnamn visar numren."
+    return "Write for example <code>/kortnamn 12 school visits</code>. /kortnamn lists the numbers."
+
+
+def rename_refused(lang: Lang, error: ServiceError) -> str:
+    if isinstance(error, NotFound):
+        return (
+            "Det finns inget löfte med det numret."
+            if lang == "sv"
+            else "No pledge has that number."
+        )
+    if isinstance(error, NotAllowed):
+        if lang == "sv":
+            return "Du kan bara byta namn på löften i kommuner där du är admin."
+        return "You can only rename pledges in municipalities where you are an admin."
+    if isinstance(error, Invalid):
+        return (
+            f"Det gick inte: {esc(error.detail)}."
+            if lang == "sv"
+            else f"Not possible: {esc(error.detail)}."
+        )
+    return "Det gick inte." if lang == "sv" else "Not possible."
+
+
+def renamed(lang: Lang, row: PledgeRow) -> str:
+    if lang == "sv":
+        return f"Klart. Löfte {row.id} i {esc(row.municipality)} heter nu {b(row.short_name)}."
+    return f"Done. Pledge {row.id} in {esc(row.municipality)} is now called {b(row.short_name)}."
