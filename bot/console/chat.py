@@ -9,6 +9,7 @@ When standard input is not a terminal, one message is read per line, so the demo
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -39,6 +40,7 @@ Demo-kommandon:
   :som medborgare | :som rapportör | :som admin   byt vem du är
   :språk sv | :språk en                            byt språk i din Telegram
   :vem                                             visa vem du är
+  :fil SÖKVÄG                                      skicka en fil (t.ex. en löftessida) till boten
   :avsluta                                         avsluta (eller Ctrl-D)
   #N                                               tryck på knapp N i senaste svaret
 Allt annat skickas till boten som ett meddelande."""
@@ -128,9 +130,14 @@ class DemoChat:
             return True
         if self.echo:
             self.write(f"› {self.person.label_sv}: {line}")
-        if line.startswith(":"):
-            return self._meta(line[1:].strip())
         assert self.factory is not None
+        if line.startswith(":"):
+            word, _, rest = line[1:].strip().partition(" ")
+            if word.lower() in ("fil", "file"):
+                await self._send_file(rest.strip())
+                self._print_new()
+                return True
+            return self._meta(line[1:].strip())
         if line.startswith("#") and line[1:].isdigit():
             await self._press(int(line[1:]))
         else:
@@ -159,6 +166,25 @@ class DemoChat:
         else:
             self.write(DEMO_HELP)
         return True
+
+    async def _send_file(self, name: str) -> None:
+        assert self.factory is not None
+        path = Path(name)
+        try:
+            content = await asyncio.to_thread(path.read_bytes)
+        except OSError as exc:
+            self.write(f"(Filen {path} kan inte läsas: {exc.strerror})")
+            return
+        file_id = f"demo{len(self.transport.files) + 1}"
+        self.transport.files[file_id] = content
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": path.name,
+            "file_size": len(content),
+        }
+        data = self.factory.message(self._person(), None, extra={"document": document})
+        await self.app.process_update(self.factory.to_update(data))
 
     async def _press(self, number: int) -> None:
         assert self.factory is not None

@@ -93,6 +93,8 @@ class OfflineTransport(BaseRequest):
     calls: list[ApiCall] = field(default_factory=list)
     bot_user: dict[str, Any] = field(default_factory=lambda: dict(BOT_USER))
     on_call: Callable[[ApiCall], None] | None = None
+    # Files people "uploaded": file_id -> content, served by getFile and the file URL.
+    files: dict[str, bytes] = field(default_factory=dict)
     _faults: deque[Fault] = field(default_factory=deque)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -133,6 +135,9 @@ class OfflineTransport(BaseRequest):
         connect_timeout: ODVInput[float] = DEFAULT_NONE,
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:
+            content = self.files.get(url.rsplit("/", 1)[-1])
+            return (200, content) if content is not None else (404, b'{"ok": false}')
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
         for fault in list(self._faults):
@@ -161,6 +166,16 @@ class OfflineTransport(BaseRequest):
             return True
         if call.method in _MESSAGE_METHODS:
             return self._message(call)
+        if call.method == "getFile":
+            file_id = str(call.params.get("file_id"))
+            if file_id not in self.files:
+                return None
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": len(self.files[file_id]),
+                "file_path": f"documents/{file_id}",
+            }
         if call.method == "getChat":
             return {"id": call.params.get("chat_id"), "type": "private"}
         # Anything else is answered as Telegram answers a method it does not know.

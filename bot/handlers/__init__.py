@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from telegram import Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers import common, errors
+from bot.handlers import admin, common, errors
 from bot.render import callbacks, texts
+
+
+class PastedPage(filters.MessageFilter):
+    """A long pasted text that reads like a promise page."""
+
+    def filter(self, message: Message) -> bool:
+        return bool(message.text) and admin.looks_like_a_page(message.text or "")
 
 
 def _names(command: str) -> list[str]:
@@ -19,6 +27,14 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler(_names("start"), common.start))
     app.add_handler(CommandHandler(_names("hjalp"), common.help_command))
     app.add_handler(CallbackQueryHandler(common.help_button, pattern=callbacks.pattern("help")))
+
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler(_names("kortnamn"), admin.short_names, filters=private))
+    app.add_handler(MessageHandler(private & filters.Document.ALL, admin.document_received))
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND & PastedPage(), admin.pasted_page)
+    )
+    app.add_handler(CallbackQueryHandler(admin.import_button, pattern=callbacks.pattern("imp")))
 
     # Fallbacks: keep these last.
     app.add_handler(CallbackQueryHandler(common.stale_button))

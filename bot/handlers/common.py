@@ -10,23 +10,30 @@ from bot.render import callbacks, texts
 from bot.services import people
 
 
-def _lang(update: Update) -> texts.Lang:
+def lang_of_update(update: Update) -> texts.Lang:
     user = update.effective_user
     return texts.lang_of(user.language_code if user else None)
+
+
+async def who(context: BotContext, user_id: int) -> people.Who:
+    """The user's roles, looked up by numeric id in a short read."""
+    async with context.services.db.read() as session:
+        return await people.who_is(session, user_id)
 
 
 async def start(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    lang = _lang(update)
-    async with context.services.db.read() as session:
-        who = await people.who_is(session, user.id)
+    lang = lang_of_update(update)
+    person = await who(context, user.id)
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(texts.help_button(lang), callback_data=callbacks.encode("help"))]]
     )
     await message.reply_text(
-        texts.welcome(who, user.first_name, lang), parse_mode=ParseMode.HTML, reply_markup=keyboard
+        texts.welcome(person, user.first_name, lang),
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard,
     )
 
 
@@ -34,23 +41,21 @@ async def help_command(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    lang = _lang(update)
-    async with context.services.db.read() as session:
-        who = await people.who_is(session, user.id)
-    await message.reply_text(texts.help_text(who, lang), parse_mode=ParseMode.HTML)
+    lang = lang_of_update(update)
+    person = await who(context, user.id)
+    await message.reply_text(texts.help_text(person, lang), parse_mode=ParseMode.HTML)
 
 
 async def help_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    lang = _lang(update)
-    async with context.services.db.read() as session:
-        who = await people.who_is(session, user.id)
+    lang = lang_of_update(update)
+    person = await who(context, user.id)
     await query.answer()
     if query.message is not None:
         await context.bot.send_message(
-            query.message.chat.id, texts.help_text(who, lang), parse_mode=ParseMode.HTML
+            query.message.chat.id, texts.help_text(person, lang), parse_mode=ParseMode.HTML
         )
 
 
@@ -58,14 +63,14 @@ async def stale_button(update: Update, context: BotContext) -> None:
     """Any button no other handler claimed: from an older version, or malformed."""
     query = update.callback_query
     if query is not None:
-        await query.answer(texts.stale_button(_lang(update)), show_alert=True)
+        await query.answer(texts.stale_button(lang_of_update(update)), show_alert=True)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(texts.unknown_command(_lang(update)))
+        await update.effective_message.reply_text(texts.unknown_command(lang_of_update(update)))
 
 
 async def not_understood(update: Update, context: BotContext) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(texts.not_understood(_lang(update)))
+        await update.effective_message.reply_text(texts.not_understood(lang_of_update(update)))

@@ -1,0 +1,185 @@
+"""Admin journeys: import a promise page from the chat, rename a pledge's short name.
+
+An import is shown before anything is written; the document waits in `user_data` under a
+random token until "Importera" or "Avbryt". The admin role is checked again on every press.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+from bot.domain.pages import MAX_PAGE_BYTES
+from bot.handlers.common import lang_of_update, who
+from bot.render import admin as render
+from bot.render import callbacks, texts
+from bot.render.catalogue import reading_summary
+from bot.services import catalogue, people
+from bot.services.errors import ServiceError
+from bot.services.importing import ImportFailed, import_document, read_source
+
+PENDING_KEY = "pending_import"
+PAGE_SUFFIXES = (".txt", ".html", ".htm", ".text")
+PASTED_PAGE_MIN_CHARS = 400
+
+
+def looks_like_a_page(text: str) -> bool:
+    """A pasted promise page: long, several lines, and it promises something."""
+    lowered = text.lower()
+    return (
+        len(text) >= PASTED_PAGE_MIN_CHARS
+        and text.count("\n") >= 3
+        and ("lovar" in lowered or "medborgarlöfte" in lowered)
+    )
+
+
+async def document_received(update: Update, context: BotContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.document is None:
+        return
+    lang = lang_of_update(update)
+    person = await who(context, user.id)
+    if not person.is_admin:
+        await message.reply_text(render.only_admins_import(lang))
+        return
+    document = message.document
+    name = document.file_name or "sida.txt"
+    if not name.lower().endswith(PAGE_SUFFIXES):
+        await message.reply_text(render.wrong_file_type(lang))
+        return
+    if document.file_size is not None and document.file_size > MAX_PAGE_BYTES:
+        await message.reply_text(render.file_too_large(lang, MAX_PAGE_BYTES))
+        return
+    try:
+        file = await context.bot.get_file(document.file_id)
+        content = bytes(await file.download_as_bytearray())
+    except TelegramError:
+        await message.reply_text(render.download_failed(lang))
+        return
+    await _preview(update, context, content, name, person.admin_in)
+
+
+async def pasted_page(update: Update, context: BotContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not message.text:
+        return
+    person = await who(context, user.id)
+    if not person.is_admin:
+        # Not an admin: treat it as any other message.
+        await message.reply_text(texts.not_understood(lang_of_update(update)))
+        return
+    await _preview(update, context, message.text, "inklistrad text", person.admin_in)
+
+
+async def _preview(
+    update: Update,
+    context: BotContext,
+    content: bytes | str,
+    source: str,
+    admin_in: tuple[str, ...],
+) -> None:
+    message = update.effective_message
+    assert message is not None
+    lang = lang_of_update(update)
+    try:
+        reading = read_source(content, source=source, today=context.services.today())
+    except ImportFailed as exc:
+        await message.reply_text(render.cannot_read(lang, str(exc)), parse_mode=ParseMode.HTML)
+        return
+    document = reading.to_json()
+    if document["municipality"] not in admin_in:
+        await message.reply_text(
+            render.not_admin_for(lang, document["municipality"]), parse_mode=ParseMode.HTML
+        )
+        return
+    token = secrets.token_urlsafe(6)
+    assert context.user_data is not None
+    context.user_data[PENDING_KEY] = {"token": token, "document": document}
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    render.import_button(lang), callback_data=callbacks.encode("imp", "ok", token)
+                ),
+                InlineKeyboardButton(
+                    render.cancel_button(lang), callback_data=callbacks.encode("imp", "no", token)
+                ),
+            ]
+        ]
+    )
+    await message.reply_text(
+        reading_summary(document, lang), parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
+
+
+async def import_button(update: Update, context: BotContext) -> None:
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    lang = lang_of_update(update)
+    request = callbacks.decode(query.data)
+    assert context.user_data is not None
+    pending = context.user_data.get(PENDING_KEY)
+    if request is None or pending is None or request.args[1:2] != (pending["token"],):
+        await query.answer(render.preview_expired(lang), show_alert=True)
+        return
+    if request.args[0] == "no":
+        context.user_data.pop(PENDING_KEY, None)
+        await query.answer()
+        await query.edit_message_text(render.import_cancelled(lang))
+        return
+    document = pending["document"]
+    services = context.services
+    try:
+        async with services.db.transaction() as session:
+            person = await people.who_is(session, user.id)
+            if document["municipality"] not in person.admin_in:
+                raise ImportFailed(render.not_admin_for(lang, document["municipality"]))
+            outcome = await import_document(
+                session, document, now=services.now(), actor="admin", actor_user_id=user.id
+            )
+    except ImportFailed as exc:
+        await query.answer()
+        await query.edit_message_text(
+            render.cannot_import(lang, str(exc)), parse_mode=ParseMode.HTML
+        )
+        return
+    context.user_data.pop(PENDING_KEY, None)
+    await query.answer()
+    await query.edit_message_text(render.imported(lang, outcome), parse_mode=ParseMode.HTML)
+
+
+async def short_names(update: Update, context: BotContext) -> None:
+    """/kortnamn lists pledges; /kortnamn ID nytt namn renames one."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = lang_of_update(update)
+    args = context.args or []
+    services = context.services
+    if not args:
+        async with services.db.read() as session:
+            person = await people.who_is(session, user.id)
+            rows = await catalogue.pledges_for_admin(session, user.id)
+        if not person.is_admin:
+            await message.reply_text(render.only_admins(lang))
+            return
+        for chunk in render.pledge_list(rows, lang):
+            await message.reply_text(chunk, parse_mode=ParseMode.HTML)
+        return
+    if not args[0].isdigit() or len(args) < 2:
+        await message.reply_text(render.rename_usage(lang), parse_mode=ParseMode.HTML)
+        return
+    try:
+        async with services.db.transaction() as session:
+            row = await catalogue.rename_pledge(
+                session, user.id, int(args[0]), " ".join(args[1:]), now=services.now()
+            )
+    except ServiceError as exc:
+        await message.reply_text(render.rename_refused(lang, exc), parse_mode=ParseMode.HTML)
+        return
+    await message.reply_text(render.renamed(lang, row), parse_mode=ParseMode.HTML)

@@ -1,0 +1,190 @@
+"""Admins import promise pages from the chat and name pledges; everyone else is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.render.catalogue import reading_summary
+from storage import catalogue, people
+from storage.models import AuditEntry, Pledge, Role
+from tests.conftest import ADMIN, CITIZEN, REPORTER, Harness, replies
+
+PAGES = Path(__file__).resolve().parent / "pages"
+PAGE = (PAGES / "storberga.txt").read_bytes()
+
+
+async def _grant(h: Harness, user_id: int, municipality: str, role: Role) -> None:
+    async with h.services.db.transaction() as session:
+        place = await catalogue.get_or_create_municipality(session, municipality)
+        reporter = await people.ensure_reporter(session, user_id)
+        await people.grant(session, reporter, place, role)
+
+
+async def _revoke(h: Harness, user_id: int) -> None:
+    async with h.services.db.transaction() as session:
+        for membership, _ in await people.active_memberships(session, user_id):
+            membership.revoked_at = h.services.now()
+
+
+async def _pledges(h: Harness) -> int:
+    async with h.services.db.read() as session:
+        return int(await session.scalar(select(func.count()).select_from(Pledge)) or 0)
+
+
+async def _send_file(h: Harness, person, content: bytes, name: str = "sida.txt"):  # type: ignore[no-untyped-def]
+    file_id = f"f{len(h.transport.files) + 1}"
+    h.transport.files[file_id] = content
+    document = {
+        "document": {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": name,
+            "file_size": len(content),
+        }
+    }
+    return await h.send(person, None, extra=document)
+
+
+def _buttons(calls) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {b["text"]: b["callback_data"] for c in calls for row in c.buttons for b in row}
+
+
+async def test_admin_imports_a_page_after_seeing_what_was_read(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Storberga", Role.ADMIN)
+    calls = await _send_file(harness, ADMIN, PAGE)
+    [preview] = replies(calls)
+    assert "Storberga – löftessida" in preview
+    assert "2026-01-01 – 2027-12-31" in preview
+    assert "hastighetskontroller" in preview
+    assert "minst 6 hastighetskontroller per halvår" in preview
+    assert await _pledges(harness) == 0  # nothing written before "Importera"
+    buttons = _buttons(calls)
+    assert set(buttons) == {"Importera", "Avbryt"}
+
+    calls = await harness.press(ADMIN, buttons["Importera"])
+    [done] = [c.text for c in calls if c.method == "editMessageText"]
+    assert done is not None
+    assert "Importerat för <b>Storberga</b>: 4 löften" in done
+    assert await _pledges(harness) == 4
+
+    again = await harness.press(ADMIN, buttons["Importera"])
+    assert again[0].method == "answerCallbackQuery"
+    assert "gäller inte längre" in again[0].params["text"]
+    async with harness.services.db.read() as session:
+        actions = (await session.scalars(select(AuditEntry.action))).all()
+    assert "pledge_set.create" in actions
+
+
+async def test_the_same_page_twice_changes_nothing(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Storberga", Role.ADMIN)
+    for expected in ("Importerat för", "var redan inläst"):
+        calls = await _send_file(harness, ADMIN, PAGE)
+        done = await harness.press(ADMIN, _buttons(calls)["Importera"])
+        assert expected in (done[-1].text or "")
+    assert await _pledges(harness) == 4
+
+
+async def test_cancel_writes_nothing(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Storberga", Role.ADMIN)
+    calls = await _send_file(harness, ADMIN, PAGE)
+    done = await harness.press(ADMIN, _buttons(calls)["Avbryt"])
+    assert "inget importerades" in (done[-1].text or "")
+    assert await _pledges(harness) == 0
+
+
+async def test_pasted_text_works_like_a_file(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Storberga", Role.ADMIN)
+    calls = await harness.send(ADMIN, PAGE.decode("utf-8"))
+    assert "Storberga – löftessida" in replies(calls)[0]
+    assert "Importera" in _buttons(calls)
+
+
+async def test_non_admins_are_told_politely(harness: Harness) -> None:
+    await _grant(harness, REPORTER.user_id, "Storberga", Role.REPORTER)
+    for person in (CITIZEN, REPORTER):
+        [reply] = replies(await _send_file(harness, person, PAGE))
+        assert "Bara administratörer kan läsa in löftessidor" in reply
+    assert harness.transport.sent("getFile") == []
+    assert await _pledges(harness) == 0
+
+
+async def test_an_admin_of_another_municipality_cannot_import(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Åsele", Role.ADMIN)
+    [reply] = replies(await _send_file(harness, ADMIN, PAGE))
+    assert "du är inte admin där" in reply
+    assert await _pledges(harness) == 0
+
+
+async def test_a_revoked_admin_cannot_press_import(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Storberga", Role.ADMIN)
+    calls = await _send_file(harness, ADMIN, PAGE)
+    await _revoke(harness, ADMIN.user_id)
+    done = await harness.press(ADMIN, _buttons(calls)["Importera"])
+    assert "Importen gick inte" in (done[-1].text or "")
+    assert await _pledges(harness) == 0
+
+
+async def test_bad_files_get_a_clear_message_and_write_nothing(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Storberga", Role.ADMIN)
+    cases = [
+        (b"", "sida.txt", "kunde inte läsa sidan"),
+        (b"\x00\x01\x02PNG\x00" * 50, "sida.txt", "kunde inte läsa sidan"),
+        ("Hej! Inget om några löften alls.".encode(), "sida.txt", "kunde inte läsa sidan"),
+        (PAGE, "sida.pdf", ".txt- eller .html-fil"),
+        (b"<html><body><p>Trasig <b>HTML", "sida.html", "kunde inte läsa sidan"),
+    ]
+    for content, name, expected in cases:
+        [reply] = replies(await _send_file(harness, ADMIN, content, name))
+        assert expected in reply, (name, reply)
+    assert await _pledges(harness) == 0
+
+
+async def test_short_names_can_be_listed_and_changed_by_admins_only(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Storberga", Role.ADMIN)
+    calls = await _send_file(harness, ADMIN, PAGE)
+    await harness.press(ADMIN, _buttons(calls)["Importera"])
+    [listing] = replies(await harness.send(ADMIN, "/kortnamn"))
+    assert "hastighetskontroller" in listing
+    async with harness.services.db.read() as session:
+        pledge = await session.scalar(select(Pledge).where(Pledge.target_count == 6))
+    assert pledge is not None
+
+    [done] = replies(await harness.send(ADMIN, f"/kortnamn {pledge.id} Fartkontroller  väg 88"))
+    assert "heter nu <b>fartkontroller väg 88</b>" in done
+    [taken] = replies(await harness.send(ADMIN, f"/kortnamn {pledge.id} skolbesök"))
+    assert "används redan" in taken
+    [usage] = replies(await harness.send(ADMIN, "/kortnamn trafik"))
+    assert "/kortnamn 12 skolbesök" in usage
+    [missing] = replies(await harness.send(ADMIN, "/kortnamn 99999 x y"))
+    assert "inget löfte med det numret" in missing
+    [citizen] = replies(await harness.send(CITIZEN, f"/kortnamn {pledge.id} hack"))
+    assert "bara byta namn på löften i kommuner där du är admin" in citizen
+    [citizen_list] = replies(await harness.send(CITIZEN, "/kortnamn"))
+    assert "till för administratörer" in citizen_list
+    async with harness.services.db.read() as session:
+        stored = await session.get(Pledge, pledge.id)
+    assert stored is not None
+    assert stored.short_name == "fartkontroller väg 88"
+
+
+def test_preview_escapes_page_text() -> None:
+    document = {
+        "kind": "pledges",
+        "municipality": "<b>X</b>",
+        "period": {"start": "2026-01-01", "end": None},
+        "focus_areas": [
+            {
+                "name": "A & B",
+                "pledges": [{"short_name": "<i>s</i>", "responsible": "polisen", "target": None}],
+            }
+        ],
+        "warnings": ["<script>"],
+    }
+    text = reading_summary(document, "sv")
+    assert "&lt;b&gt;X&lt;/b&gt;" in text
+    assert "A &amp; B" in text
+    assert "&lt;i&gt;s&lt;/i&gt;" in text
+    assert "&lt;script&gt;" in text
+    assert "tills vidare" in text
