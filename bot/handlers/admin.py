@@ -96,6 +96,13 @@ async def _preview(
             render.not_admin_for(lang, document["municipality"]), parse_mode=ParseMode.HTML
         )
         return
+    if not (document.get("period") or {}).get("start"):
+        # Nothing can be imported without a period; say how to give one instead of guessing.
+        await message.reply_text(
+            reading_summary(document, lang) + "\n\n" + render.period_missing(lang),
+            parse_mode=ParseMode.HTML,
+        )
+        return
     token = secrets.token_urlsafe(6)
     assert context.user_data is not None
     context.user_data[PENDING_KEY] = {"token": token, "document": document}

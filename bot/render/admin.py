@@ -64,6 +64,19 @@ def not_admin_for(lang: Lang, municipality: str) -> str:
     return f"The page is about {b(municipality)}, where you are not an admin. Nothing was saved."
 
 
+def period_missing(lang: Lang) -> str:
+    if lang == "sv":
+        return (
+            "Sidan säger inte vilken period löftena gäller, så jag kan inte importera den. "
+            "Lägg till en rad som <i>Medborgarlöften 2026–2027</i> (eller <i>gäller tills "
+            "vidare från 2026-03-01</i>) i texten och skicka den igen."
+        )
+    return (
+        "The page does not say which period the pledges cover, so I cannot import it. "
+        "Add a line such as <i>Medborgarlöften 2026–2027</i> to the text and send it again."
+    )
+
+
 def import_button(lang: Lang) -> str:
     return "Importera" if lang == "sv" else "Import"
 

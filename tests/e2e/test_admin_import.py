@@ -188,3 +188,13 @@ def test_preview_escapes_page_text() -> None:
     assert "&lt;i&gt;s&lt;/i&gt;" in text
     assert "&lt;script&gt;" in text
     assert "tills vidare" in text
+
+
+async def test_a_page_without_a_period_explains_how_to_give_one(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Storberga", Role.ADMIN)
+    page = PAGE.decode("utf-8").replace(" 2026–2027", "")
+    calls = await _send_file(harness, ADMIN, page.encode("utf-8"))
+    [reply] = replies(calls)
+    assert "Sidan säger inte vilken period" in reply
+    assert _buttons(calls) == {}
+    assert await _pledges(harness) == 0
