@@ -99,7 +99,7 @@ async def _preview(
     if not (document.get("period") or {}).get("start"):
         # Nothing can be imported without a period; say how to give one instead of guessing.
         await message.reply_text(
-            reading_summary(document, lang) + "\n\n" + render.period_missing(lang),
+            render.preview_without_period(document, lang),
             parse_mode=ParseMode.HTML,
         )
         return

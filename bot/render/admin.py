@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from bot.render.catalogue import reading_summary
 from bot.render.html import b, esc, i
 from bot.render.texts import Lang
 from bot.services.catalogue import PledgeRow
@@ -75,6 +77,10 @@ def period_missing(lang: Lang) -> str:
         "The page does not say which period the pledges cover, so I cannot import it. "
         "Add a line such as <i>Medborgarlöften 2026–2027</i> to the text and send it again."
     )
+
+
+def preview_without_period(document: Mapping[str, Any], lang: Lang) -> str:
+    return f"{reading_summary(document, lang)}\n\n{period_missing(lang)}"
 
 
 def import_button(lang: Lang) -> str:
