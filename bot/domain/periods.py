@@ -72,7 +72,7 @@ class Period:
         return self.start <= day and (self.end is None or day <= self.end)
 
 
-_MONTHS_SV = (
+MONTHS_SV = (
     "januari",
     "februari",
     "mars",
@@ -161,7 +161,7 @@ class Window:
                     return f"{'vårterminen' if spring else 'höstterminen'} {year}"
                 return f"{'spring' if spring else 'autumn'} term {year}"
             case Per.MONTH:
-                names = _MONTHS_SV if sv else _MONTHS_EN
+                names = MONTHS_SV if sv else _MONTHS_EN
                 return f"{names[month - 1]} {year}"
             case Per.WEEK:
                 iso_year, iso_week, _ = self.start.isocalendar()

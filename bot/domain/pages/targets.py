@@ -32,6 +32,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from bot.domain.pages.model import PageTarget, Per
+from bot.domain.periods import MONTHS_SV
 from bot.domain.swedish_numbers import find_numbers
 
 _Window = Per | Literal["day"]
@@ -144,18 +145,7 @@ _NOT_COUNTED_NOUNS = frozenset(
         "minuter",
         "sekunder",
         "grader",
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
+        *MONTHS_SV,
         "åring",
         "åringar",
         "miljoner",
