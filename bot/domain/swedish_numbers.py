@@ -56,18 +56,8 @@ _TENS: dict[str, int] = {
     "nittio": 90,
 }
 
-_ONES_IN_COMPOUNDS: dict[str, int] = {
-    "en": 1,
-    "ett": 1,
-    "två": 2,
-    "tre": 3,
-    "fyra": 4,
-    "fem": 5,
-    "sex": 6,
-    "sju": 7,
-    "åtta": 8,
-    "nio": 9,
-}
+# The ones that may end a compound ("tjugotvå"): the unit words one to nine.
+_ONES_IN_COMPOUNDS: dict[str, int] = {w: n for w, n in _UNITS.items() if 1 <= n <= 9}
 
 
 def _build_words() -> dict[str, int]:
