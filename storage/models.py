@@ -122,6 +122,7 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
         list[str]: JSON(),
+        list[int]: JSON(),
     }
 
 
@@ -256,6 +257,8 @@ class CoverageItem(Base):
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # An item taken off the list keeps its row (activities point at it) but no longer counts.
+    removed_at: Mapped[datetime | None] = mapped_column()
 
     pledge: Mapped[Pledge] = relationship(back_populates="coverage_items", lazy="raise")
 
@@ -350,6 +353,48 @@ class Activity(Timestamped, Base):
     source_message_id: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime | None] = mapped_column()
     deleted_at: Mapped[datetime | None] = mapped_column()
+
+
+class Draft(Timestamped, Base):
+    """A reporter's message the bot could not read with certainty, waiting for a pick.
+
+    It holds what was read (count, day, place, note, photo) and the pledges offered; the
+    activity is only written when the reporter picks one. With `activity_id` set, the pick
+    changes that activity instead (an edited message that became ambiguous).
+    """
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("reporters.id", ondelete="CASCADE"))
+    municipality_ids: Mapped[list[int]] = mapped_column(default=list)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE")
+    )
+    text: Mapped[str] = mapped_column(Text)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str | None] = mapped_column(String(200))
+    photo_file_id: Mapped[str | None] = mapped_column(String(200))
+    pledge_ids: Mapped[list[int]] = mapped_column(default=list)
+
+
+class ChatState(Base):
+    """What the bot is waiting for from one user: a place, a count, a date, a list…
+
+    Kept in the database rather than in memory so that a restart, or another instance behind
+    the load balancer, still knows what the next message answers.
+    """
+
+    __tablename__ = "chat_states"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    expires_at: Mapped[datetime] = mapped_column()
 
 
 class ResultNote(Timestamped, Base):
