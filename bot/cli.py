@@ -58,6 +58,16 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--json", action="store_true", help="skriv ett JSON-dokument per fil")
     imp.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
 
+    inv = sub.add_parser("invite", help="skapa en inbjudan för en rapportör eller administratör")
+    inv.add_argument("--role", required=True, choices=("reporter", "admin"), help="roll")
+    inv.add_argument("--kommun", required=True, help="kommunens namn")
+    inv.add_argument(
+        "--organisation", choices=("polisen", "kommunen"), help="rapportörens organisation"
+    )
+    inv.add_argument("--hours", type=float, default=72.0, help="giltighetstid i timmar (72)")
+    inv.add_argument("--bot", metavar="ANVÄNDARNAMN", help="botens användarnamn, för länken")
+    inv.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+
     db = sub.add_parser("db", help="databasen")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ÅTGÄRD")
     for name, text in (
@@ -86,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import":
             settings = load_settings(args.config, must_exist=args.config is not None)
             return asyncio.run(_import(settings, args))
+        if args.command == "invite":
+            settings = load_settings(args.config, must_exist=args.config is not None)
+            return asyncio.run(_invite(settings, args))
         if args.command == "db":
             settings = load_settings(args.config, must_exist=args.config is not None)
             return asyncio.run(_db(args.db_command, args.url or settings.database.url))
@@ -117,6 +130,44 @@ async def _db(action: str, url: str) -> int:
             print(f"{db.display_url}: version {current or 'tom'} ({state})")
     finally:
         await db.dispose()
+    return 0
+
+
+async def _invite(settings: Settings, args: argparse.Namespace) -> int:
+    """Create an invite and print its deep link and the /start line to paste."""
+    from datetime import timedelta
+
+    from bot.clock import SystemClock
+    from bot.services.errors import ServiceError
+    from bot.services.invites import create_invite
+    from storage.models import Organisation, Role
+
+    await _prepare_database(settings)
+    db = Database(settings.database.url)
+    try:
+        async with db.transaction() as session:
+            invite = await create_invite(
+                session,
+                municipality=args.kommun,
+                role=Role(args.role),
+                organisation=Organisation(args.organisation) if args.organisation else None,
+                now=SystemClock().now(),
+                ttl=timedelta(hours=args.hours),
+            )
+    except ServiceError as exc:
+        if exc.code == "not_found":
+            raise CliError(
+                f"kommunen {args.kommun!r} finns inte; importera dess löften först"
+            ) from None
+        raise CliError(f"kunde inte skapa inbjudan: {exc.detail}") from None
+    finally:
+        await db.dispose()
+    expires = invite.expires_at.astimezone(settings.bot.timezone).strftime("%Y-%m-%d %H:%M")
+    role = "administratör" if invite.role.value == "admin" else "rapportör"
+    print(f"Inbjudan som {role} i {invite.municipality}, gäller en gång till {expires}.")
+    if args.bot:
+        print(f"https://t.me/{args.bot.lstrip('@')}?start={invite.code}")
+    print(f"/start {invite.code}")
     return 0
 
 

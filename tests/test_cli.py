@@ -179,3 +179,27 @@ def test_import_with_a_period_given_on_the_command_line(
     )
     assert code == 0
     assert json.loads(out)["period"] == {"start": "2026-01-01", "end": "2026-12-31"}
+
+
+def test_invite_prints_a_link_and_stores_only_the_hash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import re
+
+    monkeypatch.setenv("LOFTESBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    code, out, err = run(["invite", "--role", "reporter", "--kommun", "Storberga"], capsys)
+    assert code == 2
+    assert "Storberga" in err and "finns inte" in err
+    run(["import", str(PAGES / "storberga.txt")], capsys)
+    argv = ["invite", "--role", "reporter", "--kommun", "Storberga", "--organisation", "polisen"]
+    code, out, _ = run([*argv, "--bot", "@LoftesbotenBot"], capsys)
+    assert code == 0
+    assert "rapportör i Storberga" in out
+    link = re.search(r"https://t\.me/LoftesbotenBot\?start=(in_[A-Za-z0-9_-]{32})\n", out)
+    assert link is not None
+    assert f"/start {link.group(1)}" in out
+    with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
+        [(stored, role)] = conn.execute("SELECT code_hash, role FROM invites").fetchall()
+    assert stored == hashlib.sha256(link.group(1).encode()).hexdigest()
+    assert role == "reporter"

@@ -1,0 +1,244 @@
+"""Admin journeys for people and lists: invites (/inbjudan, and redeeming one through /start),
+the list of reporters (/rapportorer) with removal, and coverage lists (/lista)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+from bot.handlers import common
+from bot.handlers.common import lang_of_update
+from bot.render import callbacks, texts
+from bot.render import team as render
+from bot.render.admin import only_admins
+from bot.render.reporting import cancelled
+from bot.services import invites, reporting
+from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
+from storage import activities
+from storage.models import Organisation, Role
+
+ACTIONS = ("iv", "rm", "ry", "ri", "ll", "la")
+PATTERN = rf"^{callbacks.VERSION}\|(?:{'|'.join(ACTIONS)})(?:\|.*)?$"
+LIST_SUFFIXES = (".txt", ".csv", ".text")
+MAX_LIST_BYTES = 100_000
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """/start, and /start <invite code> from an invitation link."""
+    args = context.args or []
+    if args and invites.looks_like_invite(args[0]):
+        await _redeem(update, context, args[0])
+        return
+    await common.start(update, context)
+
+
+async def _redeem(update: Update, context: BotContext, code: str) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = lang_of_update(update)
+    services = context.services
+    name = " ".join(x for x in (user.first_name, user.last_name) if x) or None
+    async with services.db.transaction() as session:
+        result = await invites.redeem(
+            session,
+            user_id=user.id,
+            code=code[:100],
+            now=services.now(),
+            display_name=name,
+            language=user.language_code,
+        )
+    if result.refused is not None:
+        await message.reply_text(render.refused(result, lang))
+        return
+    await message.reply_text(render.redeemed(result, lang), parse_mode=ParseMode.HTML)
+
+
+def _only_admins(lang: texts.Lang) -> str:
+    return only_admins(lang)
+
+
+async def invite_command(update: Update, context: BotContext) -> None:
+    """/inbjudan: choose municipality (when several) and role; the bot answers with a link."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = lang_of_update(update)
+    async with context.services.db.read() as session:
+        places = await invites.admin_places(session, user.id)
+    if not places:
+        await message.reply_text(_only_admins(lang))
+        return
+    if len(places) == 1:
+        text, markup = render.pick_role(places[0][0], places[0][1], lang)
+    else:
+        text, markup = render.pick_municipality(places, lang)
+    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def team_command(update: Update, context: BotContext) -> None:
+    """/rapportorer: who may report where, open invitations, and buttons to remove."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = lang_of_update(update)
+    services = context.services
+    async with services.db.read() as session:
+        teams = await invites.teams(session, user.id, services.now())
+    text, markup = render.teams(teams, user.id, services.tz, lang)
+    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def list_command(update: Update, context: BotContext) -> None:
+    """/lista: give the list (schools, homes, villages) a coverage pledge is counted against."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = lang_of_update(update)
+    services = context.services
+    try:
+        async with services.db.read() as session:
+            options = await reporting.admin_pledges(session, user.id, today=services.today())
+    except NotAllowed:
+        options = []
+    text, markup = render.list_pledges(options, lang)
+    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def list_answer(update: Update, context: BotContext, pledge_id: int, text: str) -> None:
+    """The admin sent the list (as text, or as a file read by `list_document`)."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = lang_of_update(update)
+    services = context.services
+    try:
+        async with services.db.transaction() as session:
+            result = await reporting.set_coverage_list(
+                session, user.id, pledge_id, text, now=services.now()
+            )
+    except Invalid as exc:
+        await message.reply_text(render.list_problem(exc.detail, lang))
+        return
+    except ServiceError:
+        await message.reply_text(_only_admins(lang))
+        return
+    await message.reply_text(render.list_saved(result, lang), parse_mode=ParseMode.HTML)
+
+
+async def list_document(update: Update, context: BotContext) -> bool:
+    """A file sent while the bot waits for a list; False when no list is awaited."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.document is None:
+        return False
+    services = context.services
+    async with services.db.read() as session:
+        state = await activities.get_state(session, user.id, services.now())
+    if state is None or state.kind != "list":
+        return False
+    lang = lang_of_update(update)
+    document = message.document
+    name = (document.file_name or "").lower()
+    if not name.endswith(LIST_SUFFIXES) or (document.file_size or 0) > MAX_LIST_BYTES:
+        await message.reply_text(render.list_problem("list_empty", lang))
+        return True
+    try:
+        file = await context.bot.get_file(document.file_id)
+        content = bytes(await file.download_as_bytearray())
+    except TelegramError:
+        await message.reply_text(texts.error_reply(lang))
+        return True
+    async with services.db.transaction() as session:
+        await reporting.take_expected(session, user.id, now=services.now())
+    text = content.decode("utf-8", errors="replace")
+    # A CSV file: the first column is the name.
+    if name.endswith(".csv"):
+        text = "\n".join(line.split(";")[0].split(",")[0] for line in text.splitlines())
+    await list_answer(update, context, int(str(state.payload["pledge_id"])), text)
+    return True
+
+
+async def button(update: Update, context: BotContext) -> None:
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    lang = lang_of_update(update)
+    request = callbacks.decode(query.data)
+    if request is None:
+        await query.answer(texts.stale_button(lang), show_alert=True)
+        return
+    services = context.services
+    action, args = request.action, request.args
+    first = request.int_arg(0)
+    try:
+        if action == "la":
+            async with services.db.transaction() as session:
+                await reporting.take_expected(session, user.id, now=services.now())
+            await query.answer()
+            await query.edit_message_text(cancelled(lang))
+            return
+        if first is None:
+            raise NotFound("knapp utan id")
+        if action == "iv" and len(args) == 1:
+            async with services.db.read() as session:
+                places = dict(await invites.admin_places(session, user.id))
+            if first not in places:
+                raise NotAllowed("inte admin")
+            await query.answer()
+            text, markup = render.pick_role(first, places[first], lang)
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        elif action == "iv" and len(args) == 3:
+            role = Role.ADMIN if args[1] == "a" else Role.REPORTER
+            organisation = {"p": Organisation.POLICE, "k": Organisation.MUNICIPALITY}.get(args[2])
+            async with services.db.transaction() as session:
+                invite = await invites.create_invite_by_id(
+                    session,
+                    admin_user_id=user.id,
+                    municipality_id=first,
+                    role=role,
+                    organisation=organisation,
+                    now=services.now(),
+                )
+            await query.answer()
+            await query.edit_message_text(
+                render.invite_created(invite, context.bot.username, services.tz, lang),
+                parse_mode=ParseMode.HTML,
+                disable_web_page_preview=True,
+            )
+        elif action == "rm":
+            async with services.db.read() as session:
+                if not await invites.admin_places(session, user.id):
+                    raise NotAllowed("inte admin")
+            await query.answer()
+            text, markup = render.confirm_remove(first, lang)
+            await query.edit_message_text(text, reply_markup=markup)
+        elif action == "ry":
+            async with services.db.transaction() as session:
+                member = await invites.revoke_member(session, user.id, first, now=services.now())
+            await query.answer()
+            await query.edit_message_text(render.removed(member, lang), parse_mode=ParseMode.HTML)
+        elif action == "ri":
+            async with services.db.transaction() as session:
+                place = await invites.revoke_invite(session, user.id, first, now=services.now())
+            await query.answer()
+            await query.edit_message_text(render.invite_revoked(place, lang))
+        elif action == "ll":
+            async with services.db.transaction() as session:
+                current = await reporting.coverage_list(session, user.id, first)
+                await reporting.expect(
+                    session, user.id, "list", {"pledge_id": first}, now=services.now()
+                )
+            await query.answer()
+            text, markup = render.list_prompt(current, lang)
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        else:
+            await query.answer(texts.stale_button(lang), show_alert=True)
+    except NotAllowed:
+        await query.answer(_only_admins(lang), show_alert=True)
+    except (NotFound, Invalid) as exc:
+        text = texts.stale_button(lang)
+        if isinstance(exc, Invalid) and exc.detail:
+            text = exc.detail
+        await query.answer(text[:190], show_alert=True)

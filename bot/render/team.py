@@ -1,0 +1,288 @@
+"""Texts and buttons for invites, the admins' list of reporters, and coverage lists.
+
+Callback actions: iv|M (roles for municipality M), iv|M|R|O (create invite: role r/a,
+organisation p/k/-), rm|S (ask to remove membership S), ry|S (remove), ri|I (revoke invite I),
+ll|P (give the list of pledge P), la (cancel the list question).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.render.callbacks import encode
+from bot.render.html import b, esc, i
+from bot.render.texts import Lang
+from bot.services.invites import NewInvite, Redemption, Team, TeamMember
+from bot.services.reporting import ListResult, Option
+from storage.models import Organisation, Role
+
+Markup = InlineKeyboardMarkup
+
+
+def _t(lang: Lang, sv: str, en: str) -> str:
+    return sv if lang == "sv" else en
+
+
+def _button(text: str, action: str, *args: int | str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text[:60], callback_data=encode(action, *args))
+
+
+def _when(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def role_name(role: Role, organisation: Organisation | None, lang: Lang) -> str:
+    if role is Role.ADMIN:
+        return _t(lang, "administratör", "admin")
+    org = {Organisation.POLICE: "polisen", Organisation.MUNICIPALITY: "kommunen"}.get(
+        organisation  # type: ignore[arg-type]
+    )
+    base = _t(lang, "rapportör", "reporter")
+    return f"{base} ({org})" if org else base
+
+
+def deep_link(username: str | None, code: str) -> str | None:
+    return f"https://t.me/{username}?start={code}" if username else None
+
+
+def invite_created(invite: NewInvite, username: str | None, tz: ZoneInfo, lang: Lang) -> str:
+    link = deep_link(username, invite.code)
+    who = role_name(invite.role, invite.organisation, lang)
+    lines = [
+        _t(
+            lang,
+            f"Inbjudan som {b(who)} i {b(invite.municipality)}.",
+            f"Invitation as {b(who)} in {b(invite.municipality)}.",
+        ),
+        _t(
+            lang,
+            "Skicka länken till personen. Den fungerar en gång och gäller till "
+            f"{_when(invite.expires_at, tz)}.",
+            f"Send the link to the person. It works once and is valid until "
+            f"{_when(invite.expires_at, tz)}.",
+        ),
+    ]
+    if link:
+        lines.append(esc(link))
+    lines.append(
+        _t(lang, "Eller skriv till boten:", "Or send the bot:")
+        + f" <code>/start {esc(invite.code)}</code>"
+    )
+    return "\n".join(lines)
+
+
+def pick_municipality(places: Sequence[tuple[int, str]], lang: Lang) -> tuple[str, Markup]:
+    rows = [[_button(name, "iv", mid)] for mid, name in places]
+    return _t(lang, "Inbjudan till vilken kommun?", "Invite to which municipality?"), Markup(rows)
+
+
+def pick_role(municipality_id: int, municipality: str, lang: Lang) -> tuple[str, Markup]:
+    choices = (
+        (_t(lang, "Rapportör – polisen", "Reporter – police"), "r", "p"),
+        (_t(lang, "Rapportör – kommunen", "Reporter – municipality"), "r", "k"),
+        (_t(lang, "Administratör", "Admin"), "a", "-"),
+    )
+    rows = [[_button(label, "iv", municipality_id, role, org)] for label, role, org in choices]
+    return _t(
+        lang,
+        f"Vem bjuder du in till {esc(municipality)}?",
+        f"Whom are you inviting to {esc(municipality)}?",
+    ), Markup(rows)
+
+
+def redeemed(result: Redemption, lang: Lang) -> str:
+    assert result.role is not None
+    assert result.municipality is not None
+    place = b(result.municipality)
+    if result.already:
+        return _t(
+            lang,
+            f"Du är redan med i {place}. Inbjudan är nu förbrukad.",
+            f"You are already part of {place}. The invitation is now used up.",
+        )
+    if result.role is Role.ADMIN:
+        return _t(
+            lang,
+            f"Välkommen! Du är nu administratör för {place}. "
+            "Skriv /hjalp för att se vad du kan göra.",
+            f"Welcome! You are now an admin for {place}. Send /help to see what you can do.",
+        )
+    return _t(
+        lang,
+        f"Välkommen! Du kan nu rapportera för {place}.\n"
+        "Skriv vad du gjort, till exempel ”3 trafikkontroller E45 igår” – eller använd /logga.",
+        f"Welcome! You can now report for {place}.\n"
+        "Write what you did, for example ”3 trafikkontroller E45 igår” – or use /logga.",
+    )
+
+
+def refused(result: Redemption, lang: Lang) -> str:
+    reason = result.refused
+    if reason == "slow_down":
+        minutes = max(
+            1, int((result.retry_after or timedelta(minutes=1)).total_seconds() // 60) + 1
+        )
+        return _t(
+            lang,
+            f"För många försök med felaktiga koder. Vänta {minutes} minuter och försök igen.",
+            f"Too many attempts with wrong codes. Wait {minutes} minutes and try again.",
+        )
+    if reason == "used":
+        return _t(
+            lang,
+            "Den inbjudan har redan använts. Be den som bjöd in dig om en ny.",
+            "That invitation has already been used. Ask for a new one.",
+        )
+    if reason == "expired":
+        return _t(
+            lang,
+            "Den inbjudan har gått ut. Be den som bjöd in dig om en ny.",
+            "That invitation has expired. Ask for a new one.",
+        )
+    return _t(
+        lang,
+        "Den inbjudningskoden fungerar inte. "
+        "Kontrollera att du fick med hela länken, eller be om en ny.",
+        "That invitation code does not work. "
+        "Check that you used the whole link, or ask for a new one.",
+    )
+
+
+def _member_line(member: TeamMember, tz: ZoneInfo, lang: Lang) -> str:
+    name = esc(member.name or _t(lang, "(namn saknas)", "(no name)"))
+    since = member.since.astimezone(tz).strftime("%Y-%m-%d")
+    role = role_name(member.role, member.organisation, lang)
+    return f"• {name} – {role}, {_t(lang, 'sedan', 'since')} {since}"
+
+
+def teams(
+    teams: Sequence[Team], user_id: int, tz: ZoneInfo, lang: Lang
+) -> tuple[str, Markup | None]:
+    if not teams:
+        return _t(
+            lang, "Det här kommandot är till för administratörer.", "This command is for admins."
+        ), None
+    lines: list[str] = []
+    rows: list[list[InlineKeyboardButton]] = []
+    for team in teams:
+        lines.append(b(team.municipality))
+        if not team.members:
+            lines.append(i(_t(lang, "Inga rapportörer än.", "No reporters yet.")))
+        for member in team.members:
+            lines.append(_member_line(member, tz, lang))
+            if member.user_id != user_id:
+                label = _t(lang, "Ta bort ", "Remove ") + (member.name or str(member.user_id))
+                rows.append([_button(f"{label} ({team.municipality})", "rm", member.membership_id)])
+        for invite in team.open_invites:
+            who = role_name(invite.role, invite.organisation, lang)
+            lines.append(
+                _t(lang, "• Öppen inbjudan: ", "• Open invitation: ")
+                + f"{who}, {_t(lang, 'gäller till', 'valid until')} {_when(invite.expires_at, tz)}"
+            )
+            rows.append(
+                [
+                    _button(
+                        _t(lang, "Återkalla inbjudan ", "Revoke invitation ")
+                        + _when(invite.expires_at, tz),
+                        "ri",
+                        invite.id,
+                    )
+                ]
+            )
+        lines.append("")
+    lines.append(_t(lang, "Ny inbjudan: /inbjudan", "New invitation: /inbjudan"))
+    return "\n".join(lines), Markup(rows) if rows else None
+
+
+def confirm_remove(membership_id: int, lang: Lang) -> tuple[str, Markup]:
+    return _t(lang, "Ta bort personens behörighet?", "Remove this person's access?"), Markup(
+        [[_button(_t(lang, "Ja, ta bort", "Yes, remove"), "ry", membership_id)]]
+    )
+
+
+def removed(member: TeamMember, lang: Lang) -> str:
+    name = esc(member.name or str(member.user_id))
+    return _t(
+        lang,
+        f"{name} kan inte längre rapportera här. Det som redan loggats ligger kvar.",
+        f"{name} can no longer report here. What was already logged stays.",
+    )
+
+
+def invite_revoked(municipality: str, lang: Lang) -> str:
+    return _t(
+        lang,
+        f"Inbjudan till {esc(municipality)} är återkallad.",
+        f"The invitation to {esc(municipality)} is revoked.",
+    )
+
+
+def list_pledges(options: Sequence[Option], lang: Lang) -> tuple[str, Markup | None]:
+    if not options:
+        return _t(
+            lang, "Det här kommandot är till för administratörer.", "This command is for admins."
+        ), None
+    rows = [
+        [_button(f"{o.short_name} ({o.municipality})", "ll", o.pledge_id)] for o in options[:30]
+    ]
+    return _t(
+        lang,
+        "Vilket löfte gäller listan (skolor, boenden, byar …)?",
+        "Which pledge is the list for (schools, homes, villages …)?",
+    ), Markup(rows)
+
+
+def list_prompt(current: ListResult, lang: Lang) -> tuple[str, Markup]:
+    lines = [f"{b(current.pledge)} · {esc(current.municipality)}"]
+    if current.items:
+        lines.append(
+            _t(lang, f"Listan nu ({len(current.items)}):", f"The list now ({len(current.items)}):")
+        )
+        lines.extend(f"• {esc(name)}" for name in current.items)
+    else:
+        lines.append(_t(lang, "Ingen lista än.", "No list yet."))
+    lines.append(
+        _t(
+            lang,
+            "Skicka hela listan, en per rad (eller som en .txt-fil). Den ersätter listan ovan.",
+            "Send the whole list, one per line (or as a .txt file). It replaces the list above.",
+        )
+    )
+    return "\n".join(lines), Markup([[_button(_t(lang, "Avbryt", "Cancel"), "la")]])
+
+
+def list_saved(result: ListResult, lang: Lang) -> str:
+    lines = [
+        _t(
+            lang,
+            f"Listan för {b(result.pledge)} i {esc(result.municipality)} "
+            f"har nu {len(result.items)} poster:",
+            f"The list for {b(result.pledge)} in {esc(result.municipality)} "
+            f"now has {len(result.items)} items:",
+        )
+    ]
+    lines.extend(f"• {esc(name)}" for name in result.items)
+    if result.removed:
+        lines.append(
+            _t(lang, "Borttagna från listan: ", "Taken off the list: ")
+            + ", ".join(esc(n) for n in result.removed)
+        )
+    return "\n".join(lines)
+
+
+def list_problem(code: str, lang: Lang) -> str:
+    if code == "list_long":
+        return _t(
+            lang,
+            "Listan är för lång (högst 200 poster).",
+            "The list is too long (at most 200 items).",
+        )
+    return _t(
+        lang,
+        "Jag hittade inga namn i listan. Skriv ett namn per rad.",
+        "I found no names in the list. Write one name per line.",
+    )
