@@ -87,6 +87,18 @@ async def current_pledge_sets(
     return (await session.scalars(stmt)).all()
 
 
+async def latest_pledge_sets(session: AsyncSession, municipality_id: int) -> Sequence[PledgeSet]:
+    """The most recently started set, when none is in force (loaded like current_pledge_sets)."""
+    stmt = (
+        select(PledgeSet)
+        .where(PledgeSet.municipality_id == municipality_id)
+        .order_by(PledgeSet.period_start.desc())
+        .limit(1)
+        .options(selectinload(PledgeSet.focus_areas).selectinload(FocusArea.pledges))
+    )
+    return (await session.scalars(stmt)).all()
+
+
 async def pledges_of_municipality(session: AsyncSession, municipality_id: int) -> Sequence[Pledge]:
     return (
         await session.scalars(

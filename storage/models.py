@@ -371,9 +371,7 @@ class Draft(Timestamped, Base):
     municipality_ids: Mapped[list[int]] = mapped_column(default=list)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
-    activity_id: Mapped[int | None] = mapped_column(
-        ForeignKey("activities.id", ondelete="CASCADE")
-    )
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
     count: Mapped[int] = mapped_column(Integer, default=1)
     occurred_on: Mapped[date] = mapped_column(Date)

@@ -6,7 +6,7 @@ from telegram import Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers import admin, common, errors
+from bot.handlers import admin, common, errors, reporter, team
 from bot.render import callbacks, texts
 
 
@@ -24,7 +24,7 @@ def _names(command: str) -> list[str]:
 
 def register(app: BotApplication) -> None:
     """All handlers live in one group, so the first that matches wins; fallbacks come last."""
-    app.add_handler(CommandHandler(_names("start"), common.start))
+    app.add_handler(CommandHandler(_names("start"), team.start))
     app.add_handler(CommandHandler(_names("hjalp"), common.help_command))
     app.add_handler(CallbackQueryHandler(common.help_button, pattern=callbacks.pattern("help")))
 
@@ -35,6 +35,28 @@ def register(app: BotApplication) -> None:
         MessageHandler(private & filters.TEXT & ~filters.COMMAND & PastedPage(), admin.pasted_page)
     )
     app.add_handler(CallbackQueryHandler(admin.import_button, pattern=callbacks.pattern("imp")))
+
+    # Reporters and the admins' team and list journeys.
+    for command, callback in (
+        ("logga", reporter.log_command),
+        ("mina", reporter.mine_command),
+        ("angra", reporter.undo_command),
+        ("inbjudan", team.invite_command),
+        ("rapportorer", team.team_command),
+        ("lista", team.list_command),
+    ):
+        app.add_handler(CommandHandler(_names(command), callback, filters=private))
+    app.add_handler(CallbackQueryHandler(reporter.button, pattern=reporter.PATTERN))
+    app.add_handler(CallbackQueryHandler(team.button, pattern=team.PATTERN))
+    edited = filters.UpdateType.EDITED_MESSAGE & private & (filters.TEXT | filters.CAPTION)
+    app.add_handler(MessageHandler(edited & ~filters.COMMAND, reporter.edited))
+    app.add_handler(MessageHandler(private & filters.PHOTO, reporter.photo))
+    app.add_handler(
+        MessageHandler(
+            private & filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED,
+            reporter.private_text,
+        )
+    )
 
     # Fallbacks: keep these last.
     app.add_handler(CallbackQueryHandler(common.stale_button))

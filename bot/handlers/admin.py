@@ -41,6 +41,10 @@ async def document_received(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.document is None:
         return
+    from bot.handlers.team import list_document
+
+    if await list_document(update, context):
+        return
     lang = lang_of_update(update)
     person = await who(context, user.id)
     if not person.is_admin:

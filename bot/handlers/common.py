@@ -15,6 +15,21 @@ def lang_of_update(update: Update) -> texts.Lang:
     return texts.lang_of(user.language_code if user else None)
 
 
+def update_key(update: Update) -> str:
+    """What makes an update unique whatever its update_id: chat and message id for a message,
+    plus the edit time for an edit, the query id for a button press."""
+    if update.callback_query is not None:
+        return f"cb:{update.callback_query.id}"
+    if update.edited_message is not None:
+        edited = update.edited_message
+        stamp = int(edited.edit_date.timestamp()) if edited.edit_date else update.update_id
+        return f"ed:{edited.chat.id}:{edited.message_id}:{stamp}"
+    message = update.effective_message
+    if message is not None:
+        return f"msg:{message.chat.id}:{message.message_id}"
+    return f"upd:{update.update_id}"
+
+
 async def who(context: BotContext, user_id: int) -> people.Who:
     """The user's roles, looked up by numeric id in a short read."""
     async with context.services.db.read() as session:

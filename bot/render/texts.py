@@ -36,6 +36,37 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("start", "Börja om och se välkomsttexten", "Start over and see the welcome"),
     CommandInfo("hjalp", "Vad kan jag göra här?", "What can I do here?", aliases=("help",)),
     CommandInfo(
+        "logga",
+        "Logga en insats steg för steg",
+        "Log an activity step by step",
+        audience="reporter",
+    ),
+    CommandInfo(
+        "mina", "Mina senaste poster: ändra eller ta bort", "My latest entries", audience="reporter"
+    ),
+    CommandInfo(
+        "angra",
+        "Ångra min senaste post",
+        "Undo my latest entry",
+        audience="reporter",
+        aliases=("undo",),
+    ),
+    CommandInfo(
+        "inbjudan",
+        "Bjud in en rapportör eller administratör",
+        "Invite a reporter or admin",
+        audience="admin",
+    ),
+    CommandInfo(
+        "rapportorer", "Visa och ta bort rapportörer", "Show and remove reporters", audience="admin"
+    ),
+    CommandInfo(
+        "lista",
+        "Ge listan (skolor, byar …) för ett löfte",
+        "Give a pledge's list (schools, villages …)",
+        audience="admin",
+    ),
+    CommandInfo(
         "kortnamn",
         "Visa eller byt löftenas kortnamn",
         "Show or change the pledges' short names",
@@ -124,6 +155,16 @@ def help_text(who: Who, lang: Lang) -> str:
     roles = _role_lines(who, lang)
     if roles:
         lines += ["", *roles]
+    if who.is_reporter:
+        lines += [
+            "",
+            "Logga en insats genom att skriva vad du gjorde, till exempel "
+            "”3 trafikkontroller E45 igår” eller ”skolbesök Sveg idag”. En bild med bildtext "
+            "går också bra."
+            if lang == "sv"
+            else "Log an activity by writing what you did, e.g. ”3 trafikkontroller E45 igår”. "
+            "A photo with a caption works too.",
+        ]
     if who.is_admin:
         lines += [
             "",

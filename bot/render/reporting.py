@@ -1,0 +1,488 @@
+"""Texts and buttons for reporters: what was saved, what to pick, entries to fix, /logga.
+
+Callback actions (all through `callbacks.encode`, at most 64 bytes):
+  un|A        undo entry A (the "Ångra" button)       rs|A      restore entry A
+  me|A        show entry A with its buttons            dl|A      delete entry A
+  mc|A        count keyboard for A    sc|A|N  set count   cw|A   write the count
+  md|A        date keyboard for A     sd|A|YYYYMMDD       dw|A   write the date
+  mp|A        write a place for A     ci|A|I  set list item I
+  dp|D|P      save draft D as pledge P
+  dx|D|M      save draft D as an extra activity in municipality M
+  dm|D|M      show municipality M's pledges for draft D
+  lg|m|M  lg|f|F  lg|p|P          /logga: municipality, focus area, pledge
+  lk|P|N|YYYYMMDD                 /logga card with count N and day
+  lc|P|N|YYYYMMDD  ld|P|N|YYYYMMDD  count / date keyboards of the card
+  ls|P|N|YYYYMMDD                 save the card       lx|P|N|YYYYMMDD   add a place, then save
+  lq                              cancel /logga
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.dates import day_label
+from bot.domain.pace import status_label
+from bot.render.callbacks import encode
+from bot.render.html import b, esc, i
+from bot.render.texts import Lang
+from bot.services.progress import PledgeProgress
+from bot.services.reporting import Card, Entry, GuidedChoice, Option, Outcome
+
+Markup = InlineKeyboardMarkup
+MAX_OPTION_BUTTONS = 24
+
+
+def _t(lang: Lang, sv: str, en: str) -> str:
+    return sv if lang == "sv" else en
+
+
+def day_code(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def parse_day_code(code: str) -> date | None:
+    try:
+        return date(int(code[:4]), int(code[4:6]), int(code[6:8])) if len(code) == 8 else None
+    except ValueError:
+        return None
+
+
+def _button(text: str, action: str, *args: int | str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=encode(action, *args))
+
+
+def _rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [list(buttons[n : n + width]) for n in range(0, len(buttons), width)]
+
+
+# --- the entry itself ---------------------------------------------------------------------
+
+
+def _what(entry: Entry, lang: Lang) -> str:
+    if entry.pledge is None:
+        return b(_t(lang, "Extra insats (utanför löftena)", "Extra activity (outside the pledges)"))
+    return b(entry.pledge)
+
+
+def entry_line(entry: Entry, today: date, lang: Lang) -> str:
+    """One line: what, how many, when, where."""
+    parts = [_what(entry, lang), f"{entry.count} st" if lang == "sv" else f"× {entry.count}"]
+    parts.append(esc(day_label(entry.day, today, lang)))
+    if entry.coverage_item:
+        parts.append(esc(entry.coverage_item))
+    elif entry.place:
+        parts.append(esc(entry.place))
+    if entry.has_photo:
+        parts.append("📷")
+    return " · ".join(parts)
+
+
+def progress_line(progress: PledgeProgress, today: date, lang: Lang) -> str | None:
+    window = progress.window
+    if window is None:
+        return None
+    label = window.label(lang)
+    status = status_label(progress.assessment.status, lang)
+    coverage = progress.coverage
+    if coverage is not None:
+        if lang == "sv":
+            text = (
+                f"Nu {coverage.covered} av {coverage.items} på listan besökta, "
+                f"{coverage.visits} av {coverage.visits_needed} besök ({esc(label)})"
+            )
+        else:
+            text = (
+                f"Now {coverage.covered} of {coverage.items} on the list visited, "
+                f"{coverage.visits} of {coverage.visits_needed} visits ({esc(label)})"
+            )
+        return f"{text} – {i(status)}"
+    unit = esc(progress.unit or _t(lang, "gånger", "times"))
+    if progress.target:
+        least = _t(lang, "minst ", "at least ") if progress.at_least else ""
+        word = _t(lang, "av", "of")
+        now = _t(lang, "Nu", "Now")
+        figures = f"{progress.done} {word} {least}{progress.target} {unit}"
+        return f"{now} {figures} ({esc(label)}) – {i(status)}"
+    return _t(
+        lang, f"Hittills {progress.done} ({esc(label)})", f"So far {progress.done} ({esc(label)})"
+    )
+
+
+def saved(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
+    entry = outcome.entry
+    assert entry is not None
+    head = (
+        _t(lang, "✅ Sparat", "✅ Saved")
+        if outcome.kind == "saved"
+        else _t(lang, "✏️ Ändrat", "✏️ Changed")
+    )
+    lines = [f"{head}: {entry_line(entry, today, lang)}", esc(entry.municipality)]
+    if entry.progress is not None:
+        line = progress_line(entry.progress, today, lang)
+        if line:
+            lines.append(line)
+    buttons = [
+        [
+            _button(_t(lang, "↩️ Ångra", "↩️ Undo"), "un", entry.id),
+            _button(_t(lang, "Ändra", "Change"), "me", entry.id),
+        ]
+    ]
+    if entry.list_items:
+        lines.append(_t(lang, "Vilken på listan gällde det?", "Which one on the list was it?"))
+        items = [_button(name[:40], "ci", entry.id, item) for item, name in entry.list_items[:12]]
+        buttons = _rows(items, 2) + buttons
+    return "\n".join(lines), InlineKeyboardMarkup(buttons)
+
+
+def entry_view(entry: Entry, today: date, lang: Lang) -> tuple[str, Markup]:
+    lines = [entry_line(entry, today, lang), esc(entry.municipality)]
+    if entry.deleted:
+        lines.append(i(_t(lang, "Borttagen.", "Deleted.")))
+        return "\n".join(lines), InlineKeyboardMarkup(
+            [[_button(_t(lang, "Ta tillbaka", "Restore"), "rs", entry.id)]]
+        )
+    buttons = [
+        [
+            _button(_t(lang, "Antal", "Count"), "mc", entry.id),
+            _button(_t(lang, "Datum", "Date"), "md", entry.id),
+            _button(_t(lang, "Plats", "Place"), "mp", entry.id),
+        ],
+        [_button(_t(lang, "🗑 Ta bort", "🗑 Delete"), "dl", entry.id)],
+    ]
+    return "\n".join(lines), InlineKeyboardMarkup(buttons)
+
+
+def deleted(entry: Entry, today: date, lang: Lang) -> tuple[str, Markup]:
+    text = _t(lang, "🗑 Borttaget: ", "🗑 Deleted: ") + entry_line(entry, today, lang)
+    return text, InlineKeyboardMarkup(
+        [[_button(_t(lang, "Ta tillbaka", "Restore"), "rs", entry.id)]]
+    )
+
+
+def gone(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Den posten är borttagen. Skicka ett nytt meddelande om du vill logga det igen.",
+        "That entry was deleted. Send a new message to log it again.",
+    )
+
+
+def count_keyboard(
+    action: str, *prefix: int | str, suffix: Sequence[int | str] = ()
+) -> list[list[InlineKeyboardButton]]:
+    numbers = [1, 2, 3, 4, 5, 6, 8, 10]
+    return _rows([_button(str(n), action, *prefix, n, *suffix) for n in numbers], 4)
+
+
+def date_choices(today: date, lang: Lang) -> list[tuple[date, str]]:
+    days = [today - timedelta(days=n) for n in range(7)]
+    return [
+        (d, day_label(d, today, lang).split(" ")[0] if n > 2 else day_label(d, today, lang))
+        for n, d in enumerate(days)
+    ]
+
+
+def count_picker(entry_id: int, lang: Lang) -> tuple[str, Markup]:
+    rows = count_keyboard("sc", entry_id)
+    rows.append([_button(_t(lang, "Skriv ett annat antal", "Type another number"), "cw", entry_id)])
+    return _t(lang, "Hur många?", "How many?"), InlineKeyboardMarkup(rows)
+
+
+def date_picker(entry_id: int, today: date, lang: Lang) -> tuple[str, Markup]:
+    buttons = [
+        _button(label, "sd", entry_id, day_code(d)) for d, label in date_choices(today, lang)
+    ]
+    rows = _rows(buttons, 3)
+    rows.append([_button(_t(lang, "Skriv ett datum", "Type a date"), "dw", entry_id)])
+    return _t(lang, "Vilken dag?", "Which day?"), InlineKeyboardMarkup(rows)
+
+
+def ask_count(lang: Lang) -> str:
+    return _t(lang, "Skriv antalet (1–999).", "Type the number (1–999).")
+
+
+def ask_date(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Skriv dagen, till exempel ”igår”, ”i tisdags” eller ”12/3”.",
+        "Type the day, for example ”igår”, ”i tisdags” or ”12/3”.",
+    )
+
+
+def ask_place(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Skriv platsen, till exempel ”Sveg skola” eller ”E45 vid Älvros”.",
+        "Type the place, for example ”Sveg skola” or ”E45 vid Älvros”.",
+    )
+
+
+def recent(entries: Sequence[Entry], today: date, lang: Lang) -> tuple[str, Markup | None]:
+    if not entries:
+        return _t(
+            lang,
+            "Du har inga sparade poster än. Skriv vad du gjorde, eller använd /logga.",
+            "You have no entries yet. Write what you did, or use /logga.",
+        ), None
+    lines = [b(_t(lang, "Dina senaste poster", "Your latest entries"))]
+    buttons = []
+    for n, entry in enumerate(entries, start=1):
+        lines.append(f"{n}. {entry_line(entry, today, lang)}")
+        buttons.append(_button(str(n), "me", entry.id))
+    lines.append(
+        _t(
+            lang,
+            "Tryck på en siffra för att ändra eller ta bort.",
+            "Tap a number to change or delete.",
+        )
+    )
+    return "\n".join(lines), InlineKeyboardMarkup(_rows(buttons, 4))
+
+
+# --- when the reading is not sure ---------------------------------------------------------
+
+
+def _read_summary(outcome: Outcome, today: date, lang: Lang) -> str:
+    reading = outcome.reading
+    if reading is None:
+        return ""
+    parts = [
+        _t(lang, f"antal {reading.count}", f"count {reading.count}"),
+        esc(day_label(reading.day or today, today, lang)),
+    ]
+    if reading.place:
+        parts.append(esc(reading.place))
+    return i(", ".join(parts))
+
+
+def _option_label(option: Option, several: bool) -> str:
+    label = option.short_name
+    if several:
+        label = f"{label} ({option.municipality})"
+    return label[:60]
+
+
+def choose(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
+    """Buttons for a draft: the best readings, or all pledges, plus extra activity."""
+    assert outcome.draft_id is not None
+    draft = outcome.draft_id
+    several = len({o.municipality for o in outcome.options}) > 1
+    rows = _rows(
+        [
+            _button(_option_label(o, several), "dp", draft, o.pledge_id)
+            for o in outcome.options[:MAX_OPTION_BUTTONS]
+        ],
+        1 if outcome.kind == "ask" else 2,
+    )
+    if outcome.kind == "ask":
+        head = _t(
+            lang,
+            "Jag är inte säker på vilket löfte det gäller. Vilket av dessa?",
+            "I am not sure which pledge this is. Which of these?",
+        )
+    else:
+        head = _t(
+            lang,
+            "Jag hittade inget löfte som passar. Välj ett löfte eller spara som extra insats.",
+            "I found no matching pledge. Pick one, or save it as an extra activity.",
+        )
+    extra = _t(lang, "Extra insats (utanför löftena)", "Extra activity (outside the pledges)")
+    if len(outcome.municipalities) == 1:
+        mid = outcome.municipalities[0][0]
+        if outcome.kind == "ask":
+            show_all = _t(lang, "Inget av dem – visa alla", "None of these – show all")
+            rows.append([_button(show_all, "dm", draft, mid)])
+        rows.append([_button(extra, "dx", draft, mid)])
+    else:
+        for mid, name in outcome.municipalities:
+            pledges = _t(lang, f"Löftena i {name}", f"Pledges in {name}")
+            extra_in = _t(lang, f"Extra insats i {name}", f"Extra in {name}")
+            rows.append(
+                [_button(pledges[:40], "dm", draft, mid), _button(extra_in[:40], "dx", draft, mid)]
+            )
+    summary = _read_summary(outcome, today, lang)
+    text = head + (f"\n{summary}" if summary else "")
+    return text, InlineKeyboardMarkup(rows)
+
+
+def municipality_pledges(
+    draft_id: int, municipality_id: int, options: Sequence[Option], lang: Lang
+) -> tuple[str, Markup]:
+    rows = _rows(
+        [
+            _button(o.short_name[:60], "dp", draft_id, o.pledge_id)
+            for o in options[:MAX_OPTION_BUTTONS]
+        ],
+        2,
+    )
+    rows.append(
+        [
+            _button(
+                _t(lang, "Extra insats (utanför löftena)", "Extra activity (outside the pledges)"),
+                "dx",
+                draft_id,
+                municipality_id,
+            )
+        ]
+    )
+    return _t(lang, "Välj löfte:", "Pick a pledge:"), InlineKeyboardMarkup(rows)
+
+
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "too_long": (
+        "Meddelandet är för långt för en rapport (högst 4 000 tecken). Skriv kort vad du gjorde, "
+        "till exempel ”3 trafikkontroller E45 igår”.",
+        "The message is too long for a report (at most 4,000 characters). Write briefly what "
+        "you did, for example ”3 trafikkontroller E45 igår”.",
+    ),
+    "future": (
+        "Datumet ligger i framtiden, så jag sparade ingenting. Skriv när det hände, till exempel "
+        "”igår” eller ”12/3” – du kan också redigera meddelandet.",
+        "That date is in the future, so nothing was saved. Write when it happened, for example "
+        "”igår” or ”12/3” – or edit the message.",
+    ),
+    "too_old": (
+        "Datumet ligger mer än ett år bakåt, så jag sparade ingenting. Äldre insatser lägger en "
+        "administratör in.",
+        "That date is more than a year ago, so nothing was saved. An admin can add older work.",
+    ),
+    "invalid": (
+        "Det datumet finns inte i kalendern, så jag sparade ingenting. Skriv till exempel "
+        "”12/3” eller ”2026-03-12”.",
+        "That date does not exist, so nothing was saved. Write for example ”12/3” or ”2026-03-12”.",
+    ),
+    "zero": (
+        "Antalet blev 0, så jag sparade ingenting. Skriv hur många gånger – eller inget antal "
+        "alls, så räknar jag en.",
+        "The count was 0, so nothing was saved. Write how many times – or no number, and I "
+        "count one.",
+    ),
+    "negative": (
+        "Antalet kan inte vara negativt, så jag sparade ingenting. Vill du ta bort något du "
+        "loggat? Använd /angra eller /mina.",
+        "The count cannot be negative, so nothing was saved. To remove an entry, use /angra or "
+        "/mina.",
+    ),
+    "too_large": (
+        "Antalet är större än 999, så jag sparade ingenting. Stämmer det? Dela gärna upp det i "
+        "flera rapporter.",
+        "The count is above 999, so nothing was saved. Is that right? Split it into several "
+        "reports.",
+    ),
+    "count_low": ("Antalet ska vara minst 1.", "The count must be at least 1."),
+    "count_high": ("Antalet kan vara högst 999.", "The count can be at most 999."),
+    "not_a_number": (
+        "Skriv antalet med siffror, till exempel 3.",
+        "Type the count in digits, e.g. 3.",
+    ),
+    "not_a_day": (
+        "Jag förstod inte dagen. Skriv till exempel ”igår”, ”i tisdags” eller ”12/3”.",
+        "I did not understand the day. Write for example ”igår”, ”i tisdags” or ”12/3”.",
+    ),
+    "place_missing": ("Skriv en plats.", "Type a place."),
+}
+
+
+def problem(code: str, lang: Lang) -> str:
+    sv, en = PROBLEMS.get(code, ("Det gick inte att spara.", "That could not be saved."))
+    return _t(lang, sv, en)
+
+
+def not_a_reporter(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Det här är till för rapportörer. Har du fått en inbjudan, öppna länken i den. "
+        "Vill du veta hur det går med löftena, skriv /hjalp.",
+        "This is for reporters. If you have an invitation, open its link. Send /help to see "
+        "what you can do.",
+    )
+
+
+def nothing_to_undo(lang: Lang) -> str:
+    return _t(lang, "Det finns inget att ångra.", "There is nothing to undo.")
+
+
+def not_found(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Den posten finns inte längre, eller är inte din. Se /mina.",
+        "That entry no longer exists, or is not yours. See /mina.",
+    )
+
+
+def photo_without_caption(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Tack för bilden! Vad gjorde du? Välj nedan – eller redigera bilden och skriv en bildtext.",
+        "Thanks for the photo! What did you do? Pick below – or edit the photo and add a caption.",
+    )
+
+
+# --- /logga -------------------------------------------------------------------------------
+
+
+def guided(choice: GuidedChoice, lang: Lang) -> tuple[str, Markup | None]:
+    if not choice.items:
+        return _t(
+            lang,
+            "Det finns inga löften att logga mot i din kommun än. Be en administratör läsa in dem.",
+            "There are no pledges to log against in your municipality yet. "
+            "Ask an admin to import them.",
+        ), None
+    if choice.step == "municipality":
+        head = _t(lang, "Vilken kommun?", "Which municipality?")
+        buttons = [_button(name[:60], "lg", "m", mid) for mid, name in choice.items]
+        width = 2
+    elif choice.step == "focus_area":
+        head = _t(lang, "Vad gjorde du? Välj fokusområde:", "What did you do? Pick a focus area:")
+        buttons = [_button(name[:60], "lg", "f", fid) for fid, name in choice.items]
+        width = 1
+    else:
+        head = _t(lang, "Vilket löfte?", "Which pledge?")
+        buttons = [_button(name[:60], "lg", "p", pid) for pid, name in choice.items]
+        width = 2
+    title = " · ".join(esc(x) for x in (choice.municipality, choice.focus_area) if x)
+    rows = _rows(buttons, width)
+    rows.append([_button(_t(lang, "Avbryt", "Cancel"), "lq")])
+    return (f"{title}\n{head}" if title else head), InlineKeyboardMarkup(rows)
+
+
+def card(c: Card, today: date, lang: Lang) -> tuple[str, Markup]:
+    args = (c.pledge_id, c.count, day_code(c.day))
+    lines = [
+        f"{b(c.pledge)} · {esc(c.municipality)}",
+        _t(lang, f"Antal: {c.count} · Dag: ", f"Count: {c.count} · Day: ")
+        + esc(day_label(c.day, today, lang)),
+    ]
+    rows = [
+        [_button(_t(lang, "✅ Spara", "✅ Save"), "ls", *args)],
+        [
+            _button(_t(lang, "Antal", "Count"), "lc", *args),
+            _button(_t(lang, "Dag", "Day"), "ld", *args),
+            _button(_t(lang, "Plats …", "Place …"), "lx", *args),
+        ],
+        [_button(_t(lang, "Avbryt", "Cancel"), "lq")],
+    ]
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def card_count(c: Card, lang: Lang) -> tuple[str, Markup]:
+    rows = count_keyboard("lk", c.pledge_id, suffix=(day_code(c.day),))
+    return f"{b(c.pledge)}\n" + _t(lang, "Hur många?", "How many?"), InlineKeyboardMarkup(rows)
+
+
+def card_date(c: Card, today: date, lang: Lang) -> tuple[str, Markup]:
+    buttons = [
+        _button(label, "lk", c.pledge_id, c.count, day_code(d))
+        for d, label in date_choices(today, lang)
+    ]
+    return f"{b(c.pledge)}\n" + _t(lang, "Vilken dag?", "Which day?"), InlineKeyboardMarkup(
+        _rows(buttons, 3)
+    )
+
+
+def cancelled(lang: Lang) -> str:
+    return _t(lang, "Avbrutet – inget sparades.", "Cancelled – nothing was saved.")

@@ -1,0 +1,900 @@
+"""Reporters log what they did: from one message, from a pick among readings, step by step;
+and fix it afterwards (undo, change count or date, add a place, delete).
+
+Every function takes the caller's transaction. Writes that come from a Telegram update also
+claim the update's key in that transaction, so a redelivered update creates nothing.
+The reporter's role is looked up by numeric user id on every call; ids that arrive from a
+button are only requests and are checked against that role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.report_reading import (
+    MAX_COUNT,
+    CoverageChoice,
+    PledgeChoice,
+    ReportReading,
+    match_coverage,
+    read_report,
+)
+from bot.services.errors import Invalid, NotAllowed, NotFound
+from bot.services.progress import PledgeProgress, pledge_progress
+from storage import activities, audit, people
+from storage import catalogue as repo
+from storage.models import (
+    Activity,
+    ActivitySource,
+    CoverageItem,
+    Draft,
+    FocusArea,
+    Municipality,
+    Pledge,
+    PledgeSet,
+    Role,
+)
+
+MAX_TEXT = 4000  # longer messages are refused politely: nobody types that on a phone
+MAX_AGE = timedelta(days=366)
+RECENT_LIMIT = 8
+
+
+# --- who and what -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int
+    reporter_id: int
+    municipalities: dict[int, str]  # id -> name, in Swedish order
+
+
+async def scope_of(session: AsyncSession, user_id: int) -> Scope:
+    """The municipalities this user may log for (reporter or admin); NotAllowed otherwise."""
+    memberships = await people.active_memberships(session, user_id)
+    if not memberships:
+        raise NotAllowed("inte rapportör")
+    reporter_id = memberships[0][0].reporter_id
+    return Scope(user_id, reporter_id, {m.id: m.name for _, m in memberships})
+
+
+@dataclass(frozen=True)
+class PledgeRef:
+    pledge: Pledge
+    focus_area: FocusArea
+    pledge_set: PledgeSet
+    municipality_id: int
+    municipality: str
+
+
+async def _sets_for_logging(
+    session: AsyncSession, municipality_id: int, today: date
+) -> Sequence[PledgeSet]:
+    sets = await repo.current_pledge_sets(session, municipality_id, today)
+    if sets:
+        return sets
+    return await repo.latest_pledge_sets(session, municipality_id)
+
+
+async def pledge_refs(session: AsyncSession, scope: Scope, today: date) -> list[PledgeRef]:
+    """Every pledge the user may log against today, in catalogue order."""
+    refs: list[PledgeRef] = []
+    for municipality_id, name in scope.municipalities.items():
+        for pledge_set in await _sets_for_logging(session, municipality_id, today):
+            for area in sorted(pledge_set.focus_areas, key=lambda a: a.position):
+                for pledge in sorted(area.pledges, key=lambda p: p.position):
+                    refs.append(PledgeRef(pledge, area, pledge_set, municipality_id, name))
+    return refs
+
+
+async def _choices(
+    session: AsyncSession, refs: Sequence[PledgeRef]
+) -> tuple[list[PledgeChoice], dict[int, list[CoverageItem]]]:
+    items = await activities.coverage_items(session, [r.pledge.id for r in refs])
+    choices = [
+        PledgeChoice(
+            id=r.pledge.id,
+            municipality=r.municipality,
+            short_name=r.pledge.short_name,
+            synonyms=tuple(r.pledge.synonyms or ()),
+            focus_area=r.focus_area.name,
+            unit=r.pledge.target_unit,
+            coverage=tuple(CoverageChoice(i.id, i.name) for i in items[r.pledge.id]),
+        )
+        for r in refs
+    ]
+    return choices, items
+
+
+def _ref(refs: Sequence[PledgeRef], pledge_id: int) -> PledgeRef:
+    for ref in refs:
+        if ref.pledge.id == pledge_id:
+            return ref
+    raise NotAllowed(f"löfte {pledge_id} hör inte till dina kommuner")
+
+
+# --- what handlers get back ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    pledge_id: int
+    short_name: str
+    municipality: str
+    focus_area: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    municipality: str
+    pledge_id: int | None
+    pledge: str | None  # short name; None for an extra activity outside the pledges
+    count: int
+    day: date
+    place: str | None
+    coverage_item: str | None
+    has_photo: bool
+    deleted: bool
+    progress: PledgeProgress | None = None
+    # The pledge has a list (schools, villages…) and no item was recognised: offer these.
+    list_items: tuple[tuple[int, str], ...] = ()
+
+
+Kind = Literal["saved", "updated", "ask", "offer", "problem", "duplicate", "gone"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: Kind
+    entry: Entry | None = None
+    draft_id: int | None = None
+    options: tuple[Option, ...] = ()
+    municipalities: tuple[tuple[int, str], ...] = ()  # to choose from when offering everything
+    problem: str | None = None
+    reading: ReportReading | None = field(default=None, compare=False)
+
+
+async def _entry(
+    session: AsyncSession,
+    activity: Activity,
+    today: date,
+    *,
+    with_progress: bool = False,
+    refs: Sequence[PledgeRef] = (),
+) -> Entry:
+    municipality = await session.get(Municipality, activity.municipality_id)
+    pledge = await session.get(Pledge, activity.pledge_id) if activity.pledge_id else None
+    item = (
+        await session.get(CoverageItem, activity.coverage_item_id)
+        if activity.coverage_item_id
+        else None
+    )
+    progress: PledgeProgress | None = None
+    list_items: tuple[tuple[int, str], ...] = ()
+    if pledge is not None and with_progress:
+        ref = next((r for r in refs if r.pledge.id == pledge.id), None)
+        if ref is not None:
+            items = (await activities.coverage_items(session, [pledge.id]))[pledge.id]
+            progress = await pledge_progress(session, pledge, ref.pledge_set, today, items)
+            if items and item is None:
+                list_items = tuple((i.id, i.name) for i in items)
+    return Entry(
+        id=activity.id,
+        municipality=municipality.name if municipality else "",
+        pledge_id=activity.pledge_id,
+        pledge=pledge.short_name if pledge else None,
+        count=activity.count,
+        day=activity.occurred_on,
+        place=activity.place,
+        coverage_item=item.name if item else None,
+        has_photo=activity.photo_file_id is not None,
+        deleted=activity.deleted_at is not None,
+        progress=progress,
+        list_items=list_items,
+    )
+
+
+def _options(reading: ReportReading, refs: Sequence[PledgeRef]) -> tuple[Option, ...]:
+    by_id = {r.pledge.id: r for r in refs}
+    return tuple(
+        Option(c.pledge.id, c.pledge.short_name, c.pledge.municipality, c.pledge.focus_area)
+        for c in reading.candidates
+        if c.pledge.id in by_id
+    )
+
+
+def all_options(
+    refs: Sequence[PledgeRef], municipality_id: int | None = None
+) -> tuple[Option, ...]:
+    return tuple(
+        Option(r.pledge.id, r.pledge.short_name, r.municipality, r.focus_area.name)
+        for r in refs
+        if municipality_id is None or r.municipality_id == municipality_id
+    )
+
+
+# --- logging from a message ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A reporter's message (or edited message, or photo caption) as the service needs it."""
+
+    user_id: int
+    chat_id: int
+    message_id: int
+    text: str
+    update_key: str
+    update_id: int
+    photo_file_id: str | None = None
+    hour: int = 12  # local hour the message was written; "i natt" depends on it
+
+
+def _text_problem(text: str) -> str | None:
+    if len(text) > MAX_TEXT:
+        return "too_long"
+    return None
+
+
+def _reading_problem(reading: ReportReading) -> str | None:
+    return str(reading.day_problem or reading.count_problem or "") or None
+
+
+async def log_message(
+    session: AsyncSession, message: Incoming, *, now: datetime, today: date
+) -> Outcome:
+    """Read a reporter's message and save it when the reading is sure; else keep a draft."""
+    scope = await scope_of(session, message.user_id)
+    if not await activities.claim_update(session, message.update_key, message.update_id, now):
+        return Outcome("duplicate")
+    problem = _text_problem(message.text)
+    if problem:
+        return Outcome("problem", problem=problem)
+    refs = await pledge_refs(session, scope, today)
+    return await _read_and_save(session, scope, refs, message, now=now, today=today)
+
+
+async def _read_and_save(
+    session: AsyncSession,
+    scope: Scope,
+    refs: Sequence[PledgeRef],
+    message: Incoming,
+    *,
+    now: datetime,
+    today: date,
+    activity: Activity | None = None,
+) -> Outcome:
+    choices, _ = await _choices(session, refs)
+    reading = read_report(message.text, choices, today, hour=message.hour)
+    problem = _reading_problem(reading)
+    if problem:
+        return Outcome("problem", problem=problem, reading=reading)
+    day = reading.day or today
+    place = reading.place[:200] if reading.place else None
+    if reading.decided and reading.pledge is not None:
+        ref = _ref(refs, reading.pledge.id)
+        item_id = reading.coverage_item.id if reading.coverage_item else None
+        if activity is None:
+            activity = Activity(
+                municipality_id=ref.municipality_id,
+                pledge_id=ref.pledge.id,
+                coverage_item_id=item_id,
+                reporter_id=scope.reporter_id,
+                occurred_on=day,
+                count=reading.count,
+                place=place,
+                note=message.text,
+                photo_file_id=message.photo_file_id,
+                source=ActivitySource.TELEGRAM,
+                source_chat_id=message.chat_id,
+                source_message_id=message.message_id,
+                created_at=now,
+            )
+            session.add(activity)
+            await session.flush()
+            _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
+            kind: Kind = "saved"
+        else:
+            before = _snapshot(activity)
+            activity.municipality_id = ref.municipality_id
+            activity.pledge_id = ref.pledge.id
+            activity.coverage_item_id = item_id
+            activity.occurred_on = day
+            activity.count = reading.count
+            activity.place = place
+            activity.note = message.text
+            if message.photo_file_id:
+                activity.photo_file_id = message.photo_file_id
+            activity.updated_at = now
+            _audit(session, scope, now, "activity.edit", activity, _changes(before, activity))
+            kind = "updated"
+        await session.flush()
+        entry = await _entry(session, activity, today, with_progress=True, refs=refs)
+        return Outcome(kind, entry=entry, reading=reading)
+
+    # Not sure: keep what was read and let the reporter pick.
+    existing = await activities.draft_for_message(session, message.chat_id, message.message_id)
+    if existing is not None:
+        await session.delete(existing)
+        await session.flush()
+    candidates = _options(reading, refs)
+    named = [mid for mid, name in scope.municipalities.items() if name == reading.municipality]
+    draft = Draft(
+        reporter_id=scope.reporter_id,
+        municipality_ids=named or list(scope.municipalities),
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        activity_id=activity.id if activity is not None else None,
+        text=message.text,
+        count=reading.count,
+        occurred_on=day,
+        place=place,
+        photo_file_id=message.photo_file_id,
+        pledge_ids=[o.pledge_id for o in candidates],
+        created_at=now,
+    )
+    session.add(draft)
+    await session.flush()
+    municipalities = tuple((mid, scope.municipalities[mid]) for mid in draft.municipality_ids)
+    if candidates:
+        return Outcome(
+            "ask",
+            draft_id=draft.id,
+            options=candidates,
+            municipalities=municipalities,
+            reading=reading,
+        )
+    offered = all_options(refs, municipalities[0][0]) if len(municipalities) == 1 else ()
+    return Outcome(
+        "offer",
+        draft_id=draft.id,
+        options=offered,
+        municipalities=municipalities,
+        reading=reading,
+    )
+
+
+async def edit_message(
+    session: AsyncSession, message: Incoming, *, now: datetime, today: date
+) -> Outcome:
+    """The reporter edited the message an activity (or a draft) came from."""
+    scope = await scope_of(session, message.user_id)
+    if not await activities.claim_update(session, message.update_key, message.update_id, now):
+        return Outcome("duplicate")
+    problem = _text_problem(message.text)
+    if problem:
+        return Outcome("problem", problem=problem)
+    activity = await activities.activity_by_source(session, message.chat_id, message.message_id)
+    if activity is not None and activity.reporter_id != scope.reporter_id:
+        raise NotAllowed("någon annans post")
+    if activity is not None and activity.deleted_at is not None:
+        return Outcome("gone", entry=await _entry(session, activity, today))
+    refs = await pledge_refs(session, scope, today)
+    return await _read_and_save(
+        session, scope, refs, message, now=now, today=today, activity=activity
+    )
+
+
+# --- picking among readings ---------------------------------------------------------------
+
+
+async def _own_draft(session: AsyncSession, scope: Scope, draft_id: int) -> Draft:
+    draft = await session.get(Draft, draft_id)
+    if draft is None:
+        raise NotFound(f"utkast {draft_id}")
+    if draft.reporter_id != scope.reporter_id:
+        raise NotAllowed("någon annans utkast")
+    return draft
+
+
+async def offer_municipality(
+    session: AsyncSession, user_id: int, draft_id: int, municipality_id: int, *, today: date
+) -> tuple[Option, ...]:
+    """The pledges of one of the reporter's municipalities, to pick from for a draft."""
+    scope = await scope_of(session, user_id)
+    await _own_draft(session, scope, draft_id)
+    if municipality_id not in scope.municipalities:
+        raise NotAllowed(f"kommun {municipality_id}")
+    return all_options(await pledge_refs(session, scope, today), municipality_id)
+
+
+async def pick(
+    session: AsyncSession,
+    user_id: int,
+    draft_id: int,
+    *,
+    pledge_id: int | None,
+    municipality_id: int | None = None,
+    update_key: str,
+    update_id: int,
+    now: datetime,
+    today: date,
+) -> Outcome:
+    """Save a draft as the pledge the reporter picked (or as an extra activity)."""
+    scope = await scope_of(session, user_id)
+    if not await activities.claim_update(session, update_key, update_id, now):
+        return Outcome("duplicate")
+    draft = await _own_draft(session, scope, draft_id)
+    refs = await pledge_refs(session, scope, today)
+    if pledge_id is not None:
+        ref = _ref(refs, pledge_id)
+        municipality_id = ref.municipality_id
+    elif municipality_id is None or municipality_id not in scope.municipalities:
+        raise NotAllowed(f"kommun {municipality_id}")
+    item_id: int | None = None
+    if pledge_id is not None and draft.place:
+        items = (await activities.coverage_items(session, [pledge_id]))[pledge_id]
+        matched = match_coverage(draft.place, [CoverageChoice(i.id, i.name) for i in items])
+        item_id = matched.id if matched else None
+    if draft.activity_id is not None:
+        activity = await session.get(Activity, draft.activity_id)
+        if activity is None:  # pragma: no cover - the foreign key cascades
+            raise NotFound(f"aktivitet {draft.activity_id}")
+        before = _snapshot(activity)
+        activity.municipality_id = municipality_id
+        activity.pledge_id = pledge_id
+        activity.coverage_item_id = item_id
+        activity.count = draft.count
+        activity.occurred_on = draft.occurred_on
+        activity.place = draft.place
+        activity.note = draft.text
+        activity.updated_at = now
+        _audit(session, scope, now, "activity.edit", activity, _changes(before, activity))
+        kind: Kind = "updated"
+    else:
+        activity = Activity(
+            municipality_id=municipality_id,
+            pledge_id=pledge_id,
+            coverage_item_id=item_id,
+            reporter_id=scope.reporter_id,
+            occurred_on=draft.occurred_on,
+            count=draft.count,
+            place=draft.place,
+            note=draft.text,
+            photo_file_id=draft.photo_file_id,
+            source=ActivitySource.TELEGRAM,
+            source_chat_id=draft.chat_id,
+            source_message_id=draft.message_id,
+            created_at=now,
+        )
+        session.add(activity)
+        kind = "saved"
+    await session.delete(draft)
+    await session.flush()
+    if kind == "saved":
+        _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
+    entry = await _entry(session, activity, today, with_progress=True, refs=refs)
+    return Outcome(kind, entry=entry)
+
+
+# --- guided logging -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuidedChoice:
+    """One step of /logga: what to choose from next."""
+
+    step: Literal["municipality", "focus_area", "pledge"]
+    items: tuple[tuple[int, str], ...]
+    municipality: str | None = None
+    focus_area: str | None = None
+
+
+async def guided_step(
+    session: AsyncSession,
+    user_id: int,
+    *,
+    today: date,
+    municipality_id: int | None = None,
+    focus_area_id: int | None = None,
+) -> GuidedChoice:
+    """Municipality (when several) → focus area (when several) → pledge."""
+    scope = await scope_of(session, user_id)
+    refs = await pledge_refs(session, scope, today)
+    if focus_area_id is not None:
+        chosen = [r for r in refs if r.focus_area.id == focus_area_id]
+        if not chosen:
+            raise NotAllowed(f"fokusområde {focus_area_id}")
+        return GuidedChoice(
+            "pledge",
+            tuple((r.pledge.id, r.pledge.short_name) for r in chosen),
+            chosen[0].municipality,
+            chosen[0].focus_area.name,
+        )
+    if municipality_id is None:
+        with_pledges = [
+            mid for mid in scope.municipalities if any(r.municipality_id == mid for r in refs)
+        ]
+        if len(with_pledges) > 1:
+            return GuidedChoice(
+                "municipality", tuple((mid, scope.municipalities[mid]) for mid in with_pledges)
+            )
+        if not with_pledges:
+            return GuidedChoice("pledge", ())
+        municipality_id = with_pledges[0]
+    if municipality_id not in scope.municipalities:
+        raise NotAllowed(f"kommun {municipality_id}")
+    mine = [r for r in refs if r.municipality_id == municipality_id]
+    areas: dict[int, str] = {}
+    for r in mine:
+        areas.setdefault(r.focus_area.id, r.focus_area.name or r.pledge.short_name)
+    name = scope.municipalities[municipality_id]
+    if len(areas) == 1:
+        return GuidedChoice(
+            "pledge",
+            tuple((r.pledge.id, r.pledge.short_name) for r in mine),
+            name,
+            mine[0].focus_area.name,
+        )
+    return GuidedChoice("focus_area", tuple(areas.items()), name)
+
+
+@dataclass(frozen=True)
+class Card:
+    """The confirmation card of /logga before saving."""
+
+    pledge_id: int
+    pledge: str
+    municipality: str
+    count: int
+    day: date
+
+
+async def guided_card(
+    session: AsyncSession, user_id: int, pledge_id: int, count: int, day: date, *, today: date
+) -> Card:
+    scope = await scope_of(session, user_id)
+    ref = _ref(await pledge_refs(session, scope, today), pledge_id)
+    _check_count(count)
+    _check_day(day, today)
+    return Card(pledge_id, ref.pledge.short_name, ref.municipality, count, day)
+
+
+async def guided_save(
+    session: AsyncSession,
+    user_id: int,
+    *,
+    pledge_id: int,
+    count: int,
+    day: date,
+    place: str | None,
+    chat_id: int,
+    card_message_id: int,
+    update_key: str,
+    update_id: int,
+    now: datetime,
+    today: date,
+) -> Outcome:
+    """Save from the /logga card. The card's message id is the activity's source, so pressing
+    "Spara" twice on one card saves once."""
+    scope = await scope_of(session, user_id)
+    if not await activities.claim_update(session, update_key, update_id, now):
+        return Outcome("duplicate")
+    refs = await pledge_refs(session, scope, today)
+    ref = _ref(refs, pledge_id)
+    _check_count(count)
+    _check_day(day, today)
+    existing = await activities.activity_by_source(session, chat_id, card_message_id)
+    if existing is not None:
+        return Outcome("duplicate", entry=await _entry(session, existing, today))
+    item_id: int | None = None
+    if place:
+        place = " ".join(place.split())[:200]
+        items = (await activities.coverage_items(session, [pledge_id]))[pledge_id]
+        matched = match_coverage(place, [CoverageChoice(i.id, i.name) for i in items])
+        item_id = matched.id if matched else None
+    activity = Activity(
+        municipality_id=ref.municipality_id,
+        pledge_id=pledge_id,
+        coverage_item_id=item_id,
+        reporter_id=scope.reporter_id,
+        occurred_on=day,
+        count=count,
+        place=place or None,
+        source=ActivitySource.TELEGRAM,
+        source_chat_id=chat_id,
+        source_message_id=card_message_id,
+        created_at=now,
+    )
+    session.add(activity)
+    await session.flush()
+    _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
+    return Outcome(
+        "saved", entry=await _entry(session, activity, today, with_progress=True, refs=refs)
+    )
+
+
+# --- fixing entries -----------------------------------------------------------------------
+
+
+def _check_count(count: int) -> None:
+    if count < 1:
+        raise Invalid("count_low")
+    if count > MAX_COUNT:
+        raise Invalid("count_high")
+
+
+def _check_day(day: date, today: date) -> None:
+    if day > today:
+        raise Invalid("future")
+    if day < today - MAX_AGE:
+        raise Invalid("too_old")
+
+
+async def _own_activity(session: AsyncSession, scope: Scope, activity_id: int) -> Activity:
+    activity = await session.get(Activity, activity_id)
+    if activity is None:
+        raise NotFound(f"aktivitet {activity_id}")
+    # Only the reporter who logged it may change it, and only while still a member there.
+    if (
+        activity.reporter_id != scope.reporter_id
+        or activity.municipality_id not in scope.municipalities
+    ):
+        raise NotAllowed(f"aktivitet {activity_id}")
+    return activity
+
+
+async def entry(session: AsyncSession, user_id: int, activity_id: int, *, today: date) -> Entry:
+    scope = await scope_of(session, user_id)
+    return await _entry(session, await _own_activity(session, scope, activity_id), today)
+
+
+async def recent(session: AsyncSession, user_id: int, *, today: date) -> list[Entry]:
+    scope = await scope_of(session, user_id)
+    rows = await activities.recent_of_reporter(session, scope.reporter_id, RECENT_LIMIT)
+    return [await _entry(session, a, today) for a in rows]
+
+
+Change = Literal["delete", "restore", "count", "day", "place", "item"]
+
+
+async def change(
+    session: AsyncSession,
+    user_id: int,
+    activity_id: int | None,
+    what: Change,
+    *,
+    value: int | date | str | None = None,
+    update_key: str,
+    update_id: int,
+    now: datetime,
+    today: date,
+) -> Outcome:
+    """Undo (activity_id None: the latest entry), restore, or change one field of an entry."""
+    scope = await scope_of(session, user_id)
+    if not await activities.claim_update(session, update_key, update_id, now):
+        return Outcome("duplicate")
+    if activity_id is None:
+        latest = await activities.latest_of_reporter(session, scope.reporter_id)
+        if latest is None or latest.municipality_id not in scope.municipalities:
+            raise NotFound("ingen post att ångra")
+        activity = latest
+    else:
+        activity = await _own_activity(session, scope, activity_id)
+    if what != "restore" and activity.deleted_at is not None:
+        return Outcome("gone", entry=await _entry(session, activity, today))
+    before = _snapshot(activity)
+    if what == "delete":
+        activity.deleted_at = now
+        action = "activity.delete"
+    elif what == "restore":
+        if activity.deleted_at is None:
+            return Outcome("updated", entry=await _entry(session, activity, today))
+        activity.deleted_at = None
+        action = "activity.restore"
+    elif what == "count":
+        if not isinstance(value, int):
+            raise Invalid("count_missing")
+        _check_count(value)
+        activity.count = value
+        action = "activity.edit"
+    elif what == "day":
+        if not isinstance(value, date):
+            raise Invalid("day_missing")
+        _check_day(value, today)
+        activity.occurred_on = value
+        action = "activity.edit"
+    elif what == "place":
+        text = " ".join(str(value or "").split())[:200]
+        if not text:
+            raise Invalid("place_missing")
+        activity.place = text
+        if activity.pledge_id is not None:
+            items = (await activities.coverage_items(session, [activity.pledge_id]))[
+                activity.pledge_id
+            ]
+            matched = match_coverage(text, [CoverageChoice(i.id, i.name) for i in items])
+            if matched is not None:
+                activity.coverage_item_id = matched.id
+        action = "activity.edit"
+    else:  # item
+        if not isinstance(value, int) or activity.pledge_id is None:
+            raise Invalid("item_missing")
+        item = await session.get(CoverageItem, value)
+        if item is None or item.pledge_id != activity.pledge_id or item.removed_at is not None:
+            raise NotFound(f"listpost {value}")
+        activity.coverage_item_id = item.id
+        if not activity.place:
+            activity.place = item.name
+        action = "activity.edit"
+    activity.updated_at = now
+    _audit(session, scope, now, action, activity, _changes(before, activity))
+    await session.flush()
+    refs = await pledge_refs(session, scope, today)
+    with_progress = what in ("item", "place", "count", "day")
+    return Outcome(
+        "updated",
+        entry=await _entry(session, activity, today, with_progress=with_progress, refs=refs),
+    )
+
+
+# --- coverage lists -----------------------------------------------------------------------
+
+
+MAX_LIST_ITEMS = 200
+
+
+def parse_list(text: str) -> list[str]:
+    """One item per line (or separated by semicolons); bullets and numbering are dropped."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for raw in text.replace(";", "\n").splitlines():
+        name = raw.strip().lstrip("-*•–·").strip()
+        while name[:1].isdigit():
+            head, _, rest = name.partition(" ")
+            if head.rstrip(".):").isdigit() and rest:
+                name = rest.strip()
+            else:
+                break
+        name = " ".join(name.split())[:200]
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class ListResult:
+    pledge: str
+    municipality: str
+    items: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+async def _admin_pledge(session: AsyncSession, user_id: int, pledge_id: int) -> Pledge:
+    pledge = await session.get(Pledge, pledge_id)
+    if pledge is None:
+        raise NotFound(f"löfte {pledge_id}")
+    scope = await scope_of(session, user_id)
+    admin_in = {
+        m.id for ms, m in await people.active_memberships(session, user_id) if ms.role is Role.ADMIN
+    }
+    if pledge.municipality_id not in admin_in or pledge.municipality_id not in scope.municipalities:
+        raise NotAllowed("inte admin för löftets kommun")
+    return pledge
+
+
+async def coverage_list(session: AsyncSession, user_id: int, pledge_id: int) -> ListResult:
+    pledge = await _admin_pledge(session, user_id, pledge_id)
+    municipality = await session.get(Municipality, pledge.municipality_id)
+    items = (await activities.coverage_items(session, [pledge.id]))[pledge.id]
+    return ListResult(
+        pledge.short_name,
+        municipality.name if municipality else "",
+        tuple(i.name for i in items),
+        (),
+    )
+
+
+async def set_coverage_list(
+    session: AsyncSession, user_id: int, pledge_id: int, text: str, *, now: datetime
+) -> ListResult:
+    pledge = await _admin_pledge(session, user_id, pledge_id)
+    names = parse_list(text)
+    if not names:
+        raise Invalid("list_empty")
+    if len(names) > MAX_LIST_ITEMS:
+        raise Invalid("list_long")
+    items, removed = await activities.replace_coverage_list(session, pledge, names, now)
+    audit.record(
+        session,
+        at=now,
+        actor="admin",
+        actor_user_id=user_id,
+        action="coverage.set",
+        entity="pledge",
+        entity_id=pledge.id,
+        details={"items": [i.name for i in items], "removed": removed},
+    )
+    municipality = await session.get(Municipality, pledge.municipality_id)
+    return ListResult(
+        pledge.short_name,
+        municipality.name if municipality else "",
+        tuple(i.name for i in items),
+        tuple(removed),
+    )
+
+
+async def admin_pledges(session: AsyncSession, user_id: int, *, today: date) -> list[Option]:
+    """The pledges an admin may give a list for; those with a coverage target first."""
+    scope = await scope_of(session, user_id)
+    admin_in = {
+        m.id for ms, m in await people.active_memberships(session, user_id) if ms.role is Role.ADMIN
+    }
+    refs = [r for r in await pledge_refs(session, scope, today) if r.municipality_id in admin_in]
+    refs.sort(key=lambda r: r.pledge.target_coverage is None)
+    return list(all_options(refs))
+
+
+# --- audit --------------------------------------------------------------------------------
+
+
+def _snapshot(activity: Activity) -> dict[str, object]:
+    return {
+        "pledge_id": activity.pledge_id,
+        "municipality_id": activity.municipality_id,
+        "coverage_item_id": activity.coverage_item_id,
+        "count": activity.count,
+        "occurred_on": activity.occurred_on.isoformat(),
+        "place": activity.place,
+        "deleted": activity.deleted_at is not None,
+    }
+
+
+def _changes(before: dict[str, object], activity: Activity) -> dict[str, object]:
+    after = _snapshot(activity)
+    return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+
+
+def _audit(
+    session: AsyncSession,
+    scope: Scope,
+    now: datetime,
+    action: str,
+    activity: Activity,
+    details: dict[str, object],
+) -> None:
+    audit.record(
+        session,
+        at=now,
+        actor="reporter",
+        actor_user_id=scope.user_id,
+        action=action,
+        entity="activity",
+        entity_id=activity.id,
+        details=dict(details),
+    )
+
+
+# --- what the next message answers --------------------------------------------------------
+
+STATE_TTL = timedelta(minutes=30)
+
+
+async def expect(
+    session: AsyncSession, user_id: int, kind: str, payload: dict[str, object], *, now: datetime
+) -> bool:
+    """Remember that the user's next message answers a question (a count, a day, a place…)."""
+    await scope_of(session, user_id)
+    await activities.set_state(session, user_id, kind, dict(payload), now + STATE_TTL)
+    return True
+
+
+async def take_expected(
+    session: AsyncSession, user_id: int, *, now: datetime
+) -> tuple[str, dict[str, object]] | None:
+    """What the user's message answers, if anything; the question is forgotten once taken."""
+    state = await activities.get_state(session, user_id, now)
+    if state is None:
+        await activities.clear_state(session, user_id)
+        return None
+    kind, payload = state.kind, dict(state.payload)
+    await activities.clear_state(session, user_id)
+    return kind, payload

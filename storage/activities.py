@@ -1,0 +1,198 @@
+"""Activities, drafts, coverage items, chat states and processed-update keys.
+
+Repositories never commit: the caller's transaction does, so an activity and the key of the
+update that created it are written together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Activity,
+    ChatState,
+    CoverageItem,
+    Draft,
+    Pledge,
+    ProcessedUpdate,
+)
+
+
+async def claim_update(session: AsyncSession, key: str, update_id: int, now: datetime) -> bool:
+    """Record that the update with this key is handled; False when it already was.
+
+    Written in the caller's transaction: if that rolls back, the key goes with it and a
+    redelivery is handled afresh. On PostgreSQL a concurrent claim of the same key waits for
+    the first transaction and then finds the key taken.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(ProcessedUpdate)
+        .values(key=key, update_id=update_id, received_at=now, processed_at=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    result = await session.execute(statement)
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def update_seen(session: AsyncSession, key: str) -> bool:
+    return await session.get(ProcessedUpdate, key) is not None
+
+
+async def activity_by_source(
+    session: AsyncSession, chat_id: int, message_id: int
+) -> Activity | None:
+    return await session.scalar(
+        select(Activity).where(
+            Activity.source_chat_id == chat_id, Activity.source_message_id == message_id
+        )
+    )
+
+
+async def latest_of_reporter(session: AsyncSession, reporter_id: int) -> Activity | None:
+    return await session.scalar(
+        select(Activity)
+        .where(Activity.reporter_id == reporter_id, Activity.deleted_at.is_(None))
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+        .limit(1)
+    )
+
+
+async def recent_of_reporter(
+    session: AsyncSession, reporter_id: int, limit: int
+) -> Sequence[Activity]:
+    return (
+        await session.scalars(
+            select(Activity)
+            .where(Activity.reporter_id == reporter_id, Activity.deleted_at.is_(None))
+            .order_by(Activity.created_at.desc(), Activity.id.desc())
+            .limit(limit)
+        )
+    ).all()
+
+
+async def pledge_totals(
+    session: AsyncSession, pledge_id: int, start: date, end: date
+) -> tuple[int, date | None]:
+    """Sum of counts and the latest day of a pledge's activities within [start, end]."""
+    row = (
+        await session.execute(
+            select(
+                func.coalesce(func.sum(Activity.count), 0), func.max(Activity.occurred_on)
+            ).where(
+                Activity.pledge_id == pledge_id,
+                Activity.deleted_at.is_(None),
+                Activity.occurred_on >= start,
+                Activity.occurred_on <= end,
+            )
+        )
+    ).one()
+    return int(row[0]), row[1]
+
+
+async def coverage_visits(
+    session: AsyncSession, pledge_id: int, start: date, end: date
+) -> dict[int, int]:
+    """Visits per coverage item of a pledge within [start, end] (items never visited are absent)."""
+    rows = await session.execute(
+        select(Activity.coverage_item_id, func.sum(Activity.count))
+        .where(
+            Activity.pledge_id == pledge_id,
+            Activity.coverage_item_id.is_not(None),
+            Activity.deleted_at.is_(None),
+            Activity.occurred_on >= start,
+            Activity.occurred_on <= end,
+        )
+        .group_by(Activity.coverage_item_id)
+    )
+    return {int(item): int(total) for item, total in rows if item is not None}
+
+
+async def coverage_items(
+    session: AsyncSession, pledge_ids: Sequence[int]
+) -> dict[int, list[CoverageItem]]:
+    """The current (not removed) list items of each pledge, in list order."""
+    result: dict[int, list[CoverageItem]] = {pid: [] for pid in pledge_ids}
+    if not pledge_ids:
+        return result
+    items = await session.scalars(
+        select(CoverageItem)
+        .where(CoverageItem.pledge_id.in_(pledge_ids), CoverageItem.removed_at.is_(None))
+        .order_by(CoverageItem.pledge_id, CoverageItem.position, CoverageItem.id)
+    )
+    for item in items:
+        result[item.pledge_id].append(item)
+    return result
+
+
+async def replace_coverage_list(
+    session: AsyncSession, pledge: Pledge, names: Sequence[str], now: datetime
+) -> tuple[list[CoverageItem], list[str]]:
+    """Make `names` the pledge's list. Items no longer listed are marked removed (their
+    activities keep pointing at them); names listed again come back. Returns (items, removed)."""
+    existing = {
+        item.name.casefold(): item
+        for item in await session.scalars(
+            select(CoverageItem).where(CoverageItem.pledge_id == pledge.id)
+        )
+    }
+    wanted: list[CoverageItem] = []
+    for position, name in enumerate(names):
+        item = existing.pop(name.casefold(), None)
+        if item is None:
+            item = CoverageItem(pledge_id=pledge.id, name=name, position=position)
+            session.add(item)
+        item.name = name
+        item.position = position
+        item.removed_at = None
+        wanted.append(item)
+    removed = []
+    for item in existing.values():
+        if item.removed_at is None:
+            item.removed_at = now
+            removed.append(item.name)
+    await session.flush()
+    return wanted, removed
+
+
+async def draft_for_message(session: AsyncSession, chat_id: int, message_id: int) -> Draft | None:
+    return await session.scalar(
+        select(Draft).where(Draft.chat_id == chat_id, Draft.message_id == message_id)
+    )
+
+
+async def get_state(session: AsyncSession, user_id: int, now: datetime) -> ChatState | None:
+    state = await session.get(ChatState, user_id)
+    if state is not None and state.expires_at <= now:
+        return None
+    return state
+
+
+async def set_state(
+    session: AsyncSession,
+    user_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    expires_at: datetime,
+) -> None:
+    state = await session.get(ChatState, user_id)
+    if state is None:
+        session.add(ChatState(user_id=user_id, kind=kind, payload=payload, expires_at=expires_at))
+    else:
+        state.kind, state.payload, state.expires_at = kind, payload, expires_at
+    await session.flush()
+
+
+async def clear_state(session: AsyncSession, user_id: int) -> None:
+    state = await session.get(ChatState, user_id)
+    if state is not None:
+        await session.delete(state)
+        await session.flush()
