@@ -89,16 +89,14 @@ def progress_line(progress: PledgeProgress, today: date, lang: Lang) -> str | No
     coverage = progress.coverage
     if coverage is not None:
         if lang == "sv":
-            text = (
-                f"Nu {coverage.covered} av {coverage.items} på listan besökta, "
-                f"{coverage.visits} av {coverage.visits_needed} besök ({esc(label)})"
-            )
+            text = f"Nu {coverage.covered} av {coverage.items} på listan besökta"
+            if coverage.per_item > 1:
+                text += f", {coverage.visits} av {coverage.visits_needed} besök"
         else:
-            text = (
-                f"Now {coverage.covered} of {coverage.items} on the list visited, "
-                f"{coverage.visits} of {coverage.visits_needed} visits ({esc(label)})"
-            )
-        return f"{text} – {i(status)}"
+            text = f"Now {coverage.covered} of {coverage.items} on the list visited"
+            if coverage.per_item > 1:
+                text += f", {coverage.visits} of {coverage.visits_needed} visits"
+        return f"{text} ({esc(label)}) – {i(status)}"
     unit = esc(progress.unit or _t(lang, "gånger", "times"))
     if progress.target:
         least = _t(lang, "minst ", "at least ") if progress.at_least else ""
@@ -107,7 +105,9 @@ def progress_line(progress: PledgeProgress, today: date, lang: Lang) -> str | No
         figures = f"{progress.done} {word} {least}{progress.target} {unit}"
         return f"{now} {figures} ({esc(label)}) – {i(status)}"
     return _t(
-        lang, f"Hittills {progress.done} ({esc(label)})", f"So far {progress.done} ({esc(label)})"
+        lang,
+        f"Totalt under {esc(label)}: {progress.done}",
+        f"In total, {esc(label)}: {progress.done}",
     )
 
 
