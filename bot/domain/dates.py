@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, TypeAlias
 
-from bot.domain.periods import MONTHS_SV
+from bot.domain.periods import MONTHS_EN, MONTHS_SV
 
 __all__ = [
     "MAX_AGE_DAYS",
@@ -441,20 +441,6 @@ def parse_day(text: str, today: date, *, hour: int = 12) -> DayMatch | None:
 
 _WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def day_label(day: date, today: date, lang: Literal["sv", "en"] = "sv") -> str:
@@ -474,6 +460,6 @@ def day_label(day: date, today: date, lang: Literal["sv", "en"] = "sv") -> str:
     if 0 <= back < len(relative):
         return relative[back]
     weekdays = _WEEKDAYS_SV if sv else _WEEKDAYS_EN
-    months = MONTHS_SV if sv else _MONTHS_EN
+    months = MONTHS_SV if sv else MONTHS_EN
     label = f"{weekdays[day.weekday()]} {day.day} {months[day.month - 1]}"
     return label if day.year == today.year else f"{label} {day.year}"

@@ -86,7 +86,7 @@ MONTHS_SV = (
     "november",
     "december",
 )
-_MONTHS_EN = (
+MONTHS_EN = (
     "January",
     "February",
     "March",
@@ -161,7 +161,7 @@ class Window:
                     return f"{'vårterminen' if spring else 'höstterminen'} {year}"
                 return f"{'spring' if spring else 'autumn'} term {year}"
             case Per.MONTH:
-                names = MONTHS_SV if sv else _MONTHS_EN
+                names = MONTHS_SV if sv else MONTHS_EN
                 return f"{names[month - 1]} {year}"
             case Per.WEEK:
                 iso_year, iso_week, _ = self.start.isocalendar()

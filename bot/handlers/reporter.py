@@ -165,7 +165,7 @@ async def edited(update: Update, context: BotContext) -> None:
     outcome = await _run(
         update,
         context,
-        lambda s: reporting.edit_message(s, incoming, now=services.now(), today=today),
+        lambda s: reporting.log_message(s, incoming, now=services.now(), today=today, edited=True),
     )
     if outcome is not None:
         await _send_outcome(message, outcome, today, lang_of_update(update))
@@ -196,23 +196,8 @@ async def _answer_expected(update: Update, context: BotContext, message: Message
         count = int(str(payload["count"]))
         day = render.parse_day_code(str(payload["day"])) or today
         card_chat, card_id = int(str(payload["chat_id"])), int(str(payload["message_id"]))
-        outcome = await _run(
-            update,
-            context,
-            lambda s: reporting.guided_save(
-                s,
-                user.id,
-                pledge_id=pledge_id,
-                count=count,
-                day=day,
-                place=text,
-                chat_id=card_chat,
-                card_message_id=card_id,
-                update_key=key,
-                update_id=update_id,
-                now=services.now(),
-                today=today,
-            ),
+        outcome = await _guided_save(
+            update, context, pledge_id, count, day, text, card_chat, card_id
         )
         if outcome is not None:
             await _send_outcome(message, outcome, today, lang)
@@ -258,6 +243,39 @@ async def _answer_expected(update: Update, context: BotContext, message: Message
     )
     if outcome is not None:
         await _send_outcome(message, outcome, today, lang)
+
+
+async def _guided_save(
+    update: Update,
+    context: BotContext,
+    pledge_id: int,
+    count: int,
+    day: date,
+    place: str | None,
+    chat_id: int,
+    card_id: int,
+) -> Outcome | None:
+    user = update.effective_user
+    assert user is not None
+    services = context.services
+    return await _run(
+        update,
+        context,
+        lambda s: reporting.guided_save(
+            s,
+            user.id,
+            pledge_id=pledge_id,
+            count=count,
+            day=day,
+            place=place,
+            chat_id=chat_id,
+            card_message_id=card_id,
+            update_key=update_key(update),
+            update_id=update.update_id,
+            now=services.now(),
+            today=services.today(),
+        ),
+    )
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -577,24 +595,7 @@ async def _guided_button(
             await context.bot.send_message(query.message.chat.id, render.ask_place(lang))
     elif action == "ls" and query.message is not None:
         chat_id, card_id = query.message.chat.id, query.message.message_id
-        outcome = await _run(
-            update,
-            context,
-            lambda s: reporting.guided_save(
-                s,
-                user.id,
-                pledge_id=pledge_id,
-                count=count,
-                day=day,
-                place=None,
-                chat_id=chat_id,
-                card_message_id=card_id,
-                update_key=update_key(update),
-                update_id=update.update_id,
-                now=services.now(),
-                today=today,
-            ),
-        )
+        outcome = await _guided_save(update, context, pledge_id, count, day, None, chat_id, card_id)
         if outcome is None:
             return
         await query.answer()

@@ -354,6 +354,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "”12/3” eller ”2026-03-12”.",
         "That date does not exist, so nothing was saved. Write for example ”12/3” or ”2026-03-12”.",
     ),
+    "unclear": (
+        "Jag kunde inte avgöra vilken dag det gällde, så jag sparade ingenting. Skriv dagen, "
+        "till exempel ”i fredags” eller ”13/11” – du kan också redigera meddelandet.",
+        "I could not tell which day it was, so nothing was saved. Write the day, for example "
+        "”i fredags” or ”13/11” – or edit the message.",
+    ),
     "zero": (
         "Antalet blev 0, så jag sparade ingenting. Skriv hur många gånger – eller inget antal "
         "alls, så räknar jag en.",

@@ -248,17 +248,35 @@ def _reading_problem(reading: ReportReading) -> str | None:
 
 
 async def log_message(
-    session: AsyncSession, message: Incoming, *, now: datetime, today: date
+    session: AsyncSession,
+    message: Incoming,
+    *,
+    now: datetime,
+    today: date,
+    edited: bool = False,
 ) -> Outcome:
-    """Read a reporter's message and save it when the reading is sure; else keep a draft."""
+    """Read a reporter's message and save it when the reading is sure; else keep a draft.
+
+    With `edited`, the message is an edit of one sent before: the activity it created (if
+    any) is changed instead of a second one being added.
+    """
     scope = await scope_of(session, message.user_id)
     if not await activities.claim_update(session, message.update_key, message.update_id, now):
         return Outcome("duplicate")
     problem = _text_problem(message.text)
     if problem:
         return Outcome("problem", problem=problem)
+    activity = None
+    if edited:
+        activity = await activities.activity_by_source(session, message.chat_id, message.message_id)
+        if activity is not None and activity.reporter_id != scope.reporter_id:
+            raise NotAllowed("någon annans post")
+        if activity is not None and activity.deleted_at is not None:
+            return Outcome("gone", entry=await _entry(session, activity, today))
     refs = await pledge_refs(session, scope, today)
-    return await _read_and_save(session, scope, refs, message, now=now, today=today)
+    return await _read_and_save(
+        session, scope, refs, message, now=now, today=today, activity=activity
+    )
 
 
 async def _read_and_save(
@@ -358,27 +376,6 @@ async def _read_and_save(
         options=offered,
         municipalities=municipalities,
         reading=reading,
-    )
-
-
-async def edit_message(
-    session: AsyncSession, message: Incoming, *, now: datetime, today: date
-) -> Outcome:
-    """The reporter edited the message an activity (or a draft) came from."""
-    scope = await scope_of(session, message.user_id)
-    if not await activities.claim_update(session, message.update_key, message.update_id, now):
-        return Outcome("duplicate")
-    problem = _text_problem(message.text)
-    if problem:
-        return Outcome("problem", problem=problem)
-    activity = await activities.activity_by_source(session, message.chat_id, message.message_id)
-    if activity is not None and activity.reporter_id != scope.reporter_id:
-        raise NotAllowed("någon annans post")
-    if activity is not None and activity.deleted_at is not None:
-        return Outcome("gone", entry=await _entry(session, activity, today))
-    refs = await pledge_refs(session, scope, today)
-    return await _read_and_save(
-        session, scope, refs, message, now=now, today=today, activity=activity
     )
 
 

@@ -192,6 +192,8 @@ async def test_problems_are_explained_and_nothing_is_saved(harness: Harness) -> 
         "10 000 trafikkontroller idag": "större än 999",
         "trafikkontroll i morgon": "framtiden",
         "trafikkontroll 2027-01-05": "framtiden",
+        "trafikkontroll förra veckan": "vilken dag",
+        "trafikkontroll 31/2": "finns inte i kalendern",
         "trafikkontroll " + "x" * 4000: "för långt",
     }
     for message, expected in cases.items():
