@@ -380,6 +380,18 @@ class Draft(Timestamped, Base):
     pledge_ids: Mapped[list[int]] = mapped_column(default=list)
 
 
+class ChatSetting(Base):
+    """What the bot remembers about a chat: its municipality. /glom deletes it."""
+
+    __tablename__ = "chat_settings"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=_now)
+
+
 class ChatState(Base):
     """What the bot is waiting for from one user: a place, a count, a date, a list…
 

@@ -56,6 +56,7 @@ _TRUE_METHODS = {
 class ApiCall:
     method: str
     params: dict[str, Any]
+    uploads: dict[str, bytes] = field(default_factory=dict)  # files sent, by field name
 
     @property
     def text(self) -> str | None:
@@ -151,7 +152,13 @@ class OfflineTransport(BaseRequest):
                 if fault.retry_after is not None:
                     body["parameters"] = {"retry_after": fault.retry_after}
                 return fault.status, json.dumps(body).encode()
-        call = ApiCall(api_method, params)
+        uploads: dict[str, bytes] = {}
+        if request_data is not None and request_data.multipart_data:
+            for name, part in request_data.multipart_data.items():
+                payload = part[1] if isinstance(part, tuple) else part
+                if isinstance(payload, bytes):
+                    uploads[name] = payload
+        call = ApiCall(api_method, params, uploads)
         self.calls.append(call)
         if self.on_call is not None:
             self.on_call(call)

@@ -6,7 +6,7 @@ from telegram import Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers import admin, common, errors, reporter, team
+from bot.handlers import admin, citizen, common, errors, reporter, team
 from bot.render import callbacks, texts
 
 
@@ -35,6 +35,25 @@ def register(app: BotApplication) -> None:
         MessageHandler(private & filters.TEXT & ~filters.COMMAND & PastedPage(), admin.pasted_page)
     )
     app.add_handler(CallbackQueryHandler(admin.import_button, pattern=callbacks.pattern("imp")))
+
+    # Citizens: in private chats and in groups (where the bot sees commands and mentions).
+    for command, callback in (
+        ("hurgardet", citizen.how_command),
+        ("loften", citizen.pledges_command),
+        ("kommun", citizen.place_command),
+        ("prenumerera", citizen.subscribe_command),
+        ("avsluta", citizen.unsubscribe_command),
+        ("tyck", citizen.feedback_command),
+        ("glom", citizen.forget_command),
+    ):
+        app.add_handler(CommandHandler(_names(command), callback))
+    app.add_handler(CallbackQueryHandler(citizen.button, pattern=citizen.PATTERN))
+    groups = filters.ChatType.GROUPS
+    app.add_handler(
+        MessageHandler(
+            groups & filters.TEXT & ~filters.COMMAND & citizen.MentionsBot(), citizen.group_mention
+        )
+    )
 
     # Reporters and the admins' team and list journeys.
     for command, callback in (

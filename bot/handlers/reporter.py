@@ -19,6 +19,7 @@ from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.domain.dates import parse_day
+from bot.handlers import citizen
 from bot.handlers.common import lang_of_update, not_understood, update_key
 from bot.render import callbacks, texts
 from bot.render import reporting as render
@@ -106,7 +107,8 @@ async def _send_outcome(
 
 
 async def private_text(update: Update, context: BotContext) -> None:
-    """Any private text that is not a command: an answer the bot asked for, or a report."""
+    """Any private text that is not a command: an answer the bot asked for, a report, or a
+    question (from citizens, and from reporters when it reads as one)."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
@@ -117,10 +119,11 @@ async def private_text(update: Update, context: BotContext) -> None:
     if state is not None:
         await _answer_expected(update, context, message)
         return
-    if not person.is_reporter:
-        await not_understood(update, context)
+    text = message.text or ""
+    if not person.is_reporter or citizen.looks_like_a_question(text):
+        await citizen.answer(update, context, text)
         return
-    await _log(update, context, message, message.text or "")
+    await _log(update, context, message, text)
 
 
 async def photo(update: Update, context: BotContext) -> None:

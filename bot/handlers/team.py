@@ -26,11 +26,16 @@ MAX_LIST_BYTES = 100_000
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """/start, and /start <invite code> from an invitation link."""
+    """/start, /start <invite code> from an invitation, /start p_<id> from a shared pledge."""
     args = context.args or []
     if args and invites.looks_like_invite(args[0]):
         await _redeem(update, context, args[0])
         return
+    if args:
+        from bot.handlers.citizen import deep_link
+
+        if await deep_link(update, context, args[0]):
+            return
     await common.start(update, context)
 
 

@@ -36,6 +36,43 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("start", "Börja om och se välkomsttexten", "Start over and see the welcome"),
     CommandInfo("hjalp", "Vad kan jag göra här?", "What can I do here?", aliases=("help",)),
     CommandInfo(
+        "hurgardet",
+        "Hur går det med löftena? (ange gärna kommun)",
+        "How are the pledges going? (name a municipality)",
+        aliases=("progress",),
+    ),
+    CommandInfo(
+        "loften",
+        "Vad har polisen och kommunen lovat?",
+        "What did the police and municipality promise?",
+        aliases=("pledges",),
+    ),
+    CommandInfo(
+        "kommun",
+        "Välj vilken kommun du frågar om",
+        "Choose your municipality",
+        aliases=("municipality",),
+    ),
+    CommandInfo(
+        "prenumerera",
+        "Få besked när en ny lägesrapport kommer",
+        "Get a note when a new progress report is out",
+        aliases=("subscribe",),
+    ),
+    CommandInfo("avsluta", "Sluta prenumerera", "Stop the subscription", aliases=("unsubscribe",)),
+    CommandInfo(
+        "tyck",
+        "Skicka en synpunkt till polisen och kommunen",
+        "Send your view to the police and municipality",
+        aliases=("feedback",),
+    ),
+    CommandInfo(
+        "glom",
+        "Glöm allt du sparat om den här chatten",
+        "Forget everything about this chat",
+        aliases=("forget",),
+    ),
+    CommandInfo(
         "logga",
         "Logga en insats steg för steg",
         "Log an activity step by step",

@@ -1,0 +1,430 @@
+"""Citizen journeys: "hur går det?" in words or with /hurgardet and /loften, a focus area or a
+pledge in detail, the chart, deep links, /kommun, /prenumerera, /avsluta, /tyck and /glom.
+
+Works in private chats and, with privacy mode on, in groups: there the bot only sees commands
+and messages that mention it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import re
+
+from telegram import Message, MessageEntity, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import filters
+
+from bot.context import BotContext
+from bot.domain.questions import Question, Topic, find_municipality, read_question
+from bot.handlers.common import lang_of_update
+from bot.render import callbacks, texts
+from bot.render import citizen as render
+from bot.render.chart import render_chart
+from bot.render.texts import Lang
+from bot.services import answers, citizens
+from bot.services.answers import Overview
+from bot.services.citizens import Place
+from bot.services.errors import Invalid, NotFound
+
+log = logging.getLogger(__name__)
+ACTIONS = ("co", "ca", "cp", "cc", "cm", "cs")
+PATTERN = rf"^{callbacks.VERSION}\|(?:{'|'.join(ACTIONS)})(?:\|.*)?$"
+PHOTO_MAX_ROWS = 25
+DEEP_LINK = re.compile(r"^p_(\d{1,10})$")
+QUESTION_CUES = re.compile(
+    r"^\s*(?:hur|vad|vilka|vilken|vilket|när|har ni|har polisen|har kommunen|läget|status|"
+    r"how|what|which|when|has|have|is|are)\b|hur går|lovat|löften|läget|\?\s*$",
+    re.IGNORECASE,
+)
+
+
+def looks_like_a_question(text: str) -> bool:
+    """For reporters: a message that asks something rather than reports something."""
+    return bool(QUESTION_CUES.search(text))
+
+
+class MentionsBot(filters.MessageFilter):
+    """A group message that mentions this bot by @username."""
+
+    def filter(self, message: Message) -> bool:
+        username = message.get_bot().username
+        if not username or not message.text:
+            return False
+        wanted = f"@{username}".lower()
+        return any(
+            message.parse_entity(e).lower() == wanted
+            for e in message.entities
+            if e.type == MessageEntity.MENTION
+        )
+
+
+async def _send(message: Message, pieces: list[str], markup: object | None) -> None:
+    """Send one or more messages; buttons go under the last."""
+    for n, piece in enumerate(pieces):
+        last = n == len(pieces) - 1
+        await message.reply_text(
+            piece,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup if last else None,  # type: ignore[arg-type]
+            disable_web_page_preview=True,
+        )
+
+
+def _topics(view: Overview) -> list[Topic]:
+    return [
+        Topic(
+            pledge_id=line.pledge_id,
+            short_name=line.short_name,
+            synonyms=line.synonyms,
+            focus_area=line.focus_area,
+            responsible=line.responsible.value,
+            text=line.text,
+        )
+        for line in view.lines
+    ]
+
+
+async def _ask_for_place(
+    message: Message, context: BotContext, lang: Lang, unknown: str | None
+) -> None:
+    async with context.services.db.read() as session:
+        places = await citizens.places(session)
+    text, markup = render.choose_place(places, lang, unknown=unknown)
+    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def answer(
+    update: Update,
+    context: BotContext,
+    text: str,
+    *,
+    force: str | None = None,
+    named: str = "",
+) -> None:
+    """Answer a question in words; `force` ("progress" or "pledges") and `named` (the
+    command's argument, which must name a municipality) for the commands."""
+    message, user = update.effective_message, update.effective_user
+    if message is None:
+        return
+    lang = lang_of_update(update)
+    services = context.services
+    today = services.today()
+    async with services.db.read() as session:
+        places = await citizens.places(session)
+        names = [p.name for p in places]
+        question = read_question(text[:1000], names)
+        if named and question.municipality is None:
+            found = find_municipality(named, names)
+            question = dataclasses.replace(
+                question, municipality=found, unknown_place=None if found else named[:60]
+            )
+        place: Place | None = None
+        if question.municipality:
+            place = next(p for p in places if p.name == question.municipality)
+        elif question.unknown_place is None:
+            place = await citizens.chat_place(session, message.chat.id, user.id if user else None)
+        view = await answers.overview(session, place.id, today) if place else None
+    kind = force or question.kind
+    if kind == "none" and force is None:
+        await message.reply_text(render.no_question(lang))
+        return
+    if place is None or view is None:
+        await _ask_for_place(message, context, lang, question.unknown_place)
+        return
+    if question.municipality:
+        async with services.db.transaction() as session:
+            await citizens.remember_place(session, message.chat.id, place.id, services.now())
+    detailed = read_question(text[:1000], names, _topics(view))
+    await _answer_view(message, context, view, detailed, kind, lang)
+
+
+async def _answer_view(
+    message: Message,
+    context: BotContext,
+    view: Overview,
+    question: Question,
+    kind: str,
+    lang: Lang,
+) -> None:
+    services = context.services
+    if kind == "pledges":
+        await _send(message, render.promised(view, lang, question.responsible), None)
+        return
+    if question.focus_area is not None:
+        area = next((a for a in view.areas if a.name == question.focus_area), None)
+        if area is not None:
+            text, markup = render.area_view(view, area, lang)
+            await _send(message, [text], markup)
+            return
+    if len(question.pledge_ids) == 1:
+        await _send_pledge(message, context, question.pledge_ids[0], lang)
+        return
+    pieces, markup = render.overview(view, services.tz, lang, only=question.pledge_ids)
+    await _send(message, pieces, markup)
+
+
+async def _send_pledge(message: Message, context: BotContext, pledge_id: int, lang: Lang) -> None:
+    services = context.services
+    today = services.today()
+    try:
+        async with services.db.read() as session:
+            detail = await answers.pledge_detail(session, pledge_id, today)
+    except NotFound:
+        await message.reply_text(render.no_such_pledge(lang))
+        return
+    text, markup = render.pledge_view(detail, today, context.bot.username, lang)
+    await _send(message, [text], markup)
+
+
+# --- messages and commands ------------------------------------------------------------------
+
+
+async def group_mention(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    username = context.bot.username or ""
+    text = re.sub(rf"@{re.escape(username)}\b", " ", message.text, flags=re.IGNORECASE)
+    await answer(update, context, text)
+
+
+async def deep_link(update: Update, context: BotContext, payload: str) -> bool:
+    """/start p_<id> from a shared link: the pledge's detail. False when not such a link."""
+    match = DEEP_LINK.match(payload)
+    message = update.effective_message
+    if match is None or message is None:
+        return False
+    await _send_pledge(message, context, int(match.group(1)), lang_of_update(update))
+    return True
+
+
+def _args(context: BotContext) -> str:
+    return " ".join(context.args or []).strip()
+
+
+async def how_command(update: Update, context: BotContext) -> None:
+    """/hurgardet [kommun]"""
+    named = _args(context)
+    await answer(update, context, named or "hur går det", force="progress", named=named)
+
+
+async def pledges_command(update: Update, context: BotContext) -> None:
+    """/loften [kommun]"""
+    named = _args(context)
+    await answer(update, context, named or "vilka löften", force="pledges", named=named)
+
+
+async def _place_from_args(
+    update: Update, context: BotContext, *, fallback_to_chat: bool = True
+) -> Place | None:
+    """The municipality named in the command, else the chat's; asks when neither is known."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None
+    lang = lang_of_update(update)
+    wanted = _args(context)
+    async with context.services.db.read() as session:
+        places = await citizens.places(session)
+        if wanted:
+            name = find_municipality(wanted, [p.name for p in places])
+            if name is None:
+                text, markup = render.choose_place(places, lang, unknown=wanted[:60])
+                await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+                return None
+            return next(p for p in places if p.name == name)
+        if fallback_to_chat:
+            place = await citizens.chat_place(session, message.chat.id, user.id if user else None)
+            if place is not None:
+                return place
+    text, markup = render.choose_place(places, lang)
+    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    return None
+
+
+async def place_command(update: Update, context: BotContext) -> None:
+    """/kommun [namn]: remember the chat's municipality."""
+    message = update.effective_message
+    if message is None:
+        return
+    place = await _place_from_args(update, context, fallback_to_chat=False)
+    if place is None:
+        return
+    services = context.services
+    async with services.db.transaction() as session:
+        await citizens.remember_place(session, message.chat.id, place.id, services.now())
+    await message.reply_text(
+        render.place_set(place, lang_of_update(update)), parse_mode=ParseMode.HTML
+    )
+
+
+async def subscribe_command(update: Update, context: BotContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None:
+        return
+    place = await _place_from_args(update, context)
+    if place is None:
+        return
+    await _subscribe(
+        message, context, place, lang_of_update(update), user.language_code if user else None
+    )
+
+
+async def _subscribe(
+    message: Message, context: BotContext, place: Place, lang: Lang, language: str | None
+) -> None:
+    services = context.services
+    async with services.db.transaction() as session:
+        new = await citizens.subscribe(session, message.chat.id, place.id, language, services.now())
+        await citizens.remember_place(session, message.chat.id, place.id, services.now())
+    await message.reply_text(render.subscribed(place, new, lang), parse_mode=ParseMode.HTML)
+
+
+async def unsubscribe_command(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    lang = lang_of_update(update)
+    wanted = _args(context)
+    async with context.services.db.transaction() as session:
+        municipality_id = None
+        if wanted:
+            places = await citizens.places(session)
+            name = find_municipality(wanted, [p.name for p in places])
+            if name is not None:
+                municipality_id = next(p.id for p in places if p.name == name)
+        names = await citizens.unsubscribe(session, message.chat.id, municipality_id)
+    await message.reply_text(render.unsubscribed(names, lang))
+
+
+async def feedback_command(update: Update, context: BotContext) -> None:
+    """/tyck <text>: a synpunkt for the municipality's admins and the next medborgardialog."""
+    message = update.effective_message
+    if message is None:
+        return
+    lang = lang_of_update(update)
+    services = context.services
+    user = update.effective_user
+    async with services.db.read() as session:
+        place = await citizens.chat_place(session, message.chat.id, user.id if user else None)
+    if place is None:
+        await _ask_for_place(message, context, lang, None)
+        return
+    text = (message.text or "").partition(" ")[2].strip()
+    if not text:
+        await message.reply_text(render.feedback_prompt(place, lang))
+        return
+    try:
+        async with services.db.transaction() as session:
+            saved = await citizens.give_feedback(
+                session, message.chat.id, place.id, text, services.now()
+            )
+    except Invalid as exc:
+        await message.reply_text(render.feedback_problem(exc.detail, lang))
+        return
+    for admin in saved.admins:
+        try:
+            await context.bot.send_message(
+                admin,
+                render.feedback_for_admins(saved.municipality, text),
+                parse_mode=ParseMode.HTML,
+            )
+        except TelegramError:
+            log.warning("could not pass a synpunkt on to an admin")
+    await message.reply_text(
+        render.feedback_saved(saved.municipality, lang), parse_mode=ParseMode.HTML
+    )
+
+
+async def forget_command(update: Update, context: BotContext) -> None:
+    """/glom: forget everything about this chat, at once."""
+    message, user = update.effective_message, update.effective_user
+    if message is None:
+        return
+    async with context.services.db.transaction() as session:
+        await citizens.forget_chat(session, message.chat.id)
+        from bot.services.people import who_is
+
+        reporter = (await who_is(session, user.id)).is_reporter if user else False
+    await message.reply_text(render.forgotten(lang_of_update(update), reporter=reporter))
+
+
+# --- buttons ----------------------------------------------------------------------------------
+
+
+async def button(update: Update, context: BotContext) -> None:
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    lang = lang_of_update(update)
+    request = callbacks.decode(query.data)
+    target = request.int_arg(0) if request else None
+    message = query.message if isinstance(query.message, Message) else None
+    if request is None or target is None or message is None:
+        await query.answer(texts.stale_button(lang), show_alert=True)
+        return
+    services = context.services
+    today = services.today()
+    try:
+        if request.action == "cp":
+            await query.answer()
+            await _send_pledge(message, context, target, lang)
+            return
+        if request.action == "ca":
+            async with services.db.read() as session:
+                municipality_id = await answers.focus_area_municipality(session, target)
+                if municipality_id is None:
+                    raise NotFound(f"fokusområde {target}")
+                view = await answers.overview(session, municipality_id, today)
+            area = next((a for a in view.areas if a.id == target), None)
+            if area is None:
+                raise NotFound(f"fokusområde {target}")
+            await query.answer()
+            text, markup = render.area_view(view, area, lang)
+            await _send(message, [text], markup)
+            return
+        async with services.db.read() as session:
+            place = await citizens.place_by_id(session, target)
+            view = await answers.overview(session, target, today)
+        if request.action == "cs":
+            await query.answer()
+            await _subscribe(message, context, place, lang, user.language_code)
+        elif request.action == "cm":
+            async with services.db.transaction() as session:
+                await citizens.remember_place(session, message.chat.id, place.id, services.now())
+            await query.answer()
+            pieces, markup = render.overview(view, services.tz, lang)
+            await _send(message, pieces, markup)
+        elif request.action == "co":
+            await query.answer()
+            pieces, markup = render.overview(view, services.tz, lang)
+            await _send(message, pieces, markup)
+        elif request.action == "cc":
+            await query.answer()
+            await _send_chart(message, context, view, lang)
+    except NotFound:
+        await query.answer(texts.stale_button(lang), show_alert=True)
+
+
+async def _send_chart(message: Message, context: BotContext, view: Overview, lang: Lang) -> None:
+    rows = render.chart_rows(view, lang)
+    if not rows:
+        await message.reply_text(
+            render.overview(view, context.services.tz, lang)[0][0], parse_mode=ParseMode.HTML
+        )
+        return
+    title, subtitle, note = render.chart_title(view, lang)
+    try:
+        png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note)
+    except Exception:
+        log.exception("drawing a chart failed")
+        await message.reply_text(render.chart_failed(lang))
+        return
+    caption = render.chart_caption(view, lang)
+    if len(rows) > PHOTO_MAX_ROWS:
+        # Telegram scales photos down to ~2560 px: a tall chart goes as a file to stay sharp.
+        name = f"hur-gar-det-{view.municipality_id}.png"
+        await message.reply_document(png, filename=name, caption=caption, parse_mode=ParseMode.HTML)
+        return
+    await message.reply_photo(png, caption=caption, parse_mode=ParseMode.HTML)

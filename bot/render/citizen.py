@@ -1,0 +1,553 @@
+"""Texts and buttons for citizens: the overview, a focus area, one pledge, what was promised,
+the chart's rows and caption, subscriptions, synpunkter, /glom.
+
+Public rules: counts and days only; a place only when an admin marked it public; never a
+reporter's name or a note. Every name from storage or a user is escaped here.
+
+Callback actions: co|M overview of M, ca|F focus area F, cp|P pledge P, cc|M chart of M,
+cm|M choose M as the chat's municipality, cs|M subscribe to M.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.pace import Status, status_label
+from bot.domain.periods import MONTHS_EN, MONTHS_SV, Per, Window
+from bot.render.callbacks import encode
+from bot.render.chart import ChartRow
+from bot.render.html import b, esc, i
+from bot.render.texts import Lang
+from bot.services.answers import AreaBlock, Overview, PledgeDetail, PledgeLine
+from bot.services.citizens import Place
+from storage.models import Responsible
+
+MESSAGE_LIMIT = 4000
+CAPTION_LIMIT = 1024
+Markup = InlineKeyboardMarkup
+
+
+def _t(lang: Lang, sv: str, en: str) -> str:
+    return sv if lang == "sv" else en
+
+
+def _button(text: str, action: str, *args: int | str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text[:60], callback_data=encode(action, *args))
+
+
+def short_day(day: date, today: date, lang: Lang) -> str:
+    months = MONTHS_SV if lang == "sv" else MONTHS_EN
+    text = f"{day.day} {months[day.month - 1][:3]}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def long_day(day: date, lang: Lang) -> str:
+    months = MONTHS_SV if lang == "sv" else MONTHS_EN
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def responsible(value: Responsible, lang: Lang, *, capital: bool = False) -> str:
+    words = {
+        Responsible.POLICE: _t(lang, "polisen", "the police"),
+        Responsible.MUNICIPALITY: _t(lang, "kommunen", "the municipality"),
+        Responsible.BOTH: _t(lang, "polisen och kommunen", "police and municipality"),
+    }[value]
+    return words[:1].upper() + words[1:] if capital else words
+
+
+def window_phrase(window: Window | None, today: date, lang: Lang) -> str:
+    """ "i år", "under andra halvåret 2026", "denna vecka", "under perioden" …"""
+    if window is None:
+        return ""
+    if window.per is Per.YEAR and window.start.year == today.year:
+        return _t(lang, "i år", "this year")
+    if window.per is Per.WEEK and window.contains(today):
+        return _t(lang, "denna vecka", "this week")
+    if window.per is Per.MONTH and window.contains(today):
+        return _t(lang, "denna månad", "this month")
+    if window.per is Per.PERIOD:
+        return _t(lang, "under perioden", "in the period")
+    return _t(lang, f"under {window.label('sv')}", f"in {window.label('en')}")
+
+
+def _status(line: PledgeLine, lang: Lang) -> str:
+    return i(status_label(line.assessment.status, lang))
+
+
+def progress_text(line: PledgeLine, today: date, lang: Lang) -> str:
+    """What was done against the target in the current window, honestly."""
+    when = window_phrase(line.window, today, lang)
+    coverage = line.coverage
+    if coverage is not None:
+        text = _t(
+            lang,
+            f"{coverage.covered} av {coverage.items} på listan besökta",
+            f"{coverage.covered} of {coverage.items} on the list visited",
+        )
+        if coverage.per_item > 1:
+            text += _t(
+                lang,
+                f", {coverage.visits} av {coverage.visits_needed} besök",
+                f", {coverage.visits} of {coverage.visits_needed} visits",
+            )
+        return f"{text} {when}".strip()
+    if line.target:
+        unit = esc(line.unit or _t(lang, "gånger", "times"))
+        least = _t(lang, "minst ", "at least ") if line.at_least else ""
+        return f"{line.done} {_t(lang, 'av', 'of')} {least}{line.target} {unit} {when}".strip()
+    if line.done == 0:
+        return _t(lang, f"inget gjort {when}", f"nothing done {when}").strip()
+    unit = esc(line.unit) if line.unit else _t(lang, "gånger", "times")
+    return f"{line.done} {unit} {when}".strip()
+
+
+def pledge_line(line: PledgeLine, today: date, lang: Lang) -> str:
+    parts = [
+        f"• {b(line.short_name)} ({responsible(line.responsible, lang)})",
+        progress_text(line, today, lang),
+        _status(line, lang),
+    ]
+    if line.last_day is not None:
+        parts.append(_t(lang, "senast ", "last ") + short_day(line.last_day, today, lang))
+    return " · ".join(parts)
+
+
+def _updated(view: Overview, tz: ZoneInfo, lang: Lang) -> str:
+    if view.updated_at is None:
+        return _t(lang, "Inga insatser är loggade än.", "No activities have been logged yet.")
+    day = view.updated_at.astimezone(tz).date()
+    return _t(
+        lang,
+        f"Uppgifterna uppdaterades senast {long_day(day, 'sv')}.",
+        f"Last updated {long_day(day, 'en')}.",
+    )
+
+
+def _period(view: Overview, lang: Lang) -> str:
+    if view.period_start is None:
+        return ""
+    start = str(view.period_start.year)
+    if view.period_end is None:
+        return _t(
+            lang,
+            f"Medborgarlöften från {start}, tills vidare",
+            f"Pledges from {start}, until further notice",
+        )
+    end = str(view.period_end.year)
+    years = start if start == end else f"{start}–{end}"
+    return _t(lang, f"Medborgarlöften {years}", f"Citizen pledges {years}")
+
+
+def _pack(header: str, blocks: Sequence[str], footer: str) -> list[str]:
+    """Messages of at most MESSAGE_LIMIT characters, split between blocks or lines only."""
+    pieces: list[str] = []
+    for block in blocks:
+        if len(block) <= MESSAGE_LIMIT - 200:
+            pieces.append(block)
+            continue
+        for line in block.split("\n"):
+            pieces.append(line[: MESSAGE_LIMIT - 200])
+    messages: list[str] = []
+    current = header
+    for piece in [*pieces, footer]:
+        candidate = f"{current}\n\n{piece}" if current else piece
+        if len(candidate) > MESSAGE_LIMIT:
+            messages.append(current)
+            current = piece
+        else:
+            current = candidate
+    if current:
+        messages.append(current)
+    return messages
+
+
+def overview(
+    view: Overview,
+    tz: ZoneInfo,
+    lang: Lang,
+    *,
+    only: Sequence[int] = (),
+) -> tuple[list[str], Markup | None]:
+    """The answer to "hur går det i X": per focus area, one line per pledge."""
+    title = b(
+        _t(
+            lang,
+            f"Hur går det i {esc(view.municipality)}?",
+            f"How is {esc(view.municipality)} doing?",
+        )
+    )
+    period = _period(view, lang)
+    header = f"{title}\n{esc(period)}" if period else title
+    if not view.areas:
+        text = _t(
+            lang,
+            f"Det finns inga medborgarlöften inlagda för {esc(view.municipality)} än.",
+            f"No citizen pledges have been added for {esc(view.municipality)} yet.",
+        )
+        return [f"{header}\n\n{text}"], None
+    blocks = []
+    for area in view.areas:
+        lines = [ln for ln in area.lines if not only or ln.pledge_id in only]
+        if not lines:
+            continue
+        heading = b(area.name) if area.name else ""
+        body = "\n".join(pledge_line(ln, view.today, lang) for ln in lines)
+        blocks.append(f"{heading}\n{body}" if heading else body)
+    messages = _pack(header, blocks, _updated(view, tz, lang))
+    return messages, overview_buttons(view, lang, only=only)
+
+
+def overview_buttons(view: Overview, lang: Lang, *, only: Sequence[int] = ()) -> Markup:
+    rows: list[list[InlineKeyboardButton]] = []
+    if only and len(only) <= 6:
+        rows += [
+            [_button(ln.short_name, "cp", ln.pledge_id)]
+            for ln in view.lines
+            if ln.pledge_id in only
+        ]
+    else:
+        rows += [[_button(a.name or "…", "ca", a.id)] for a in view.areas]
+    rows.append(
+        [
+            _button(_t(lang, "📊 Visa diagram", "📊 Show chart"), "cc", view.municipality_id),
+            _button(_t(lang, "🔔 Prenumerera", "🔔 Subscribe"), "cs", view.municipality_id),
+        ]
+    )
+    return Markup(rows)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def area_view(view: Overview, area: AreaBlock, lang: Lang) -> tuple[str, Markup | None]:
+    lines = [b(f"{area.name or ''} · {view.municipality}".strip(" ·"))]
+    for line in area.lines:
+        lines.append("")
+        lines.append(pledge_line(line, view.today, lang))
+        lines.append(esc(_clip(line.text, 500)))
+    text = "\n".join(lines)
+    if len(text) > MESSAGE_LIMIT:
+        text = text[: MESSAGE_LIMIT - 1].rsplit("\n", 1)[0]
+    rows = [[_button(ln.short_name, "cp", ln.pledge_id)] for ln in area.lines]
+    rows.append([_button(_t(lang, "⬅️ Alla löften", "⬅️ All pledges"), "co", view.municipality_id)])
+    return text, Markup(rows)
+
+
+def deep_link(username: str | None, pledge_id: int) -> str | None:
+    return f"https://t.me/{username}?start=p_{pledge_id}" if username else None
+
+
+def pledge_view(
+    detail: PledgeDetail, today: date, username: str | None, lang: Lang
+) -> tuple[str, Markup | None]:
+    """One pledge: its text, who, progress now, history by window, latest result, a link."""
+    line = detail.line
+    lines = [
+        b(f"{line.short_name} · {detail.municipality}"),
+        esc(_clip(line.text, 900)),
+        "",
+        _t(lang, "Ansvar: ", "Responsible: ") + responsible(line.responsible, lang),
+        _t(lang, "Nu: ", "Now: ") + progress_text(line, today, lang) + " · " + _status(line, lang),
+    ]
+    if detail.history:
+        history = ", ".join(f"{esc(w.window.label(lang))}: {w.done}" for w in detail.history)
+        lines.append(_t(lang, "Gjort per period: ", "Done per period: ") + history)
+    if detail.recent:
+        recent = []
+        for act in detail.recent:
+            item = f"{short_day(act.day, today, lang)} ({act.count})"
+            if act.place:
+                item += f" {esc(act.place)}"
+            recent.append(item)
+        lines.append(_t(lang, "Senaste insatser: ", "Latest activities: ") + ", ".join(recent))
+    elif line.last_day is None:
+        lines.append(_t(lang, "Inga insatser loggade än.", "No activities logged yet."))
+    if detail.result_note:
+        period = ""
+        if detail.result_note_period is not None:
+            start, end = detail.result_note_period
+            period = (
+                f" ({start.year}" + (f"–{end.year}" if end and end.year != start.year else "") + ")"
+            )
+        lines += [
+            "",
+            b(_t(lang, "Senaste resultat", "Latest result") + period),
+            esc(_clip(detail.result_note, 800)),
+        ]
+    link = deep_link(username, line.pledge_id)
+    if link:
+        lines += ["", _t(lang, "Dela: ", "Share: ") + esc(link)]
+    rows = [
+        [
+            _button(
+                line.focus_area or _t(lang, "Fokusområdet", "Focus area"), "ca", line.focus_area_id
+            ),
+            _button(_t(lang, "⬅️ Alla löften", "⬅️ All pledges"), "co", detail.municipality_id),
+        ]
+    ]
+    return "\n".join(lines)[:MESSAGE_LIMIT], Markup(rows)
+
+
+def promised(view: Overview, lang: Lang, who: str | None) -> list[str]:
+    """What was promised ("vad har polisen lovat"): the pledges' texts per focus area."""
+    title = _t(
+        lang,
+        f"Medborgarlöften i {esc(view.municipality)}",
+        f"Citizen pledges in {esc(view.municipality)}",
+    )
+    if who == "polisen":
+        title += _t(lang, " – det polisen har lovat", " – what the police promised")
+    elif who == "kommunen":
+        title += _t(lang, " – det kommunen har lovat", " – what the municipality promised")
+    header = b(title)
+    period = _period(view, lang)
+    if period:
+        header += f"\n{esc(period)}"
+    wanted = {
+        "polisen": (Responsible.POLICE, Responsible.BOTH),
+        "kommunen": (Responsible.MUNICIPALITY, Responsible.BOTH),
+    }.get(who or "", tuple(Responsible))
+    blocks = []
+    for area in view.areas:
+        lines = [ln for ln in area.lines if ln.responsible in wanted]
+        if not lines:
+            continue
+        body = "\n".join(
+            f"• {b(ln.short_name)} ({responsible(ln.responsible, lang)}): "
+            f"{esc(_clip(ln.text, 400))}"
+            for ln in lines
+        )
+        blocks.append(f"{b(area.name)}\n{body}" if area.name else body)
+    if not blocks:
+        blocks.append(_t(lang, "Inga löften att visa.", "No pledges to show."))
+    footer = _t(lang, "Fråga ”hur går det?” för läget.", "Ask ”hur går det?” for progress.")
+    return _pack(header, blocks, footer)
+
+
+# --- the chart --------------------------------------------------------------------------
+
+
+def chart_rows(view: Overview, lang: Lang) -> list[ChartRow]:
+    rows = []
+    for line in view.lines:
+        target: int | None = line.target
+        done = line.done
+        expected = line.assessment.expected_now
+        if line.coverage is not None:
+            target, done = line.coverage.visits_needed, line.coverage.visits
+        elif line.assessment.status is Status.NOT_MEASURABLE:
+            target, expected = None, None
+        rows.append(
+            ChartRow(
+                label=line.short_name,
+                responsible=responsible(line.responsible, lang, capital=True),
+                done=done,
+                target=target,
+                expected_now=expected,
+                status=status_label(line.assessment.status, lang),
+                status_key=line.assessment.status.value,
+            )
+        )
+    return rows
+
+
+def chart_title(view: Overview, lang: Lang) -> tuple[str, str, str]:
+    title = _t(lang, f"Hur går det i {view.municipality}?", f"How is {view.municipality} doing?")
+    subtitle = (_period(view, lang) + " · " if _period(view, lang) else "") + _t(
+        lang, f"läget {long_day(view.today, 'sv')}", f"as of {long_day(view.today, 'en')}"
+    )
+    note = _t(
+        lang, "Löftesboten · antal och datum, inga namn", "Löftesboten · counts and dates, no names"
+    )
+    return title, subtitle, note
+
+
+def chart_caption(view: Overview, lang: Lang) -> str:
+    counts: dict[Status, int] = {}
+    for line in view.lines:
+        counts[line.assessment.status] = counts.get(line.assessment.status, 0) + 1
+    summary = ", ".join(f"{n} {status_label(status, lang).lower()}" for status, n in counts.items())
+    text = _t(
+        lang,
+        f"{b('Hur går det i ' + esc(view.municipality) + '?')}\n"
+        f"Stapeln visar vad som gjorts mot målet under pågående period, strecket var takten "
+        f"borde vara idag. Löften utan mätbart mål visar bara vad som gjorts.\n{esc(summary)}",
+        f"{b('How is ' + esc(view.municipality) + ' doing?')}\n"
+        f"Each bar shows what was done against the target in the current period; the tick "
+        f"shows where the pace should be today. Pledges without a measurable target show what "
+        f"was done.\n{esc(summary)}",
+    )
+    return text[:CAPTION_LIMIT]
+
+
+# --- choosing a municipality, subscriptions, feedback, /glom ---------------------------------
+
+CHOICE_BUTTONS = 40
+
+
+def choose_place(
+    places: Sequence[Place], lang: Lang, *, unknown: str | None = None
+) -> tuple[str, Markup | None]:
+    names = ", ".join(esc(p.name) for p in places[:CHOICE_BUTTONS])
+    if len(places) > CHOICE_BUTTONS:
+        names += _t(
+            lang,
+            f" och {len(places) - CHOICE_BUTTONS} till",
+            f" and {len(places) - CHOICE_BUTTONS} more",
+        )
+    if not places:
+        return _t(
+            lang, "Inga kommuner är inlagda än.", "No municipalities have been added yet."
+        ), None
+    head = ""
+    if unknown:
+        head = _t(
+            lang,
+            f"Jag känner inte till någon kommun som heter ”{esc(unknown)}”. ",
+            f"I don't know a municipality called ”{esc(unknown)}”. ",
+        )
+    text = head + _t(
+        lang,
+        f"Vilken kommun undrar du över? Jag känner till {names}. Skriv till exempel ”hur går "
+        f"det i {esc(places[0].name)}?” eller /kommun och namnet.",
+        f"Which municipality do you mean? I know {names}. Write e.g. ”how is it going in "
+        f"{esc(places[0].name)}?” or /kommun and the name.",
+    )
+    if len(places) > CHOICE_BUTTONS:
+        return text, None
+    buttons = [_button(p.name, "cm", p.id) for p in places]
+    rows = [buttons[n : n + 2] for n in range(0, len(buttons), 2)]
+    return text, Markup(rows)
+
+
+def place_set(place: Place, lang: Lang) -> str:
+    return _t(
+        lang,
+        f"Nu gäller dina frågor {b(esc(place.name))}. Byt med /kommun.",
+        f"Your questions are now about {b(esc(place.name))}. Change with /kommun.",
+    )
+
+
+def subscribed(place: Place, new: bool, lang: Lang) -> str:
+    if not new:
+        return _t(
+            lang,
+            f"Du prenumererar redan på {b(esc(place.name))}. Sluta med /avsluta.",
+            f"You already follow {b(esc(place.name))}. Stop with /avsluta.",
+        )
+    return _t(
+        lang,
+        f"Klart! Du får ett kort meddelande när {b(esc(place.name))} lägger ut en ny "
+        f"lägesrapport. Sluta med /avsluta.",
+        f"Done! You will get a short message when {b(esc(place.name))} posts a new progress "
+        f"report. Stop with /avsluta.",
+    )
+
+
+def unsubscribed(names: Sequence[str], lang: Lang) -> str:
+    if not names:
+        return _t(lang, "Du prenumererar inte på något.", "You are not subscribed to anything.")
+    joined = ", ".join(esc(n) for n in names)
+    return _t(
+        lang,
+        f"Klart, inga fler meddelanden om {joined}.",
+        f"Done, no more messages about {joined}.",
+    )
+
+
+def feedback_prompt(place: Place, lang: Lang) -> str:
+    return _t(
+        lang,
+        f"Skriv din synpunkt till polisen och kommunen i {esc(place.name)} efter /tyck, till "
+        f"exempel "
+        "”/tyck Det körs för fort på Storgatan på kvällarna.” Den sparas till nästa "
+        "medborgardialog.",
+        f"Write your view to the police and municipality of {esc(place.name)} after /tyck, e.g. "
+        "”/tyck People drive too fast on the main street at night.” It is kept for the next "
+        "dialogue.",
+    )
+
+
+def feedback_saved(municipality: str, lang: Lang) -> str:
+    return _t(
+        lang,
+        f"Tack! Din synpunkt är skickad till {b(esc(municipality))} och sparas till nästa "
+        f"medborgardialog. "
+        "Vill du att vi glömmer den och allt annat om den här chatten, skriv /glom.",
+        f"Thank you! Your view was sent to {b(esc(municipality))} and is kept for the next "
+        f"dialogue. "
+        "To make us forget it and everything else about this chat, send /glom.",
+    )
+
+
+def feedback_for_admins(municipality: str, text: str) -> str:
+    return f"💬 {b('Ny synpunkt')} ({esc(municipality)}):\n{esc(text)}"
+
+
+FEEDBACK_PROBLEMS = {
+    "feedback_empty": ("Skriv något efter /tyck.", "Write something after /tyck."),
+    "feedback_long": (
+        "Synpunkten är för lång (högst 2 000 tecken).",
+        "Too long (at most 2,000 characters).",
+    ),
+    "feedback_rate": (
+        "Tack! Du har skickat flera synpunkter den senaste timmen – vänta en stund innan nästa.",
+        "Thank you! You have sent several in the last hour – please wait a while.",
+    ),
+}
+
+
+def feedback_problem(code: str, lang: Lang) -> str:
+    sv, en = FEEDBACK_PROBLEMS.get(code, FEEDBACK_PROBLEMS["feedback_empty"])
+    return _t(lang, sv, en)
+
+
+def forgotten(lang: Lang, *, reporter: bool) -> str:
+    text = _t(
+        lang,
+        "Klart. Jag har glömt allt jag sparat om den här chatten: kommun, prenumerationer och "
+        "synpunkter.",
+        "Done. I have forgotten everything kept about this chat: municipality, subscriptions "
+        "and views.",
+    )
+    if reporter:
+        text += _t(
+            lang,
+            " Insatser du loggat som rapportör ligger kvar – de hör till kommunens uppföljning.",
+            " Activities you logged as a reporter stay – they belong to the municipality's "
+            "follow-up.",
+        )
+    return text
+
+
+def no_question(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Jag förstod inte riktigt. Fråga till exempel ”hur går det?”, ”hur går det med trafiken?” "
+        "eller ”vad har polisen lovat?”. Skriv /hjalp för allt jag kan.",
+        "I did not quite understand. Ask e.g. ”how is it going?” or ”what did the police "
+        "promise?”. "
+        "Send /help for everything I can do.",
+    )
+
+
+def chart_failed(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Diagrammet gick inte att rita just nu. Försök igen om en stund.",
+        "The chart could not be drawn right now. Try again later.",
+    )
+
+
+def no_such_pledge(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Det löftet finns inte längre. Fråga ”hur går det?” för kommunens löften som gäller nu.",
+        "That pledge no longer exists. Ask ”how is it going?” for the current pledges.",
+    )

@@ -1,0 +1,354 @@
+"""Answers for citizens: how a municipality's pledges are going, one focus area, one pledge.
+
+Public rules (DESIGN.md, operational security): counts and dates at day level; places only
+where an admin marked them public; never a reporter's name, never a note.
+
+A municipality's overview takes a fixed number of queries whatever its size: the pledges with
+their focus areas, the day totals of its activities since the earliest window start, the
+latest day per pledge, list coverage, and when the data last changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.pace import Assessment, Status, apply_override, assess
+from bot.domain.periods import Per, Period, Window, windows
+from bot.services.errors import NotFound
+from bot.services.progress import Coverage, pledge_window
+from storage import catalogue as repo
+from storage.models import (
+    Activity,
+    CoverageItem,
+    FocusArea,
+    Municipality,
+    Pledge,
+    PledgeSet,
+    PoliceArea,
+    Responsible,
+    ResultNote,
+)
+
+
+@dataclass(frozen=True)
+class PledgeLine:
+    pledge_id: int
+    short_name: str
+    text: str
+    responsible: Responsible
+    focus_area_id: int
+    focus_area: str | None
+    window: Window | None
+    done: int  # sum of counts in the window
+    target: int | None
+    at_least: bool
+    unit: str | None
+    coverage: Coverage | None
+    assessment: Assessment
+    last_day: date | None  # the latest activity, in any window
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AreaBlock:
+    id: int
+    name: str | None
+    lines: tuple[PledgeLine, ...]
+
+
+@dataclass(frozen=True)
+class Overview:
+    municipality_id: int
+    municipality: str
+    police_area: str | None
+    period_start: date | None
+    period_end: date | None
+    areas: tuple[AreaBlock, ...]
+    updated_at: datetime | None  # when an activity was last logged or changed
+    today: date
+
+    @property
+    def lines(self) -> list[PledgeLine]:
+        return [line for area in self.areas for line in area.lines]
+
+
+async def _sets(session: AsyncSession, municipality_id: int, today: date) -> Sequence[PledgeSet]:
+    sets = await repo.current_pledge_sets(session, municipality_id, today)
+    return sets or await repo.latest_pledge_sets(session, municipality_id)
+
+
+async def overview(session: AsyncSession, municipality_id: int, today: date) -> Overview:
+    municipality = await session.get(Municipality, municipality_id)
+    if municipality is None:
+        raise NotFound(f"kommun {municipality_id}")
+    police_area = (
+        await session.get(PoliceArea, municipality.police_area_id)
+        if municipality.police_area_id
+        else None
+    )
+    sets = await _sets(session, municipality_id, today)
+    pledges: list[tuple[Pledge, FocusArea, PledgeSet, Window | None]] = []
+    for pledge_set in sets:
+        for area in sorted(pledge_set.focus_areas, key=lambda a: a.position):
+            for pledge in sorted(area.pledges, key=lambda p: p.position):
+                pledges.append((pledge, area, pledge_set, pledge_window(pledge, pledge_set, today)))
+
+    starts = [w.start for *_, w in pledges if w is not None]
+    day_totals: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    last_days: dict[int, date] = {}
+    updated_at: datetime | None = None
+    if pledges:
+        live = (Activity.municipality_id == municipality_id, Activity.deleted_at.is_(None))
+        if starts:
+            rows = await session.execute(
+                select(Activity.pledge_id, Activity.occurred_on, func.sum(Activity.count))
+                .where(*live, Activity.pledge_id.is_not(None), Activity.occurred_on >= min(starts))
+                .group_by(Activity.pledge_id, Activity.occurred_on)
+            )
+            for pledge_id, day, total in rows:
+                day_totals[int(pledge_id or 0)].append((day, int(total)))
+        latest = await session.execute(
+            select(Activity.pledge_id, func.max(Activity.occurred_on))
+            .where(*live, Activity.pledge_id.is_not(None))
+            .group_by(Activity.pledge_id)
+        )
+        last_days = {int(pid or 0): day for pid, day in latest if day is not None}
+        updated_at = await session.scalar(
+            select(func.max(func.coalesce(Activity.updated_at, Activity.created_at))).where(
+                Activity.municipality_id == municipality_id
+            )
+        )
+    coverage = await _coverage(session, [p for p, *_ in pledges if p.target_coverage], pledges)
+
+    blocks: list[AreaBlock] = []
+    current: list[PledgeLine] = []
+    area_of: FocusArea | None = None
+    for pledge, area, _set, window in pledges:
+        if area_of is not None and area.id != area_of.id:
+            blocks.append(AreaBlock(area_of.id, area_of.name, tuple(current)))
+            current = []
+        area_of = area
+        done = 0
+        if window is not None:
+            done = sum(n for day, n in day_totals.get(pledge.id, ()) if window.contains(day))
+        current.append(
+            _line(
+                pledge, area, window, done, coverage.get(pledge.id), last_days.get(pledge.id), today
+            )
+        )
+    if area_of is not None:
+        blocks.append(AreaBlock(area_of.id, area_of.name, tuple(current)))
+    first = sets[0] if sets else None
+    return Overview(
+        municipality_id,
+        municipality.name,
+        police_area.name if police_area else None,
+        first.period_start if first else None,
+        first.period_end if first else None,
+        tuple(blocks),
+        updated_at,
+        today,
+    )
+
+
+async def _coverage(
+    session: AsyncSession,
+    covered: Sequence[Pledge],
+    pledges: Sequence[tuple[Pledge, FocusArea, PledgeSet, Window | None]],
+) -> dict[int, Coverage]:
+    if not covered:
+        return {}
+    ids = [p.id for p in covered]
+    items: dict[int, set[int]] = defaultdict(set)
+    for item_id, pledge_id in await session.execute(
+        select(CoverageItem.id, CoverageItem.pledge_id).where(
+            CoverageItem.pledge_id.in_(ids), CoverageItem.removed_at.is_(None)
+        )
+    ):
+        items[int(pledge_id)].add(int(item_id))
+    window_of = {p.id: w for p, _a, _s, w in pledges}
+    starts = [w.start for pid, w in window_of.items() if pid in items and w is not None]
+    visits: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    if starts:
+        rows = await session.execute(
+            select(
+                Activity.pledge_id,
+                Activity.coverage_item_id,
+                Activity.occurred_on,
+                func.sum(Activity.count),
+            )
+            .where(
+                Activity.pledge_id.in_(list(items)),
+                Activity.coverage_item_id.is_not(None),
+                Activity.deleted_at.is_(None),
+                Activity.occurred_on >= min(starts),
+            )
+            .group_by(Activity.pledge_id, Activity.coverage_item_id, Activity.occurred_on)
+        )
+        for pid, iid, day, total in rows:
+            window = window_of.get(int(pid or 0))
+            if window is not None and window.contains(day):
+                visits[int(pid or 0)][int(iid or 0)] += int(total)
+    result: dict[int, Coverage] = {}
+    for pledge in covered:
+        listed = items.get(pledge.id)
+        if not listed:
+            continue
+        per_item = pledge.target_count or 1
+        seen = {i: n for i, n in visits.get(pledge.id, {}).items() if i in listed}
+        result[pledge.id] = Coverage(
+            len(listed),
+            len(seen),
+            sum(min(n, per_item) for n in seen.values()),
+            len(listed) * per_item,
+            per_item,
+        )
+    return result
+
+
+def _line(
+    pledge: Pledge,
+    area: FocusArea,
+    window: Window | None,
+    done: int,
+    coverage: Coverage | None,
+    last_day: date | None,
+    today: date,
+) -> PledgeLine:
+    target, achieved = pledge.target_count, done
+    if coverage is not None:
+        target, achieved = coverage.visits_needed, coverage.visits
+    elif pledge.target_coverage:
+        target = None  # a list target without a list cannot be measured yet
+    assessment = assess(target, achieved, window, today)
+    if pledge.status_override:
+        assessment = apply_override(assessment, Status(pledge.status_override))
+    return PledgeLine(
+        pledge.id,
+        pledge.short_name,
+        pledge.text,
+        pledge.responsible,
+        area.id,
+        area.name,
+        window,
+        done,
+        pledge.target_count,
+        pledge.target_at_least,
+        pledge.target_unit,
+        coverage,
+        assessment,
+        last_day,
+        tuple(pledge.synonyms or ()),
+    )
+
+
+# --- one pledge in detail ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowCount:
+    window: Window
+    done: int
+
+
+@dataclass(frozen=True)
+class PublicActivity:
+    day: date
+    count: int
+    place: str | None  # only when an admin marked it public
+
+
+@dataclass(frozen=True)
+class PledgeDetail:
+    line: PledgeLine
+    municipality_id: int
+    municipality: str
+    history: tuple[WindowCount, ...]  # newest first
+    result_note: str | None
+    result_note_period: tuple[date, date | None] | None
+    recent: tuple[PublicActivity, ...]
+
+
+RECENT = 5
+
+
+async def pledge_detail(session: AsyncSession, pledge_id: int, today: date) -> PledgeDetail:
+    pledge = await session.get(Pledge, pledge_id)
+    if pledge is None:
+        raise NotFound(f"löfte {pledge_id}")
+    view = await overview(session, pledge.municipality_id, today)
+    line = next((x for x in view.lines if x.pledge_id == pledge_id), None)
+    if line is None:  # a pledge of an older set: show it on its own
+        area = await session.get(FocusArea, pledge.focus_area_id)
+        pledge_set = await session.get(PledgeSet, area.pledge_set_id) if area else None
+        if area is None or pledge_set is None:
+            raise NotFound(f"löfte {pledge_id}")
+        line = _line(pledge, area, pledge_window(pledge, pledge_set, today), 0, None, None, today)
+    area = await session.get(FocusArea, pledge.focus_area_id)
+    pledge_set = await session.get(PledgeSet, area.pledge_set_id) if area else None
+    history: list[WindowCount] = []
+    if pledge_set is not None:
+        per = Per(pledge.target_per) if pledge.target_per else Per.YEAR
+        if per is Per.PERIOD:
+            per = Per.YEAR
+        period = Period(pledge_set.period_start, pledge_set.period_end)
+        spans = windows(per, period, until=today)[-8:]
+        if spans:
+            rows = await session.execute(
+                select(Activity.occurred_on, func.sum(Activity.count))
+                .where(
+                    Activity.pledge_id == pledge_id,
+                    Activity.deleted_at.is_(None),
+                    Activity.occurred_on >= spans[0].start,
+                    Activity.occurred_on <= today,
+                )
+                .group_by(Activity.occurred_on)
+            )
+            per_day = [(day, int(total)) for day, total in rows]
+            for window in reversed(spans):
+                history.append(
+                    WindowCount(window, sum(n for d, n in per_day if window.contains(d)))
+                )
+    note = await session.scalar(
+        select(ResultNote)
+        .where(ResultNote.pledge_id == pledge_id)
+        .order_by(ResultNote.window_start.desc(), ResultNote.position)
+        .limit(1)
+    )
+    recent_rows = await session.execute(
+        select(Activity.occurred_on, Activity.count, Activity.place, Activity.place_public)
+        .where(Activity.pledge_id == pledge_id, Activity.deleted_at.is_(None))
+        .order_by(Activity.occurred_on.desc(), Activity.id.desc())
+        .limit(RECENT)
+    )
+    recent = tuple(
+        PublicActivity(day, int(count), place if public else None)
+        for day, count, place, public in recent_rows
+    )
+    return PledgeDetail(
+        line,
+        view.municipality_id,
+        view.municipality,
+        tuple(history),
+        note.text if note else None,
+        (note.window_start, note.window_end) if note else None,
+        recent,
+    )
+
+
+async def municipality_of_pledge(session: AsyncSession, pledge_id: int) -> int | None:
+    return await session.scalar(select(Pledge.municipality_id).where(Pledge.id == pledge_id))
+
+
+async def focus_area_municipality(session: AsyncSession, area_id: int) -> int | None:
+    return await session.scalar(
+        select(PledgeSet.municipality_id)
+        .join(FocusArea, FocusArea.pledge_set_id == PledgeSet.id)
+        .where(FocusArea.id == area_id)
+    )

@@ -1,0 +1,342 @@
+"""Citizens ask "hur går det?" and get an honest answer; subscriptions, synpunkter, /glom."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.console.transport import ApiCall
+from bot.services.catalogue import save_catalogue
+from bot.services.examples import load_examples
+from storage import catalogue, people
+from storage.models import Activity, ChatSetting, Feedback, Pledge, Role, Subscriber
+from tests.conftest import ADMIN, CITIZEN, CITIZEN_EN, REPORTER, Harness, replies
+
+TODAY = date(2026, 11, 21)
+BOT = "LoftesbotenBot"
+
+
+async def _setup(h: Harness) -> None:
+    async with h.services.db.transaction() as session:
+        await load_examples(session, today=TODAY, now=h.services.now())
+
+
+def _buttons(calls: list[ApiCall]) -> dict[str, str]:
+    return {b["text"]: b["callback_data"] for c in calls for row in c.buttons for b in row}
+
+
+def _text(calls: list[ApiCall]) -> str:
+    return "\n".join(replies(calls))
+
+
+async def _pledge_id(h: Harness, municipality: str, short_name: str) -> int:
+    async with h.services.db.read() as session:
+        place = await catalogue.municipality_by_name(session, municipality)
+        assert place is not None
+        pid = await session.scalar(
+            select(Pledge.id).where(
+                Pledge.municipality_id == place.id, Pledge.short_name == short_name
+            )
+        )
+    assert pid is not None
+    return int(pid)
+
+
+async def test_how_is_it_going_in_a_municipality(harness: Harness) -> None:
+    await _setup(harness)
+    calls = await harness.send(CITIZEN, "Hur går det i Åsele?")
+    text = _text(calls)
+    assert "<b>Hur går det i Åsele?</b>" in text
+    assert "Trygghet och synlig polis" in text
+    assert "<b>trafikinsatser</b> (polisen)" in text
+    assert "av minst 4 trafikinsatser i år" in text
+    assert any(word in text for word in ("I fas", "Efter plan", "Uppfyllt", "Ej bedömt ännu"))
+    assert "Uppgifterna uppdaterades senast" in text
+    buttons = _buttons(calls)
+    assert "📊 Visa diagram" in buttons
+    assert "Trygghet och synlig polis" in buttons
+    for call in calls:
+        assert len(call.text or "") <= 4096
+
+    # The chat's municipality is remembered.
+    calls = await harness.send(CITIZEN, "hur går det?")
+    assert "Hur går det i Åsele?" in _text(calls)
+
+
+async def test_unmeasurable_pledges_show_what_was_done_never_a_percentage(
+    harness: Harness,
+) -> None:
+    await _setup(harness)
+    text = _text(await harness.send(CITIZEN, "hur går det i Härjedalen"))
+    line = next(x for x in text.split("\n") if "<b>samverkan</b>" in x)
+    assert "Kan inte mätas" in line
+    assert "%" not in text
+
+
+async def test_names_without_accents_in_genitive_and_with_typos(harness: Harness) -> None:
+    await _setup(harness)
+    for question, name in (
+        ("hur går det för Härnösands kommun", "Härnösand"),
+        ("asele", "Åsele"),
+        ("HUR GÅR DET I HAPARANDA", "Haparanda"),
+        ("hur gar det i harjedalen", "Härjedalen"),
+    ):
+        text = _text(await harness.send(CITIZEN, question))
+        assert f"Hur går det i {name}?" in text, question
+
+
+async def test_a_focus_area_and_a_single_pledge(harness: Harness) -> None:
+    await _setup(harness)
+    text = _text(await harness.send(CITIZEN, "hur går det med trafiken i Härjedalen"))
+    assert "trafikkontroller" in text
+    assert "lag och rätt" not in text
+    await harness.send(CITIZEN, "/kommun Åsele")
+    text = _text(await harness.send(CITIZEN, "har ni besökt skolorna?"))
+    assert "<b>skolbesök · Åsele</b>" in text
+    pid = await _pledge_id(harness, "Åsele", "skolbesök")
+    assert f"https://t.me/{BOT}?start=p_{pid}" in text
+
+
+async def test_what_was_promised_by_the_police(harness: Harness) -> None:
+    await _setup(harness)
+    text = _text(await harness.send(CITIZEN, "vad har polisen lovat i Härjedalen"))
+    assert "det polisen har lovat" in text
+    assert "trafikkontroller" in text
+    assert "tobaksfri duo" not in text  # the municipality's own pledge
+    text = _text(await harness.send(CITIZEN, "/loften Haparanda"))
+    assert "Medborgarlöften i Haparanda" in text
+    assert "droginsatser" in text
+
+
+async def test_commands_with_and_without_a_municipality(harness: Harness) -> None:
+    await _setup(harness)
+    calls = await harness.send(CITIZEN, "/hurgardet")
+    assert "Vilken kommun undrar du över?" in _text(calls)
+    calls = await harness.press(CITIZEN, _buttons(calls)["Haparanda"])
+    assert "Hur går det i Haparanda?" in _text(calls)
+    calls = await harness.send(CITIZEN, "/hurgardet Härnösand")
+    assert "Hur går det i Härnösand?" in _text(calls)
+    calls = await harness.send(CITIZEN, "/hurgardet kiruna")
+    assert "känner inte till någon kommun som heter ”kiruna”" in _text(calls)
+
+
+async def test_an_unknown_municipality_gets_the_list(harness: Harness) -> None:
+    await _setup(harness)
+    text = _text(await harness.send(CITIZEN, "hur går det i Narnia?"))
+    assert "”Narnia”" in text
+    for name in ("Haparanda", "Härjedalen", "Härnösand", "Åsele"):
+        assert name in text
+
+
+async def test_a_municipality_without_pledges(harness: Harness) -> None:
+    await _setup(harness)
+    async with harness.services.db.transaction() as session:
+        await catalogue.get_or_create_municipality(session, "Tomtebo")
+    text = _text(await harness.send(CITIZEN, "/hurgardet Tomtebo"))
+    assert "Det finns inga medborgarlöften inlagda för Tomtebo än." in text
+
+
+async def test_nonsense_empty_long_and_sticker_messages_get_a_polite_answer(
+    harness: Harness,
+) -> None:
+    await _setup(harness)
+    for message in ("asdf qwerty", "   ", "🙂🙂", "x" * 4096, "<b>&amp;</b>"):
+        calls = await harness.send(CITIZEN, message)
+        assert len(replies(calls)) >= 1, message
+        for call in calls:
+            assert len(call.text or "") <= 4096
+    sticker = {"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular",
+                           "width": 512, "height": 512, "is_animated": False, "is_video": False}}  # fmt: skip
+    calls = await harness.send(CITIZEN, None, extra=sticker)
+    assert len(replies(calls)) == 1
+
+
+async def test_english_questions_get_english_answers(harness: Harness) -> None:
+    await _setup(harness)
+    text = _text(await harness.send(CITIZEN_EN, "how is it going in Asele?"))
+    assert "How is Åsele doing?" in text
+    assert "this year" in text
+
+
+async def test_groups_only_answer_commands_and_mentions(harness: Harness) -> None:
+    await _setup(harness)
+    group: dict[str, Any] = {"chat_id": -100123, "chat_type": "supergroup"}
+    assert await harness.send(CITIZEN, "hur går det i Åsele", **group) == []
+    mention = f"@{BOT} hur går det i Åsele"
+    entity = {"entities": [{"type": "mention", "offset": 0, "length": len(BOT) + 1}]}
+    calls = await harness.send(CITIZEN, mention, extra=entity, **group)
+    assert "Hur går det i Åsele?" in _text(calls)
+    calls = await harness.send(CITIZEN, "/hurgardet Haparanda", **group)
+    assert "Hur går det i Haparanda?" in _text(calls)
+
+
+async def test_the_chart_is_a_png_with_a_short_caption(harness: Harness) -> None:
+    await _setup(harness)
+    calls = await harness.send(CITIZEN, "hur går det i Haparanda")
+    calls = await harness.press(CITIZEN, _buttons(calls)["📊 Visa diagram"])
+    [photo] = [c for c in calls if c.method == "sendPhoto"]
+    assert len(photo.params["caption"]) <= 1024
+    assert "Haparanda" in photo.params["caption"]
+    [png] = photo.uploads.values()
+    assert png.startswith(b"\x89PNG")
+
+
+async def test_deep_links_open_a_pledge(harness: Harness) -> None:
+    await _setup(harness)
+    pid = await _pledge_id(harness, "Haparanda", "droginsatser")
+    text = _text(await harness.send(CITIZEN, f"/start p_{pid}"))
+    assert "<b>droginsatser · Haparanda</b>" in text
+    assert "Ansvar: polisen" in text
+    assert f"?start=p_{pid}" in text
+    text = _text(await harness.send(CITIZEN, "/start p_999999"))
+    assert "finns inte längre" in text
+
+
+async def test_public_answers_never_show_names_notes_or_private_places(
+    harness: Harness,
+) -> None:
+    await _setup(harness)
+    async with harness.services.db.read() as session:
+        rows = (
+            await session.execute(select(Activity.note, Activity.place, Activity.place_public))
+        ).all()
+    private_places = {p for _, p, public in rows if p and not public}
+    public_places = {p for _, p, public in rows if p and public}
+    notes = {n for n, _, _ in rows if n}
+    seen = ""
+    for name in ("Härjedalen", "Åsele", "Haparanda", "Härnösand"):
+        calls = await harness.send(CITIZEN, f"hur går det i {name}")
+        seen += _text(calls)
+        for data in _buttons(calls).values():
+            if data.startswith("1|ca|"):
+                area = await harness.press(CITIZEN, data)
+                seen += _text(area)
+                for pledge_data in _buttons(area).values():
+                    if pledge_data.startswith("1|cp|"):
+                        seen += _text(await harness.press(CITIZEN, pledge_data))
+    assert "Robin" not in seen and "Alex" not in seen
+    for note in notes:
+        assert note not in seen
+    for place in private_places - public_places:
+        assert place not in seen, place
+
+
+async def test_subscribe_and_unsubscribe(harness: Harness) -> None:
+    await _setup(harness)
+    text = _text(await harness.send(CITIZEN, "/prenumerera Åsele"))
+    assert "Klart!" in text
+    text = _text(await harness.send(CITIZEN, "/prenumerera Åsele"))
+    assert "redan" in text
+    await harness.send(CITIZEN, "/prenumerera Haparanda")
+    async with harness.services.db.read() as session:
+        assert await session.scalar(select(func.count()).select_from(Subscriber)) == 2
+    text = _text(await harness.send(CITIZEN, "/avsluta Åsele"))
+    assert "Åsele" in text and "Haparanda" not in text
+    text = _text(await harness.send(CITIZEN, "/avsluta"))
+    assert "Haparanda" in text
+    async with harness.services.db.read() as session:
+        assert await session.scalar(select(func.count()).select_from(Subscriber)) == 0
+
+
+async def test_feedback_reaches_the_admins_escaped_and_is_rate_limited(
+    harness: Harness,
+) -> None:
+    await _setup(harness)
+    async with harness.services.db.transaction() as session:
+        place = await catalogue.municipality_by_name(session, "Åsele")
+        assert place is not None
+        admin = await people.ensure_reporter(session, ADMIN.user_id)
+        await people.grant(session, admin, place, Role.ADMIN)
+    calls = await harness.send(CITIZEN, "/tyck hej")
+    assert "Vilken kommun" in _text(calls)
+    await harness.send(CITIZEN, "/kommun asele")
+    calls = await harness.send(CITIZEN, "/tyck Det körs <b>för fort</b> & ingen bryr sig")
+    to_admin = [c for c in calls if c.chat_id == ADMIN.user_id]
+    assert len(to_admin) == 1
+    assert "&lt;b&gt;för fort&lt;/b&gt; &amp; ingen" in (to_admin[0].text or "")
+    assert "Tack!" in replies([c for c in calls if c.chat_id == CITIZEN.user_id])[0]
+    for _ in range(2):
+        await harness.send(CITIZEN, "/tyck mer")
+    calls = await harness.send(CITIZEN, "/tyck ännu mer")
+    assert "vänta en stund" in _text(calls)
+    async with harness.services.db.read() as session:
+        assert await session.scalar(select(func.count()).select_from(Feedback)) == 3
+
+
+async def test_forget_deletes_everything_about_the_chat(harness: Harness) -> None:
+    await _setup(harness)
+    await harness.send(CITIZEN, "/prenumerera Åsele")
+    await harness.send(CITIZEN, "/tyck bra jobbat")
+    await harness.send(CITIZEN_EN, "/prenumerera Åsele")
+    text = _text(await harness.send(CITIZEN, "/glom"))
+    assert "glömt allt" in text
+    async with harness.services.db.read() as session:
+        for model in (Subscriber, Feedback, ChatSetting):
+            rows = await session.scalar(
+                select(func.count()).select_from(model).where(model.chat_id == CITIZEN.user_id)
+            )
+            assert rows == 0, model
+        others = await session.scalar(select(func.count()).select_from(Subscriber))
+    assert others == 1  # another chat's subscription stays
+
+
+async def test_a_reporter_asking_a_question_gets_an_answer_not_a_log(harness: Harness) -> None:
+    await _setup(harness)
+    async with harness.services.db.transaction() as session:
+        place = await catalogue.municipality_by_name(session, "Härjedalen")
+        assert place is not None
+        reporter = await people.ensure_reporter(session, REPORTER.user_id)
+        await people.grant(session, reporter, place, Role.REPORTER)
+    text = _text(await harness.send(REPORTER, "hur går det med trafikkontrollerna?"))
+    assert "trafikkontroller" in text
+    assert "✅" not in text
+    async with harness.services.db.read() as session:
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(Activity).where(Activity.reporter_id.is_not(None))
+            )
+            == 0
+        )
+
+
+async def test_a_long_answer_is_split_between_lines(harness: Harness) -> None:
+    await _setup(harness)
+    pledges = [
+        {
+            "text": f"Löfte nummer {n}: " + "polisen och kommunen gör saker tillsammans " * 8,
+            "short_name": f"löfte {n}",
+            "responsible": "båda",
+            "target": {
+                "count": 2,
+                "at_least": True,
+                "per": "year",
+                "unit": "träffar",
+                "coverage": None,
+            },
+        }
+        for n in range(90)
+    ]
+    document = {
+        "source": "test",
+        "kind": "pledges",
+        "municipality": "Storstad",
+        "police_area": None,
+        "period": {"start": "2026-01-01", "end": "2027-12-31"},
+        "focus_areas": [
+            {"name": f"Område {a}", "pledges": pledges[a * 30 : (a + 1) * 30]} for a in range(3)
+        ],
+        "extra_activities": [],
+        "warnings": [],
+    }
+    async with harness.services.db.transaction() as session:
+        await save_catalogue(session, document, now=harness.services.now(), actor="cli")
+    calls = await harness.send(CITIZEN, "hur går det i Storstad")
+    texts = replies(calls)
+    assert len(texts) >= 2
+    for text in texts:
+        assert len(text) <= 4096
+        assert text.count("<b>") == text.count("</b>")
+    assert sum(text.count("• <b>löfte") for text in texts) == 90
+    assert calls[-1].buttons  # the buttons come with the last part
