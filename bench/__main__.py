@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,9 @@ from typing import Any
 import sqlalchemy
 import telegram
 
+from bench.citizen import question_figures
+from bench.dataset import FULL, QUICK
+from bench.figures import Figure
 from bot.app import build_application
 from bot.clock import FrozenClock
 from bot.config import DatabaseSettings, Settings
@@ -34,15 +37,6 @@ from bot.services.examples import REPORTER as DEMO_REPORTER
 from bot.services.examples import load_examples
 from storage import migrate
 from storage.db import Database
-
-
-@dataclass
-class Figure:
-    name: str
-    value: float
-    unit: str
-    target: str = ""
-    passed: bool | None = None
 
 
 async def _bench(url: str | None, updates: int) -> list[Figure]:
@@ -119,9 +113,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--database-url", help="benchmark this database instead of a temporary SQLite"
     )
+    parser.add_argument(
+        "--no-dataset", action="store_true", help="skip the figures on the all-of-Sweden dataset"
+    )
     args = parser.parse_args(argv)
     updates = 200 if args.quick else 2000
     figures = asyncio.run(_bench(args.database_url, updates))
+    if not args.no_dataset:
+        scale = QUICK if args.quick else FULL
+        figures += asyncio.run(
+            question_figures(args.database_url, scale, 100 if args.quick else 400)
+        )
     width = max(len(f.name) for f in figures)
     print(f"{'figure':<{width}}  {'value':>10}  {'unit':<10} {'target':<10} result")
     for f in figures:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from storage.models import (
     ChatState,
     CoverageItem,
     Draft,
+    Municipality,
     Pledge,
     ProcessedUpdate,
 )
@@ -41,6 +42,23 @@ async def claim_update(session: AsyncSession, key: str, update_id: int, now: dat
     )
     result = await session.execute(statement)
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def touch_municipality(session: AsyncSession, municipality_id: int, now: datetime) -> None:
+    """Note that the municipality's activities changed (shown as "uppdaterades senast")."""
+    await session.execute(
+        update(Municipality).where(Municipality.id == municipality_id).values(data_updated_at=now)
+    )
+
+
+async def refresh_updated_at(session: AsyncSession) -> None:
+    """Set every municipality's last update from its activities (after bulk loads)."""
+    latest = (
+        select(func.max(func.coalesce(Activity.updated_at, Activity.created_at)))
+        .where(Activity.municipality_id == Municipality.id)
+        .scalar_subquery()
+    )
+    await session.execute(update(Municipality).values(data_updated_at=latest))
 
 
 async def update_seen(session: AsyncSession, key: str) -> bool:

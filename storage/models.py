@@ -156,6 +156,8 @@ class Municipality(Timestamped, Base):
     )
     # The public channel: a numeric chat id or an @username, as given in the configuration.
     channel: Mapped[str | None] = mapped_column(String(64))
+    # When an activity of this municipality was last logged, changed or removed.
+    data_updated_at: Mapped[datetime | None] = mapped_column()
 
     police_area: Mapped[PoliceArea | None] = relationship(
         back_populates="municipalities", lazy="raise"
@@ -330,6 +332,15 @@ class Activity(Timestamped, Base):
         Index("ix_activities_pledge_day", "pledge_id", "occurred_on"),
         Index("ix_activities_municipality_day", "municipality_id", "occurred_on"),
         Index("ix_activities_reporter_created", "reporter_id", "created_at"),
+        # Covers the citizen overview: day totals and latest day per pledge, index only.
+        Index(
+            "ix_activities_overview",
+            "municipality_id",
+            "pledge_id",
+            "occurred_on",
+            "count",
+            "deleted_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

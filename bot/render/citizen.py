@@ -94,6 +94,8 @@ def progress_text(line: PledgeLine, today: date, lang: Lang) -> str:
                 f", {coverage.visits} av {coverage.visits_needed} besök",
                 f", {coverage.visits} of {coverage.visits_needed} visits",
             )
+        if line.done > coverage.visits:
+            text += _t(lang, f" ({line.done} insatser totalt)", f" ({line.done} in total)")
         return f"{text} {when}".strip()
     if line.target:
         unit = esc(line.unit or _t(lang, "gånger", "times"))
@@ -101,7 +103,12 @@ def progress_text(line: PledgeLine, today: date, lang: Lang) -> str:
         return f"{line.done} {_t(lang, 'av', 'of')} {least}{line.target} {unit} {when}".strip()
     if line.done == 0:
         return _t(lang, f"inget gjort {when}", f"nothing done {when}").strip()
-    unit = esc(line.unit) if line.unit else _t(lang, "gånger", "times")
+    if line.unit:
+        unit = esc(line.unit)
+    elif line.done == 1:
+        unit = _t(lang, "gång", "time")
+    else:
+        unit = _t(lang, "gånger", "times")
     return f"{line.done} {unit} {when}".strip()
 
 

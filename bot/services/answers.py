@@ -15,14 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.pace import Assessment, Status, apply_override, assess
 from bot.domain.periods import Per, Period, Window, windows
 from bot.services.errors import NotFound
 from bot.services.progress import Coverage, pledge_window
-from storage import catalogue as repo
 from storage.models import (
     Activity,
     CoverageItem,
@@ -78,52 +77,81 @@ class Overview:
         return [line for area in self.areas for line in area.lines]
 
 
-async def _sets(session: AsyncSession, municipality_id: int, today: date) -> Sequence[PledgeSet]:
-    sets = await repo.current_pledge_sets(session, municipality_id, today)
-    return sets or await repo.latest_pledge_sets(session, municipality_id)
+async def _catalogue(
+    session: AsyncSession, municipality_id: int, today: date
+) -> list[tuple[Pledge, FocusArea, PledgeSet]]:
+    """The pledges in force today (else those of the latest set), in catalogue order, in one
+    query."""
+    base = (
+        select(Pledge, FocusArea, PledgeSet)
+        .join(FocusArea, FocusArea.id == Pledge.focus_area_id)
+        .join(PledgeSet, PledgeSet.id == FocusArea.pledge_set_id)
+        .where(PledgeSet.municipality_id == municipality_id)
+        .order_by(PledgeSet.period_start, FocusArea.position, FocusArea.id, Pledge.position)
+    )
+    in_force = base.where(
+        PledgeSet.period_start <= today,
+        or_(PledgeSet.period_end.is_(None), PledgeSet.period_end >= today),
+    )
+    rows = [(p, a, s) for p, a, s in await session.execute(in_force)]
+    if rows:
+        return rows
+    latest = await session.scalar(
+        select(PledgeSet.id)
+        .where(PledgeSet.municipality_id == municipality_id)
+        .order_by(PledgeSet.period_start.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return []
+    return [(p, a, s) for p, a, s in await session.execute(base.where(PledgeSet.id == latest))]
 
 
 async def overview(session: AsyncSession, municipality_id: int, today: date) -> Overview:
-    municipality = await session.get(Municipality, municipality_id)
-    if municipality is None:
+    row = (
+        await session.execute(
+            select(Municipality, PoliceArea.name)
+            .outerjoin(PoliceArea, PoliceArea.id == Municipality.police_area_id)
+            .where(Municipality.id == municipality_id)
+        )
+    ).first()
+    if row is None:
         raise NotFound(f"kommun {municipality_id}")
-    police_area = (
-        await session.get(PoliceArea, municipality.police_area_id)
-        if municipality.police_area_id
-        else None
-    )
-    sets = await _sets(session, municipality_id, today)
-    pledges: list[tuple[Pledge, FocusArea, PledgeSet, Window | None]] = []
-    for pledge_set in sets:
-        for area in sorted(pledge_set.focus_areas, key=lambda a: a.position):
-            for pledge in sorted(area.pledges, key=lambda p: p.position):
-                pledges.append((pledge, area, pledge_set, pledge_window(pledge, pledge_set, today)))
-
-    starts = [w.start for *_, w in pledges if w is not None]
-    day_totals: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    municipality, police_area = row[0], row[1]
+    catalogue = await _catalogue(session, municipality_id, today)
+    pledges: list[tuple[Pledge, FocusArea, PledgeSet, Window | None]] = [
+        (pledge, area, pledge_set, pledge_window(pledge, pledge_set, today))
+        for pledge, area, pledge_set in catalogue
+    ]
+    sets = list({s.id: s for _, _, s in catalogue}.values())
+    in_window: dict[int, int] = {}
     last_days: dict[int, date] = {}
     updated_at: datetime | None = None
     if pledges:
-        live = (Activity.municipality_id == municipality_id, Activity.deleted_at.is_(None))
-        if starts:
-            rows = await session.execute(
-                select(Activity.pledge_id, Activity.occurred_on, func.sum(Activity.count))
-                .where(*live, Activity.pledge_id.is_not(None), Activity.occurred_on >= min(starts))
-                .group_by(Activity.pledge_id, Activity.occurred_on)
+        # One pass over the municipality's rows of the covering index: per pledge, the latest
+        # day and the sum of counts inside that pledge's own window.
+        windowed = [
+            (
+                and_(Activity.pledge_id == p.id, Activity.occurred_on.between(w.start, w.end)),
+                Activity.count,
             )
-            for pledge_id, day, total in rows:
-                day_totals[int(pledge_id or 0)].append((day, int(total)))
-        latest = await session.execute(
-            select(Activity.pledge_id, func.max(Activity.occurred_on))
-            .where(*live, Activity.pledge_id.is_not(None))
+            for p, _a, _s, w in pledges
+            if w is not None
+        ]
+        total = func.sum(case(*windowed, else_=0)) if windowed else func.sum(0)
+        rows = await session.execute(
+            select(Activity.pledge_id, func.max(Activity.occurred_on), total)
+            .where(
+                Activity.municipality_id == municipality_id,
+                Activity.pledge_id.is_not(None),
+                Activity.deleted_at.is_(None),
+            )
             .group_by(Activity.pledge_id)
         )
-        last_days = {int(pid or 0): day for pid, day in latest if day is not None}
-        updated_at = await session.scalar(
-            select(func.max(func.coalesce(Activity.updated_at, Activity.created_at))).where(
-                Activity.municipality_id == municipality_id
-            )
-        )
+        for pid, last, done in rows:
+            last_days[int(pid or 0)] = last
+            in_window[int(pid or 0)] = int(done or 0)
+        updated_at = municipality.data_updated_at
     coverage = await _coverage(session, [p for p, *_ in pledges if p.target_coverage], pledges)
 
     blocks: list[AreaBlock] = []
@@ -134,9 +162,7 @@ async def overview(session: AsyncSession, municipality_id: int, today: date) -> 
             blocks.append(AreaBlock(area_of.id, area_of.name, tuple(current)))
             current = []
         area_of = area
-        done = 0
-        if window is not None:
-            done = sum(n for day, n in day_totals.get(pledge.id, ()) if window.contains(day))
+        done = in_window.get(pledge.id, 0) if window is not None else 0
         current.append(
             _line(
                 pledge, area, window, done, coverage.get(pledge.id), last_days.get(pledge.id), today
@@ -148,7 +174,7 @@ async def overview(session: AsyncSession, municipality_id: int, today: date) -> 
     return Overview(
         municipality_id,
         municipality.name,
-        police_area.name if police_area else None,
+        police_area,
         first.period_start if first else None,
         first.period_end if first else None,
         tuple(blocks),
@@ -173,28 +199,25 @@ async def _coverage(
     ):
         items[int(pledge_id)].add(int(item_id))
     window_of = {p.id: w for p, _a, _s, w in pledges}
-    starts = [w.start for pid, w in window_of.items() if pid in items and w is not None]
-    visits: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    if starts:
+    windowed = [
+        and_(Activity.pledge_id == pid, Activity.occurred_on.between(w.start, w.end))
+        for pid, w in window_of.items()
+        if pid in items and w is not None
+    ]
+    visits: dict[int, dict[int, int]] = defaultdict(dict)
+    if windowed:
         rows = await session.execute(
-            select(
-                Activity.pledge_id,
-                Activity.coverage_item_id,
-                Activity.occurred_on,
-                func.sum(Activity.count),
-            )
+            select(Activity.pledge_id, Activity.coverage_item_id, func.sum(Activity.count))
             .where(
                 Activity.pledge_id.in_(list(items)),
                 Activity.coverage_item_id.is_not(None),
                 Activity.deleted_at.is_(None),
-                Activity.occurred_on >= min(starts),
+                or_(*windowed),
             )
-            .group_by(Activity.pledge_id, Activity.coverage_item_id, Activity.occurred_on)
+            .group_by(Activity.pledge_id, Activity.coverage_item_id)
         )
-        for pid, iid, day, total in rows:
-            window = window_of.get(int(pid or 0))
-            if window is not None and window.contains(day):
-                visits[int(pid or 0)][int(iid or 0)] += int(total)
+        for pid, iid, total in rows:
+            visits[int(pid or 0)][int(iid or 0)] = int(total or 0)
     result: dict[int, Coverage] = {}
     for pledge in covered:
         listed = items.get(pledge.id)

@@ -134,6 +134,8 @@ async def save_catalogue(
                         created_at=now,
                     )
                 )
+    if document.get("extra_activities"):
+        municipality.data_updated_at = now
     for extra in document.get("extra_activities") or []:
         session.add(
             Activity(

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.catalogue import save_catalogue
 from storage import catalogue as catalogue_repo
 from storage import people
+from storage.activities import refresh_updated_at
 from storage.models import Activity, ActivitySource, Organisation, Role
 
 
@@ -88,6 +89,7 @@ async def load_examples(session: AsyncSession, *, today: date, now: datetime) ->
         )
     await _demo_people(session)
     await session.flush()
+    await refresh_updated_at(session)
     return total
 
 

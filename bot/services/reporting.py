@@ -317,7 +317,7 @@ async def _read_and_save(
             )
             session.add(activity)
             await session.flush()
-            _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
+            await _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
             kind: Kind = "saved"
         else:
             before = _snapshot(activity)
@@ -331,7 +331,7 @@ async def _read_and_save(
             if message.photo_file_id:
                 activity.photo_file_id = message.photo_file_id
             activity.updated_at = now
-            _audit(session, scope, now, "activity.edit", activity, _changes(before, activity))
+            await _audit(session, scope, now, "activity.edit", activity, _changes(before, activity))
             kind = "updated"
         await session.flush()
         entry = await _entry(session, activity, today, with_progress=True, refs=refs)
@@ -443,7 +443,7 @@ async def pick(
         activity.place = draft.place
         activity.note = draft.text
         activity.updated_at = now
-        _audit(session, scope, now, "activity.edit", activity, _changes(before, activity))
+        await _audit(session, scope, now, "activity.edit", activity, _changes(before, activity))
         kind: Kind = "updated"
     else:
         activity = Activity(
@@ -466,7 +466,7 @@ async def pick(
     await session.delete(draft)
     await session.flush()
     if kind == "saved":
-        _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
+        await _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
     entry = await _entry(session, activity, today, with_progress=True, refs=refs)
     return Outcome(kind, entry=entry)
 
@@ -602,7 +602,7 @@ async def guided_save(
     )
     session.add(activity)
     await session.flush()
-    _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
+    await _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
     return Outcome(
         "saved", entry=await _entry(session, activity, today, with_progress=True, refs=refs)
     )
@@ -722,7 +722,7 @@ async def change(
             activity.place = item.name
         action = "activity.edit"
     activity.updated_at = now
-    _audit(session, scope, now, action, activity, _changes(before, activity))
+    await _audit(session, scope, now, action, activity, _changes(before, activity))
     await session.flush()
     refs = await pledge_refs(session, scope, today)
     with_progress = what in ("item", "place", "count", "day")
@@ -850,7 +850,7 @@ def _changes(before: dict[str, object], activity: Activity) -> dict[str, object]
     return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
 
 
-def _audit(
+async def _audit(
     session: AsyncSession,
     scope: Scope,
     now: datetime,
@@ -858,6 +858,8 @@ def _audit(
     activity: Activity,
     details: dict[str, object],
 ) -> None:
+    """Every change to an activity: in the audit trail, and as the municipality's last update."""
+    await activities.touch_municipality(session, activity.municipality_id, now)
     audit.record(
         session,
         at=now,

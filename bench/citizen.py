@@ -1,0 +1,100 @@
+"""Answering "hur går det i X" on a database the size of all of Sweden.
+
+Two figures each for p50 and p95: the database part alone (the overview service in one read
+session) and the whole handler through the real application with the in-process Bot API.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bench.dataset import BENCH_TODAY, Scale, build_dataset
+from bench.figures import Figure
+from bot.app import build_application
+from bot.clock import FrozenClock
+from bot.config import DatabaseSettings, Settings
+from bot.console.transport import OfflineTransport
+from bot.console.updates import Person, UpdateFactory
+from bot.services import answers
+from bot.services.core import Services
+from storage import catalogue, migrate
+from storage.activities import refresh_updated_at
+from storage.db import Database
+from storage.models import Activity
+
+
+def _quantiles(values: list[float]) -> tuple[float, float]:
+    q = statistics.quantiles(values, n=100)
+    return q[49], q[94]
+
+
+async def question_figures(url: str | None, scale: Scale, samples: int) -> list[Figure]:
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url = url or f"sqlite:///{Path(tmp) / 'sweden.sqlite3'}"
+        db = Database(db_url)
+        try:
+            await migrate.upgrade(db)
+            async with db.read() as session:
+                existing = await session.scalar(select(func.count()).select_from(Activity))
+            if not existing:
+                dataset = await build_dataset(db, scale, today=BENCH_TODAY)
+                async with db.transaction() as session:
+                    await refresh_updated_at(session)
+                figures.append(
+                    Figure(
+                        f"dataset build ({scale.municipalities} kommuner, {scale.pledges} löften, "
+                        f"{scale.activities:,} aktiviteter)".replace(",", " "),
+                        dataset.seconds,
+                        "s",
+                    )
+                )
+            figures += await _measure(db, db_url, samples)
+        finally:
+            await db.dispose()
+    return figures
+
+
+async def _measure(db: Database, db_url: str, samples: int) -> list[Figure]:
+    rng = random.Random(5)
+    async with db.read() as session:
+        places = [(m.id, m.name) for m in await catalogue.list_municipalities(session)]
+    picks = [rng.choice(places) for _ in range(samples)]
+
+    database: list[float] = []
+    for municipality_id, _ in picks:
+        started = time.perf_counter()
+        async with db.read() as session:
+            await answers.overview(session, municipality_id, BENCH_TODAY)
+        database.append((time.perf_counter() - started) * 1000)
+
+    clock = FrozenClock(datetime(2026, 11, 21, 12, tzinfo=UTC))
+    services = Services(Settings(database=DatabaseSettings(url=db_url)), db, clock)
+    app = build_application(services, request=OfflineTransport(), rate_limit=False)
+    await app.initialize()
+    factory = UpdateFactory(app.bot, now=clock.now())
+    handler: list[float] = []
+    for n, (_, name) in enumerate(picks):
+        update = factory.to_update(
+            factory.message(Person(400_000 + n, "Bench"), f"hur går det i {name}")
+        )
+        started = time.perf_counter()
+        await app.process_update(update)
+        handler.append((time.perf_counter() - started) * 1000)
+    await app.shutdown()
+
+    db_p50, db_p95 = _quantiles(database)
+    all_p50, all_p95 = _quantiles(handler)
+    return [
+        Figure("hur går det i X: database p50", db_p50, "ms"),
+        Figure("hur går det i X: database p95", db_p95, "ms", "≤ 10 ms", db_p95 <= 10),
+        Figure("hur går det i X: whole handler p50", all_p50, "ms"),
+        Figure("hur går det i X: whole handler p95", all_p95, "ms", "≤ 30 ms", all_p95 <= 30),
+    ]
