@@ -114,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         "--database-url", help="benchmark this database instead of a temporary SQLite"
     )
     parser.add_argument(
+        "--dataset-url",
+        help="an empty database for the all-of-Sweden dataset (default: a temporary SQLite)",
+    )
+    parser.add_argument(
         "--no-dataset", action="store_true", help="skip the figures on the all-of-Sweden dataset"
     )
     args = parser.parse_args(argv)
@@ -122,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_dataset:
         scale = QUICK if args.quick else FULL
         figures += asyncio.run(
-            question_figures(args.database_url, scale, 100 if args.quick else 400)
+            question_figures(args.dataset_url, scale, 100 if args.quick else 400)
         )
     width = max(len(f.name) for f in figures)
     print(f"{'figure':<{width}}  {'value':>10}  {'unit':<10} {'target':<10} result")

@@ -7,9 +7,12 @@ result notes, reporters with their memberships, and `scale.activities` activitie
 the last 700 days. The same seed gives the same data.
 
 Rows are written in bulk inside one transaction: SQLAlchemy Core `insert()` with lists of rows
-on SQLite, asyncpg's binary COPY on PostgreSQL. Ids are handed out here (from the table's
-current maximum), and PostgreSQL's sequences are moved past them afterwards so that ordinary
-inserts keep working.
+on SQLite (with a larger page cache for the duration), asyncpg's binary COPY on PostgreSQL. Ids
+are handed out here (from the table's current maximum), and PostgreSQL's sequences are moved
+past them afterwards so that ordinary inserts keep working. Activity ids grow with created_at,
+as they would in a live database, and each municipality's `data_updated_at` is set. Afterwards
+SQLite's write-ahead log is checkpointed and truncated; PostgreSQL gets VACUUM (ANALYZE), as
+autovacuum would have done by then.
 
 Manual run: `python -m bench.dataset [--quick] [--database-url URL]`.
 """

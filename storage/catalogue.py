@@ -21,7 +21,23 @@ def slugify(name: str) -> str:
 
 
 async def municipality_by_name(session: AsyncSession, name: str) -> Municipality | None:
-    return await session.scalar(select(Municipality).where(Municipality.slug == slugify(name)))
+    """The municipality with exactly this name, else the one whose slug matches ("Harjedalen"
+    finds Härjedalen). Håbo and Habo share a slug; the exact name tells them apart."""
+    exact = await session.scalar(select(Municipality).where(Municipality.name == name.strip()))
+    if exact is not None:
+        return exact
+    return await session.scalar(
+        select(Municipality).where(Municipality.slug == slugify(name)).limit(1)
+    )
+
+
+async def _free_slug(session: AsyncSession, name: str) -> str:
+    base = slugify(name) or "kommun"
+    slug, n = base, 1
+    while await session.scalar(select(Municipality.id).where(Municipality.slug == slug)):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
@@ -47,11 +63,31 @@ async def get_or_create_police_area(session: AsyncSession, name: str) -> PoliceA
 
 
 async def get_or_create_municipality(
-    session: AsyncSession, name: str, *, police_area: str | None = None
+    session: AsyncSession, name: str, *, police_area: str | None = None, exact: bool = False
 ) -> Municipality:
-    municipality = await municipality_by_name(session, name)
+    """The municipality called `name`, created when missing.
+
+    Without `exact`, a name typed without å/ä/ö finds the one written with them ("Harjedalen"
+    is Härjedalen). With `exact` (the caller knows it is an official name of its own, like
+    Habo next to Håbo) only the same name, in any case, counts.
+    """
+    name = name.strip()
+    municipality = None
+    for candidate in await session.scalars(
+        select(Municipality).where(
+            or_(
+                Municipality.slug == slugify(name),
+                Municipality.slug.like(f"{slugify(name)}-%"),
+            )
+        )
+    ):
+        if candidate.name.casefold() == name.casefold():
+            municipality = candidate
+            break
+        if not exact and municipality is None and name.isascii() and not candidate.name.isascii():
+            municipality = candidate
     if municipality is None:
-        municipality = Municipality(name=name, slug=slugify(name))
+        municipality = Municipality(name=name, slug=await _free_slug(session, name))
         session.add(municipality)
         await session.flush()
     if police_area and municipality.police_area_id is None:

@@ -139,18 +139,30 @@ async def overview(session: AsyncSession, municipality_id: int, today: date) -> 
             if w is not None
         ]
         total = func.sum(case(*windowed, else_=0)) if windowed else func.sum(0)
+        live = (
+            Activity.municipality_id == municipality_id,
+            Activity.pledge_id.is_not(None),
+            Activity.deleted_at.is_(None),
+        )
+        since = min((w.start for *_, w in pledges if w is not None), default=today)
         rows = await session.execute(
             select(Activity.pledge_id, func.max(Activity.occurred_on), total)
-            .where(
-                Activity.municipality_id == municipality_id,
-                Activity.pledge_id.is_not(None),
-                Activity.deleted_at.is_(None),
-            )
+            .where(*live, Activity.occurred_on >= since)
             .group_by(Activity.pledge_id)
         )
         for pid, last, done in rows:
             last_days[int(pid or 0)] = last
             in_window[int(pid or 0)] = int(done or 0)
+        # Pledges with nothing since the earliest window began: when was anything last done?
+        quiet = [p.id for p, *_ in pledges if p.id not in last_days]
+        if quiet:
+            rows = await session.execute(
+                select(Activity.pledge_id, func.max(Activity.occurred_on))
+                .where(*live, Activity.pledge_id.in_(quiet))
+                .group_by(Activity.pledge_id)
+            )
+            for pid, last in rows:
+                last_days[int(pid or 0)] = last
         updated_at = municipality.data_updated_at
     coverage = await _coverage(session, [p for p, *_ in pledges if p.target_coverage], pledges)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.people import who_is
 from storage import audit
@@ -84,7 +85,10 @@ async def save_catalogue(
         raise CatalogueError("perioden slutar innan den börjar")
 
     municipality = await repo.get_or_create_municipality(
-        session, name, police_area=document.get("police_area")
+        session,
+        name,
+        police_area=document.get("police_area"),
+        exact=name in SWEDISH_MUNICIPALITIES,
     )
     digest = document_hash(document)
     existing = await repo.pledge_set_by_hash(session, municipality.id, digest)

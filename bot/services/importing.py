@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
 from bot.domain.pages import PageError, PageReading, read_page
 from bot.services.catalogue import CatalogueError, save_catalogue
 from storage import audit
@@ -146,7 +147,10 @@ async def _import_follow_up(
     start = date.fromisoformat(period["start"]) if period.get("start") else None
     end = date.fromisoformat(period["end"]) if period.get("end") else None
     municipality = await repo.get_or_create_municipality(
-        session, name, police_area=document.get("police_area")
+        session,
+        name,
+        police_area=document.get("police_area"),
+        exact=name in SWEDISH_MUNICIPALITIES,
     )
     pledges, pledge_set = await _existing_pledges(session, municipality.id, start, end)
     if pledge_set is None:
