@@ -122,10 +122,11 @@ async def answer(
                 question, municipality=found, unknown_place=None if found else named[:60]
             )
         place: Place | None = None
+        remembered = await citizens.chat_place(session, message.chat.id, user.id if user else None)
         if question.municipality:
             place = next(p for p in places if p.name == question.municipality)
         elif question.unknown_place is None:
-            place = await citizens.chat_place(session, message.chat.id, user.id if user else None)
+            place = remembered
         view = await answers.overview(session, place.id, today) if place else None
     kind = force or question.kind
     if kind == "none" and force is None:
@@ -134,7 +135,7 @@ async def answer(
     if place is None or view is None:
         await _ask_for_place(message, context, lang, question.unknown_place)
         return
-    if question.municipality:
+    if question.municipality and (remembered is None or remembered.id != place.id):
         async with services.db.transaction() as session:
             await citizens.remember_place(session, message.chat.id, place.id, services.now())
     detailed = read_question(text[:1000], names, _topics(view))

@@ -28,6 +28,7 @@ from bot.services import people, reporting
 from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
 from bot.services.reporting import Incoming, Outcome
 from storage.activities import get_state
+from storage.people import active_memberships
 
 T = TypeVar("T")
 ACTIONS = (
@@ -115,12 +116,12 @@ async def private_text(update: Update, context: BotContext) -> None:
     services = context.services
     async with services.db.read() as session:
         state = await get_state(session, user.id, services.now())
-        person = await people.who_is(session, user.id)
+        is_reporter = bool(await active_memberships(session, user.id))
     if state is not None:
         await _answer_expected(update, context, message)
         return
     text = message.text or ""
-    if not person.is_reporter or citizen.looks_like_a_question(text):
+    if not is_reporter or citizen.looks_like_a_question(text):
         await citizen.answer(update, context, text)
         return
     await _log(update, context, message, text)
