@@ -300,24 +300,21 @@ async def _read_and_save(
         ref = _ref(refs, reading.pledge.id)
         item_id = reading.coverage_item.id if reading.coverage_item else None
         if activity is None:
-            activity = Activity(
+            activity = await _create(
+                session,
+                scope,
+                now,
                 municipality_id=ref.municipality_id,
                 pledge_id=ref.pledge.id,
                 coverage_item_id=item_id,
-                reporter_id=scope.reporter_id,
                 occurred_on=day,
                 count=reading.count,
                 place=place,
                 note=message.text,
                 photo_file_id=message.photo_file_id,
-                source=ActivitySource.TELEGRAM,
                 source_chat_id=message.chat_id,
                 source_message_id=message.message_id,
-                created_at=now,
             )
-            session.add(activity)
-            await session.flush()
-            await _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
             kind: Kind = "saved"
         else:
             before = _snapshot(activity)
@@ -446,27 +443,24 @@ async def pick(
         await _audit(session, scope, now, "activity.edit", activity, _changes(before, activity))
         kind: Kind = "updated"
     else:
-        activity = Activity(
+        activity = await _create(
+            session,
+            scope,
+            now,
             municipality_id=municipality_id,
             pledge_id=pledge_id,
             coverage_item_id=item_id,
-            reporter_id=scope.reporter_id,
             occurred_on=draft.occurred_on,
             count=draft.count,
             place=draft.place,
             note=draft.text,
             photo_file_id=draft.photo_file_id,
-            source=ActivitySource.TELEGRAM,
             source_chat_id=draft.chat_id,
             source_message_id=draft.message_id,
-            created_at=now,
         )
-        session.add(activity)
         kind = "saved"
-    await session.delete(draft)
+    await session.delete(draft)  # the pick is made: the draft is used up
     await session.flush()
-    if kind == "saved":
-        await _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
     entry = await _entry(session, activity, today, with_progress=True, refs=refs)
     return Outcome(kind, entry=entry)
 
@@ -587,22 +581,19 @@ async def guided_save(
         items = (await activities.coverage_items(session, [pledge_id]))[pledge_id]
         matched = match_coverage(place, [CoverageChoice(i.id, i.name) for i in items])
         item_id = matched.id if matched else None
-    activity = Activity(
+    activity = await _create(
+        session,
+        scope,
+        now,
         municipality_id=ref.municipality_id,
         pledge_id=pledge_id,
         coverage_item_id=item_id,
-        reporter_id=scope.reporter_id,
         occurred_on=day,
         count=count,
         place=place or None,
-        source=ActivitySource.TELEGRAM,
         source_chat_id=chat_id,
         source_message_id=card_message_id,
-        created_at=now,
     )
-    session.add(activity)
-    await session.flush()
-    await _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
     return Outcome(
         "saved", entry=await _entry(session, activity, today, with_progress=True, refs=refs)
     )
@@ -828,6 +819,44 @@ async def admin_pledges(session: AsyncSession, user_id: int, *, today: date) -> 
     refs = [r for r in await pledge_refs(session, scope, today) if r.municipality_id in admin_in]
     refs.sort(key=lambda r: r.pledge.target_coverage is None)
     return list(all_options(refs))
+
+
+async def _create(
+    session: AsyncSession,
+    scope: Scope,
+    now: datetime,
+    *,
+    municipality_id: int,
+    pledge_id: int | None,
+    coverage_item_id: int | None,
+    occurred_on: date,
+    count: int,
+    place: str | None,
+    source_chat_id: int,
+    source_message_id: int | None,
+    note: str | None = None,
+    photo_file_id: str | None = None,
+) -> Activity:
+    """A new activity from this reporter, written and audited."""
+    activity = Activity(
+        municipality_id=municipality_id,
+        pledge_id=pledge_id,
+        coverage_item_id=coverage_item_id,
+        reporter_id=scope.reporter_id,
+        occurred_on=occurred_on,
+        count=count,
+        place=place,
+        note=note,
+        photo_file_id=photo_file_id,
+        source=ActivitySource.TELEGRAM,
+        source_chat_id=source_chat_id,
+        source_message_id=source_message_id,
+        created_at=now,
+    )
+    session.add(activity)
+    await session.flush()
+    await _audit(session, scope, now, "activity.create", activity, _snapshot(activity))
+    return activity
 
 
 # --- audit --------------------------------------------------------------------------------
