@@ -61,10 +61,6 @@ async def refresh_updated_at(session: AsyncSession) -> None:
     await session.execute(update(Municipality).values(data_updated_at=latest))
 
 
-async def update_seen(session: AsyncSession, key: str) -> bool:
-    return await session.get(ProcessedUpdate, key) is not None
-
-
 async def activity_by_source(
     session: AsyncSession, chat_id: int, message_id: int
 ) -> Activity | None:

@@ -377,10 +377,6 @@ async def pledge_detail(session: AsyncSession, pledge_id: int, today: date) -> P
     )
 
 
-async def municipality_of_pledge(session: AsyncSession, pledge_id: int) -> int | None:
-    return await session.scalar(select(Pledge.municipality_id).where(Pledge.id == pledge_id))
-
-
 async def focus_area_municipality(session: AsyncSession, area_id: int) -> int | None:
     return await session.scalar(
         select(PledgeSet.municipality_id)

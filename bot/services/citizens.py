@@ -43,11 +43,6 @@ async def place_by_id(session: AsyncSession, municipality_id: int) -> Place:
     return Place(municipality.id, municipality.name)
 
 
-async def place_by_name(session: AsyncSession, name: str) -> Place | None:
-    municipality = await repo.municipality_by_name(session, name)
-    return Place(municipality.id, municipality.name) if municipality else None
-
-
 async def chat_place(session: AsyncSession, chat_id: int, user_id: int | None) -> Place | None:
     """The chat's remembered municipality; for a reporter without one, their own."""
     setting = await session.get(ChatSetting, chat_id)
@@ -117,15 +112,6 @@ async def unsubscribe(
         await session.delete(subscriber)
     await session.flush()
     return sorted(names, key=repo.swedish_sort_key)
-
-
-async def subscriptions(session: AsyncSession, chat_id: int) -> list[str]:
-    rows = await session.scalars(
-        select(Municipality.name)
-        .join(Subscriber, Subscriber.municipality_id == Municipality.id)
-        .where(Subscriber.chat_id == chat_id)
-    )
-    return sorted(rows, key=repo.swedish_sort_key)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import Invalid, NotAllowed, NotFound
@@ -330,20 +330,6 @@ async def revoke_invite(
         entity_id=invite.id,
     )
     return place.name
-
-
-async def failed_attempts(session: AsyncSession, user_id: int, now: datetime) -> int:
-    """How many refused codes this user sent within the failure window."""
-    count = await session.scalar(
-        select(func.count())
-        .select_from(AuditEntry)
-        .where(
-            AuditEntry.action == "invite.refused",
-            AuditEntry.actor_user_id == user_id,
-            AuditEntry.at > now - FAILURE_WINDOW,
-        )
-    )
-    return int(count or 0)
 
 
 async def admin_places(session: AsyncSession, user_id: int) -> list[tuple[int, str]]:
