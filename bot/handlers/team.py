@@ -158,9 +158,8 @@ async def list_document(update: Update, context: BotContext) -> bool:
     async with services.db.transaction() as session:
         await reporting.take_expected(session, user.id, now=services.now())
     text = content.decode("utf-8", errors="replace")
-    # A CSV file: the first column is the name.
     if name.endswith(".csv"):
-        text = "\n".join(line.split(";")[0].split(",")[0] for line in text.splitlines())
+        text = reporting.first_column(text)
     await list_answer(update, context, int(str(state.payload["pledge_id"])), text)
     return True
 

@@ -748,6 +748,11 @@ def parse_list(text: str) -> list[str]:
     return names
 
 
+def first_column(csv_text: str) -> str:
+    """The names of a CSV list (first column, comma or semicolon separated), one per line."""
+    return "\n".join(line.split(";")[0].split(",")[0] for line in csv_text.splitlines())
+
+
 @dataclass(frozen=True)
 class ListResult:
     pledge: str

@@ -172,3 +172,25 @@ async def test_a_coverage_list_is_matched_and_counted(harness: Harness) -> None:
     assert "Hede skola" in buttons
     calls = await harness.press(REPORTER, buttons["Hede skola"])
     assert "Nu 2 av 4 på listan besökta" in replies(calls)[0]
+
+
+async def test_a_list_can_come_as_a_csv_file(harness: Harness) -> None:
+    await _setup(harness)
+    calls = await harness.send(ADMIN, "/lista")
+    data = _buttons(calls)["lag och rätt (Härjedalen)"]
+    await harness.press(ADMIN, data)
+    content = b"Sveg skola;12 elever\nHede skola,8 elever\n"
+    harness.transport.files["csv1"] = content
+    document = {
+        "document": {
+            "file_id": "csv1",
+            "file_unique_id": "csv1",
+            "file_name": "skolor.csv",
+            "file_size": len(content),
+        }
+    }
+    calls = await harness.send(ADMIN, None, extra=document)
+    text = replies(calls)[0]
+    assert "har nu 2 poster" in text
+    assert "• Sveg skola" in text and "• Hede skola" in text
+    assert "elever" not in text
