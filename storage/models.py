@@ -468,6 +468,85 @@ class ProgressPost(Timestamped, Base):
     sent_at: Mapped[datetime | None] = mapped_column()
     message_ids: Mapped[list[str]] = mapped_column(default=list)
     error: Mapped[str | None] = mapped_column(Text)
+    # When the schedule wanted it out (None for a post published by hand).
+    due_at: Mapped[datetime | None] = mapped_column()
+    # How many messages the post has; `message_ids` holds those Telegram accepted so far.
+    parts: Mapped[int] = mapped_column(Integer, default=0)
+    # Set (to the part's index) while a send call is in flight: if the process dies then, nobody
+    # knows whether Telegram took the message, and the post becomes AMBIGUOUS, not sent again.
+    sending_part: Mapped[int | None] = mapped_column(Integer)
+    # When admins were told that the post is ambiguous or failed.
+    admins_told_at: Mapped[datetime | None] = mapped_column()
+
+
+class PostSchedule(Base):
+    """When a municipality's progress post goes out, whether admins approve it first, and when
+    its reporters are reminded. A municipality without a row has the defaults."""
+
+    __tablename__ = "post_schedules"
+
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True
+    )
+    # "quarter" (default), "tertial", "half_year", "year", "month" or "off".
+    every: Mapped[str] = mapped_column(String(16), default="quarter")
+    post_time: Mapped[str] = mapped_column(String(5), default="09:00")  # local HH:MM
+    approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    approval_hours: Mapped[int] = mapped_column(Integer, default=48)
+    unanswered: Mapped[str] = mapped_column(String(8), default="publish")  # "publish" | "hold"
+    # Remind reporters of pledges with no activity for this many weeks (and those behind pace);
+    # 0 turns reminders off for the municipality.
+    reminder_weeks: Mapped[int] = mapped_column(Integer, default=3)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    updated_at: Mapped[datetime | None] = mapped_column()
+    updated_by_user_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class PostApproval(Base):
+    """Admins' decision on one scheduled post: asked, then publish or skip, with a comment."""
+
+    __tablename__ = "post_approvals"
+    __table_args__ = (UniqueConstraint("municipality_id", "period_key", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE")
+    )
+    period_key: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column()
+    asked_at: Mapped[datetime] = mapped_column()
+    decision: Mapped[str | None] = mapped_column(String(8))  # "publish" | "skip"
+    decided_by_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None] = mapped_column()
+    comment: Mapped[str | None] = mapped_column(Text)
+    held_told_at: Mapped[datetime | None] = mapped_column()
+
+
+class OutboxMessage(Base):
+    """A message waiting to be sent at Telegram's pace (subscriber notices, reminders, notices
+    to admins). `key` makes enqueueing idempotent: the same notice is never queued twice.
+
+    status: "pending" -> "sending" (a send call in flight) -> "sent"; a row found "sending"
+    after a restart becomes "ambiguous" and is not sent again; "failed" when Telegram refuses
+    for good (the chat blocked the bot, the chat is gone).
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    # Link buttons, one per row: [[label, url], ...].
+    buttons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    sent_at: Mapped[datetime | None] = mapped_column()
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class Feedback(Timestamped, Base):
