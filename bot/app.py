@@ -9,10 +9,11 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import handlers, jobs
 from bot.context import SERVICES_KEY, BotApplication, BotContext
 from bot.render import texts
 from bot.services.core import Services
+from bot.services.posting import sync_channels
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +71,16 @@ async def register_command_menus(bot: ExtBot[None]) -> None:
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await register_command_menus(app.bot)
+    services: Services = app.bot_data[SERVICES_KEY]
+    async with services.db.transaction() as session:
+        unknown = await sync_channels(session, services.settings.channels)
+    for name in unknown:
+        log.warning("[channels] names a municipality that is not in the database: %s", name)
+    await jobs.install(app)
     log.info("bot @%s ready", app.bot.username)
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await jobs.uninstall(app)
     services: Services = app.bot_data[SERVICES_KEY]
     await services.close()

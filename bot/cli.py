@@ -4,6 +4,10 @@
     loftesbot demo [--db PATH]           the offline demo chat on example data
     loftesbot import PATH... [--kommun NAME] [--dry-run] [--json]
                                          read promise pages and follow-ups into the catalogue
+    loftesbot report --kommun NAME [--period P] [--out DIR] [--publish]
+                                         a progress report as files, or in the channel
+    loftesbot export --format csv|json [--kommun NAME]... [--out PATH|-] [--public]
+                                         write pledges, activities and result notes to a file
     loftesbot db upgrade [--config PATH] create or update the database schema
     loftesbot db current [--config PATH] show the schema revision
 
@@ -23,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from bot import logs
+from bot import logs, report_cli
 from bot.config import ConfigError, Settings, load_settings
 from storage import migrate
 from storage.db import Database, DatabaseError
@@ -68,6 +72,26 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--bot", metavar="ANVÄNDARNAMN", help="botens användarnamn, för länken")
     inv.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
 
+    report_cli.add_parser(sub)
+
+    exp = sub.add_parser("export", help="skriv löften, aktiviteter och resultat till en fil")
+    exp.add_argument("--format", required=True, choices=("csv", "json"), help="filformat")
+    exp.add_argument(
+        "--kommun",
+        action="append",
+        metavar="NAME",
+        help="bara den här kommunen (kan upprepas); annars alla",
+    )
+    exp.add_argument(
+        "--out", metavar="PATH", help="filen att skriva (- för standard ut); annars filnamnet här"
+    )
+    exp.add_argument(
+        "--public",
+        action="store_true",
+        help="publik fil: bara antal, datum och publika platser, inga namn eller anteckningar",
+    )
+    exp.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+
     db = sub.add_parser("db", help="databasen")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ÅTGÄRD")
     for name, text in (
@@ -99,12 +123,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "invite":
             settings = load_settings(args.config, must_exist=args.config is not None)
             return asyncio.run(_invite(settings, args))
+        if args.command == "report":
+            settings = load_settings(args.config, must_exist=args.config is not None)
+            asyncio.run(_prepare_database(settings))
+            return asyncio.run(report_cli.run(settings, args))
+        if args.command == "export":
+            settings = load_settings(args.config, must_exist=args.config is not None)
+            return asyncio.run(_export(settings, args))
         if args.command == "db":
             settings = load_settings(args.config, must_exist=args.config is not None)
             return asyncio.run(_db(args.db_command, args.url or settings.database.url))
     except ConfigError as exc:
         _fail(f"fel i konfigurationen: {exc.key}: {exc.problem}")
-    except (DatabaseError, CliError) as exc:
+    except (DatabaseError, CliError, report_cli.ReportError) as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
         return 130
@@ -168,6 +199,77 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
     if args.bot:
         print(f"https://t.me/{args.bot.lstrip('@')}?start={invite.code}")
     print(f"/start {invite.code}")
+    return 0
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    """Stream the export to stdout, or into a temporary file renamed into place when complete
+    (so a failed export never leaves half a file). An internal file is readable only by you."""
+    import os
+    import tempfile
+
+    from bot.clock import SystemClock
+    from bot.services.errors import NotFound
+    from bot.services.export import municipality_ids_by_name, write_export
+    from storage import catalogue
+
+    to_stdout = args.out == "-"
+    out = Path(args.out) if args.out and not to_stdout else None
+    # Into a folder (the current one by default) the file goes under its own name.
+    target: Path | None = None if out is None or out.is_dir() else out
+    folder = target.parent if target is not None else out or Path()
+    await _prepare_database(settings)
+    db = Database(settings.database.url)
+    partial: Path | None = None
+    try:
+        async with db.read() as session:
+            try:
+                ids = await municipality_ids_by_name(session, args.kommun) if args.kommun else None
+            except NotFound as exc:
+                known = [m.name for m in await catalogue.list_municipalities(session)]
+                hint = f" (finns: {', '.join(known)})" if 0 < len(known) <= 12 else ""
+                raise CliError(f"kommunen {exc.detail!r} finns inte i databasen{hint}") from None
+            options: dict[str, Any] = {
+                "municipality_ids": ids,
+                "public": args.public,
+                "fmt": args.format,
+                "now": SystemClock().now(),
+                "tz": settings.bot.timezone,
+            }
+            if to_stdout:
+                info = await write_export(session, sys.stdout.buffer, **options)
+                sys.stdout.buffer.flush()
+                where = "standard ut"
+            else:
+                try:
+                    handle, name = tempfile.mkstemp(prefix=".loftesboten-", dir=folder)
+                except OSError as exc:
+                    raise CliError(f"kan inte skriva i {folder}: {exc.strerror}") from None
+                partial = Path(name)
+                with os.fdopen(handle, "wb") as stream:
+                    info = await write_export(session, stream, **options)
+                target = target or folder / info.filename
+                try:
+                    if args.public:
+                        partial.chmod(0o644)
+                    partial.replace(target)
+                except OSError as exc:
+                    raise CliError(f"kan inte skriva {target}: {exc.strerror}") from None
+                partial = None
+                where = str(target)
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        await db.dispose()
+    counts = info.counts
+    names = info.municipalities
+    which = ", ".join(names) if 0 < len(names) <= 3 else f"{len(names)} kommuner"
+    kind = "publik" if args.public else "intern"
+    print(
+        f"Export av {which} ({kind}, {args.format.upper()}): {counts.pledges} löften, "
+        f"{counts.activities} aktiviteter, {counts.result_notes} resultattexter → {where}",
+        file=sys.stderr if to_stdout else sys.stdout,
+    )
     return 0
 
 

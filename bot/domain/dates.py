@@ -35,6 +35,10 @@ Decisions:
   gives "future"; a day more than ``MAX_AGE_DAYS`` back gives "too_old". In each case ``day``
   is None.
 * The first expression in the text wins; of two starting at the same place, the longer.
+
+``parse_coming_day`` is the one exception to "never in the future": it reads the end of a pause
+("/paus till 24/12"), so a date without a year is its next occurrence from today on, and only
+dates written out (ISO, day/month, day and month name) are read, no weekdays or relative words.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ __all__ = [
     "Problem",
     "day_label",
     "find_day",
+    "parse_coming_day",
     "parse_day",
 ]
 
@@ -463,3 +468,40 @@ def day_label(day: date, today: date, lang: Literal["sv", "en"] = "sv") -> str:
     months = MONTHS_SV if sv else MONTHS_EN
     label = f"{weekdays[day.weekday()]} {day.day} {months[day.month - 1]}"
     return label if day.year == today.year else f"{label} {day.year}"
+
+
+ComingProblem = Literal["past", "invalid"]
+
+
+def _coming(day: int, month: int, today: date) -> date | ComingProblem:
+    """The next day/month on or after today (29/2: the next leap year's)."""
+    for year in range(today.year, today.year + 5):
+        found = _dated(year, month, day)
+        if found is not None and found >= today:
+            return found
+    return "invalid"
+
+
+def parse_coming_day(text: str, today: date) -> date | ComingProblem | None:
+    """The whole text (stripped) as a day from today on: "24/12", "24.12.", "24 december",
+    "6 jan 2027", "2027-01-06", "24/12-26". None when it is not such a date.
+
+    A date without a year is its next occurrence on or after today. A date that does not exist
+    gives "invalid"; a day before today (written with its year) gives "past".
+    """
+    stripped = text.strip()
+    for pattern in (_ISO_RE, _COMPACT_RE, _DAY_MONTH_RE, _DOTTED_RE, _MONTH_NAME_RE):
+        m = pattern.match(stripped)
+        if m is None or _TRAILING_PUNCTUATION_RE.match(stripped, m.end()) is None:
+            continue
+        groups = m.groupdict()
+        month = int(groups["m"]) if groups.get("m") else _month(m)
+        day = int(m["d"])
+        year = groups.get("y") or groups.get("y4")
+        if year is None:
+            return _coming(day, month, today)
+        found = _dated(_full_year(year, today), month, day)
+        if found is None:
+            return "invalid"
+        return "past" if found < today else found
+    return None

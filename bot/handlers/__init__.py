@@ -6,7 +6,17 @@ from telegram import Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers import admin, citizen, common, errors, reporter, team
+from bot.handlers import (
+    admin,
+    citizen,
+    common,
+    errors,
+    export,
+    reminders,
+    reporter,
+    schedule,
+    team,
+)
 from bot.render import callbacks, texts
 
 
@@ -60,13 +70,19 @@ def register(app: BotApplication) -> None:
         ("logga", reporter.log_command),
         ("mina", reporter.mine_command),
         ("angra", reporter.undo_command),
+        ("paus", reminders.pause_command),
         ("inbjudan", team.invite_command),
         ("rapportorer", team.team_command),
         ("lista", team.list_command),
     ):
         app.add_handler(CommandHandler(_names(command), callback, filters=private))
     app.add_handler(CallbackQueryHandler(reporter.button, pattern=reporter.PATTERN))
+    app.add_handler(CallbackQueryHandler(reminders.pause_button, pattern=reminders.PATTERN))
     app.add_handler(CallbackQueryHandler(team.button, pattern=team.PATTERN))
+    app.add_handler(CommandHandler(_names("schema"), schedule.schedule_command, filters=private))
+    app.add_handler(CallbackQueryHandler(schedule.button, pattern=schedule.PATTERN))
+    app.add_handler(CommandHandler(_names("export"), export.export_command, filters=private))
+    app.add_handler(CallbackQueryHandler(export.button, pattern=export.PATTERN))
     edited = filters.UpdateType.EDITED_MESSAGE & private & (filters.TEXT | filters.CAPTION)
     app.add_handler(MessageHandler(edited & ~filters.COMMAND, reporter.edited))
     app.add_handler(MessageHandler(private & filters.PHOTO, reporter.photo))

@@ -190,6 +190,11 @@ async def _answer_expected(update: Update, context: BotContext, message: Message
     today = services.today()
     key, update_id = update_key(update), update.update_id
 
+    if kind in ("schedule_time", "approval_comment"):
+        from bot.handlers import schedule  # the admins' schedule journey
+
+        await schedule.answer(update, context, kind, payload, text)
+        return
     if kind == "list":
         from bot.handlers import team  # the admin journey owns list texts
 

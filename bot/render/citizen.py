@@ -78,9 +78,11 @@ def _status(line: PledgeLine, lang: Lang) -> str:
     return i(status_label(line.assessment.status, lang))
 
 
-def progress_text(line: PledgeLine, today: date, lang: Lang) -> str:
-    """What was done against the target in the current window, honestly."""
-    when = window_phrase(line.window, today, lang)
+def progress_text(line: PledgeLine, today: date, lang: Lang, *, when: str | None = None) -> str:
+    """What was done against the target in the current window, honestly. `when` replaces the
+    window phrase ("i år")."""
+    if when is None:
+        when = window_phrase(line.window, today, lang)
     coverage = line.coverage
     if coverage is not None:
         text = _t(

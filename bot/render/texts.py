@@ -89,6 +89,13 @@ COMMANDS: tuple[CommandInfo, ...] = (
         aliases=("undo",),
     ),
     CommandInfo(
+        "paus",
+        "Pausa påminnelserna, t.ex. när du är ledig",
+        "Pause the weekly reminders, e.g. on leave",
+        audience="reporter",
+        aliases=("pause",),
+    ),
+    CommandInfo(
         "inbjudan",
         "Bjud in en rapportör eller administratör",
         "Invite a reporter or admin",
@@ -101,6 +108,19 @@ COMMANDS: tuple[CommandInfo, ...] = (
         "lista",
         "Ge listan (skolor, byar …) för ett löfte",
         "Give a pledge's list (schools, villages …)",
+        audience="admin",
+    ),
+    CommandInfo(
+        "schema",
+        "Lägesrapporter: schema, godkännande, påminnelser",
+        "Progress posts: schedule, approval, reminders",
+        audience="admin",
+        aliases=("schedule",),
+    ),
+    CommandInfo(
+        "export",
+        "Hämta data som CSV- eller JSON-fil",
+        "Download the data as a CSV or JSON file",
         audience="admin",
     ),
     CommandInfo(

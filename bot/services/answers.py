@@ -143,6 +143,8 @@ async def overview(session: AsyncSession, municipality_id: int, today: date) -> 
             Activity.municipality_id == municipality_id,
             Activity.pledge_id.is_not(None),
             Activity.deleted_at.is_(None),
+            # Nothing after `today`: a report as of a past day must not count later work.
+            Activity.occurred_on <= today,
         )
         since = min((w.start for *_, w in pledges if w is not None), default=today)
         rows = await session.execute(
@@ -164,7 +166,9 @@ async def overview(session: AsyncSession, municipality_id: int, today: date) -> 
             for pid, last in rows:
                 last_days[int(pid or 0)] = last
         updated_at = municipality.data_updated_at
-    coverage = await _coverage(session, [p for p, *_ in pledges if p.target_coverage], pledges)
+    coverage = await _coverage(
+        session, [p for p, *_ in pledges if p.target_coverage], pledges, today
+    )
 
     blocks: list[AreaBlock] = []
     current: list[PledgeLine] = []
@@ -199,6 +203,7 @@ async def _coverage(
     session: AsyncSession,
     covered: Sequence[Pledge],
     pledges: Sequence[tuple[Pledge, FocusArea, PledgeSet, Window | None]],
+    today: date,
 ) -> dict[int, Coverage]:
     if not covered:
         return {}
@@ -212,7 +217,7 @@ async def _coverage(
         items[int(pledge_id)].add(int(item_id))
     window_of = {p.id: w for p, _a, _s, w in pledges}
     windowed = [
-        and_(Activity.pledge_id == pid, Activity.occurred_on.between(w.start, w.end))
+        and_(Activity.pledge_id == pid, Activity.occurred_on.between(w.start, min(w.end, today)))
         for pid, w in window_of.items()
         if pid in items and w is not None
     ]

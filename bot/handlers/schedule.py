@@ -1,0 +1,267 @@
+"""/schema for admins: the posting schedule, approvals of drafts, and posts to settle.
+
+Rights are looked up by numeric user id on every command and button press; a button's ids are
+only a request.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot.context import BotContext
+from bot.handlers.common import lang_of_update
+from bot.render import callbacks, texts
+from bot.render import report as report_render
+from bot.render import schedule as render
+from bot.render.admin import only_admins
+from bot.services import reporting
+from bot.services import schedule as schedules
+from bot.services.errors import Invalid, NotAllowed, NotFound
+from bot.services.invites import admin_places
+from bot.services.reports import ReportPeriod, previous_period
+from storage.activities import claim_update
+
+log = logging.getLogger(__name__)
+
+PATTERN = rf"^{callbacks.VERSION}\|(?:sh|ap|pp)(?:\|.*)?$"
+
+
+def _tick_soon(context: BotContext) -> None:
+    """Run the scheduler shortly (a decision may have made a post due now)."""
+    from bot import jobs
+
+    queue = context.application.job_queue
+    if queue is not None and jobs.SCHEDULER_KEY in context.application.bot_data:
+        queue.run_once(jobs._tick_job, when=2, name="tick-now")
+
+
+async def schedule_command(update: Update, context: BotContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = lang_of_update(update)
+    services = context.services
+    async with services.db.read() as session:
+        places = await admin_places(session, user.id)
+        if len(places) == 1:
+            view = await schedules.view(session, user.id, places[0][0], services.now(), services.tz)
+    if not places:
+        await message.reply_text(only_admins(lang))
+        return
+    if len(places) == 1:
+        text, markup = render.schedule_view(view, services.tz, lang)
+    else:
+        text, markup = render.pick_municipality(places, lang)
+    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def answer(
+    update: Update, context: BotContext, kind: str, payload: dict[str, object], text: str
+) -> None:
+    """A typed answer the bot asked for: the posting time, or a closing comment."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None
+    assert user is not None
+    lang = lang_of_update(update)
+    services = context.services
+    try:
+        async with services.db.transaction() as session:
+            if not await claim_update(session, _key(update), update.update_id, services.now()):
+                return
+            if kind == "schedule_time":
+                mid = int(str(payload["municipality_id"]))
+                await schedules.admin_of(session, user.id, mid)
+                _plan, changes = await schedules.change(
+                    session,
+                    mid,
+                    now=services.now(),
+                    user_id=user.id,
+                    post_time=schedules.read_time(text),
+                )
+                _audit(session, services.now(), user.id, mid, changes)
+                view = await schedules.view(session, user.id, mid, services.now(), services.tz)
+                reply, markup = render.schedule_view(view, services.tz, lang)
+                await message.reply_text(reply, parse_mode=ParseMode.HTML, reply_markup=markup)
+                _reschedule(context)
+                return
+            approval_id = int(str(payload["approval_id"]))
+            name = await schedules.set_comment(session, user.id, approval_id, text, services.now())
+        await message.reply_text(render.comment_saved(name, lang), parse_mode=ParseMode.HTML)
+    except schedules.ScheduleError as exc:
+        async with services.db.transaction() as session:
+            await reporting.expect(session, user.id, kind, payload, now=services.now())
+        await message.reply_text(str(exc))
+    except Invalid as exc:
+        async with services.db.transaction() as session:
+            await reporting.expect(session, user.id, kind, payload, now=services.now())
+        await message.reply_text(exc.detail or texts.stale_button(lang))
+    except (NotAllowed, NotFound):
+        await message.reply_text(only_admins(lang))
+
+
+def _key(update: Update) -> str:
+    from bot.handlers.common import update_key
+
+    return update_key(update)
+
+
+def _audit(
+    session: object, now: object, user_id: int, mid: int, changes: dict[str, tuple[object, object]]
+) -> None:
+    from storage import audit
+
+    if not changes:
+        return
+    audit.record(
+        session,  # type: ignore[arg-type]
+        at=now,  # type: ignore[arg-type]
+        actor="admin",
+        actor_user_id=user_id,
+        action="schedule.change",
+        entity="post_schedule",
+        entity_id=mid,
+        details={k: {"before": v[0], "after": v[1]} for k, v in changes.items()},
+    )
+
+
+def _reschedule(context: BotContext) -> None:
+    """Register the due-time jobs again after a change."""
+    from bot import jobs
+
+    scheduler = context.application.bot_data.get(jobs.SCHEDULER_KEY)
+    queue = context.application.job_queue
+    if scheduler is not None and queue is not None:
+        context.application.create_task(scheduler.register_due_jobs(queue))
+
+
+async def button(update: Update, context: BotContext) -> None:
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    lang = lang_of_update(update)
+    request = callbacks.decode(query.data)
+    first = request.int_arg(0) if request else None
+    if request is None or first is None or len(request.args) < 2:
+        await query.answer(texts.stale_button(lang), show_alert=True)
+        return
+    services = context.services
+    now = services.now()
+    action, step = request.action, request.args[1]
+    try:
+        if action == "sh":
+            await _schedule_button(update, context, first, step, request.args[2:])
+            return
+        if action == "ap" and step == "c":
+            async with services.db.transaction() as session:
+                from storage.models import PostApproval
+
+                approval = await session.get(PostApproval, first)
+                if approval is None:
+                    raise NotFound("godkännande")
+                await schedules.admin_of(session, user.id, approval.municipality_id)
+                await reporting.expect(
+                    session, user.id, "approval_comment", {"approval_id": first}, now=now
+                )
+            await query.answer()
+            await context.bot.send_message(
+                user.id, render.ask_comment(lang)
+            ) if query.message else None
+            return
+        if action == "ap" and step in ("p", "s"):
+            decision = "publish" if step == "p" else "skip"
+            async with services.db.transaction() as session:
+                name, key = await schedules.decide(session, user.id, first, decision, now)
+            await query.answer()
+            await query.edit_message_text(
+                render.decided(decision, name, key, lang), parse_mode=ParseMode.HTML
+            )
+            _tick_soon(context)
+            return
+        if action == "pp" and step in ("y", "n"):
+            async with services.db.transaction() as session:
+                name, key = await schedules.settle_ambiguous(
+                    session, user.id, first, step == "y", now
+                )
+            await query.answer()
+            await query.edit_message_text(
+                render.settled(step == "y", name, key, lang), parse_mode=ParseMode.HTML
+            )
+            if step == "n":
+                _tick_soon(context)
+            return
+        await query.answer(texts.stale_button(lang), show_alert=True)
+    except NotAllowed:
+        await query.answer(only_admins(lang), show_alert=True)
+    except (NotFound, Invalid, schedules.ScheduleError) as exc:
+        text = texts.stale_button(lang)
+        if isinstance(exc, Invalid) and exc.detail:
+            text = exc.detail
+        elif isinstance(exc, schedules.ScheduleError):
+            text = str(exc)
+        await query.answer(text[:190], show_alert=True)
+
+
+async def _schedule_button(
+    update: Update, context: BotContext, mid: int, step: str, rest: tuple[str, ...]
+) -> None:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None
+    assert user is not None
+    lang = lang_of_update(update)
+    services = context.services
+    now = services.now()
+    if step == "t":
+        async with services.db.transaction() as session:
+            await schedules.admin_of(session, user.id, mid)
+            await reporting.expect(
+                session, user.id, "schedule_time", {"municipality_id": mid}, now=now
+            )
+        await query.answer()
+        if query.message is not None:
+            await context.bot.send_message(user.id, render.ask_time(lang))
+        return
+    if step == "p":
+        async with services.db.read() as session:
+            await schedules.admin_of(session, user.id, mid)
+            period: ReportPeriod = previous_period(services.today())
+            from bot.services.reports import build_report
+
+            draft = await build_report(session, mid, period, services.today())
+        await query.answer()
+        if query.message is not None:
+            for part in report_render.telegram_messages(draft, lang):
+                await context.bot.send_message(user.id, part, parse_mode=ParseMode.HTML)
+        return
+    async with services.db.transaction() as session:
+        plan = await schedules.schedule_of(session, mid)
+        await schedules.admin_of(session, user.id, mid)
+        changes: dict[str, tuple[object, object]] = {}
+        if step == "e" and rest and rest[0] in render.EVERY_CODES:
+            _p, changes = await schedules.change(
+                session, mid, now=now, user_id=user.id, every=render.EVERY_CODES[rest[0]]
+            )
+        elif step == "a":
+            _p, changes = await schedules.change(
+                session, mid, now=now, user_id=user.id, approval=not plan.approval
+            )
+        elif step == "u":
+            flipped = "hold" if plan.unanswered == "publish" else "publish"
+            _p, changes = await schedules.change(
+                session, mid, now=now, user_id=user.id, unanswered=flipped
+            )
+        elif step == "r" and rest and rest[0].isdigit():
+            _p, changes = await schedules.change(
+                session, mid, now=now, user_id=user.id, reminder_weeks=int(rest[0])
+            )
+        elif step != "v":
+            raise NotFound("okänt val")
+        _audit(session, now, user.id, mid, changes)
+        view = await schedules.view(session, user.id, mid, now, services.tz)
+    await query.answer()
+    text, markup = render.schedule_view(view, services.tz, lang)
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    if changes:
+        _reschedule(context)

@@ -1,0 +1,490 @@
+"""Scheduled work: progress posts, approvals and weekly reminders, run through PTB's JobQueue.
+
+JobQueue jobs are not persisted and APScheduler skips late jobs, so nothing here trusts the
+job itself: schedules, approvals and sent posts live in the database, and every run asks "what
+is due now?" (`Scheduler.tick`). Jobs are registered at start-up from the database: one at each
+municipality's next due time (and approval time), plus a tick shortly after start-up, which
+catches up on posts that fell due while the bot was down, and every few minutes after that.
+
+With several instances on PostgreSQL only the holder of an advisory lock runs the schedule and
+drains the outbox; the others keep answering people. Each post's unique row makes a second
+send impossible even if two processes tried.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.domain.schedule import local_to_utc
+from bot.render import report as render
+from bot.render.callbacks import encode
+from bot.render.html import b, esc
+from bot.services import reminders
+from bot.services import schedule as schedules
+from bot.services.core import Services
+from bot.services.outbox import OutboxWorker, Pacer
+from bot.services.posting import KIND, LEASE, PostOutcome, Publisher, admins_of, tell_admins
+from bot.services.reports import ReportPeriod, build_report
+from storage import audit
+from storage.db import Database
+from storage.models import AuditEntry, Municipality, PostApproval, PostStatus, ProgressPost
+
+log = logging.getLogger(__name__)
+
+SCHEDULER_KEY = "scheduler"
+LOCK_KEY = 0x4C6F6674  # "Loft": the advisory lock of the scheduler leader
+CATCH_UP = timedelta(days=7)  # a post overdue by more than this is reported missed, not sent
+SAFETY_TICK = 300.0  # seconds between ticks besides the exact due-time jobs
+FIRST_TICK = 10.0  # seconds after start-up: catch up on what fell due while down
+ANSWER_GRACE = timedelta(hours=1)  # at least this long to answer an approval asked late
+REMINDER_WEEKDAY = 0  # Monday
+REMINDER_TIME = time(9)
+FINAL = (PostStatus.SENT, PostStatus.SKIPPED, PostStatus.AMBIGUOUS, PostStatus.FAILED)
+
+
+class Leadership:
+    """Who runs the schedule. On PostgreSQL: whoever holds a session-level advisory lock on a
+    connection of its own (released when the process or the connection dies). SQLite has one
+    process per database file, which leads."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._conn: AsyncConnection | None = None
+
+    async def ensure(self) -> bool:
+        if self.db.is_sqlite:
+            return True
+        if self._conn is not None:
+            try:
+                await self._conn.execute(text("SELECT 1"))
+                return True
+            except Exception:  # the connection died: so did the lock
+                log.warning("lost the scheduler lock's connection")
+                await self.release()
+        conn = await self.db.engine.connect()
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        got = await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY})
+        if got:
+            self._conn = conn
+            log.info("this instance runs the schedule")
+            return True
+        await conn.close()
+        return False
+
+    async def release(self) -> None:
+        """Give the lock up. The connection is closed for real, not returned to the pool: a
+        pooled session would keep holding a session-level lock."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+        except Exception:  # the connection is gone, and the lock with it
+            log.debug("unlocking failed", exc_info=True)
+        try:
+            await conn.invalidate()
+            await conn.close()
+        except Exception:
+            log.debug("closing the lock connection failed", exc_info=True)
+
+
+@dataclass
+class TickReport:
+    leader: bool = True
+    posts: list[PostOutcome] = field(default_factory=list)
+    asked: int = 0  # approval requests sent
+    held: int = 0
+    missed: int = 0
+    reminders: int | None = None  # reminders queued, when the weekly run happened
+
+
+@dataclass
+class Scheduler:
+    services: Services
+    bot: Bot
+    pacer: Pacer = field(default_factory=Pacer)
+    leadership: Leadership | None = None
+    worker: OutboxWorker | None = None
+    publisher: Publisher | None = None
+
+    def __post_init__(self) -> None:
+        if self.leadership is None:
+            self.leadership = Leadership(self.services.db)
+        if self.publisher is None:
+            self.publisher = Publisher(self.services.db, self.bot, self.pacer)
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    async def tick(self) -> TickReport:
+        """Do whatever is due now: ask for approvals, publish, remind. Safe to run any time and
+        from any number of processes."""
+        assert self.leadership is not None
+        assert self.publisher is not None
+        if not await self.leadership.ensure():
+            return TickReport(leader=False)
+        if self.worker is not None and not self.worker.running:
+            # The leader sends the outbox (the worker first turns what a crash left in flight
+            # into "ambiguous", so nothing is sent twice).
+            self.worker.start(self.bot)
+        now = self.services.now()
+        tz = self.services.tz
+        today = self.services.today()
+        report = TickReport()
+        async with self.db.transaction() as session:
+            await schedules.ensure_schedules(session, now)
+        async with self.db.read() as session:
+            municipalities = list(
+                await session.execute(
+                    select(Municipality.id, Municipality.name, Municipality.channel)
+                    .where(Municipality.channel.is_not(None))
+                    .order_by(Municipality.name)
+                )
+            )
+            plans = await schedules.schedules(session)
+            posts = {
+                (row.municipality_id, row.channel, row.period_key): row
+                for row in await session.scalars(
+                    select(ProgressPost).where(ProgressPost.kind == KIND)
+                )
+            }
+            approvals = {
+                (row.municipality_id, row.period_key): row
+                for row in await session.scalars(
+                    select(PostApproval).where(PostApproval.kind == KIND)
+                )
+            }
+        for mid, name, channel in municipalities:
+            assert channel is not None
+            plan = plans.get(mid) or schedules.Schedule(mid)
+            if not plan.active:
+                continue
+            if plan.approval:
+                upcoming, upcoming_due = schedules.next_due(plan, now, tz)
+                if now >= schedules.ask_at(plan, upcoming_due) and (
+                    (mid, upcoming.code()) not in approvals
+                ):
+                    report.asked += await self.ask_approval(mid, upcoming, upcoming_due)
+            window, due = schedules.latest_due(plan, now, tz)
+            if plan.created_at is not None and due < plan.created_at:
+                continue
+            key = window.code()
+            row = posts.get((mid, channel, key))
+            if row is not None and row.status in FINAL:
+                continue
+            if (
+                row is not None
+                and row.claimed_at is not None
+                and row.claimed_at > now - LEASE
+                and row.sending_part is None
+            ):
+                continue  # someone is sending it right now
+            if row is None and now - due > CATCH_UP:
+                report.missed += await self._missed(mid, name, channel, window, due, now)
+                continue
+            comment = None
+            if plan.approval:
+                approval = approvals.get((mid, key))
+                if approval is None:
+                    report.asked += await self.ask_approval(mid, window, due)
+                    continue  # give the admins time to answer
+                if approval.decision == "skip":
+                    await self._skip(
+                        mid, channel, key, due, now, "hoppades över av en administratör"
+                    )
+                    continue
+                if approval.decision is None:
+                    if now < approval.asked_at + ANSWER_GRACE:
+                        continue
+                    if plan.unanswered == "hold":
+                        report.held += await self._tell_held(approval, name, window, now)
+                        continue
+                comment = approval.comment
+            outcome = await self.publisher.publish(
+                mid,
+                ReportPeriod(key, window),
+                today=today,
+                now=now,
+                due=due,
+                actor="schedule",
+                comment=comment,
+            )
+            log.info("post %s %s: %s", name, key, outcome.outcome)
+            report.posts.append(outcome)
+        report.reminders = await self.remind_if_due(now, today)
+        if self.worker is not None and (
+            any(p.notices for p in report.posts) or report.asked or report.reminders
+        ):
+            self.worker.wake()
+        return report
+
+    # --- missed, skipped, held ------------------------------------------------------------
+
+    async def _insert_post(
+        self,
+        session: AsyncSession,
+        mid: int,
+        channel: str,
+        key: str,
+        due: datetime,
+        now: datetime,
+        status: PostStatus,
+        error: str,
+    ) -> bool:
+        insert = pg_insert if not self.db.is_sqlite else sqlite_insert
+        result = await session.execute(
+            insert(ProgressPost)
+            .values(
+                municipality_id=mid,
+                channel=channel,
+                period_key=key,
+                kind=KIND,
+                status=status,
+                due_at=due,
+                parts=0,
+                message_ids=[],
+                error=error,
+                created_at=now,
+                admins_told_at=now,
+            )
+            .on_conflict_do_nothing(
+                index_elements=["municipality_id", "channel", "period_key", "kind"]
+            )
+        )
+        return getattr(result, "rowcount", 0) == 1
+
+    async def _missed(
+        self, mid: int, name: str, channel: str, window: Any, due: datetime, now: datetime
+    ) -> int:
+        """Overdue by more than a week (the bot was down long): do not post old news out of
+        the blue; record it and tell the admins, who can still publish it by hand."""
+        async with self.db.transaction() as session:
+            if not await self._insert_post(
+                session,
+                mid,
+                channel,
+                window.code(),
+                due,
+                now,
+                PostStatus.SKIPPED,
+                "missad: boten var nere när rapporten skulle ut",
+            ):
+                return 0
+            text = (
+                f"⚠️ {b('Lägesrapporten för ' + name + ', ' + window.label('sv'))} skulle ha "
+                f"publicerats {due.astimezone(self.services.tz):%Y-%m-%d %H:%M}, men boten var "
+                "inte igång då. Den skickas inte så här långt i efterhand av sig själv. Vill ni "
+                "ändå publicera den: "
+                f'<code>loftesbot report --kommun "{esc(name)}" --period {window.code()} '
+                "--publish --force</code>"
+            )
+            await tell_admins(session, mid, f"missed:{mid}:{window.code()}", text, now)
+        return 1
+
+    async def _skip(
+        self, mid: int, channel: str, key: str, due: datetime, now: datetime, why: str
+    ) -> None:
+        async with self.db.transaction() as session:
+            await self._insert_post(session, mid, channel, key, due, now, PostStatus.SKIPPED, why)
+
+    async def _tell_held(
+        self, approval: PostApproval, name: str, window: Any, now: datetime
+    ) -> int:
+        if approval.held_told_at is not None:
+            return 0
+        async with self.db.transaction() as session:
+            row = await session.get(PostApproval, approval.id)
+            if row is None or row.held_told_at is not None or row.decision is not None:
+                return 0
+            row.held_told_at = now
+            approval.held_told_at = now
+            text = (
+                f"⏸ {b('Lägesrapporten för ' + name + ', ' + window.label('sv'))} väntar på "
+                "ert godkännande och publiceras inte förrän någon trycker på Publicera."
+            )
+            await tell_admins(session, row.municipality_id, f"held:{row.id}", text, now)
+        return 1
+
+    # --- approval ---------------------------------------------------------------------------
+
+    async def ask_approval(self, mid: int, window: Any, due: datetime) -> int:
+        """Send the draft to the municipality's admins with Publicera / Hoppa över / Kommentar.
+        The approval row is created first, so the request goes out once."""
+        now = self.services.now()
+        today = self.services.today()
+        insert = pg_insert if not self.db.is_sqlite else sqlite_insert
+        async with self.db.transaction() as session:
+            result = await session.execute(
+                insert(PostApproval)
+                .values(
+                    municipality_id=mid,
+                    period_key=window.code(),
+                    kind=KIND,
+                    due_at=due,
+                    asked_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=["municipality_id", "period_key", "kind"])
+            )
+            if getattr(result, "rowcount", 0) != 1:
+                return 0
+            approval_id = await session.scalar(
+                select(PostApproval.id).where(
+                    PostApproval.municipality_id == mid,
+                    PostApproval.period_key == window.code(),
+                    PostApproval.kind == KIND,
+                )
+            )
+            admins = await admins_of(session, mid)
+        async with self.db.read() as session:
+            draft = await build_report(session, mid, ReportPeriod(window.code(), window), today)
+        assert approval_id is not None
+        messages = render.telegram_messages(draft)
+        local_due = due.astimezone(self.services.tz)
+        intro = (
+            f"📝 {b(f'Utkast: lägesrapport för {draft.municipality}, {window.label()}')}\n"
+            f"Den publiceras i kanalen {local_due:%Y-%m-%d} kl. {local_due:%H:%M} med siffrorna "
+            "som de är då. Godkänn, hoppa över eller lägg till en avslutande kommentar."
+        )
+        buttons = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton("Publicera", callback_data=encode("ap", approval_id, "p")),
+                    InlineKeyboardButton(
+                        "Hoppa över", callback_data=encode("ap", approval_id, "s")
+                    ),
+                ],
+                [
+                    InlineKeyboardButton(
+                        "Lägg till kommentar", callback_data=encode("ap", approval_id, "c")
+                    )
+                ],
+            ]
+        )
+        for uid, _lang in admins:
+            try:
+                for part in [intro, *messages]:
+                    await self.pacer.wait(uid)
+                    await self.bot.send_message(uid, part, parse_mode=ParseMode.HTML)
+                await self.pacer.wait(uid)
+                await self.bot.send_message(
+                    uid, "Vad vill du göra med rapporten?", reply_markup=buttons
+                )
+            except TelegramError as exc:
+                log.warning("approval request to an admin failed: %s", type(exc).__name__)
+        return 1
+
+    # --- reminders --------------------------------------------------------------------------
+
+    async def remind_if_due(self, now: datetime, today: date) -> int | None:
+        """Queue the week's reminders once, on or after Monday 09:00 local time."""
+        monday = today - timedelta(days=today.weekday())
+        if now < local_to_utc(monday, REMINDER_TIME, self.services.tz):
+            return None
+        iso_year, week, _ = today.isocalendar()
+        week_id = iso_year * 100 + week
+        async with self.db.transaction() as session:
+            done = await session.scalar(
+                select(AuditEntry.id).where(
+                    AuditEntry.action == "reminders.queued", AuditEntry.entity_id == week_id
+                )
+            )
+            if done is not None:
+                return None
+            run = await reminders.queue_reminders(session, today=today, now=now)
+            audit.record(
+                session,
+                at=now,
+                actor="system",
+                action="reminders.queued",
+                entity="week",
+                entity_id=week_id,
+                details={"reminded": run.reminded},
+            )
+        return run.reminded
+
+    # --- JobQueue -------------------------------------------------------------------------
+
+    async def register_due_jobs(self, job_queue: Any) -> int:
+        """One job at each municipality's next due time (and approval time), from the
+        database; replaces the jobs registered before."""
+        for job in job_queue.jobs():
+            if job.name and job.name.startswith("due:"):
+                job.schedule_removal()
+        now = self.services.now()
+        tz = self.services.tz
+        async with self.db.read() as session:
+            ids = list(
+                await session.scalars(
+                    select(Municipality.id).where(Municipality.channel.is_not(None))
+                )
+            )
+            plans = await schedules.schedules(session)
+        count = 0
+        for mid in ids:
+            plan = plans.get(mid) or schedules.Schedule(mid)
+            if not plan.active:
+                continue
+            window, due = schedules.next_due(plan, now, tz)
+            times = [due]
+            if plan.approval and schedules.ask_at(plan, due) > now:
+                times.append(schedules.ask_at(plan, due))
+            for when in times:
+                job_queue.run_once(
+                    _tick_job,
+                    when=when,
+                    name=f"due:{mid}:{window.code()}:{when:%H%M}",
+                    job_kwargs={"misfire_grace_time": int(SAFETY_TICK), "coalesce": True},
+                )
+                count += 1
+        return count
+
+
+async def _tick_job(context: Any) -> None:
+    scheduler: Scheduler = context.application.bot_data[SCHEDULER_KEY]
+    try:
+        await scheduler.tick()
+        await scheduler.register_due_jobs(context.application.job_queue)
+    except Exception:
+        log.exception("scheduled tick failed")
+
+
+async def install(app: Any) -> Scheduler:
+    """Wire the scheduler into a running application (called from post_init)."""
+    services: Services = app.bot_data["services"]
+    worker = OutboxWorker(services.db, services.now)
+    scheduler = Scheduler(services, app.bot, pacer=worker.pacer, worker=worker)
+    app.bot_data[SCHEDULER_KEY] = scheduler
+    if app.job_queue is None:
+        log.warning("no JobQueue (python-telegram-bot[job-queue] missing): nothing is scheduled")
+        return scheduler
+    app.job_queue.run_repeating(
+        _tick_job,
+        interval=SAFETY_TICK,
+        first=FIRST_TICK,
+        name="tick",
+        job_kwargs={"misfire_grace_time": int(SAFETY_TICK), "coalesce": True, "max_instances": 1},
+    )
+    await scheduler.register_due_jobs(app.job_queue)
+    return scheduler
+
+
+async def uninstall(app: Any) -> None:
+    scheduler: Scheduler | None = app.bot_data.get(SCHEDULER_KEY)
+    if scheduler is None:
+        return
+    if scheduler.worker is not None:
+        await scheduler.worker.stop()
+    if scheduler.leadership is not None:
+        await scheduler.leadership.release()

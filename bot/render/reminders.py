@@ -1,0 +1,239 @@
+"""Texts for the weekly reminder to reporters and for /paus.
+
+A reminder is a private message to staff, so it may name pledges and figures freely, but it
+never names other reporters (it has no names of people at all). Every pledge and municipality
+name is escaped here.
+
+Callback actions (through `callbacks.encode`): pu|w|N pause N weeks, pu|tv pause until further
+notice, pu|av reminders on again. The user is always taken from the update, never the button.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.dates import day_label
+from bot.domain.pace import status_label
+from bot.domain.pause import FOREVER
+from bot.render.callbacks import encode
+from bot.render.citizen import progress_text
+from bot.render.html import b, esc, join_names
+from bot.render.texts import Lang, lang_of
+from bot.services.reminders import PauseOutcome, PauseState, Reminder, ReminderItem
+
+ACTION = "pu"
+PAUSE_WEEKS = (1, 2, 4)
+MESSAGE_LIMIT = 4000  # Telegram allows 4096; leave room
+
+
+def _t(lang: Lang, sv: str, en: str) -> str:
+    return sv if lang == "sv" else en
+
+
+# --- the weekly reminder ------------------------------------------------------------------
+
+
+def _weeks(n: int, lang: Lang) -> str:
+    if lang == "sv":
+        return f"{n} {'vecka' if n == 1 else 'veckor'}"
+    return f"{n} {'week' if n == 1 else 'weeks'}"
+
+
+def _idle(item: ReminderItem, today: date, lang: Lang) -> str:
+    last = item.line.last_day
+    if last is None:
+        return _t(lang, "inget loggat ännu", "nothing logged yet")
+    weeks = _weeks(max(1, (today - last).days // 7), lang)
+    return _t(lang, f"inget loggat på {weeks}", f"nothing logged for {weeks}")
+
+
+def item_line(item: ReminderItem, today: date, lang: Lang) -> str:
+    """ "• trafikinsatser: 1 av minst 4 trafikinsatser i år – efter plan" """
+    parts = []
+    if item.behind:
+        label = status_label(item.line.assessment.status, lang).lower()
+        parts.append(f"{progress_text(item.line, today, lang)} – {label}")
+    if item.idle:
+        parts.append(_idle(item, today, lang))
+    return f"• {b(item.line.short_name)}: {', '.join(parts)}"
+
+
+def _footer(reminder: Reminder, lang: Lang) -> list[str]:
+    example = esc(reminder.blocks[0].items[0].line.short_name)
+    return [
+        _t(
+            lang,
+            f"Skriv vad du gjort, t.ex. ”{example} igår”, eller använd /logga.",
+            f"Write what you did, e.g. ”{example} igår”, or use /logga.",
+        ),
+        _t(
+            lang,
+            "Ledig? /paus stänger av påminnelserna.",
+            "On leave? /paus turns the reminders off.",
+        ),
+    ]
+
+
+def reminder_text(reminder: Reminder) -> str:
+    """The whole message: a heading per municipality, one line per pledge, how to log."""
+    lang = lang_of(reminder.language)
+    word = _t(lang, "Påminnelse", "Reminder")
+    several = len(reminder.blocks) > 1
+    sections: list[list[str]] = []
+    for block in reminder.blocks:
+        heading = b(block.municipality) if several else b(f"{word} – {block.municipality}")
+        lines = [item_line(item, reminder.today, lang) for item in block.items]
+        sections.append([heading, *lines])
+    head = [b(_t(lang, "Veckans påminnelse", "This week's reminder")), ""] if several else []
+    footer = ["", *_footer(reminder, lang)]
+
+    def text(omitted: int) -> str:
+        body = "\n\n".join("\n".join(section) for section in sections if len(section) > 1)
+        more = (
+            [_t(lang, f"… och {omitted} löften till.", f"… and {omitted} more pledges.")]
+            if omitted
+            else []
+        )
+        return "\n".join([*head, body, *more, *footer])
+
+    omitted = 0
+    while len(text(omitted)) > MESSAGE_LIMIT and any(len(s) > 1 for s in sections):
+        last = max(i for i, s in enumerate(sections) if len(s) > 1)
+        sections[last].pop()
+        omitted += 1
+    return text(omitted)
+
+
+# --- /paus --------------------------------------------------------------------------------
+
+
+def _until(day: date, today: date, lang: Lang) -> str:
+    if day == FOREVER:
+        return _t(lang, "tills vidare", "until further notice")
+    return _t(lang, "till och med ", "through ") + day_label(day, today, lang)
+
+
+def pause_keyboard(state: PauseState, lang: Lang) -> InlineKeyboardMarkup:
+    weeks = [
+        InlineKeyboardButton(_weeks(n, lang), callback_data=encode(ACTION, "w", n))
+        for n in PAUSE_WEEKS
+    ]
+    forever = InlineKeyboardButton(
+        _t(lang, "Tills vidare", "Until further notice"), callback_data=encode(ACTION, "tv")
+    )
+    rows = [weeks, [forever]]
+    if state.paused_until is not None:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    _t(lang, "Slå på igen", "Turn back on"), callback_data=encode(ACTION, "av")
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(rows)
+
+
+def _off_note(state: PauseState, lang: Lang) -> list[str]:
+    if not state.off_in:
+        return []
+    names = join_names(list(state.off_in), lang)
+    return [
+        "",
+        _t(
+            lang,
+            f"I {names} har en administratör stängt av påminnelserna.",
+            f"In {names} an admin has turned the reminders off.",
+        ),
+    ]
+
+
+def pause_status(state: PauseState, today: date, lang: Lang) -> tuple[str, InlineKeyboardMarkup]:
+    """/paus alone: whether reminders are on, with buttons to pause or turn them on again."""
+    if state.paused_until is None:
+        places = join_names(list(state.municipalities), lang)
+        lines = [
+            _t(lang, "Påminnelserna är på.", "Reminders are on."),
+            _t(
+                lang,
+                "En gång i veckan får du en kort påminnelse om löften i "
+                f"{places} som ligger efter plan eller där inget har loggats på ett tag.",
+                f"Once a week you get a short reminder of pledges in {places} that are behind "
+                "or where nothing has been logged for a while.",
+            ),
+            "",
+            _t(
+                lang,
+                "Ledig? Välj hur länge du vill pausa, eller skriv t.ex. /paus till 24/12.",
+                "On leave? Choose how long to pause, or write e.g. /paus till 24/12.",
+            ),
+        ]
+    else:
+        until = _until(state.paused_until, today, lang)
+        lines = [
+            _t(lang, f"Påminnelserna är pausade {until}.", f"Reminders are paused {until}."),
+            _t(
+                lang,
+                "Du kan slå på dem igen, eller ändra pausen.",
+                "You can turn them back on, or change the pause.",
+            ),
+        ]
+    return "\n".join([*lines, *_off_note(state, lang)]), pause_keyboard(state, lang)
+
+
+def pause_changed(outcome: PauseOutcome, today: date, lang: Lang) -> str:
+    """What a pause, or turning reminders on again, did (or that it was so already)."""
+    state = outcome.state
+    assert state is not None
+    changed = outcome.kind == "changed"
+    if state.paused_until is None:
+        if changed:
+            return _t(
+                lang,
+                "Klart! Påminnelserna är på igen.",
+                "Done! Reminders are on again.",
+            )
+        return _t(lang, "Påminnelserna är redan på.", "Reminders are already on.")
+    until = _until(state.paused_until, today, lang)
+    if changed:
+        return _t(
+            lang,
+            f"Klart! Påminnelserna är pausade {until}. Skriv /paus av när du vill ha dem igen.",
+            f"Done! Reminders are paused {until}. Send /paus av to turn them back on.",
+        )
+    return _t(
+        lang,
+        f"Påminnelserna är redan pausade {until}.",
+        f"Reminders are already paused {until}.",
+    )
+
+
+_PROBLEMS: dict[str, tuple[str, str]] = {
+    "unclear": (
+        "Jag förstod inte hur länge du vill pausa. Skriv till exempel /paus 2 veckor, "
+        "/paus till 24/12 eller /paus tills vidare – eller /paus av för att slå på "
+        "påminnelserna igen.",
+        "I did not understand how long to pause. Write e.g. /paus 2 veckor, /paus till 24/12 "
+        "or /paus tills vidare – or /paus av to turn the reminders back on.",
+    ),
+    "past": (
+        "Det datumet har redan varit. Skriv ett datum från och med idag, till exempel "
+        "/paus till 24/12.",
+        "That date has passed. Write a date from today on, e.g. /paus till 24/12.",
+    ),
+    "invalid": (
+        "Det datumet finns inte i kalendern. Skriv till exempel /paus till 24/12 eller "
+        "/paus till 2027-01-06.",
+        "That date does not exist. Write e.g. /paus till 24/12 or /paus till 2027-01-06.",
+    ),
+    "too_far": (
+        "Det är mer än ett år fram. Vill du pausa utan slutdatum, skriv /paus tills vidare.",
+        "That is more than a year ahead. To pause without an end, send /paus tills vidare.",
+    ),
+}
+
+
+def pause_problem(code: str, lang: Lang) -> str:
+    sv, en = _PROBLEMS.get(code, _PROBLEMS["unclear"])
+    return _t(lang, sv, en)

@@ -1,0 +1,440 @@
+"""The progress report in three forms: Telegram messages (HTML), Markdown and an HTML page.
+
+The report is first laid out as blocks of styled runs, then written out by each renderer, so
+the three forms say the same thing. Telegram messages hold at most 4,096 characters and are
+split between blocks, or between the lines of a block, never inside a line or a tag.
+
+Public rules: counts and days only, a place only where public, never a reporter or a note
+(the report carries nothing else). Every imported or user-supplied string is escaped by the
+renderer that writes it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.domain.pace import Status, status_label
+from bot.render.chart import ChartRow
+from bot.render.citizen import chart_rows, long_day, progress_text, responsible, short_day
+from bot.render.texts import Lang
+from bot.services.reports import Report, ReportLine
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+NOTE_LIMIT = 600  # a result note longer than this is cut at a word, with "…"
+
+Style = Literal["", "b", "i"]
+Run = tuple[Style, str]
+Kind = Literal["title", "subtitle", "heading", "item", "para", "note"]
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: Kind
+    lines: tuple[tuple[Run, ...], ...]  # first line, then continuation lines
+
+
+@dataclass
+class _Doc:
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, kind: Kind, *lines: Sequence[Run]) -> None:
+        self.blocks.append(Block(kind, tuple(tuple(line) for line in lines)))
+
+
+def _t(lang: Lang, sv: str, en: str) -> str:
+    return sv if lang == "sv" else en
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",.;:") + "…"
+
+
+def _strip_tags(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", html.unescape(text))
+
+
+def _unit(line: ReportLine, n: int, lang: Lang) -> str:
+    if line.line.unit:
+        return line.line.unit
+    return _t(lang, "gång" if n == 1 else "gånger", "time" if n == 1 else "times")
+
+
+def _pledge_lines(report: Report, item: ReportLine, lang: Lang) -> list[list[Run]]:
+    line = item.line
+    period = report.period.window
+    same_window = line.window is not None and (line.window.start, line.window.end) == (
+        period.start,
+        period.end,
+    )
+    status = status_label(line.assessment.status, lang)
+    head: list[Run] = [
+        ("b", line.short_name),
+        ("", f" ({responsible(line.responsible, lang)})"),
+    ]
+    figures: list[Run] = []
+    if item.in_period == 0:
+        figures.append(
+            ("", _t(lang, "Inga aktiviteter under perioden", "No activities in the period"))
+        )
+    elif not same_window:
+        last = short_day(item.last_in_period, report.as_of, lang) if item.last_in_period else ""
+        figures.append(
+            (
+                "",
+                _t(lang, "Under perioden: ", "In the period: ")
+                + f"{item.in_period} {_unit(item, item.in_period, lang)}"
+                + (_t(lang, f", senast {last}", f", last {last}") if last else ""),
+            )
+        )
+    if line.window is not None and (
+        same_window or line.assessment.status is not Status.NOT_MEASURABLE
+    ):
+        if same_window:
+            when = _t(lang, "under perioden", "in the period")
+        else:
+            so_far = not line.window.is_closed(report.as_of)
+            label = line.window.label(lang)
+            when = (
+                _t(lang, f"hittills under {label}", f"so far in {label}")
+                if so_far
+                else _t(lang, f"under {label}", f"in {label}")
+            )
+        against = _strip_tags(progress_text(line, report.as_of, lang, when=when))
+        if figures:
+            figures.append(("", " · "))
+        figures.append(("", against[:1].upper() + against[1:]))
+    figures.append(("", " – "))
+    figures.append(("i", status))
+    lines: list[list[Run]] = [head, figures]
+    if item.note:
+        lines.append(
+            [
+                ("", _t(lang, "Senaste resultat: ", "Latest result: ")),
+                ("", _clip(item.note, NOTE_LIMIT)),
+            ]
+        )
+    return lines
+
+
+def layout(report: Report, lang: Lang = "sv") -> list[Block]:
+    doc = _Doc()
+    doc.add(
+        "title",
+        [
+            (
+                "b",
+                _t(lang, "Hur går det med medborgarlöftena?", "How are the citizen pledges going?"),
+            )
+        ],
+    )
+    window = report.period.window
+    span = f"{long_day(window.start, lang)} – {long_day(window.end, lang)}"
+    doc.add(
+        "subtitle",
+        [("b", f"{report.municipality} · {report.period.label(lang)}")],
+        [("", span)],
+    )
+    if report.police_area:
+        doc.add(
+            "para",
+            [
+                (
+                    "",
+                    _t(
+                        lang,
+                        f"Löften från {report.police_area} och kommunen.",
+                        f"Pledges by {report.police_area} and the municipality.",
+                    ),
+                )
+            ],
+        )
+    if report.complete:
+        status_line = _t(
+            lang,
+            f"Läget när perioden slutade, {long_day(report.as_of, 'sv')}.",
+            f"Where things stood when the period ended, {long_day(report.as_of, 'en')}.",
+        )
+    else:
+        status_line = _t(
+            lang,
+            f"Perioden pågår; läget {long_day(report.as_of, 'sv')}.",
+            f"The period is still running; as of {long_day(report.as_of, 'en')}.",
+        )
+    doc.add("para", [("", status_line)])
+
+    if report.empty:
+        doc.add(
+            "para",
+            [
+                (
+                    "",
+                    _t(
+                        lang,
+                        "Kommunen har inga medborgarlöften för perioden.",
+                        "The municipality has no pledges for the period.",
+                    ),
+                )
+            ],
+        )
+    for area in report.areas:
+        if area.name:
+            doc.add("heading", [("b", area.name)])
+        for item in area.lines:
+            doc.add("item", *_pledge_lines(report, item, lang))
+
+    doc.add(
+        "heading",
+        [("b", _t(lang, "Extra insatser utöver löftena", "Extra activities beyond the pledges"))],
+    )
+    if report.extra_entries == 0:
+        doc.add(
+            "para",
+            [
+                (
+                    "",
+                    _t(
+                        lang,
+                        "Inga extra insatser under perioden.",
+                        "No extra activities in the period.",
+                    ),
+                )
+            ],
+        )
+    else:
+        doc.add(
+            "para",
+            [
+                (
+                    "",
+                    _t(
+                        lang,
+                        f"{report.extra_total} insatser utanför löftena under perioden.",
+                        f"{report.extra_total} activities outside the pledges in the period.",
+                    ),
+                )
+            ],
+        )
+        for extra in report.extras:
+            text = f"{short_day(extra.day, report.as_of, lang)}: {extra.count}"
+            if extra.place:
+                text += f" · {extra.place}"
+            doc.add("item", [("", text)])
+    if report.comment:
+        doc.add("heading", [("b", _t(lang, "Kommentar", "Comment"))])
+        doc.add("para", [("", _clip(report.comment, 1500))])
+    doc.add(
+        "note",
+        [
+            (
+                "i",
+                _t(
+                    lang,
+                    "Siffrorna är antal och datum från polisens och kommunens egna noteringar; "
+                    "inga namn redovisas. Status räknas mot målet i löftets egen period.",
+                    "Figures are counts and dates from the police's and the municipality's own "
+                    "records; no names are shown. Status is measured against the target in the "
+                    "pledge's own period.",
+                ),
+            )
+        ],
+    )
+    return doc.blocks
+
+
+# --- Telegram ----------------------------------------------------------------------------
+
+
+def _tg_runs(runs: Sequence[Run]) -> str:
+    out = []
+    for style, text in runs:
+        escaped = html.escape(text, quote=False)
+        out.append(f"<{style}>{escaped}</{style}>" if style else escaped)
+    return "".join(out)
+
+
+def _tg_block(block: Block) -> list[str]:
+    """A block's lines as Telegram HTML; each line is whole (tags closed on the line)."""
+    lines = [_tg_runs(line) for line in block.lines]
+    if block.kind == "item":
+        return [f"• {lines[0]}", *(f"   {line}" for line in lines[1:])]
+    return lines
+
+
+def _fit(line: str) -> list[str]:
+    """A line longer than a message (never produced by `layout`, but imported names can be
+    long): split at spaces outside tags, closing nothing mid-tag."""
+    if len(line) <= MESSAGE_LIMIT:
+        return [line]
+    plain = html.escape(_strip_tags(line), quote=False)
+    pieces: list[str] = []
+    while len(plain) > MESSAGE_LIMIT:
+        cut = plain.rfind(" ", 0, MESSAGE_LIMIT)
+        cut = cut if cut > 0 else MESSAGE_LIMIT
+        # Never end inside an entity such as &amp;.
+        amp = plain.rfind("&", 0, cut)
+        if amp != -1 and ";" not in plain[amp:cut]:
+            cut = amp
+        pieces.append(plain[:cut])
+        plain = plain[cut:].lstrip()
+    return [*pieces, plain]
+
+
+def telegram_messages(report: Report, lang: Lang = "sv") -> list[str]:
+    """The report as Telegram HTML messages of at most 4,096 characters each."""
+    messages: list[str] = []
+    current = ""
+    for block in layout(report, lang):
+        lines = [piece for line in _tg_block(block) for piece in _fit(line)]
+        text = "\n".join(lines)
+        candidate = f"{current}\n\n{text}" if current else text
+        if len(candidate) <= MESSAGE_LIMIT:
+            current = candidate
+            continue
+        if current:
+            messages.append(current)
+            current = ""
+        # The block alone may still be too long: fill line by line.
+        for line in lines:
+            candidate = f"{current}\n{line}" if current else line
+            if len(candidate) <= MESSAGE_LIMIT:
+                current = candidate
+            else:
+                messages.append(current)
+                current = line
+    if current:
+        messages.append(current)
+    return messages
+
+
+def chart(report: Report, lang: Lang = "sv") -> tuple[str, str, str, list[ChartRow]]:
+    """Title, subtitle, note and rows for `bot.render.chart.render_chart`."""
+    title = _t(
+        lang, f"Hur går det i {report.municipality}?", f"How is {report.municipality} doing?"
+    )
+    subtitle = _t(
+        lang,
+        f"{report.period.label('sv')} · läget {long_day(report.as_of, 'sv')}",
+        f"{report.period.label('en')} · as of {long_day(report.as_of, 'en')}",
+    )
+    note = _t(
+        lang, "Löftesboten · antal och datum, inga namn", "Löftesboten · counts and dates, no names"
+    )
+    return title, subtitle, note, chart_rows(report.view, lang)
+
+
+def chart_caption(report: Report, lang: Lang = "sv") -> str:
+    counts: dict[Status, int] = {}
+    for item in report.lines:
+        status = item.line.assessment.status
+        counts[status] = counts.get(status, 0) + 1
+    summary = ", ".join(f"{n} {status_label(s, lang).lower()}" for s, n in counts.items())
+    heading = html.escape(f"{report.municipality} · {report.period.label(lang)}", quote=False)
+    text = _t(
+        lang,
+        f"<b>{heading}</b>\n"
+        "Stapeln visar vad som gjorts mot målet i löftets egen period, strecket var takten "
+        f"borde vara. {html.escape(summary, quote=False)}",
+        f"<b>{heading}</b>\n"
+        "Each bar shows what was done against the target in the pledge's own period; the tick "
+        f"shows where the pace should be. {html.escape(summary, quote=False)}",
+    )
+    return text[:CAPTION_LIMIT] if len(text) <= CAPTION_LIMIT else _t(lang, "Diagram", "Chart")
+
+
+# --- Markdown ----------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>])")
+
+
+def _md_text(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_runs(runs: Sequence[Run]) -> str:
+    out = []
+    for style, text in runs:
+        escaped = _md_text(text)
+        out.append(
+            {"b": f"**{escaped}**", "i": f"*{escaped}*", "": escaped}[style]
+            if text.strip()
+            else escaped
+        )
+    return "".join(out)
+
+
+def markdown(report: Report, lang: Lang = "sv") -> str:
+    out: list[str] = []
+    previous: Kind | None = None
+    for block in layout(report, lang):
+        lines = [_md_runs(line) for line in block.lines]
+        if block.kind == "title":
+            out.append(f"# {_md_text(''.join(t for _, t in block.lines[0]))}")
+        elif block.kind == "heading":
+            out.append(f"\n## {_md_text(''.join(t for _, t in block.lines[0]))}")
+        elif block.kind == "subtitle":
+            out.append("\n" + "  \n".join(lines))
+        elif block.kind == "item":
+            if previous != "item":
+                out.append("")
+            out.append("- " + "  \n  ".join(lines))
+        else:
+            out.append("\n" + "  \n".join(lines))
+        previous = block.kind
+    return "\n".join(out).strip() + "\n"
+
+
+# --- HTML page ---------------------------------------------------------------------------
+
+
+def _html_runs(runs: Sequence[Run]) -> str:
+    tags = {"b": "strong", "i": "em"}
+    out = []
+    for style, text in runs:
+        escaped = html.escape(text)
+        out.append(f"<{tags[style]}>{escaped}</{tags[style]}>" if style else escaped)
+    return "".join(out)
+
+
+def html_page(report: Report, lang: Lang = "sv") -> str:
+    """A self-contained HTML page for the municipality's web site."""
+    body: list[str] = []
+    in_list = False
+    for block in layout(report, lang):
+        if block.kind != "item" and in_list:
+            body.append("</ul>")
+            in_list = False
+        plain = "".join(t for _, t in block.lines[0])
+        lines = [_html_runs(line) for line in block.lines]
+        if block.kind == "title":
+            body.append(f"<h1>{html.escape(plain)}</h1>")
+        elif block.kind == "heading":
+            body.append(f"<h2>{html.escape(plain)}</h2>")
+        elif block.kind == "item":
+            if not in_list:
+                body.append("<ul>")
+                in_list = True
+            body.append(f"<li>{'<br>'.join(lines)}</li>")
+        elif block.kind == "note":
+            body.append(f'<p class="note">{"<br>".join(lines)}</p>')
+        else:
+            body.append(f"<p>{'<br>'.join(lines)}</p>")
+    if in_list:
+        body.append("</ul>")
+    title = html.escape(f"{report.municipality} – {report.period.label(lang)}")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n"
+        "<style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;"
+        "padding:0 1rem;line-height:1.5}li{margin-bottom:.6rem}.note{color:#555}</style>\n"
+        "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )

@@ -1,0 +1,275 @@
+"""Texts and buttons for /schema: the posting schedule, approvals and posts to settle.
+
+Callback actions: sh|M|v view, sh|M|e|<every> how often, sh|M|t time (typed next),
+sh|M|a approval on/off, sh|M|u when unanswered, sh|M|r reminders, sh|M|p preview;
+ap|A|p publish, ap|A|s skip, ap|A|c comment (typed next); pp|P|y came out, pp|P|n send again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.periods import parse_window
+from bot.render.callbacks import encode
+from bot.render.citizen import long_day
+from bot.render.html import b, esc
+from bot.render.texts import Lang
+from bot.services.schedule import ScheduleView
+
+EVERY_CODES = {
+    "q": "quarter",
+    "t": "tertial",
+    "h": "half_year",
+    "y": "year",
+    "m": "month",
+    "o": "off",
+}
+EVERY_WORDS = {
+    "quarter": ("varje kvartal", "every quarter"),
+    "tertial": ("varje tertial", "every four months"),
+    "half_year": ("varje halvår", "every half-year"),
+    "year": ("varje år", "every year"),
+    "month": ("varje månad", "every month"),
+    "off": ("aldrig (avstängt)", "never (off)"),
+}
+REMINDER_STEPS = (0, 2, 3, 4, 6)
+STATUS_WORDS = {
+    "sent": ("publicerad", "published"),
+    "claimed": ("skickas", "being sent"),
+    "ambiguous": ("⚠️ oklart om den kom ut", "⚠️ unclear whether it came out"),
+    "skipped": ("hoppades över", "skipped"),
+    "failed": ("⚠️ misslyckades", "⚠️ failed"),
+}
+
+
+def _t(lang: Lang, sv: str, en: str) -> str:
+    return sv if lang == "sv" else en
+
+
+def _period_label(key: str, lang: Lang) -> str:
+    try:
+        return parse_window(key).label(lang)
+    except ValueError:
+        return _t(lang, "hela löftesperioden", "the whole pledge period")
+
+
+def pick_municipality(
+    places: Sequence[tuple[int, str]], lang: Lang
+) -> tuple[str, InlineKeyboardMarkup]:
+    rows = [
+        [InlineKeyboardButton(name[:60], callback_data=encode("sh", mid, "v"))]
+        for mid, name in places
+    ]
+    return _t(lang, "Vilken kommun?", "Which municipality?"), InlineKeyboardMarkup(rows)
+
+
+def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, InlineKeyboardMarkup]:
+    plan = v.schedule
+    sv = lang == "sv"
+    lines = [
+        b(_t(lang, f"Lägesrapporter – {v.municipality}", f"Progress posts – {v.municipality}"))
+    ]
+    if v.channel:
+        lines.append(_t(lang, "Kanal: ", "Channel: ") + esc(v.channel))
+    else:
+        lines.append(
+            _t(
+                lang,
+                "Ingen kanal ännu: lägg till den under [channels] i konfigurationen.",
+                "No channel yet: add it under [channels] in the configuration.",
+            )
+        )
+    every = EVERY_WORDS[plan.every][0 if sv else 1]
+    lines.append(
+        _t(lang, "Hur ofta: ", "How often: ")
+        + every
+        + (
+            _t(
+                lang,
+                f", första vardagen efteråt kl. {plan.post_time:%H:%M}",
+                f", the first weekday after, at {plan.post_time:%H:%M}",
+            )
+            if plan.active
+            else ""
+        )
+    )
+    if v.next_due is not None and v.next_window is not None:
+        local = v.next_due.astimezone(tz)
+        lines.append(
+            _t(lang, "Nästa: ", "Next: ")
+            + f"{long_day(local.date(), lang)} {local:%H:%M} ({esc(v.next_window.label(lang))})"
+        )
+    if plan.approval:
+        lines.append(
+            _t(
+                lang,
+                f"Godkännande: på, utkastet kommer {plan.approval_hours} timmar före; utan svar "
+                + ("publiceras den ändå." if plan.unanswered == "publish" else "väntar den."),
+                f"Approval: on, the draft comes {plan.approval_hours} hours before; without an "
+                + (
+                    "answer it is published anyway."
+                    if plan.unanswered == "publish"
+                    else "answer it waits."
+                ),
+            )
+        )
+    else:
+        lines.append(
+            _t(lang, "Godkännande: av (publiceras direkt).", "Approval: off (published directly).")
+        )
+    if plan.reminder_weeks:
+        lines.append(
+            _t(
+                lang,
+                f"Påminnelser till rapportörer: på måndagar, för löften som ligger efter eller "
+                f"saknar aktivitet i {plan.reminder_weeks} veckor.",
+                f"Reminders to reporters: on Mondays, for pledges behind pace or without "
+                f"activity for {plan.reminder_weeks} weeks.",
+            )
+        )
+    else:
+        lines.append(_t(lang, "Påminnelser till rapportörer: av.", "Reminders to reporters: off."))
+    rows: list[list[InlineKeyboardButton]] = []
+    if v.posts:
+        lines.append("")
+        lines.append(b(_t(lang, "Senaste rapporterna", "Latest posts")))
+        for post in v.posts:
+            word = STATUS_WORDS.get(post.status, (post.status, post.status))[0 if sv else 1]
+            when = f" {long_day(post.sent_at.astimezone(tz).date(), lang)}" if post.sent_at else ""
+            lines.append(f"• {esc(_period_label(post.period_key, lang))}: {word}{when}")
+            if post.status == "ambiguous":
+                label = _period_label(post.period_key, lang)
+                rows.append(
+                    [
+                        InlineKeyboardButton(
+                            _t(lang, f"{label}: den kom ut", f"{label}: it came out")[:60],
+                            callback_data=encode("pp", post.id, "y"),
+                        ),
+                        InlineKeyboardButton(
+                            _t(lang, "Skicka igen", "Send again"),
+                            callback_data=encode("pp", post.id, "n"),
+                        ),
+                    ]
+                )
+    mid = v.municipality_id
+    rows.append(
+        [
+            InlineKeyboardButton(
+                ("• " if plan.every == every_value else "")
+                + EVERY_WORDS[every_value][0 if sv else 1].split(" ")[-1][:14],
+                callback_data=encode("sh", mid, "e", code),
+            )
+            for code, every_value in EVERY_CODES.items()
+            if every_value != "off"
+        ]
+    )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                _t(lang, f"Tid {plan.post_time:%H:%M}", f"Time {plan.post_time:%H:%M}"),
+                callback_data=encode("sh", mid, "t"),
+            ),
+            InlineKeyboardButton(
+                _t(lang, "Stäng av", "Turn off") if plan.active else _t(lang, "Slå på", "Turn on"),
+                callback_data=encode("sh", mid, "e", "o" if plan.active else "q"),
+            ),
+        ]
+    )
+    approval_row = [
+        InlineKeyboardButton(
+            _t(
+                lang,
+                "Godkännande: av" if plan.approval else "Godkännande: på",
+                "Approval: off" if plan.approval else "Approval: on",
+            ),
+            callback_data=encode("sh", mid, "a"),
+        )
+    ]
+    if plan.approval:
+        approval_row.append(
+            InlineKeyboardButton(
+                _t(lang, "Utan svar: vänta", "Unanswered: wait")
+                if plan.unanswered == "publish"
+                else _t(lang, "Utan svar: publicera", "Unanswered: publish"),
+                callback_data=encode("sh", mid, "u"),
+            )
+        )
+    rows.append(approval_row)
+    following = (
+        REMINDER_STEPS[(REMINDER_STEPS.index(plan.reminder_weeks) + 1) % len(REMINDER_STEPS)]
+        if plan.reminder_weeks in REMINDER_STEPS
+        else 3
+    )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                _t(lang, "Påminnelser: av", "Reminders: off")
+                if following == 0
+                else _t(lang, f"Påminnelser: {following} v", f"Reminders: {following} wk"),
+                callback_data=encode("sh", mid, "r", following),
+            ),
+            InlineKeyboardButton(
+                _t(lang, "Förhandsvisa", "Preview"), callback_data=encode("sh", mid, "p")
+            ),
+        ]
+    )
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def ask_time(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Vilken tid ska rapporten publiceras? Skriv till exempel 09:00.",
+        "At what time should the post go out? Write e.g. 09:00.",
+    )
+
+
+def ask_comment(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Skriv kommentaren som ska stå sist i rapporten (högst 1 500 tecken).",
+        "Write the comment to put at the end of the report (at most 1,500 characters).",
+    )
+
+
+def comment_saved(municipality: str, lang: Lang) -> str:
+    return _t(
+        lang,
+        f"Tack! Kommentaren läggs sist i rapporten för {esc(municipality)}.",
+        f"Thanks! The comment goes at the end of the report for {esc(municipality)}.",
+    )
+
+
+def decided(decision: str, municipality: str, period_key: str, lang: Lang) -> str:
+    label = esc(_period_label(period_key, lang))
+    if decision == "publish":
+        return _t(
+            lang,
+            f"Godkänd: rapporten för {esc(municipality)}, {label}, publiceras på utsatt tid "
+            "(eller strax, om den tiden redan har passerat).",
+            f"Approved: the report for {esc(municipality)}, {label}, goes out at its time "
+            "(or shortly, if that time has passed).",
+        )
+    return _t(
+        lang,
+        f"Rapporten för {esc(municipality)}, {label}, publiceras inte.",
+        f"The report for {esc(municipality)}, {label}, will not be published.",
+    )
+
+
+def settled(came_out: bool, municipality: str, period_key: str, lang: Lang) -> str:
+    label = esc(_period_label(period_key, lang))
+    if came_out:
+        return _t(
+            lang,
+            f"Noterat: rapporten för {esc(municipality)}, {label}, är publicerad.",
+            f"Noted: the report for {esc(municipality)}, {label}, is published.",
+        )
+    return _t(
+        lang,
+        f"Rapporten för {esc(municipality)}, {label}, skickas igen inom några minuter.",
+        f"The report for {esc(municipality)}, {label}, will be sent again within minutes.",
+    )

@@ -1,0 +1,156 @@
+"""`loftesbot report`: write a municipality's progress report to files, and publish it.
+
+    loftesbot report --kommun NAME [--period 2026-Q3|2026|2026-H1|2026-T2|period]
+                     [--out DIR] [--publish [--force]] [--config PATH]
+
+Writes `<kommun>-<period>.md`, `.html` (a page for the municipality's web site) and `.png` (the
+chart) to DIR. `--publish` posts the report to the municipality's channel through the same
+exactly-once path as the schedule: a period already published answers "redan publicerad" and
+sends nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from storage.db import Database
+
+
+class ReportError(Exception):
+    """A problem for the person at the terminal (one line, exit code 2)."""
+
+
+def add_parser(sub: Any) -> None:
+    rep = sub.add_parser("report", help="skriv en lägesrapport till filer och publicera den")
+    rep.add_argument("--kommun", required=True, help="kommunens namn")
+    rep.add_argument(
+        "--period",
+        help="2026-Q3 (kvartal), 2026-T2, 2026-H1, 2026 (år) eller period (hela löftesperioden);"
+        " utan: kvartalet som just slutat",
+    )
+    rep.add_argument("--out", type=Path, default=Path(), help="katalog för filerna (.)")
+    rep.add_argument("--publish", action="store_true", help="publicera i kommunens kanal")
+    rep.add_argument(
+        "--force",
+        action="store_true",
+        help="publicera även en rapport som schemat hoppade över",
+    )
+    rep.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+
+
+async def run(
+    settings: Settings, args: argparse.Namespace, *, request: BaseRequest | None = None
+) -> int:
+    from bot.clock import SystemClock, local_today
+    from bot.render import report as render
+    from bot.services.errors import ServiceError
+    from bot.services.posting import render_post, sync_channels
+    from bot.services.reports import build_report, read_period
+    from storage.catalogue import municipality_by_name
+
+    clock = SystemClock()
+    today = local_today(clock, settings.bot.timezone)
+    db = Database(settings.database.url)
+    try:
+        async with db.transaction() as session:
+            await sync_channels(session, settings.channels)
+        async with db.read() as session:
+            municipality = await municipality_by_name(session, args.kommun)
+            if municipality is None:
+                raise ReportError(
+                    f"kommunen {args.kommun!r} finns inte; importera dess löften först"
+                )
+            try:
+                period = read_period(args.period, today)
+                report = await build_report(session, municipality.id, period, today)
+            except ServiceError as exc:
+                raise ReportError(exc.detail) from None
+        rendered = await render_post(report)
+        stem = f"{report.slug}-{report.period.key}"
+        for path in _write(
+            args.out,
+            {
+                f"{stem}.md": render.markdown(report).encode(),
+                f"{stem}.html": render.html_page(report).encode(),
+                f"{stem}.png": rendered.chart,
+            },
+        ):
+            print(f"Skrev {path}")
+        if args.publish:
+            return await _publish(settings, db, municipality.id, period, today, args, request)
+    finally:
+        await db.dispose()
+    return 0
+
+
+async def _publish(
+    settings: Settings,
+    db: Database,
+    municipality_id: int,
+    period: Any,
+    today: Any,
+    args: argparse.Namespace,
+    request: BaseRequest | None,
+) -> int:
+    from telegram import Bot
+
+    from bot.clock import SystemClock
+    from bot.services.outbox import Pacer
+    from bot.services.posting import Publisher
+    from storage.models import PostStatus
+
+    token = settings.require_token().get()
+    bot = Bot(
+        token,
+        base_url=settings.telegram.base_url,
+        base_file_url=settings.telegram.base_file_url,
+        request=request,
+    )
+    allow = {PostStatus.FAILED}
+    if args.force:
+        allow.add(PostStatus.SKIPPED)
+    async with bot:
+        publisher = Publisher(db, bot, Pacer())
+        outcome = await publisher.publish(
+            municipality_id,
+            period,
+            today=today,
+            now=SystemClock().now(),
+            actor="cli",
+            allow=frozenset(allow),
+        )
+    messages = {
+        "sent": "Publicerad i {channel} ({n} meddelanden); {notices} prenumeranter får en notis.",
+        "already": "Redan publicerad i {channel}; ingenting skickades.",
+        "skipped": "Schemat hoppade över den här rapporten ({detail}); "
+        "använd --force för att publicera den ändå.",
+        "ambiguous": "Det är oklart om rapporten kom ut i {channel} ({detail}); "
+        "ingenting skickades. Kontrollera kanalen och avgör under /schema i chatten.",
+        "busy": "Rapporten skickas just nu av en annan process; ingenting skickades.",
+        "failed": "Rapporten kunde inte publiceras: {detail}",
+        "retry": "Telegram gick inte att nå ({detail}); försök igen om en stund.",
+        "no_channel": "Kommunen har ingen kanal; lägg till den under [channels] i konfigurationen.",
+    }
+    print(
+        messages[outcome.outcome].format(
+            channel=outcome.channel,
+            n=len(outcome.message_ids),
+            notices=outcome.notices,
+            detail=outcome.detail,
+        )
+    )
+    return 0 if outcome.outcome in ("sent", "already") else 1
+
+
+def _write(out: Path, files: dict[str, bytes]) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in files.items():
+        (out / name).write_bytes(content)
+        written.append(out / name)
+    return written

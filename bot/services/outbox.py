@@ -1,0 +1,819 @@
+"""The paced sender: drains the outbox (`storage.outbox`) at Telegram's pace.
+
+Limits (DESIGN.md): about 30 messages/s overall (we budget 25), 1/s into one private chat and
+20/min into one group or channel (we budget 18). A `Pacer` hands out send slots that respect all
+three; `drain` takes pending rows in id order, claims each one atomically (so two drainers never
+send the same row), waits for its slot and sends it. A 429 pauses every send for its
+`retry_after` and the same row is tried again: nothing is dropped.
+
+Row states: pending -> sending (claimed, a send may be in flight) -> sent | failed | ambiguous.
+A row found "sending" at start-up (`recover`) becomes "ambiguous" and is not sent again, since
+Telegram may have accepted it; so may a row whose send timed out. Up to twice `concurrency` rows
+can be claimed and still waiting for their slot when a process dies; they, too, end up
+"ambiguous" rather than risk a second copy.
+
+Database writes are grouped: state changes queued while a transaction runs go into the next one
+(group commit), so the database keeps up with a fast (scaled) clock. A claim is committed before
+its message is sent; a "sent" mark is committed shortly after.
+
+Time is injected (`TimeSource`) so that tests and benchmarks run minutes of sending in seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time as _time
+import warnings
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, cast
+
+import telegram
+from sqlalchemy import Table, bindparam, select, update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from storage.db import Database
+from storage.models import OutboxMessage
+from storage.outbox import AMBIGUOUS, FAILED, PENDING, SENDING, SENT
+
+log = logging.getLogger(__name__)
+
+# Network errors: back-off pauses double from 1 s up to 60 s; a row fails after 10 attempts.
+BACKOFF_FIRST = 1.0
+BACKOFF_MAX = 60.0
+MAX_ATTEMPTS = 10
+# How long a drain that keeps running (`stop_when_empty=False`) waits between looks at the table.
+IDLE_POLL = 1.0
+GROUP_WINDOW = 60.0
+_ERROR_CHARS = 200
+
+_outbox = cast(Table, OutboxMessage.__table__)
+
+
+# --- time -------------------------------------------------------------------------------------
+
+
+class TimeSource(Protocol):
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back."""
+        ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class RealTime:
+    def monotonic(self) -> float:
+        return _time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+
+class ScaledTime:
+    """Simulated time running `factor` times faster than real time, starting at 0."""
+
+    def __init__(self, factor: float) -> None:
+        if factor <= 0:
+            raise ValueError("factor must be positive")
+        self.factor = factor
+        self._start = _time.monotonic()
+
+    def monotonic(self) -> float:
+        return (_time.monotonic() - self._start) * self.factor
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds) / self.factor)
+
+
+# --- pacing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_second: float = 25.0
+    private_interval: float = 1.0
+    group_per_minute: int = 18
+
+
+def is_private(chat_id: int | str) -> bool:
+    """Private chats have positive ids; groups and channels negative ids or "@username"."""
+    key = _chat_key(chat_id)
+    return isinstance(key, int) and key > 0
+
+
+def _chat_key(chat_id: int | str) -> int | str:
+    if isinstance(chat_id, str):
+        text = chat_id.strip()
+        if text.lstrip("-").isdigit():
+            return int(text)
+        return text.lower()
+    return chat_id
+
+
+@dataclass
+class _Chat:
+    private: bool
+    # When sends to this chat went out (private: the last one; group: those in the last minute).
+    sends: deque[float] = field(default_factory=deque)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
+
+
+class Pacer:
+    """Hands out send slots respecting the overall, per-private-chat and per-group limits.
+
+    Overall slots are `1 / per_second` apart and are booked before sleeping, so concurrent
+    callers never share one. Callers for the same chat queue behind each other, and each
+    measures its chat's limit from the moment the previous one actually went out.
+    """
+
+    def __init__(self, limits: Limits | None = None, time: TimeSource | None = None) -> None:
+        self.limits = limits or Limits()
+        self.time: TimeSource = time or RealTime()
+        if self.limits.per_second <= 0 or self.limits.group_per_minute < 1:
+            raise ValueError("limits must be positive")
+        self._spacing = 1.0 / self.limits.per_second
+        self._per_window = max(1, math.floor(self.limits.per_second))
+        self._recent: deque[float] = deque()  # overall sends in the last second
+        self._next_slot = -math.inf
+        self._paused_until = -math.inf
+        self._chats: dict[int | str, _Chat] = {}
+        self._last_prune = -math.inf
+
+    @property
+    def paused_until(self) -> float:
+        return self._paused_until
+
+    @property
+    def remembered_chats(self) -> int:
+        """How many chats the pacer currently keeps state for (bounded; for tests)."""
+        return len(self._chats)
+
+    def pause(self, seconds: float) -> None:
+        """Hold every send (also those already waiting) until `seconds` from now."""
+        self._paused_until = max(self._paused_until, self.time.monotonic() + max(0.0, seconds))
+
+    async def resumed(self) -> None:
+        """Return once no pause is in force."""
+        while (now := self.time.monotonic()) < self._paused_until:
+            await self.time.sleep(self._paused_until - now)
+
+    async def wait(self, chat_id: int | str) -> None:
+        """Wait until a message to `chat_id` may go out, and count it as sent."""
+        key = _chat_key(chat_id)
+        chat = self._chats.get(key)
+        if chat is None:
+            chat = self._chats[key] = _Chat(private=isinstance(key, int) and key > 0)
+        chat.users += 1
+        try:
+            async with chat.lock:
+                sent_at = await self._wait_for_slot(chat)
+                chat.sends.append(sent_at)
+                if chat.private:
+                    while len(chat.sends) > 1:
+                        chat.sends.popleft()
+        finally:
+            chat.users -= 1
+            self._prune()
+
+    async def _wait_for_slot(self, chat: _Chat) -> float:
+        """Book and wait for an overall slot once the chat's own limit allows; the send time."""
+        while True:
+            now = self.time.monotonic()
+            ready = max(self._paused_until, self._chat_ready(chat, now))
+            if ready > now:
+                await self._sleep_until(ready)
+                continue
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + self._spacing
+            await self._sleep_until(slot)
+            # Callers woken late (a busy event loop) must not bunch up: besides even slots,
+            # never more than `per_second` sends in any 1 s.
+            while (opens := self._window_opens()) > self.time.monotonic():
+                await self._sleep_until(opens)
+            now = self.time.monotonic()
+            if self._paused_until <= now:
+                self._recent.append(now)
+                return now
+            # A pause began while this caller slept: its slot is void, book again after it.
+
+    def _window_opens(self) -> float:
+        now = self.time.monotonic()
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        if len(self._recent) < self._per_window:
+            return now
+        return self._recent[-self._per_window] + 1.0
+
+    def _chat_ready(self, chat: _Chat, now: float) -> float:
+        if not chat.sends:
+            return -math.inf
+        if chat.private:
+            return chat.sends[-1] + self.limits.private_interval
+        while chat.sends and chat.sends[0] <= now - GROUP_WINDOW:
+            chat.sends.popleft()
+        if len(chat.sends) < self.limits.group_per_minute:
+            return -math.inf
+        return chat.sends[-self.limits.group_per_minute] + GROUP_WINDOW
+
+    async def _sleep_until(self, moment: float) -> None:
+        while (now := self.time.monotonic()) < moment:
+            await self.time.sleep(moment - now)
+
+    def _prune(self) -> None:
+        now = self.time.monotonic()
+        if now - self._last_prune < min(1.0, self.limits.private_interval):
+            return
+        self._last_prune = now
+        for key in [k for k, chat in self._chats.items() if self._forgettable(chat, now)]:
+            del self._chats[key]
+
+    def _forgettable(self, chat: _Chat, now: float) -> bool:
+        if chat.users or chat.lock.locked():
+            return False
+        if not chat.sends:
+            return True
+        horizon = self.limits.private_interval if chat.private else GROUP_WINDOW
+        return chat.sends[-1] <= now - horizon
+
+
+# --- database ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    chat_id: int
+    text: str
+    buttons: Sequence[Any]
+    attempts: int
+
+
+class _Writer:
+    """Group commit: row state changes queued while one transaction runs go into the next."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._claims: list[tuple[int, asyncio.Future[int | None]]] = []
+        self._updates: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
+        self._more = asyncio.Event()
+        self._closing = False
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-writer")
+
+    async def claim(self, row_id: int) -> int | None:
+        """Claim a pending row; its attempt count when it is ours, None when it is not."""
+        future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._claims.append((row_id, future))
+        self._more.set()
+        return await future
+
+    def update(
+        self,
+        row_id: int,
+        status: str,
+        *,
+        message_id: int | None = None,
+        sent_at: datetime | None = None,
+        error: str | None = None,
+    ) -> asyncio.Future[bool]:
+        """Queue a state change; the future tells whether it was committed."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        values = {
+            "b_id": row_id,
+            "b_status": status,
+            "b_message_id": message_id,
+            "b_sent_at": sent_at,
+            "b_error": error,
+        }
+        self._updates.append((values, future))
+        self._more.set()
+        return future
+
+    async def close(self) -> None:
+        """Commit everything queued, then stop."""
+        self._closing = True
+        self._more.set()
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def _run(self) -> None:
+        while True:
+            await self._more.wait()
+            await asyncio.sleep(0)  # let the ops of tasks already woken join this transaction
+            self._more.clear()
+            claims, self._claims = self._claims, []
+            updates, self._updates = self._updates, []
+            if claims or updates:
+                await self._flush(claims, updates)
+            if self._closing and not self._claims and not self._updates:
+                return
+
+    async def _flush(
+        self,
+        claims: list[tuple[int, asyncio.Future[int | None]]],
+        updates: list[tuple[dict[str, Any], asyncio.Future[bool]]],
+    ) -> None:
+        for attempt in range(3):
+            try:
+                claimed = await self._commit([c[0] for c in claims], [u[0] for u in updates])
+            except Exception:
+                log.exception("outbox: writing %d state changes failed", len(claims) + len(updates))
+                if attempt < 2:
+                    await asyncio.sleep(0.2 * (attempt + 1))
+                continue
+            for row_id, claim in claims:
+                if not claim.done():
+                    claim.set_result(claimed.get(row_id))
+            for _, done in updates:
+                if not done.done():
+                    done.set_result(True)
+            return
+        # Given up: claims were not made (the rows stay pending); updates were lost, so those
+        # rows stay "sending" and become "ambiguous" at the next start-up, never sent twice.
+        for _, claim in claims:
+            if not claim.done():
+                claim.set_result(None)
+        for _, done in updates:
+            if not done.done():
+                done.set_result(False)
+
+    async def _commit(self, claims: list[int], updates: list[dict[str, Any]]) -> dict[int, int]:
+        claimed: dict[int, int] = {}
+        async with self._db.transaction() as session:
+            if updates:
+                statement = (
+                    update(_outbox)
+                    .where(_outbox.c.id == bindparam("b_id"))
+                    .values(
+                        status=bindparam("b_status"),
+                        message_id=bindparam("b_message_id"),
+                        sent_at=bindparam("b_sent_at"),
+                        error=bindparam("b_error"),
+                    )
+                )
+                await session.execute(statement, updates)
+            if claims:
+                # Atomic per row: only a row still "pending" is ours.
+                rows = await session.execute(
+                    update(_outbox)
+                    .where(_outbox.c.id.in_(claims), _outbox.c.status == PENDING)
+                    .values(status=SENDING, attempts=_outbox.c.attempts + 1)
+                    .returning(_outbox.c.id, _outbox.c.attempts)
+                )
+                claimed = {int(row_id): int(attempts) for row_id, attempts in rows}
+        return claimed
+
+
+async def _pending(db: Database, after: int, limit: int) -> list[_Row]:
+    async with db.read() as session:
+        rows = await session.execute(
+            select(
+                _outbox.c.id,
+                _outbox.c.chat_id,
+                _outbox.c.text,
+                _outbox.c.buttons,
+                _outbox.c.attempts,
+            )
+            .where(_outbox.c.status == PENDING, _outbox.c.id > after)
+            .order_by(_outbox.c.id)
+            .limit(limit)
+        )
+        return [
+            _Row(int(r.id), int(r.chat_id), str(r.text), r.buttons or (), int(r.attempts))
+            for r in rows
+        ]
+
+
+async def recover(db: Database, now: datetime) -> int:
+    """At start-up: rows a crashed process left "sending" become "ambiguous" and stay unsent.
+
+    Telegram may have accepted them, and a second copy is worse than a missing one. Run this
+    only where no other drainer is running (the scheduler leader, before its worker starts).
+    """
+    stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    error = (
+        f"avbröts under sändning (upptäckt {stamp}); Telegram kan ha tagit emot "
+        "meddelandet, så det skickas inte igen"
+    )
+    async with db.transaction() as session:
+        result = await session.execute(
+            update(_outbox).where(_outbox.c.status == SENDING).values(status=AMBIGUOUS, error=error)
+        )
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count:
+        log.warning("outbox: %d messages were being sent when the bot stopped: ambiguous", count)
+    return count
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+@dataclass
+class DrainResult:
+    sent: int = 0
+    failed: int = 0
+    ambiguous: int = 0
+    retry_after_hits: int = 0  # 429s received
+    elapsed: float = 0.0  # TimeSource seconds
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """`RetryAfter.retry_after` as seconds (an int, a float or a timedelta in PTB 22)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+def _markup(buttons: Sequence[Any]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(str(label), url=str(url))] for label, url in buttons]
+    )
+
+
+def _short(prefix: str, exc: BaseException) -> str:
+    detail = exc.message if isinstance(exc, TelegramError) else type(exc).__name__
+    return f"{prefix}: {detail}"[:_ERROR_CHARS]
+
+
+class _Sender:
+    def __init__(
+        self,
+        bot: telegram.Bot,
+        pacer: Pacer,
+        writer: _Writer,
+        now: Callable[[], datetime],
+        result: DrainResult,
+    ) -> None:
+        self.bot = bot
+        self.pacer = pacer
+        self.writer = writer
+        self.now = now
+        self.result = result
+        self.network_errors = 0  # in a row, across rows: sets the back-off pause
+
+    async def send(self, row: _Row, attempts: int) -> None:
+        """Send a claimed row until it has an outcome; never raises (but on cancellation)."""
+        preview = LinkPreviewOptions(is_disabled=True)
+        while True:
+            started = False
+            try:
+                markup = _markup(row.buttons)
+                await self.pacer.wait(row.chat_id)
+                started = True
+                message = await self.bot.send_message(
+                    row.chat_id,
+                    row.text,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=preview,
+                    reply_markup=markup,
+                )
+            except asyncio.CancelledError:
+                if not started:  # not sent: give the row back
+                    self.writer.update(row.id, PENDING)
+                raise
+            except RetryAfter as exc:
+                seconds = retry_after_seconds(exc)
+                self.result.retry_after_hits += 1
+                self.pacer.pause(seconds)
+                log.warning("outbox: 429 from Telegram, pausing all sends for %.1f s", seconds)
+                claimed = await self._again(row, None)
+            except Forbidden as exc:
+                self._fail(row, _short("nekad av Telegram", exc), exc)
+                return
+            except BadRequest as exc:
+                self._fail(row, _short("avvisad av Telegram", exc), exc)
+                return
+            except ChatMigrated as exc:
+                error = f"gruppen har flyttats till chatt {exc.new_chat_id}"
+                self._fail(row, error, exc)
+                return
+            except TimedOut:
+                self.result.ambiguous += 1
+                self.writer.update(
+                    row.id,
+                    AMBIGUOUS,
+                    error="inget svar från Telegram i tid; meddelandet kan ha kommit fram, "
+                    "så det skickas inte igen",
+                )
+                log.warning("outbox: row %d timed out: ambiguous, not sent again", row.id)
+                return
+            except TelegramError as exc:  # NetworkError and the rest: retried with back-off
+                self.network_errors += 1
+                error = _short("nätverksfel", exc)
+                if attempts >= MAX_ATTEMPTS:
+                    self._fail(row, f"{error} ({attempts} försök)", exc)
+                    return
+                pause = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (self.network_errors - 1))
+                self.pacer.pause(pause)
+                log.warning(
+                    "outbox: row %d attempt %d: %s; pausing %.0f s",
+                    row.id,
+                    attempts,
+                    type(exc).__name__,
+                    pause,
+                )
+                claimed = await self._again(row, error)
+            except Exception as exc:  # a fault of ours (e.g. a bad button): retrying won't help
+                self._fail(row, _short("internt fel", exc), exc)
+                return
+            else:
+                self.network_errors = 0
+                self.result.sent += 1
+                self.writer.update(row.id, SENT, message_id=message.message_id, sent_at=self.now())
+                return
+            if claimed is None:
+                return  # another drainer took the row while it was pending
+            attempts = claimed
+
+    async def _again(self, row: _Row, error: str | None) -> int | None:
+        """Give the row back (pending), wait out the pause, then claim it again."""
+        if not await self.writer.update(row.id, PENDING, error=error):
+            return None  # not written: the row stays "sending" (ambiguous after a restart)
+        await self.pacer.resumed()
+        return await self.writer.claim(row.id)
+
+    def _fail(self, row: _Row, error: str, exc: BaseException) -> None:
+        self.result.failed += 1
+        self.writer.update(row.id, FAILED, error=error)
+        log.warning("outbox: row %d to chat %s failed: %s", row.id, row.chat_id, type(exc).__name__)
+
+
+async def drain(
+    db: Database,
+    bot: telegram.Bot,
+    pacer: Pacer,
+    now: Callable[[], datetime],
+    *,
+    concurrency: int = 8,
+    batch: int = 200,
+    stop_when_empty: bool = True,
+    limit: int | None = None,
+    stop: asyncio.Event | None = None,
+) -> DrainResult:
+    """Send pending rows in id order at the pacer's pace.
+
+    Up to `concurrency` sends are in flight, with as many rows claimed ahead. Returns when the
+    outbox has no pending row (with
+    `stop_when_empty`), after `limit` rows have been claimed, or once `stop` is set; rows
+    already claimed are finished first. Cancelling gives back the rows not yet sent.
+    """
+    if concurrency < 1 or batch < 1:
+        raise ValueError("concurrency and batch must be at least 1")
+    clock = pacer.time
+    started = clock.monotonic()
+    result = DrainResult()
+    writer = _Writer(db)
+    sender = _Sender(bot, pacer, writer, now, result)
+    # Two stages, so that a claim's database round trip never holds up a send: up to
+    # `concurrency` rows being claimed or waiting to start, and `concurrency` in the sender.
+    ahead = asyncio.Semaphore(concurrency)
+    sending = asyncio.Semaphore(concurrency)
+    tasks: set[asyncio.Task[None]] = set()
+    claiming = 0
+    claimed = 0
+    settled = asyncio.Event()
+
+    async def run(row: _Row) -> None:
+        nonlocal claiming, claimed
+        holds_ahead = True
+        try:
+            try:
+                attempts = await writer.claim(row.id)
+            finally:
+                claiming -= 1
+                settled.set()
+            if attempts is None:
+                return  # not ours: another drainer has it
+            claimed += 1
+            try:
+                await sending.acquire()
+            except asyncio.CancelledError:
+                writer.update(row.id, PENDING)  # claimed, never sent: give it back
+                raise
+            try:
+                ahead.release()
+                holds_ahead = False
+                await sender.send(row, attempts)
+            finally:
+                sending.release()
+        finally:
+            if holds_ahead:
+                ahead.release()
+
+    def finished(task: asyncio.Task[None]) -> None:
+        tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("outbox: a send task failed", exc_info=task.exception())
+
+    def stopping() -> bool:
+        return stop is not None and stop.is_set()
+
+    async def limit_reached() -> bool:
+        while limit is not None and claimed + claiming >= limit:
+            if claiming == 0:
+                return True
+            settled.clear()
+            await settled.wait()
+        return False
+
+    writer.start()
+    try:
+        last_id = 0
+        done = False
+        while not done and not stopping():
+            rows = await _pending(db, last_id, batch)
+            if not rows:
+                if tasks:
+                    await asyncio.wait(set(tasks))
+                if last_id:
+                    last_id = 0  # one more pass for rows given back while this one ran
+                    continue
+                if stop_when_empty:
+                    break
+                await _sleep_unless(clock, IDLE_POLL, stop)
+                continue
+            for row in rows:
+                await ahead.acquire()
+                if stopping() or await limit_reached():
+                    ahead.release()
+                    done = True
+                    break
+                claiming += 1
+                task = asyncio.create_task(run(row), name=f"outbox-send-{row.id}")
+                tasks.add(task)
+                task.add_done_callback(finished)
+            last_id = rows[-1].id
+        if tasks:
+            await asyncio.wait(set(tasks))
+    finally:
+        for task in list(tasks):
+            task.cancel()
+        if tasks:
+            await asyncio.wait(set(tasks))
+        await writer.close()
+    result.elapsed = clock.monotonic() - started
+    return result
+
+
+async def _sleep_unless(clock: TimeSource, seconds: float, stop: asyncio.Event | None) -> None:
+    """Sleep on the TimeSource, returning early once `stop` is set."""
+    if stop is None:
+        await clock.sleep(seconds)
+        return
+    waiters = {asyncio.create_task(stop.wait()), asyncio.create_task(clock.sleep(seconds))}
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+        await asyncio.gather(*waiters, return_exceptions=True)
+
+
+# --- the worker -------------------------------------------------------------------------------
+
+
+class OutboxWorker:
+    """Drains the outbox whenever woken, and otherwise every `idle_seconds`.
+
+    Started by the scheduler on the one leader instance; nothing runs until `start`. Errors are
+    logged and the worker carries on after `error_pause` seconds. `stop` lets rows already
+    claimed finish (for up to `grace` seconds), then cancels.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        now: Callable[[], datetime],
+        *,
+        limits: Limits | None = None,
+        time: TimeSource | None = None,
+        idle_seconds: float = 30.0,
+        error_pause: float = 5.0,
+        concurrency: int = 8,
+        recover_on_start: bool = True,
+    ) -> None:
+        self.db = db
+        self.now = now
+        self.pacer = Pacer(limits, time)
+        self.idle_seconds = idle_seconds
+        self.error_pause = error_pause
+        self.concurrency = concurrency
+        self.recover_on_start = recover_on_start
+        self.totals = DrainResult()
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self, bot: telegram.Bot) -> None:
+        if self.running:
+            return
+        self._stop = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._wake.set()  # drain once at start
+        self._task = asyncio.create_task(self._run(bot), name="outbox-worker")
+
+    def wake(self) -> None:
+        """Drain soon: call after queueing messages."""
+        self._wake.set()
+
+    async def stop(self, grace: float = 10.0) -> None:
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stop.set()
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), grace)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self, bot: telegram.Bot) -> None:
+        clock = self.pacer.time
+        if self.recover_on_start:
+            while not self._stop.is_set():
+                try:
+                    await recover(self.db, self.now())
+                    break
+                except Exception:
+                    log.exception("outbox: recovery at start-up failed; trying again")
+                    await _sleep_unless(clock, self.error_pause, self._stop)
+        while not self._stop.is_set():
+            await self._wait_for_work(clock)
+            if self._stop.is_set():
+                return
+            self._wake.clear()
+            try:
+                result = await drain(
+                    self.db,
+                    bot,
+                    self.pacer,
+                    self.now,
+                    concurrency=self.concurrency,
+                    stop=self._stop,
+                )
+            except Exception:
+                log.exception("outbox: draining failed; trying again")
+                await _sleep_unless(clock, self.error_pause, self._stop)
+                self._wake.set()
+                continue
+            self._add(result)
+
+    async def _wait_for_work(self, clock: TimeSource) -> None:
+        if self._wake.is_set():
+            return
+        waiters = {
+            asyncio.create_task(self._wake.wait()),
+            asyncio.create_task(clock.sleep(self.idle_seconds)),
+        }
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+            await asyncio.gather(*waiters, return_exceptions=True)
+
+    def _add(self, result: DrainResult) -> None:
+        t = self.totals
+        t.sent += result.sent
+        t.failed += result.failed
+        t.ambiguous += result.ambiguous
+        t.retry_after_hits += result.retry_after_hits
+        t.elapsed += result.elapsed
+        if result.sent or result.failed or result.ambiguous:
+            log.info(
+                "outbox: %d sent, %d failed, %d ambiguous, %d × 429 in %.1f s",
+                result.sent,
+                result.failed,
+                result.ambiguous,
+                result.retry_after_hits,
+                result.elapsed,
+            )

@@ -1,0 +1,522 @@
+"""Publishing a progress report to a municipality's channel, exactly once.
+
+Every post has a `progress_posts` row keyed by (municipality, channel, period, kind). The row is
+claimed before anything is sent; before each message the row records which part is in flight,
+and after Telegram accepts it, the message id. So after a crash:
+
+* nothing in flight: the claim expires (`LEASE`) and the next attempt carries on with the parts
+  not yet sent;
+* a part in flight: nobody knows whether Telegram took it. The row becomes AMBIGUOUS and the
+  municipality's admins are told, with buttons to settle it; nothing is sent twice.
+
+A post that is SENT answers "redan publicerad" to `--publish` and to the schedule. After the
+channel post, each subscriber gets a short notice through the outbox (paced, resumable).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot, InputFile, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot.render import report as render
+from bot.render.chart import render_chart
+from bot.render.html import b, esc
+from bot.render.texts import Lang
+from bot.services.outbox import Pacer, retry_after_seconds
+from bot.services.reports import Report, ReportPeriod, build_report
+from storage import audit
+from storage import outbox as outbox_store
+from storage.db import Database
+from storage.models import (
+    Membership,
+    Municipality,
+    PostStatus,
+    ProgressPost,
+    Reporter,
+    Role,
+    Subscriber,
+)
+
+log = logging.getLogger(__name__)
+
+KIND = "progress"
+LEASE = timedelta(minutes=2)
+Outcome = Literal[
+    "sent", "already", "skipped", "ambiguous", "busy", "failed", "retry", "no_channel"
+]
+
+
+def instance_name() -> str:
+    """Who claims a post: host, process and a random part (two runs never share it)."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True)
+class PostOutcome:
+    outcome: Outcome
+    post_id: int | None = None
+    message_ids: tuple[int, ...] = ()
+    channel: str | None = None
+    detail: str = ""
+    notices: int = 0  # subscriber notices queued
+
+    @property
+    def link(self) -> str | None:
+        return message_link(self.channel, self.message_ids[0]) if self.message_ids else None
+
+
+def message_link(channel: str | None, message_id: int) -> str | None:
+    """A t.me link to a channel message: public channels by name, private ones by id."""
+    if not channel:
+        return None
+    if channel.startswith("@"):
+        return f"https://t.me/{channel[1:]}/{message_id}"
+    digits = channel.removeprefix("-100") if channel.startswith("-100") else None
+    return f"https://t.me/c/{digits}/{message_id}" if digits else None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a post consists of: the text messages, then the chart with its caption."""
+
+    report: Report
+    messages: tuple[str, ...]
+    chart: bytes
+    caption: str
+
+    @property
+    def parts(self) -> int:
+        return len(self.messages) + 1
+
+
+async def render_post(report: Report, lang: str = "sv") -> Rendered:
+    language: Lang = "en" if lang == "en" else "sv"
+    title, subtitle, note, rows = render.chart(report, language)
+    png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note)
+    return Rendered(
+        report,
+        tuple(render.telegram_messages(report, language)),
+        png,
+        render.chart_caption(report, language),
+    )
+
+
+async def sync_channels(session: AsyncSession, channels: Mapping[str, str]) -> list[str]:
+    """Write the configured channels onto the municipalities; returns names not found."""
+    from storage.catalogue import municipality_by_name
+
+    unknown: list[str] = []
+    for name, channel in channels.items():
+        municipality = await municipality_by_name(session, name)
+        if municipality is None:
+            unknown.append(name)
+        elif municipality.channel != channel:
+            municipality.channel = channel
+    await session.flush()
+    return unknown
+
+
+async def admins_of(session: AsyncSession, municipality_id: int) -> list[tuple[int, str | None]]:
+    """Telegram user ids (and languages) of the municipality's admins."""
+    rows = await session.execute(
+        select(Reporter.telegram_user_id, Reporter.language)
+        .join(Membership, Membership.reporter_id == Reporter.id)
+        .where(
+            Membership.municipality_id == municipality_id,
+            Membership.role == Role.ADMIN,
+            Membership.revoked_at.is_(None),
+        )
+        .distinct()
+    )
+    return sorted((int(uid), lang) for uid, lang in rows)
+
+
+async def tell_admins(
+    session: AsyncSession,
+    municipality_id: int,
+    key: str,
+    text: str,
+    now: datetime,
+    buttons: Sequence[tuple[str, str]] = (),
+) -> int:
+    """Queue one notice per admin of the municipality (idempotent per `key`)."""
+    admins = await admins_of(session, municipality_id)
+    if not admins:
+        log.warning("municipality %s has no admin to tell about %s", municipality_id, key)
+    return await outbox_store.enqueue(
+        session,
+        [outbox_store.Outgoing(f"{key}:{uid}", uid, text, tuple(buttons)) for uid, _lang in admins],
+        now,
+    )
+
+
+def _title(report: Report, lang: str) -> str:
+    if lang == "en":
+        return b(f"The progress report for {report.municipality}, {report.period.label('en')}")
+    return b(f"Lägesrapporten för {report.municipality}, {report.period.label('sv')}")
+
+
+# --- claiming ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Claim:
+    post_id: int
+    sent: list[int] = field(default_factory=list)
+    claimed_at: datetime | None = None
+
+
+async def _claim(
+    session: AsyncSession,
+    municipality_id: int,
+    channel: str,
+    period_key: str,
+    *,
+    parts: int,
+    due: datetime | None,
+    me: str,
+    now: datetime,
+    allow: frozenset[PostStatus],
+) -> _Claim | PostOutcome:
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    created = await session.execute(
+        insert(ProgressPost)
+        .values(
+            municipality_id=municipality_id,
+            channel=channel,
+            period_key=period_key,
+            kind=KIND,
+            status=PostStatus.CLAIMED,
+            claimed_by=me,
+            claimed_at=now,
+            parts=parts,
+            due_at=due,
+            message_ids=[],
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["municipality_id", "channel", "period_key", "kind"])
+    )
+    row = await session.scalar(
+        select(ProgressPost).where(
+            ProgressPost.municipality_id == municipality_id,
+            ProgressPost.channel == channel,
+            ProgressPost.period_key == period_key,
+            ProgressPost.kind == KIND,
+        )
+    )
+    assert row is not None
+    sent = [int(m) for m in row.message_ids or []]
+    if getattr(created, "rowcount", 0) == 1:
+        return _Claim(row.id, sent, now)
+    if row.status is PostStatus.SENT:
+        return PostOutcome("already", row.id, tuple(sent), channel)
+    if row.status is PostStatus.AMBIGUOUS:
+        return PostOutcome("ambiguous", row.id, tuple(sent), channel, row.error or "")
+    if row.status is PostStatus.SKIPPED and row.status not in allow:
+        return PostOutcome("skipped", row.id, tuple(sent), channel, row.error or "")
+    if row.status is PostStatus.FAILED and row.status not in allow:
+        return PostOutcome("failed", row.id, tuple(sent), channel, row.error or "")
+    stale = row.claimed_at is None or row.claimed_at <= now - LEASE
+    if row.status is PostStatus.CLAIMED and not stale:
+        return PostOutcome("busy", row.id, tuple(sent), channel)
+    if row.status is PostStatus.CLAIMED and row.sending_part is not None:
+        # The claimer died while Telegram had a message of ours in hand.
+        taken = await session.execute(
+            update(ProgressPost)
+            .where(ProgressPost.id == row.id, ProgressPost.claimed_at == row.claimed_at)
+            .values(
+                status=PostStatus.AMBIGUOUS,
+                error=f"avbröts medan del {row.sending_part + 1} av {row.parts} skickades",
+            )
+        )
+        if getattr(taken, "rowcount", 0) != 1:
+            return PostOutcome("busy", row.id, tuple(sent), channel)
+        return PostOutcome("ambiguous", row.id, tuple(sent), channel, "new")
+    # A stale claim with nothing in flight, or a failure to retry: take it over.
+    taken = await session.execute(
+        update(ProgressPost)
+        .where(
+            ProgressPost.id == row.id,
+            ProgressPost.status == row.status,
+            (ProgressPost.claimed_at == row.claimed_at)
+            if row.claimed_at is not None
+            else ProgressPost.claimed_at.is_(None),
+        )
+        .values(
+            status=PostStatus.CLAIMED,
+            claimed_by=me,
+            claimed_at=now,
+            parts=parts,
+            sending_part=None,
+            error=None,
+        )
+    )
+    if getattr(taken, "rowcount", 0) != 1:
+        return PostOutcome("busy", row.id, tuple(sent), channel)
+    return _Claim(row.id, sent, now)
+
+
+# --- publishing --------------------------------------------------------------------------
+
+
+@dataclass
+class Publisher:
+    """Publishes posts for one process. `pacer` keeps channel posts within Telegram's limits
+    (shared with the outbox sender, so the overall budget is one)."""
+
+    db: Database
+    bot: Bot
+    pacer: Pacer
+    me: str = field(default_factory=instance_name)
+    bot_username: str | None = None
+
+    async def publish(
+        self,
+        municipality_id: int,
+        period: ReportPeriod | None,
+        *,
+        today: date,
+        now: datetime,
+        due: datetime | None = None,
+        actor: str = "schedule",
+        actor_user_id: int | None = None,
+        comment: str | None = None,
+        allow: frozenset[PostStatus] = frozenset(),
+    ) -> PostOutcome:
+        """Build and send the report, at most once per (municipality, channel, period).
+
+        `allow` names finished states that may be taken over: a person publishing by hand
+        retries a FAILED post, and with --force also one the schedule SKIPPED. A SENT post is
+        never sent again, and an AMBIGUOUS one only after an admin says it did not come out.
+        """
+        async with self.db.read() as session:
+            municipality = await session.get(Municipality, municipality_id)
+            if municipality is None or not municipality.channel:
+                return PostOutcome("no_channel")
+            channel = municipality.channel
+            report = await build_report(session, municipality_id, period, today, comment=comment)
+        rendered = await render_post(report)
+        key = report.period.key
+        async with self.db.transaction() as session:
+            claim = await _claim(
+                session,
+                municipality_id,
+                channel,
+                key,
+                parts=rendered.parts,
+                due=due,
+                me=self.me,
+                now=now,
+                allow=allow,
+            )
+            if isinstance(claim, PostOutcome) and claim.detail == "new" and claim.post_id:
+                await self._tell_ambiguous(session, municipality_id, claim.post_id, report, now)
+        if isinstance(claim, PostOutcome):
+            return claim
+        return await self._send(claim, channel, rendered, now, actor, actor_user_id)
+
+    async def _send(
+        self,
+        claim: _Claim,
+        channel: str,
+        rendered: Rendered,
+        now: datetime,
+        actor: str,
+        actor_user_id: int | None,
+    ) -> PostOutcome:
+        report = rendered.report
+        chat: int | str = int(channel) if channel.lstrip("-").isdigit() else channel
+        sent = list(claim.sent)
+        for index in range(len(sent), rendered.parts):
+            async with self.db.transaction() as session:
+                await session.execute(
+                    update(ProgressPost)
+                    .where(ProgressPost.id == claim.post_id)
+                    .values(sending_part=index, claimed_at=now)
+                )
+            try:
+                message_id = await self._send_part(chat, rendered, index)
+            except TimedOut as exc:
+                return await self._ambiguous(claim.post_id, report, now, exc)
+            except (Forbidden, BadRequest) as exc:
+                return await self._failed(claim.post_id, report, now, exc, channel, sent)
+            except NetworkError as exc:
+                # Not accepted (no answer would have been a TimedOut): release the claim so the
+                # next attempt carries on from this part.
+                await self._release(claim.post_id, exc)
+                return PostOutcome("retry", claim.post_id, tuple(sent), channel, str(exc)[:200])
+            sent.append(message_id)
+            async with self.db.transaction() as session:
+                await session.execute(
+                    update(ProgressPost)
+                    .where(ProgressPost.id == claim.post_id)
+                    .values(sending_part=None, message_ids=[str(m) for m in sent])
+                )
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(ProgressPost)
+                .where(ProgressPost.id == claim.post_id)
+                .values(status=PostStatus.SENT, sent_at=now, sending_part=None)
+            )
+            notices = await self._queue_notices(session, report, channel, claim.post_id, sent, now)
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                actor_user_id=actor_user_id,
+                action="post.sent",
+                entity="progress_post",
+                entity_id=claim.post_id,
+                details={
+                    "municipality_id": report.municipality_id,
+                    "period": report.period.key,
+                    "channel": channel,
+                    "messages": len(sent),
+                    "notices": notices,
+                },
+            )
+        return PostOutcome("sent", claim.post_id, tuple(sent), channel, notices=notices)
+
+    async def _send_part(self, chat: int | str, rendered: Rendered, index: int) -> int:
+        """Send one part; a 429 waits for retry_after and tries the same part again."""
+        while True:
+            await self.pacer.wait(chat)
+            try:
+                if index < len(rendered.messages):
+                    message = await self.bot.send_message(
+                        chat,
+                        rendered.messages[index],
+                        parse_mode=ParseMode.HTML,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    )
+                else:
+                    message = await self.bot.send_photo(
+                        chat,
+                        InputFile(rendered.chart, filename="diagram.png"),
+                        caption=rendered.caption,
+                        parse_mode=ParseMode.HTML,
+                    )
+                return message.message_id
+            except RetryAfter as exc:
+                self.pacer.pause(retry_after_seconds(exc))
+
+    async def _release(self, post_id: int, exc: TelegramError) -> None:
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(ProgressPost)
+                .where(ProgressPost.id == post_id)
+                .values(sending_part=None, claimed_at=None, claimed_by=None, error=str(exc)[:500])
+            )
+
+    async def _ambiguous(
+        self, post_id: int, report: Report, now: datetime, exc: TelegramError
+    ) -> PostOutcome:
+        async with self.db.transaction() as session:
+            row = await session.get(ProgressPost, post_id)
+            assert row is not None
+            row.status = PostStatus.AMBIGUOUS
+            row.error = f"inget svar från Telegram för del {(row.sending_part or 0) + 1}"
+            await self._tell_ambiguous(session, report.municipality_id, post_id, report, now)
+            sent = tuple(int(m) for m in row.message_ids or [])
+        log.warning("post %s is ambiguous: %s", post_id, type(exc).__name__)
+        return PostOutcome("ambiguous", post_id, sent, row.channel, row.error)
+
+    async def _tell_ambiguous(
+        self,
+        session: AsyncSession,
+        municipality_id: int,
+        post_id: int,
+        report: Report,
+        now: datetime,
+    ) -> None:
+        row = await session.get(ProgressPost, post_id)
+        if row is None or row.admins_told_at is not None:
+            return
+        row.admins_told_at = now
+        text = (
+            f"⚠️ {_title(report, 'sv')}\n"
+            "Boten avbröts medan rapporten skickades till kanalen, så det går inte att veta om "
+            "den kom ut. Ingenting skickas igen av sig självt.\n"
+            f"Titta i kanalen {esc(row.channel)} och avgör sedan under /schema om den ska "
+            "markeras som publicerad eller skickas igen."
+        )
+        await tell_admins(session, municipality_id, f"post:{post_id}:ambiguous", text, now)
+
+    async def _failed(
+        self,
+        post_id: int,
+        report: Report,
+        now: datetime,
+        exc: TelegramError,
+        channel: str,
+        sent: list[int],
+    ) -> PostOutcome:
+        reason = str(exc)[:300]
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(ProgressPost)
+                .where(ProgressPost.id == post_id)
+                .values(
+                    status=PostStatus.FAILED, sending_part=None, error=reason, admins_told_at=now
+                )
+            )
+            text = (
+                f"⚠️ {_title(report, 'sv')} "
+                f"kunde inte publiceras i {esc(channel)}.\nTelegram svarade: {esc(reason)}\n"
+                "Kontrollera att boten är administratör i kanalen och publicera sedan med "
+                f'<code>loftesbot report --kommun "{esc(report.municipality)}" --period '
+                f"{esc(report.period.key)} --publish</code>."
+            )
+            await tell_admins(session, report.municipality_id, f"post:{post_id}:failed", text, now)
+        log.warning("post %s failed: %s", post_id, type(exc).__name__)
+        return PostOutcome("failed", post_id, tuple(sent), channel, reason)
+
+    async def _queue_notices(
+        self,
+        session: AsyncSession,
+        report: Report,
+        channel: str,
+        post_id: int,
+        sent: list[int],
+        now: datetime,
+    ) -> int:
+        link = message_link(channel, sent[0]) if sent else None
+        subscribers = list(
+            await session.execute(
+                select(Subscriber.chat_id, Subscriber.language).where(
+                    Subscriber.municipality_id == report.municipality_id
+                )
+            )
+        )
+        messages = []
+        for chat_id, language in subscribers:
+            english = (language or "").startswith("en")
+            if english:
+                text = f"📣 {_title(report, 'en')} is out" + (" in the channel." if link else ".")
+                if not link:
+                    text += f" Ask me: /hurgardet {esc(report.municipality)}"
+            else:
+                text = f"📣 {_title(report, 'sv')} är publicerad" + (" i kanalen." if link else ".")
+                if not link:
+                    text += f" Fråga mig: /hurgardet {esc(report.municipality)}"
+            buttons = ((("Read it" if english else "Läs rapporten"), link),) if link else ()
+            messages.append(
+                outbox_store.Outgoing(f"post:{post_id}:sub:{chat_id}", int(chat_id), text, buttons)
+            )
+        return await outbox_store.enqueue(session, messages, now)

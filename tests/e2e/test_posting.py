@@ -1,0 +1,626 @@
+"""Progress posts to the channel: on time, after downtime, exactly once, approval, settling.
+
+The clock is frozen and moved by hand; the scheduler's tick is what the JobQueue would run.
+Channel posts go through a Bot on the in-process transport without PTB's rate limiter, so a
+429 reaches the publisher, which waits (on a fast simulated clock) and sends the same part again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html.parser
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from telegram import Bot
+
+from bot import jobs
+from bot.app import OFFLINE_TOKEN
+from bot.console.transport import ApiCall, OfflineTransport
+from bot.console.updates import Person
+from bot.services import schedule as schedules
+from bot.services.examples import load_examples
+from bot.services.outbox import Pacer, ScaledTime
+from bot.services.posting import Publisher
+from storage import outbox as outbox_store
+from storage.catalogue import municipality_by_name
+from storage.models import (
+    Activity,
+    ActivitySource,
+    AuditEntry,
+    OutboxMessage,
+    PostApproval,
+    PostStatus,
+    ProgressPost,
+    Subscriber,
+)
+from tests.conftest import Harness, replies
+
+CHANNEL = "@harjedalen_loften"
+EXAMPLE_ADMIN = Person(100_003, "Alex", "sv")
+# Q4 2026 ends on Thursday 31 December; its post is due Friday 1 January 2027, 09:00 CET.
+Q4_DUE = datetime(2027, 1, 1, 8, 0, tzinfo=UTC)
+BEFORE = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+class Crash(BaseException):
+    """The process dies: not an Exception, so nothing in the bot catches it."""
+
+
+@pytest.fixture
+async def posting(harness: Harness) -> AsyncIterator[dict[str, Any]]:
+    """Example data, a channel for Härjedalen, three subscribers, and the schedule's start."""
+    services = harness.services
+    async with services.db.transaction() as session:
+        await load_examples(session, today=date(2026, 11, 21), now=harness.clock.now())
+        municipality = await municipality_by_name(session, "Härjedalen")
+        assert municipality is not None
+        municipality.channel = CHANNEL
+        for chat_id, language in ((300_001, "sv"), (300_002, "en"), (300_003, None)):
+            session.add(
+                Subscriber(
+                    chat_id=chat_id,
+                    municipality_id=municipality.id,
+                    language=language,
+                    created_at=harness.clock.now(),
+                )
+            )
+    harness.clock.set(BEFORE)
+    async with services.db.transaction() as session:
+        await schedules.ensure_schedules(session, services.now())
+    yield {"municipality_id": municipality.id}
+    while _LIVE:
+        leadership = _LIVE.pop().leadership
+        assert leadership is not None
+        await leadership.release()
+
+
+_LIVE: list[jobs.Scheduler] = []
+
+
+async def _scheduler(
+    harness: Harness, transport: OfflineTransport | None = None, *, alongside: bool = False
+) -> jobs.Scheduler:
+    """A scheduler as one process would have it: its own bot, pacer and claim name. Unless
+    `alongside`, the processes before it have ended (on PostgreSQL their lock goes with them)."""
+    if not alongside:
+        while _LIVE:
+            leadership = _LIVE.pop().leadership
+            assert leadership is not None
+            await leadership.release()
+    bot = Bot(OFFLINE_TOKEN, request=transport or harness.transport)
+    scheduler = jobs.Scheduler(harness.services, bot, pacer=Pacer(time=ScaledTime(1000.0)))
+    _LIVE.append(scheduler)
+    return scheduler
+
+
+def _channel_calls(transport: OfflineTransport) -> list[ApiCall]:
+    return [c for c in transport.calls if c.chat_id == CHANNEL]
+
+
+async def _post(harness: Harness, mid: int, key: str) -> ProgressPost | None:
+    async with harness.services.db.read() as session:
+        return await session.scalar(
+            select(ProgressPost).where(
+                ProgressPost.municipality_id == mid, ProgressPost.period_key == key
+            )
+        )
+
+
+async def _outbox(harness: Harness, prefix: str) -> list[OutboxMessage]:
+    async with harness.services.db.read() as session:
+        rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.key.like(prefix)))
+        return list(rows)
+
+
+async def test_the_post_goes_out_at_its_due_time_and_only_once(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    scheduler = await _scheduler(harness)
+    await scheduler.bot.initialize()
+    harness.clock.set(Q4_DUE - timedelta(minutes=1))
+    early = await scheduler.tick()
+    assert early.posts == []
+    assert _channel_calls(harness.transport) == []
+
+    harness.clock.set(Q4_DUE)
+    due = await scheduler.tick()
+    assert [p.outcome for p in due.posts] == ["sent"]
+    calls = _channel_calls(harness.transport)
+    assert [c.method for c in calls][-1] == "sendPhoto"  # the chart comes last
+    assert calls[0].text is not None
+    assert "Hur går det med medborgarlöftena?" in calls[0].text
+    assert "kvartal 4 2026" in calls[0].text
+    assert calls[-1].uploads  # the PNG itself
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    assert post.status is PostStatus.SENT
+    assert len(post.message_ids) == len(calls)
+    assert post.sending_part is None
+    notices = await _outbox(harness, "post:%:sub:%")
+    assert sorted(n.chat_id for n in notices) == [300_001, 300_002, 300_003]
+    english = next(n for n in notices if n.chat_id == 300_002)
+    assert "progress report" in english.text
+    assert english.buttons[0][1] == f"https://t.me/harjedalen_loften/{post.message_ids[0]}"
+
+    harness.clock.advance(timedelta(minutes=5))
+    again = await scheduler.tick()
+    assert again.posts == []
+    assert len(_channel_calls(harness.transport)) == len(calls)
+
+
+async def test_a_post_due_while_the_bot_was_down_goes_out_at_the_first_tick(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    # The bot stopped before the due time and starts again two days later.
+    harness.clock.set(Q4_DUE + timedelta(days=2, hours=3))
+    scheduler = await _scheduler(harness)
+    report = await scheduler.tick()
+    assert [p.outcome for p in report.posts] == ["sent"]
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    assert post.status is PostStatus.SENT
+    assert post.due_at == Q4_DUE
+
+
+async def test_a_post_overdue_by_more_than_a_week_is_recorded_and_admins_told(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    harness.clock.set(Q4_DUE + timedelta(days=9))
+    report = await (await _scheduler(harness)).tick()
+    assert report.missed == 1
+    assert _channel_calls(harness.transport) == []
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    assert post.status is PostStatus.SKIPPED
+    told = await _outbox(harness, "missed:%")
+    assert [n.chat_id for n in told] == [EXAMPLE_ADMIN.user_id]
+    assert "--force" in told[0].text
+
+
+async def test_a_new_schedule_does_not_post_periods_that_fell_due_before_it(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    # The schedule began on 1 December; Q3's post was due on 1 October.
+    harness.clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=UTC))
+    report = await (await _scheduler(harness)).tick()
+    assert report.posts == []
+    assert report.missed == 0
+    assert await _post(harness, posting["municipality_id"], "2026-Q3") is None
+
+
+async def test_start_up_registers_a_catch_up_tick_and_the_due_time(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    app = harness.app
+    assert app.job_queue is not None
+    scheduler = await jobs.install(app)
+    try:
+        await app.job_queue.start()
+        names = {job.name: job for job in app.job_queue.jobs()}
+        tick = names["tick"]
+        assert tick.next_t is not None
+        assert tick.next_t - datetime.now(UTC) <= timedelta(minutes=5)
+        due_jobs = [job for name, job in names.items() if name and name.startswith("due:")]
+        assert [job.next_t for job in due_jobs] == [Q4_DUE]
+    finally:
+        await app.job_queue.stop()
+        await jobs.uninstall(app)
+    assert scheduler.worker is not None
+
+
+async def test_two_instances_ticking_at_once_post_once(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    other = OfflineTransport()
+    first = await _scheduler(harness)
+    second = await _scheduler(harness, other, alongside=True)
+    harness.clock.set(Q4_DUE)
+    reports = await asyncio.gather(first.tick(), second.tick())
+    outcomes = sorted(p.outcome for r in reports for p in r.posts)
+    assert outcomes.count("sent") == 1
+    assert set(outcomes) <= {"sent", "busy", "already"}
+    sent = _channel_calls(harness.transport) + _channel_calls(other)
+    photos = [c for c in sent if c.method == "sendPhoto"]
+    assert len(photos) == 1
+    async with harness.services.db.read() as session:
+        rows = await session.scalar(select(func.count()).select_from(ProgressPost))
+    assert rows == 1
+    if not harness.services.db.is_sqlite:
+        # Only one of them holds the scheduler lock.
+        assert sorted(r.leader for r in reports) == [False, True]
+
+
+async def test_a_crash_between_send_and_mark_leaves_the_post_ambiguous(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    crashing = OfflineTransport()
+
+    def die_after_accepting(call: ApiCall) -> None:
+        if call.chat_id == CHANNEL and call.method == "sendMessage":
+            raise Crash
+
+    crashing.on_call = die_after_accepting
+    harness.clock.set(Q4_DUE)
+    with pytest.raises(Crash):
+        await (await _scheduler(harness, crashing)).tick()
+    assert len(_channel_calls(crashing)) == 1  # Telegram has the first part
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    assert post.status is PostStatus.CLAIMED
+    assert post.sending_part == 0
+
+    # The restarted bot finds the claim expired with a part in flight: ambiguous, not resent.
+    harness.clock.advance(timedelta(minutes=3))
+    restarted = OfflineTransport()
+    report = await (await _scheduler(harness, restarted)).tick()
+    assert [p.outcome for p in report.posts] == ["ambiguous"], report
+    assert _channel_calls(restarted) == []
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    assert post.status is PostStatus.AMBIGUOUS
+    told = await _outbox(harness, f"post:{post.id}:ambiguous:%")
+    assert [n.chat_id for n in told] == [EXAMPLE_ADMIN.user_id]
+    harness.clock.advance(timedelta(minutes=5))
+    later = await (await _scheduler(harness, restarted)).tick()
+    assert later.posts == []
+    assert _channel_calls(restarted) == []
+
+    # The admin looks in the channel and says it did not come out: it is sent from that part.
+    picker = await harness.send(EXAMPLE_ADMIN, "/schema")
+    assert any("Vilken kommun?" in r for r in replies(picker))  # admin of four
+    shown = await harness.press(EXAMPLE_ADMIN, f"1|sh|{posting['municipality_id']}|v")
+    assert any("oklart om den kom ut" in r for r in replies(shown))
+    await harness.press(EXAMPLE_ADMIN, f"1|pp|{post.id}|n")
+    final = await (await _scheduler(harness, restarted)).tick()
+    assert [p.outcome for p in final.posts] == ["sent"]
+    assert _channel_calls(restarted)[0].method == "sendMessage"
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    assert post.status is PostStatus.SENT
+
+
+async def test_an_admin_can_confirm_an_ambiguous_post_came_out(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    async with harness.services.db.transaction() as session:
+        post = ProgressPost(
+            municipality_id=posting["municipality_id"],
+            channel=CHANNEL,
+            period_key="2026-Q4",
+            kind="progress",
+            status=PostStatus.AMBIGUOUS,
+            parts=3,
+            message_ids=["7"],
+            created_at=harness.clock.now(),
+        )
+        session.add(post)
+        await session.flush()
+        post_id = post.id
+    # A citizen cannot settle it.
+    await harness.press(Person(200_001, "Kim", "sv"), f"1|pp|{post_id}|y")
+    assert (await _post(harness, posting["municipality_id"], "2026-Q4")).status is (  # type: ignore[union-attr]
+        PostStatus.AMBIGUOUS
+    )
+    await harness.press(EXAMPLE_ADMIN, f"1|pp|{post_id}|y")
+    settled = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert settled is not None
+    assert settled.status is PostStatus.SENT
+    async with harness.services.db.read() as session:
+        actions = list(await session.scalars(select(AuditEntry.action)))
+    assert "post.came_out" in actions
+
+
+async def test_a_429_in_the_channel_post_waits_and_sends_each_part_once(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    transport = OfflineTransport()
+    transport.fail_next("sendMessage", 429, retry_after=30)
+    scheduler = await _scheduler(harness, transport)
+    harness.clock.set(Q4_DUE)
+    report = await scheduler.tick()
+    assert [p.outcome for p in report.posts] == ["sent"]
+    calls = _channel_calls(transport)
+    texts = [c.text for c in calls if c.method == "sendMessage"]
+    assert len(texts) == len(set(texts))
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    assert len(post.message_ids) == len(calls)
+
+
+async def test_a_channel_the_bot_cannot_post_in_fails_once_and_tells_admins(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    transport = OfflineTransport()
+    transport.fail_next("sendMessage", 403)
+    harness.clock.set(Q4_DUE)
+    report = await (await _scheduler(harness, transport)).tick()
+    assert [p.outcome for p in report.posts] == ["failed"]
+    assert await _outbox(harness, "post:%:failed:%")
+    harness.clock.advance(timedelta(minutes=10))
+    assert (await (await _scheduler(harness, transport)).tick()).posts == []
+
+
+async def test_approval_hold_then_publish_with_a_comment(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    mid = posting["municipality_id"]
+    admin_view = await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|v")
+    assert any("Lägesrapporter – Härjedalen" in r for r in replies(admin_view))
+    async with harness.services.db.transaction() as session:
+        await schedules.change(
+            session, mid, now=harness.clock.now(), user_id=None, approval=True, unanswered="hold"
+        )
+    scheduler = await _scheduler(harness)
+    # 48 hours before the due time the admins get the draft.
+    harness.clock.set(Q4_DUE - timedelta(hours=47))
+    asked = await scheduler.tick()
+    assert asked.asked == 1
+    to_admin = [c for c in harness.transport.calls if c.chat_id == EXAMPLE_ADMIN.user_id]
+    assert any("Utkast" in (c.text or "") for c in to_admin)
+    buttons = [b["callback_data"] for c in to_admin for row in c.buttons for b in row]
+    async with harness.services.db.read() as session:
+        approval = await session.scalar(select(PostApproval))
+    assert approval is not None
+    assert f"1|ap|{approval.id}|p" in buttons
+    assert (await scheduler.tick()).asked == 0  # asked once
+
+    # Nobody answers: at the due time the post waits and the admins are told.
+    harness.clock.set(Q4_DUE + timedelta(minutes=1))
+    held = await scheduler.tick()
+    assert held.posts == []
+    assert held.held == 1
+    assert _channel_calls(harness.transport) == []
+
+    # An admin adds a comment (with HTML in it) and publishes.
+    await harness.press(EXAMPLE_ADMIN, f"1|ap|{approval.id}|c")
+    saved = await harness.send(EXAMPLE_ADMIN, "Tack till alla <b>skolor</b> & föräldrar!")
+    assert any("Kommentaren" in r for r in replies(saved))
+    await harness.press(EXAMPLE_ADMIN, f"1|ap|{approval.id}|p")
+    published = await scheduler.tick()
+    assert [p.outcome for p in published.posts] == ["sent"]
+    texts = "\n".join(c.text or "" for c in _channel_calls(harness.transport))
+    assert "Tack till alla &lt;b&gt;skolor&lt;/b&gt; &amp; föräldrar!" in texts
+
+
+async def test_approval_skip_means_no_post(harness: Harness, posting: dict[str, Any]) -> None:
+    async with harness.services.db.transaction() as session:
+        await schedules.change(
+            session,
+            posting["municipality_id"],
+            now=harness.clock.now(),
+            user_id=None,
+            approval=True,
+        )
+    scheduler = await _scheduler(harness)
+    harness.clock.set(Q4_DUE - timedelta(hours=40))
+    await scheduler.tick()
+    async with harness.services.db.read() as session:
+        approval = await session.scalar(select(PostApproval))
+    assert approval is not None
+    # A reporter is not an admin: the press is refused and changes nothing.
+    await harness.press(Person(100_002, "Robin", "sv"), f"1|ap|{approval.id}|s")
+    await harness.press(EXAMPLE_ADMIN, f"1|ap|{approval.id}|s")
+    harness.clock.set(Q4_DUE + timedelta(hours=2))
+    assert (await scheduler.tick()).posts == []
+    assert _channel_calls(harness.transport) == []
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    assert post.status is PostStatus.SKIPPED
+
+
+async def test_unanswered_approval_publishes_when_so_configured(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    async with harness.services.db.transaction() as session:
+        await schedules.change(
+            session,
+            posting["municipality_id"],
+            now=harness.clock.now(),
+            user_id=None,
+            approval=True,
+            unanswered="publish",
+        )
+    scheduler = await _scheduler(harness)
+    harness.clock.set(Q4_DUE - timedelta(hours=47))
+    await scheduler.tick()
+    harness.clock.set(Q4_DUE)
+    assert [p.outcome for p in (await scheduler.tick()).posts] == ["sent"]
+
+
+async def test_schema_changes_the_schedule_for_admins_only(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    mid = posting["municipality_id"]
+    refused = await harness.send(Person(200_001, "Kim", "sv"), "/schema")
+    assert any("administratörer" in r for r in replies(refused))
+    await harness.press(Person(200_001, "Kim", "sv"), f"1|sh|{mid}|a")
+    async with harness.services.db.read() as session:
+        assert not (await schedules.schedule_of(session, mid)).approval
+    await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|a")
+    await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|e|h")
+    await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|t")
+    bad = await harness.send(EXAMPLE_ADMIN, "klockan nio")
+    assert any("TT:MM" in r for r in replies(bad))
+    await harness.send(EXAMPLE_ADMIN, "10.30")
+    async with harness.services.db.read() as session:
+        plan = await schedules.schedule_of(session, mid)
+        changes = list(
+            await session.scalars(
+                select(AuditEntry.details).where(AuditEntry.action == "schedule.change")
+            )
+        )
+    assert plan.approval
+    assert plan.every == "half_year"
+    assert f"{plan.post_time:%H:%M}" == "10:30"
+    assert len(changes) == 3
+
+
+# --- the report itself ----------------------------------------------------------------------
+
+
+class _TagBalance(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.ok = True
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open.pop() != tag:
+            self.ok = False
+
+
+async def test_a_long_report_is_split_between_lines_into_messages_under_the_limit(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    from bot.render import report as render
+    from bot.services.reports import build_report, read_period
+    from storage.models import FocusArea, Pledge, PledgeSet, Responsible, ResultNote
+
+    mid = posting["municipality_id"]
+    async with harness.services.db.transaction() as session:
+        pledge_set = await session.scalar(select(PledgeSet).where(PledgeSet.municipality_id == mid))
+        assert pledge_set is not None
+        area = FocusArea(
+            pledge_set_id=pledge_set.id, name="Många löften & <långa> namn", position=99
+        )
+        session.add(area)
+        await session.flush()
+        for n in range(60):
+            pledge = Pledge(
+                focus_area_id=area.id,
+                municipality_id=mid,
+                position=n,
+                text=f"Löfte nummer {n}",
+                short_name=f"löfte {n} <x>",
+                responsible=Responsible.BOTH,
+                target_count=4,
+                target_per="year",
+                created_at=harness.clock.now(),
+            )
+            session.add(pledge)
+            await session.flush()
+            session.add(
+                ResultNote(
+                    pledge_id=pledge.id,
+                    window_start=date(2026, 1, 1),
+                    text="Resultat & uppföljning " * 20,
+                    source="test",
+                    created_at=harness.clock.now(),
+                )
+            )
+    async with harness.services.db.read() as session:
+        report = await build_report(
+            session, mid, read_period("2026-Q3", date(2026, 11, 21)), date(2026, 11, 21)
+        )
+    messages = render.telegram_messages(report)
+    assert len(messages) >= 3
+    whole = "\n\n".join(messages)
+    for message in messages:
+        assert len(message) <= 4096
+        checker = _TagBalance()
+        checker.feed(message)
+        assert checker.ok
+        assert not checker.open
+    # Nothing lost at the seams: every pledge line is there once.
+    for n in range(60):
+        assert whole.count(f"<b>löfte {n} &lt;x&gt;</b>") == 1
+
+
+async def test_a_municipality_without_activities_gets_honest_zeros(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    from bot.render import report as render
+    from bot.services.reports import build_report, read_period
+
+    mid = posting["municipality_id"]
+    async with harness.services.db.transaction() as session:
+        for activity in await session.scalars(
+            select(Activity).where(Activity.municipality_id == mid)
+        ):
+            await session.delete(activity)
+    async with harness.services.db.read() as session:
+        report = await build_report(
+            session, mid, read_period("2026-Q3", date(2026, 11, 21)), date(2026, 11, 21)
+        )
+    text = "\n".join(render.telegram_messages(report))
+    assert text.count("Inga aktiviteter under perioden") == len(report.lines) > 0
+    assert "Inga extra insatser under perioden." in text
+    page = render.html_page(report)
+    assert page.startswith("<!DOCTYPE html>")
+    assert "Inga aktiviteter under perioden" in render.markdown(report)
+
+
+async def test_the_report_follows_the_public_rules(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    from bot.render import report as render
+    from bot.services.reports import build_report, read_period
+
+    mid = posting["municipality_id"]
+    async with harness.services.db.transaction() as session:
+        for place, public, note in (
+            ("Hemliga gatan 3", False, "Kontroll planerad nästa vecka vid skolan"),
+            ("Torget", True, "Namn: Anna Andersson"),
+        ):
+            session.add(
+                Activity(
+                    municipality_id=mid,
+                    pledge_id=None,
+                    occurred_on=date(2026, 8, 20),
+                    count=2,
+                    place=place,
+                    place_public=public,
+                    note=note,
+                    source=ActivitySource.TELEGRAM,
+                    created_at=harness.clock.now(),
+                )
+            )
+    async with harness.services.db.read() as session:
+        report = await build_report(
+            session, mid, read_period("2026-Q3", date(2026, 11, 21)), date(2026, 11, 21)
+        )
+    for text in (
+        "\n".join(render.telegram_messages(report)),
+        render.markdown(report),
+        render.html_page(report),
+    ):
+        assert "Hemliga gatan" not in text
+        assert "planerad" not in text
+        assert "Anna Andersson" not in text
+        assert "Torget" in text
+        assert "Robin" not in text
+
+
+async def test_outbox_enqueue_is_idempotent(harness: Harness, posting: dict[str, Any]) -> None:
+    now = harness.clock.now()
+    message = outbox_store.Outgoing("k:1", 5, "hej")
+    async with harness.services.db.transaction() as session:
+        assert await outbox_store.enqueue(session, [message], now) == 1
+    async with harness.services.db.transaction() as session:
+        assert await outbox_store.enqueue(session, [message], now) == 0
+
+
+async def test_publisher_answers_already_published(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    from bot.services.reports import read_period
+
+    bot = Bot(OFFLINE_TOKEN, request=harness.transport)
+    publisher = Publisher(harness.services.db, bot, Pacer(time=ScaledTime(1000.0)))
+    period = read_period("2026-Q3", date(2026, 11, 21))
+    first = await publisher.publish(
+        posting["municipality_id"], period, today=date(2026, 11, 21), now=harness.clock.now()
+    )
+    second = await publisher.publish(
+        posting["municipality_id"], period, today=date(2026, 11, 21), now=harness.clock.now()
+    )
+    assert (first.outcome, second.outcome) == ("sent", "already")
+    assert second.message_ids == first.message_ids
+    assert len([c for c in _channel_calls(harness.transport) if c.method == "sendPhoto"]) == 1
