@@ -17,7 +17,9 @@ from typing import Any
 
 from telegram.request import BaseRequest
 
+from bot.clock import Clock
 from bot.config import Settings
+from bot.services.reports import ReportPeriod
 from storage.db import Database
 
 
@@ -44,8 +46,13 @@ def add_parser(sub: Any) -> None:
 
 
 async def run(
-    settings: Settings, args: argparse.Namespace, *, request: BaseRequest | None = None
+    settings: Settings,
+    args: argparse.Namespace,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
 ) -> int:
+    """`request` and `clock` replace the network and the wall clock (tests)."""
     from bot.clock import SystemClock, local_today
     from bot.render import report as render
     from bot.services.errors import ServiceError
@@ -53,7 +60,7 @@ async def run(
     from bot.services.reports import build_report, read_period
     from storage.catalogue import municipality_by_name
 
-    clock = SystemClock()
+    clock = clock or SystemClock()
     today = local_today(clock, settings.bot.timezone)
     db = Database(settings.database.url)
     try:
@@ -82,7 +89,7 @@ async def run(
         ):
             print(f"Skrev {path}")
         if args.publish:
-            return await _publish(settings, db, municipality.id, period, today, args, request)
+            return await _publish(settings, db, municipality.id, period, clock, args, request)
     finally:
         await db.dispose()
     return 0
@@ -92,14 +99,14 @@ async def _publish(
     settings: Settings,
     db: Database,
     municipality_id: int,
-    period: Any,
-    today: Any,
+    period: ReportPeriod | None,
+    clock: Clock,
     args: argparse.Namespace,
     request: BaseRequest | None,
 ) -> int:
     from telegram import Bot
 
-    from bot.clock import SystemClock
+    from bot.clock import local_today
     from bot.services.outbox import Pacer
     from bot.services.posting import Publisher
     from storage.models import PostStatus
@@ -119,8 +126,8 @@ async def _publish(
         outcome = await publisher.publish(
             municipality_id,
             period,
-            today=today,
-            now=SystemClock().now(),
+            today=local_today(clock, settings.bot.timezone),
+            now=clock.now(),
             actor="cli",
             allow=frozenset(allow),
         )
