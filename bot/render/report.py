@@ -81,6 +81,7 @@ def _pledge_lines(report: Report, item: ReportLine, lang: Lang) -> list[list[Run
         ("", f" ({responsible(line.responsible, lang)})"),
     ]
     figures: list[Run] = []
+    measurable = line.assessment.status is not Status.NOT_MEASURABLE
     if item.in_period == 0:
         figures.append(
             ("", _t(lang, "Inga aktiviteter under perioden", "No activities in the period"))
@@ -96,7 +97,7 @@ def _pledge_lines(report: Report, item: ReportLine, lang: Lang) -> list[list[Run
             )
         )
     if line.window is not None and (
-        same_window or line.assessment.status is not Status.NOT_MEASURABLE
+        (same_window and item.in_period > 0) or (not same_window and measurable)
     ):
         if same_window:
             when = _t(lang, "under perioden", "in the period")
@@ -352,7 +353,7 @@ def chart_caption(report: Report, lang: Lang = "sv") -> str:
 
 # --- Markdown ----------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|<>])")
 
 
 def _md_text(text: str) -> str:
