@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from bench.dataset import BENCH_TODAY, Scale, build_dataset
 from bench.figures import Figure
+from bench.reports import quarterly_figures
 from bot.app import build_application
 from bot.clock import FrozenClock
 from bot.config import DatabaseSettings, Settings
@@ -57,6 +58,7 @@ async def question_figures(url: str | None, scale: Scale, samples: int) -> list[
                     )
                 )
             figures += await _measure(db, db_url, samples)
+            figures += await quarterly_figures(db)
         finally:
             await db.dispose()
     return figures

@@ -179,7 +179,9 @@ def _render(title: str, subtitle: str, rows: list[ChartRow], note: str) -> bytes
         canvas.draw()  # type: ignore[no-untyped-call]
         return _png(canvas)
     finally:
-        fig.clear()
+        # Not fig.clear(): resetting the axes costs a third of a small chart's time, and the
+        # figure is garbage once this returns (no pyplot keeps a reference).
+        del canvas, fig
 
 
 def _png(canvas: FigureCanvasAgg) -> bytes:
