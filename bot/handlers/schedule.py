@@ -252,6 +252,10 @@ async def _schedule_button(
             _p, changes = await schedules.change(
                 session, mid, now=now, user_id=user.id, unanswered=flipped
             )
+        elif step == "h" and rest and rest[0].isdigit():
+            _p, changes = await schedules.change(
+                session, mid, now=now, user_id=user.id, approval_hours=int(rest[0])
+            )
         elif step == "r" and rest and rest[0].isdigit():
             _p, changes = await schedules.change(
                 session, mid, now=now, user_id=user.id, reminder_weeks=int(rest[0])

@@ -1,7 +1,8 @@
 """Texts and buttons for /schema: the posting schedule, approvals and posts to settle.
 
 Callback actions: sh|M|v view, sh|M|e|<every> how often, sh|M|t time (typed next),
-sh|M|a approval on/off, sh|M|u when unanswered, sh|M|r reminders, sh|M|p preview;
+sh|M|a approval on/off, sh|M|u when unanswered, sh|M|h|H draft hours, sh|M|r reminders,
+sh|M|p preview;
 ap|A|p publish, ap|A|s skip, ap|A|c comment (typed next); pp|P|y came out, pp|P|n send again.
 """
 
@@ -36,6 +37,7 @@ EVERY_WORDS = {
     "off": ("aldrig (avstängt)", "never (off)"),
 }
 REMINDER_STEPS = (0, 2, 3, 4, 6)
+APPROVAL_HOURS = (24, 48, 72, 120)
 STATUS_WORDS = {
     "sent": ("publicerad", "published"),
     "claimed": ("skickas", "being sent"),
@@ -189,6 +191,17 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
         )
     ]
     if plan.approval:
+        hours = APPROVAL_HOURS[
+            (APPROVAL_HOURS.index(plan.approval_hours) + 1) % len(APPROVAL_HOURS)
+            if plan.approval_hours in APPROVAL_HOURS
+            else 1
+        ]
+        approval_row.append(
+            InlineKeyboardButton(
+                _t(lang, f"Utkast {hours} h före", f"Draft {hours} h before"),
+                callback_data=encode("sh", mid, "h", hours),
+            )
+        )
         approval_row.append(
             InlineKeyboardButton(
                 _t(lang, "Utan svar: vänta", "Unanswered: wait")

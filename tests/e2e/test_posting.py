@@ -442,6 +442,8 @@ async def test_schema_changes_the_schedule_for_admins_only(
         assert not (await schedules.schedule_of(session, mid)).approval
     await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|a")
     await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|e|h")
+    await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|h|72")
+    await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|h|99999")  # refused, nothing changes
     await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|t")
     bad = await harness.send(EXAMPLE_ADMIN, "klockan nio")
     assert any("TT:MM" in r for r in replies(bad))
@@ -456,7 +458,8 @@ async def test_schema_changes_the_schedule_for_admins_only(
     assert plan.approval
     assert plan.every == "half_year"
     assert f"{plan.post_time:%H:%M}" == "10:30"
-    assert len(changes) == 3
+    assert plan.approval_hours == 72
+    assert len(changes) == 4
 
 
 # --- the report itself ----------------------------------------------------------------------
