@@ -83,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
         help="bara den här kommunen (kan upprepas); annars alla",
     )
     exp.add_argument(
-        "--out", metavar="PATH", help="filen att skriva (- för standard ut); annars filnamnet här"
+        "--out",
+        metavar="PATH",
+        help="fil eller mapp att skriva till (- för standard ut); annars en fil med eget namn här",
     )
     exp.add_argument(
         "--public",
@@ -205,6 +207,7 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
     """Stream the export to stdout, or into a temporary file renamed into place when complete
     (so a failed export never leaves half a file). An internal file is readable only by you."""
+    import contextlib
     import os
     import tempfile
 
@@ -237,8 +240,14 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
                 "tz": settings.bot.timezone,
             }
             if to_stdout:
-                info = await write_export(session, sys.stdout.buffer, **options)
-                sys.stdout.buffer.flush()
+                try:
+                    info = await write_export(session, sys.stdout.buffer, **options)
+                    sys.stdout.buffer.flush()
+                except BrokenPipeError:
+                    # The reader stopped early (`| head`): not an error worth a traceback.
+                    with contextlib.suppress(OSError, ValueError):
+                        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                    return 1
                 where = "standard ut"
             else:
                 try:
@@ -265,9 +274,16 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
     names = info.municipalities
     which = ", ".join(names) if 0 < len(names) <= 3 else f"{len(names)} kommuner"
     kind = "publik" if args.public else "intern"
+    amounts = ", ".join(
+        f"{n} {one if n == 1 else many}"
+        for n, one, many in (
+            (counts.pledges, "löfte", "löften"),
+            (counts.activities, "aktivitet", "aktiviteter"),
+            (counts.result_notes, "resultattext", "resultattexter"),
+        )
+    )
     print(
-        f"Export av {which} ({kind}, {args.format.upper()}): {counts.pledges} löften, "
-        f"{counts.activities} aktiviteter, {counts.result_notes} resultattexter → {where}",
+        f"Export av {which} ({kind}, {args.format.upper()}): {amounts} → {where}",
         file=sys.stderr if to_stdout else sys.stdout,
     )
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -24,6 +25,10 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("LOFTESBOT_TOKEN", "LOFTESBOT_DATABASE_URL", "LOFTESBOT_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+    # `run` configures logging onto this test's captured stderr, which is closed afterwards:
+    # give each test its own list of root handlers, put back when the test ends.
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
 
 
 def test_run_without_token_is_one_readable_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -203,3 +208,96 @@ def test_invite_prints_a_link_and_stores_only_the_hash(
         [(stored, role)] = conn.execute("SELECT code_hash, role FROM invites").fetchall()
     assert stored == hashlib.sha256(link.group(1).encode()).hexdigest()
     assert role == "reporter"
+
+
+def _export_setup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """Storberga's page and follow-up, plus an activity with a note and a place nobody marked
+    public."""
+    database = tmp_path / "bot.sqlite3"
+    run(["import", str(PAGES / "storberga.txt"), str(PAGES / "storberga_uppfoljning.txt")], capsys)
+    with closing(sqlite3.connect(database)) as conn:
+        [(municipality_id,)] = conn.execute("SELECT id FROM municipalities").fetchall()
+        conn.execute(
+            "INSERT INTO activities (municipality_id, occurred_on, count, place, place_public,"
+            " note, source, created_at) VALUES (?, '2026-03-02', 4, 'HEMLIGPLATS', 0,"
+            " 'HEMLIGANTECKNING', 'telegram', '2026-03-02 09:00:00.000000')",
+            (municipality_id,),
+        )
+        conn.commit()
+    return database
+
+
+def test_export_writes_a_named_file_in_the_current_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    monkeypatch.setenv("LOFTESBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    _export_setup(tmp_path, capsys)
+    code, out, _ = run(["export", "--format", "csv", "--kommun", "storberga"], capsys)
+    assert code == 0
+    [path] = tmp_path.glob("loftesboten-storberga-*.csv")
+    assert path.name in out
+    assert "Export av Storberga (intern, CSV): 4 löften, 2 aktiviteter, 2 resultattexter" in out
+    content = path.read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(content.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert [r["record"] for r in rows].count("pledge") == 4
+    assert "HEMLIGANTECKNING" in content.decode("utf-8-sig")
+    assert path.stat().st_mode & 0o077 == 0  # an internal file is readable by its owner only
+    assert not list(tmp_path.glob(".loftesboten-*"))  # no half-written leftovers
+
+    code, out, _ = run(["export", "--format", "csv", "--public", "--out", str(tmp_path)], capsys)
+    assert code == 0
+    [public] = tmp_path.glob("loftesboten-alla-kommuner-publik-*.csv")
+    text = public.read_bytes().decode("utf-8-sig")
+    assert "HEMLIGANTECKNING" not in text and "HEMLIGPLATS" not in text
+    assert "note" not in text.splitlines()[0].split(";")
+
+
+def test_export_json_to_stdout_and_to_a_given_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    monkeypatch.setenv("LOFTESBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    _export_setup(tmp_path, capsys)
+    code, out, err = run(["export", "--format", "json", "--public", "--out", "-"], capsys)
+    assert code == 0
+    document = json.loads(out)
+    assert document["public"] is True
+    [place] = document["municipalities"]
+    assert place["name"] == "Storberga"
+    assert len(place["pledges"]) == 4 and len(place["result_notes"]) == 2
+    assert all(
+        set(a) == {"date", "pledge_id", "pledge", "count", "place"} for a in place["activities"]
+    )
+    assert "HEMLIG" not in out
+    assert "standard ut" in err  # the summary stays out of the data
+
+    target = tmp_path / "ut" / "data.json"
+    target.parent.mkdir()
+    code, out, _ = run(["export", "--format", "json", "--out", str(target)], capsys)
+    assert code == 0
+    assert str(target) in out
+    activities = json.loads(target.read_bytes())["municipalities"][0]["activities"]
+    assert "HEMLIGANTECKNING" in [a["note"] for a in activities]
+
+
+def test_export_errors_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOFTESBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    _export_setup(tmp_path, capsys)
+    code, out, err = run(["export", "--format", "csv", "--kommun", "Atlantis"], capsys)
+    assert code == 2
+    assert err.strip() == (
+        "loftesbot: kommunen 'Atlantis' finns inte i databasen (finns: Storberga)"
+    )
+    assert out == ""
+    missing = tmp_path / "saknas" / "fil.csv"
+    code, _, err = run(["export", "--format", "csv", "--out", str(missing)], capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "kan inte skriva" in err
+    assert "Traceback" not in err
+    assert not list(tmp_path.glob("loftesboten-*"))
