@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy
 import telegram
 
+from bench.broadcast import broadcast_figures
 from bench.citizen import question_figures
 from bench.dataset import FULL, QUICK
 from bench.figures import Figure
@@ -123,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     updates = 200 if args.quick else 2000
     figures = asyncio.run(_bench(args.database_url, updates))
+    figures += asyncio.run(
+        broadcast_figures(args.database_url, subscribers=2_000 if args.quick else 10_000)
+    )
     if not args.no_dataset:
         scale = QUICK if args.quick else FULL
         figures += asyncio.run(

@@ -44,9 +44,20 @@ class TimedCall:
 
 
 @dataclass(frozen=True)
-class Refusal:
+class Rejection:
+    """A message call answered with an error: when, to which chat, the status and retry_after."""
+
+    at: float
+    chat_id: int | str | None
+    status: int
+    retry_after: int | None = None
+
+
+@dataclass
+class _Refusal:
     status: int
     description: str
+    times: int | None  # None: every time
 
 
 def _chat_key(chat_id: int | str | None) -> int | str | None:
@@ -68,6 +79,7 @@ class LimitedTransport(OfflineTransport):
     private_interval: float = 1.0
     group_per_minute: int = 20
     accepted: list[TimedCall] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
     too_many_requests: int = 0  # 429s handed out
     attempts: int = 0  # message calls that arrived, accepted or not
     _blocked_until: float = -math.inf
@@ -75,7 +87,7 @@ class LimitedTransport(OfflineTransport):
     _private_last: dict[int, float] = field(default_factory=dict)
     _groups: dict[int | str, deque[float]] = field(default_factory=dict)
     _injected: dict[int, int] = field(default_factory=dict)
-    _refusals: dict[int | str, Refusal] = field(default_factory=dict)
+    _refusals: dict[int | str, _Refusal] = field(default_factory=dict)
 
     def inject_retry_after(self, at_send: int, seconds: int) -> None:
         """Answer the `at_send`-th message call (1-based, counting refused ones) with a 429."""
@@ -86,11 +98,14 @@ class LimitedTransport(OfflineTransport):
         chat_id: int | str,
         status: int = 403,
         description: str = "Forbidden: bot was blocked by the user",
+        *,
+        times: int | None = None,
     ) -> None:
-        """Refuse every message to `chat_id` (403 blocked, 400 chat not found, 500 …)."""
+        """Refuse messages to `chat_id` (403 blocked, 400 chat not found, 500 …): every one, or
+        the next `times`."""
         key = _chat_key(chat_id)
-        assert key is not None
-        self._refusals[key] = Refusal(status, description)
+        if key is not None:
+            self._refusals[key] = _Refusal(status, description, times)
 
     def allow(self, chat_id: int | str) -> None:
         key = _chat_key(chat_id)
@@ -148,28 +163,33 @@ class LimitedTransport(OfflineTransport):
         """The error answer for a send at `now`, or None when it may go through."""
         injected = self._injected.pop(self.attempts, None)
         if injected is not None:
-            return self._too_many(now, injected)
+            return self._too_many(chat, now, injected)
         if now < self._blocked_until:
-            return self._too_many(now, self._blocked_until - now)
+            return self._too_many(chat, now, self._blocked_until - now)
         refusal = self._refusals.get(chat) if chat is not None else None
         if refusal is not None:
+            if refusal.times is not None:
+                refusal.times -= 1
+                if refusal.times <= 0 and chat is not None:
+                    del self._refusals[chat]
+            self.rejections.append(Rejection(now, chat, refusal.status))
             body = {"ok": False, "error_code": refusal.status, "description": refusal.description}
             return refusal.status, json.dumps(body).encode()
         while self._recent and self._recent[0] <= now - 1.0:
             self._recent.popleft()
         if len(self._recent) >= self.overall_per_second:
-            return self._too_many(now, self._recent[0] + 1.0 - now)
+            return self._too_many(chat, now, self._recent[0] + 1.0 - now)
         if isinstance(chat, int) and chat > 0:
             last = self._private_last.get(chat)
             if last is not None and now - last < self.private_interval:
-                return self._too_many(now, last + self.private_interval - now)
+                return self._too_many(chat, now, last + self.private_interval - now)
         elif chat is not None:
             window = self._groups.get(chat)
             if window is not None:
                 while window and window[0] <= now - GROUP_WINDOW:
                     window.popleft()
                 if len(window) >= self.group_per_minute:
-                    return self._too_many(now, window[0] + GROUP_WINDOW - now)
+                    return self._too_many(chat, now, window[0] + GROUP_WINDOW - now)
         return None
 
     def _record(self, chat: int | str | None, now: float) -> None:
@@ -180,9 +200,10 @@ class LimitedTransport(OfflineTransport):
             self._groups.setdefault(chat, deque()).append(now)
         self.accepted.append(TimedCall(now, self.calls[-1]))
 
-    def _too_many(self, now: float, wait: float) -> tuple[int, bytes]:
+    def _too_many(self, chat: int | str | None, now: float, wait: float) -> tuple[int, bytes]:
         seconds = max(1, math.ceil(wait))
         self.too_many_requests += 1
+        self.rejections.append(Rejection(now, chat, 429, seconds))
         self._blocked_until = max(self._blocked_until, now + seconds)
         body = {
             "ok": False,

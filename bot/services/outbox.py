@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
+import httpx
 import telegram
 from sqlalchemy import Table, bindparam, select, update
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
@@ -110,12 +111,6 @@ class Limits:
     group_per_minute: int = 18
 
 
-def is_private(chat_id: int | str) -> bool:
-    """Private chats have positive ids; groups and channels negative ids or "@username"."""
-    key = _chat_key(chat_id)
-    return isinstance(key, int) and key > 0
-
-
 def _chat_key(chat_id: int | str) -> int | str:
     if isinstance(chat_id, str):
         text = chat_id.strip()
@@ -139,7 +134,9 @@ class Pacer:
 
     Overall slots are `1 / per_second` apart and are booked before sleeping, so concurrent
     callers never share one. Callers for the same chat queue behind each other, and each
-    measures its chat's limit from the moment the previous one actually went out.
+    measures its chat's limit from the moment the previous one actually went out. Callers woken
+    late (a stalled event loop) catch up at most twice as fast, and never more than
+    `per_second` sends fall in any one second.
     """
 
     def __init__(self, limits: Limits | None = None, time: TimeSource | None = None) -> None:
@@ -203,8 +200,8 @@ class Pacer:
             self._next_slot = slot + self._spacing
             await self._sleep_until(slot)
             # Callers woken late (a busy event loop) must not bunch up: besides even slots,
-            # never more than `per_second` sends in any 1 s.
-            while (opens := self._window_opens()) > self.time.monotonic():
+            # never more than `per_second` sends in any 1 s, and at least half a slot apart.
+            while (opens := self._release_time()) > self.time.monotonic():
                 await self._sleep_until(opens)
             now = self.time.monotonic()
             if self._paused_until <= now:
@@ -212,13 +209,17 @@ class Pacer:
                 return now
             # A pause began while this caller slept: its slot is void, book again after it.
 
-    def _window_opens(self) -> float:
+    def _release_time(self) -> float:
+        """The earliest moment the next send may go, going by the sends actually made."""
         now = self.time.monotonic()
         while self._recent and self._recent[0] <= now - 1.0:
             self._recent.popleft()
-        if len(self._recent) < self._per_window:
+        if not self._recent:
             return now
-        return self._recent[-self._per_window] + 1.0
+        earliest = self._recent[-1] + self._spacing / 2
+        if len(self._recent) >= self._per_window:
+            earliest = max(earliest, self._recent[-self._per_window] + 1.0)
+        return earliest
 
     def _chat_ready(self, chat: _Chat, now: float) -> float:
         if not chat.sends:
@@ -261,7 +262,6 @@ class _Row:
     chat_id: int
     text: str
     buttons: Sequence[Any]
-    attempts: int
 
 
 class _Writer:
@@ -390,16 +390,12 @@ async def _pending(db: Database, after: int, limit: int) -> list[_Row]:
                 _outbox.c.chat_id,
                 _outbox.c.text,
                 _outbox.c.buttons,
-                _outbox.c.attempts,
             )
             .where(_outbox.c.status == PENDING, _outbox.c.id > after)
             .order_by(_outbox.c.id)
             .limit(limit)
         )
-        return [
-            _Row(int(r.id), int(r.chat_id), str(r.text), r.buttons or (), int(r.attempts))
-            for r in rows
-        ]
+        return [_Row(int(r.id), int(r.chat_id), str(r.text), r.buttons or ()) for r in rows]
 
 
 async def recover(db: Database, now: datetime) -> int:
@@ -453,6 +449,11 @@ def _markup(buttons: Sequence[Any]) -> InlineKeyboardMarkup | None:
     )
 
 
+def _never_sent(exc: TimedOut) -> bool:
+    """A timeout while waiting for a connection: the request never left (PTB's HTTPXRequest)."""
+    return isinstance(exc.__cause__, (httpx.PoolTimeout, httpx.ConnectTimeout))
+
+
 def _short(prefix: str, exc: BaseException) -> str:
     detail = exc.message if isinstance(exc, TelegramError) else type(exc).__name__
     return f"{prefix}: {detail}"[:_ERROR_CHARS]
@@ -472,11 +473,11 @@ class _Sender:
         self.writer = writer
         self.now = now
         self.result = result
-        self.network_errors = 0  # in a row, across rows: sets the back-off pause
 
     async def send(self, row: _Row, attempts: int) -> None:
         """Send a claimed row until it has an outcome; never raises (but on cancellation)."""
         preview = LinkPreviewOptions(is_disabled=True)
+        network_errors = 0  # this row's, in this drain: the back-off grows with them
         while True:
             started = False
             try:
@@ -510,43 +511,52 @@ class _Sender:
                 error = f"gruppen har flyttats till chatt {exc.new_chat_id}"
                 self._fail(row, error, exc)
                 return
-            except TimedOut:
-                self.result.ambiguous += 1
-                self.writer.update(
-                    row.id,
-                    AMBIGUOUS,
-                    error="inget svar från Telegram i tid; meddelandet kan ha kommit fram, "
-                    "så det skickas inte igen",
-                )
-                log.warning("outbox: row %d timed out: ambiguous, not sent again", row.id)
-                return
-            except TelegramError as exc:  # NetworkError and the rest: retried with back-off
-                self.network_errors += 1
-                error = _short("nätverksfel", exc)
-                if attempts >= MAX_ATTEMPTS:
-                    self._fail(row, f"{error} ({attempts} försök)", exc)
+            except TimedOut as exc:
+                if not _never_sent(exc):
+                    self.result.ambiguous += 1
+                    self.writer.update(
+                        row.id,
+                        AMBIGUOUS,
+                        error="inget svar från Telegram i tid; meddelandet kan ha kommit fram, "
+                        "så det skickas inte igen",
+                    )
+                    log.warning("outbox: row %d timed out: ambiguous, not sent again", row.id)
                     return
-                pause = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (self.network_errors - 1))
-                self.pacer.pause(pause)
-                log.warning(
-                    "outbox: row %d attempt %d: %s; pausing %.0f s",
-                    row.id,
-                    attempts,
-                    type(exc).__name__,
-                    pause,
-                )
-                claimed = await self._again(row, error)
+                network_errors += 1
+                claimed = await self._network_error(row, attempts, network_errors, exc)
+            except TelegramError as exc:  # NetworkError and the rest: retried with back-off
+                network_errors += 1
+                claimed = await self._network_error(row, attempts, network_errors, exc)
             except Exception as exc:  # a fault of ours (e.g. a bad button): retrying won't help
                 self._fail(row, _short("internt fel", exc), exc)
                 return
             else:
-                self.network_errors = 0
                 self.result.sent += 1
                 self.writer.update(row.id, SENT, message_id=message.message_id, sent_at=self.now())
                 return
             if claimed is None:
                 return  # another drainer took the row while it was pending
             attempts = claimed
+
+    async def _network_error(
+        self, row: _Row, attempts: int, errors: int, exc: TelegramError
+    ) -> int | None:
+        """Fail the row after MAX_ATTEMPTS, else pause everything (1, 2, 4 … 60 s) and claim it
+        again; the new attempt count, or None when the row is done with."""
+        error = _short("nätverksfel", exc)
+        if attempts >= MAX_ATTEMPTS:
+            self._fail(row, f"{error} ({attempts} försök)", exc)
+            return None
+        pause = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (errors - 1))
+        self.pacer.pause(pause)
+        log.warning(
+            "outbox: row %d attempt %d: %s; pausing %.0f s",
+            row.id,
+            attempts,
+            type(exc).__name__,
+            pause,
+        )
+        return await self._again(row, error)
 
     async def _again(self, row: _Row, error: str | None) -> int | None:
         """Give the row back (pending), wait out the pause, then claim it again."""
