@@ -460,11 +460,26 @@ async def _tick_job(context: Any) -> None:
         log.exception("scheduled tick failed")
 
 
+def _unlimited_bot(app: Any) -> Bot:
+    """The application's bot without PTB's rate limiter, on the same connection pool.
+
+    The scheduler and the outbox pace themselves (`Pacer`) and must see a 429 to pause
+    everything; the application's AIORateLimiter would swallow it and retry on its own clock.
+    """
+    telegram = app.bot_data["services"].settings.telegram
+    return Bot(
+        app.bot.token,
+        base_url=telegram.base_url,
+        base_file_url=telegram.base_file_url,
+        request=app.bot.request,
+    )
+
+
 async def install(app: Any) -> Scheduler:
     """Wire the scheduler into a running application (called from post_init)."""
     services: Services = app.bot_data["services"]
     worker = OutboxWorker(services.db, services.now)
-    scheduler = Scheduler(services, app.bot, pacer=worker.pacer, worker=worker)
+    scheduler = Scheduler(services, _unlimited_bot(app), pacer=worker.pacer, worker=worker)
     app.bot_data[SCHEDULER_KEY] = scheduler
     if app.job_queue is None:
         log.warning("no JobQueue (python-telegram-bot[job-queue] missing): nothing is scheduled")

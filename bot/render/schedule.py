@@ -38,6 +38,10 @@ EVERY_WORDS = {
 }
 REMINDER_STEPS = (0, 2, 3, 4, 6)
 APPROVAL_HOURS = (24, 48, 72, 120)
+WEEKDAYS = (
+    ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
+    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+)
 STATUS_WORDS = {
     "sent": ("publicerad", "published"),
     "claimed": ("skickas", "being sent"),
@@ -102,7 +106,9 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
         local = v.next_due.astimezone(tz)
         lines.append(
             _t(lang, "Nästa: ", "Next: ")
-            + f"{long_day(local.date(), lang)} {local:%H:%M} ({esc(v.next_window.label(lang))})"
+            + f"{WEEKDAYS[0 if sv else 1][local.weekday()]} {long_day(local.date(), lang)} "
+            + _t(lang, f"kl. {local:%H:%M}", f"at {local:%H:%M}")
+            + f" ({esc(v.next_window.label(lang))})"
         )
     if plan.approval:
         lines.append(
@@ -219,9 +225,9 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
     rows.append(
         [
             InlineKeyboardButton(
-                _t(lang, "Påminnelser: av", "Reminders: off")
+                _t(lang, "Stäng av påminnelser", "Turn reminders off")
                 if following == 0
-                else _t(lang, f"Påminnelser: {following} v", f"Reminders: {following} wk"),
+                else _t(lang, f"Påminn efter {following} v", f"Remind after {following} wk"),
                 callback_data=encode("sh", mid, "r", following),
             ),
             InlineKeyboardButton(
