@@ -19,8 +19,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -37,7 +35,7 @@ from bot.services.outbox import OutboxWorker, Pacer
 from bot.services.posting import KIND, LEASE, PostOutcome, Publisher, admins_of, tell_admins
 from bot.services.reports import ReportPeriod, build_report
 from storage import audit
-from storage.db import Database
+from storage.db import Database, insert_for
 from storage.models import AuditEntry, Municipality, PostApproval, PostStatus, ProgressPost
 
 log = logging.getLogger(__name__)
@@ -243,7 +241,7 @@ class Scheduler:
         status: PostStatus,
         error: str,
     ) -> bool:
-        insert = pg_insert if not self.db.is_sqlite else sqlite_insert
+        insert = insert_for(session)
         result = await session.execute(
             insert(ProgressPost)
             .values(
@@ -324,8 +322,8 @@ class Scheduler:
         The approval row is created first, so the request goes out once."""
         now = self.services.now()
         today = self.services.today()
-        insert = pg_insert if not self.db.is_sqlite else sqlite_insert
         async with self.db.transaction() as session:
+            insert = insert_for(session)
             result = await session.execute(
                 insert(PostApproval)
                 .values(

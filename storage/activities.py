@@ -11,10 +11,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for
 from storage.models import (
     Activity,
     ChatState,
@@ -33,8 +32,7 @@ async def claim_update(session: AsyncSession, key: str, update_id: int, now: dat
     redelivery is handled afresh. On PostgreSQL a concurrent claim of the same key waits for
     the first transaction and then finds the key taken.
     """
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     statement = (
         insert(ProcessedUpdate)
         .values(key=key, update_id=update_id, received_at=now, processed_at=now)

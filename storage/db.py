@@ -131,3 +131,11 @@ def _first_line(exc: BaseException) -> str:
     cause = exc.__cause__ or exc.orig if isinstance(exc, DBAPIError) else exc
     message = str(cause or exc).strip().splitlines()
     return message[0] if message else type(exc).__name__
+
+
+def insert_for(session: AsyncSession) -> Any:
+    """The dialect's INSERT, which has `on_conflict_do_nothing` (SQLite and PostgreSQL alike)."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for
 from storage.models import OutboxMessage
 
 PENDING = "pending"
@@ -45,8 +44,7 @@ async def enqueue(session: AsyncSession, messages: Sequence[Outgoing], now: date
     """
     if not messages:
         return 0
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     added = 0
     for start in range(0, len(messages), _CHUNK):
         chunk = messages[start : start + _CHUNK]

@@ -26,8 +26,6 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -41,7 +39,7 @@ from bot.services.outbox import Pacer, retry_after_seconds
 from bot.services.reports import Report, ReportPeriod, build_report
 from storage import audit
 from storage import outbox as outbox_store
-from storage.db import Database
+from storage.db import Database, insert_for
 from storage.models import (
     Membership,
     Municipality,
@@ -193,8 +191,7 @@ async def _claim(
     now: datetime,
     allow: frozenset[PostStatus],
 ) -> _Claim | PostOutcome:
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     created = await session.execute(
         insert(ProgressPost)
         .values(
