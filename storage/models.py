@@ -401,6 +401,28 @@ class ChatSetting(Base):
         ForeignKey("municipalities.id", ondelete="SET NULL")
     )
     updated_at: Mapped[datetime] = mapped_column(default=_now)
+    # The chat's last message or button press; retention forgets chats idle for a year.
+    last_seen_at: Mapped[datetime | None] = mapped_column()
+
+
+class InboxUpdate(Base):
+    """An update from Telegram, stored before Telegram is told it arrived, and processed from
+    here: a crash loses nothing that was acknowledged. `key` is the update's content key (see
+    ProcessedUpdate), so a redelivery is stored once. Rows are kept at least seven days."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_pending", "done_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    update_id: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    received_at: Mapped[datetime] = mapped_column(default=_now, index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[datetime | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class ChatState(Base):
