@@ -135,6 +135,52 @@ async def latest_pledge_sets(session: AsyncSession, municipality_id: int) -> Seq
     return (await session.scalars(stmt)).all()
 
 
+async def loggable_pledges(
+    session: AsyncSession, municipality_ids: Sequence[int], day: date
+) -> list[tuple[Pledge, FocusArea, PledgeSet]]:
+    """Every pledge a reporter of these municipalities may log against on `day`, in catalogue
+    order: those of the sets in force, else of each municipality's latest set. One query in
+    the common case (every municipality has a set in force)."""
+    if not municipality_ids:
+        return []
+    base = (
+        select(Pledge, FocusArea, PledgeSet)
+        .join(FocusArea, FocusArea.id == Pledge.focus_area_id)
+        .join(PledgeSet, PledgeSet.id == FocusArea.pledge_set_id)
+        .order_by(
+            PledgeSet.municipality_id,
+            PledgeSet.period_start,
+            FocusArea.position,
+            FocusArea.id,
+            Pledge.position,
+            Pledge.id,
+        )
+    )
+    rows = [
+        (p, a, s)
+        for p, a, s in await session.execute(
+            base.where(
+                PledgeSet.municipality_id.in_(municipality_ids),
+                PledgeSet.period_start <= day,
+                or_(PledgeSet.period_end.is_(None), PledgeSet.period_end >= day),
+            )
+        )
+    ]
+    missing = set(municipality_ids) - {s.municipality_id for _, _, s in rows}
+    for municipality_id in sorted(missing):
+        latest = await session.scalar(
+            select(PledgeSet.id)
+            .where(PledgeSet.municipality_id == municipality_id)
+            .order_by(PledgeSet.period_start.desc())
+            .limit(1)
+        )
+        if latest is not None:
+            rows += [
+                (p, a, s) for p, a, s in await session.execute(base.where(PledgeSet.id == latest))
+            ]
+    return rows
+
+
 async def pledges_of_municipality(session: AsyncSession, municipality_id: int) -> Sequence[Pledge]:
     return (
         await session.scalars(

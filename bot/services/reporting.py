@@ -9,7 +9,7 @@ button are only requests and are checked against that role.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -73,24 +73,22 @@ class PledgeRef:
     municipality: str
 
 
-async def _sets_for_logging(
-    session: AsyncSession, municipality_id: int, today: date
-) -> Sequence[PledgeSet]:
-    sets = await repo.current_pledge_sets(session, municipality_id, today)
-    if sets:
-        return sets
-    return await repo.latest_pledge_sets(session, municipality_id)
-
-
 async def pledge_refs(session: AsyncSession, scope: Scope, today: date) -> list[PledgeRef]:
-    """Every pledge the user may log against today, in catalogue order."""
-    refs: list[PledgeRef] = []
-    for municipality_id, name in scope.municipalities.items():
-        for pledge_set in await _sets_for_logging(session, municipality_id, today):
-            for area in sorted(pledge_set.focus_areas, key=lambda a: a.position):
-                for pledge in sorted(area.pledges, key=lambda p: p.position):
-                    refs.append(PledgeRef(pledge, area, pledge_set, municipality_id, name))
-    return refs
+    """Every pledge the user may log against today, in catalogue order (municipalities in the
+    scope's order)."""
+    rows = await repo.loggable_pledges(session, list(scope.municipalities), today)
+    by_municipality: dict[int, list[PledgeRef]] = {}
+    for pledge, area, pledge_set in rows:
+        by_municipality.setdefault(pledge_set.municipality_id, []).append(
+            PledgeRef(
+                pledge,
+                area,
+                pledge_set,
+                pledge_set.municipality_id,
+                scope.municipalities[pledge_set.municipality_id],
+            )
+        )
+    return [ref for mid in scope.municipalities for ref in by_municipality.get(mid, [])]
 
 
 async def _choices(
@@ -168,26 +166,37 @@ async def _entry(
     *,
     with_progress: bool = False,
     refs: Sequence[PledgeRef] = (),
+    loaded_items: Mapping[int, list[CoverageItem]] | None = None,
 ) -> Entry:
-    municipality = await session.get(Municipality, activity.municipality_id)
-    pledge = await session.get(Pledge, activity.pledge_id) if activity.pledge_id else None
-    item = (
-        await session.get(CoverageItem, activity.coverage_item_id)
-        if activity.coverage_item_id
-        else None
-    )
+    """The entry as shown to its reporter. What the caller already loaded (`refs`, the list
+    items) is used instead of asking the database again."""
+    ref = next((r for r in refs if r.pledge.id == activity.pledge_id), None)
+    if ref is not None:
+        municipality_name = ref.municipality
+        pledge: Pledge | None = ref.pledge
+    else:
+        municipality = await session.get(Municipality, activity.municipality_id)
+        municipality_name = municipality.name if municipality else ""
+        pledge = await session.get(Pledge, activity.pledge_id) if activity.pledge_id else None
+    items: list[CoverageItem] | None = None
+    if pledge is not None and loaded_items is not None and pledge.id in loaded_items:
+        items = loaded_items[pledge.id]
+    item: CoverageItem | None = None
+    if activity.coverage_item_id:
+        item = next((i for i in items or () if i.id == activity.coverage_item_id), None)
+        if item is None:
+            item = await session.get(CoverageItem, activity.coverage_item_id)
     progress: PledgeProgress | None = None
     list_items: tuple[tuple[int, str], ...] = ()
-    if pledge is not None and with_progress:
-        ref = next((r for r in refs if r.pledge.id == pledge.id), None)
-        if ref is not None:
+    if pledge is not None and with_progress and ref is not None:
+        if items is None:
             items = (await activities.coverage_items(session, [pledge.id]))[pledge.id]
-            progress = await pledge_progress(session, pledge, ref.pledge_set, today, items)
-            if items and item is None:
-                list_items = tuple((i.id, i.name) for i in items)
+        progress = await pledge_progress(session, pledge, ref.pledge_set, today, items)
+        if items and item is None:
+            list_items = tuple((i.id, i.name) for i in items)
     return Entry(
         id=activity.id,
-        municipality=municipality.name if municipality else "",
+        municipality=municipality_name,
         pledge_id=activity.pledge_id,
         pledge=pledge.short_name if pledge else None,
         count=activity.count,
@@ -289,7 +298,7 @@ async def _read_and_save(
     today: date,
     activity: Activity | None = None,
 ) -> Outcome:
-    choices, _ = await _choices(session, refs)
+    choices, items = await _choices(session, refs)
     reading = read_report(message.text, choices, today, hour=message.hour)
     problem = _reading_problem(reading)
     if problem:
@@ -331,7 +340,9 @@ async def _read_and_save(
             await _audit(session, scope, now, "activity.edit", activity, _changes(before, activity))
             kind = "updated"
         await session.flush()
-        entry = await _entry(session, activity, today, with_progress=True, refs=refs)
+        entry = await _entry(
+            session, activity, today, with_progress=True, refs=refs, loaded_items=items
+        )
         return Outcome(kind, entry=entry, reading=reading)
 
     # Not sure: keep what was read and let the reporter pick.
