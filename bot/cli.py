@@ -1,6 +1,7 @@
 """The `loftesbot` command.
 
-    loftesbot run [--config PATH]        serve Telegram (long polling, or webhook per config)
+    loftesbot run [--config PATH]        serve Telegram (long polling, or webhook per config),
+                                         through the durable inbox (bot/serve.py)
     loftesbot demo [--db PATH]           the offline demo chat on example data
     loftesbot import PATH... [--kommun NAME] [--dry-run] [--json]
                                          read promise pages and follow-ups into the catalogue
@@ -10,6 +11,7 @@
                                          write pledges, activities and result notes to a file
     loftesbot db upgrade [--config PATH] create or update the database schema
     loftesbot db current [--config PATH] show the schema revision
+    loftesbot db backup [--out PATH]     a consistent copy of SQLite (pg_dump advice for PostgreSQL)
 
 Configuration problems and an unreachable database end with one readable line on stderr and
 exit code 2, never a traceback.
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bot import logs, report_cli
+from bot.backup import BackupError
 from bot.config import ConfigError, Settings, load_settings
 from storage import migrate
 from storage.db import Database, DatabaseError
@@ -103,6 +106,12 @@ def _parser() -> argparse.ArgumentParser:
         p = db_sub.add_parser(name, help=text)
         p.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
         p.add_argument("--url", help="databas-URL (annars från konfigurationen)")
+    backup = db_sub.add_parser("backup", help="säkerhetskopiera databasen medan boten kör")
+    backup.add_argument(
+        "--out", type=Path, metavar="PATH", help="fil eller mapp; annars en fil med eget namn här"
+    )
+    backup.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    backup.add_argument("--url", help="databas-URL (annars från konfigurationen)")
     return parser
 
 
@@ -134,10 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_export(settings, args))
         if args.command == "db":
             settings = load_settings(args.config, must_exist=args.config is not None)
+            if args.db_command == "backup":
+                return _backup(settings, args.url or settings.database.url, args.out)
             return asyncio.run(_db(args.db_command, args.url or settings.database.url))
     except ConfigError as exc:
         _fail(f"fel i konfigurationen: {exc.key}: {exc.problem}")
-    except (DatabaseError, CliError, report_cli.ReportError) as exc:
+    except (DatabaseError, CliError, report_cli.ReportError, BackupError) as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
         return 130
@@ -164,6 +175,13 @@ async def _db(action: str, url: str) -> int:
     finally:
         await db.dispose()
     return 0
+
+
+def _backup(settings: Settings, url: str, out: Path | None) -> int:
+    from bot import backup
+    from bot.clock import SystemClock
+
+    return backup.run(url, out, SystemClock().now().astimezone(settings.bot.timezone))
 
 
 async def _invite(settings: Settings, args: argparse.Namespace) -> int:
@@ -394,13 +412,17 @@ async def _prepare_database(settings: Settings) -> None:
 
 def _run(settings: Settings) -> int:
     from telegram import Update
-    from telegram.error import InvalidToken, NetworkError
+    from telegram.error import InvalidToken, NetworkError, TelegramError
 
     from bot.app import build_application
+    from bot.serve import ServeError
     from bot.services.core import Services
 
     token = settings.require_token()
-    logs.configure(settings.bot.log_level, secrets=[token.get()])
+    secrets = [token.get()]
+    if settings.telegram.webhook.secret_token is not None:
+        secrets.append(settings.telegram.webhook.secret_token.get())
+    logs.configure(settings.bot.log_level, secrets=secrets, fmt=settings.bot.log_format)
     asyncio.run(_prepare_database(settings))
     services = Services(settings=settings, db=Database(settings.database.url))
     app = build_application(services)
@@ -415,26 +437,20 @@ def _run(settings: Settings) -> int:
         raise CliError(
             f"Bot API-servern {settings.telegram.api_root} går inte att nå: {logs.redact(str(exc))}"
         ) from exc
+    except ServeError as exc:
+        raise CliError(str(exc)) from exc
+    except TelegramError as exc:
+        raise CliError(f"Telegram svarade med ett fel: {logs.redact(str(exc))}") from exc
     return 0
 
 
 def _serve(
     app: Any, settings: Settings, stop_signals: tuple[signal.Signals, ...], updates: list[str]
 ) -> None:
-    if settings.telegram.mode == "webhook":
-        webhook = settings.telegram.webhook
-        assert webhook.secret_token is not None
-        app.run_webhook(
-            listen=webhook.listen,
-            port=webhook.port,
-            url_path=webhook.path,
-            webhook_url=f"{webhook.public_url.rstrip('/')}/{webhook.path}",
-            secret_token=webhook.secret_token.get(),
-            allowed_updates=updates,
-            stop_signals=stop_signals,
-        )
-    else:
-        app.run_polling(allowed_updates=updates, stop_signals=stop_signals)
+    """Long polling or the webhook (per settings), both through the durable inbox."""
+    from bot import serve
+
+    serve.serve(app, settings, allowed_updates=updates, stop_signals=stop_signals)
 
 
 def _demo(settings: Settings, db_path: Path | None) -> int:

@@ -23,6 +23,7 @@ CHANNEL_RE = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{1,20})$")
 SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,256}$")
 
 Mode = Literal["polling", "webhook"]
+LogFormat = Literal["text", "json"]
 
 
 class ConfigError(Exception):
@@ -97,6 +98,7 @@ class DatabaseSettings:
 class BotSettings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Stockholm"))
     log_level: str = "INFO"
+    log_format: LogFormat = "text"
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ KNOWN_KEYS: dict[str, set[str]] = {
     "telegram": {"token", "api_base_url", "mode", "webhook"},
     "telegram.webhook": {"listen", "port", "path", "public_url", "secret_token"},
     "database": {"url", "auto_upgrade"},
-    "bot": {"timezone", "log_level"},
+    "bot": {"timezone", "log_level", "log_format"},
 }
 
 
@@ -194,6 +196,13 @@ def load_settings(
     log_level = _str(bt, "log_level", "[bot] log_level", "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("[bot] log_level", "välj DEBUG, INFO, WARNING eller ERROR")
+    format_text = _str(bt, "log_format", "[bot] log_format", "text").strip().lower()
+    if format_text == "text":
+        log_format: LogFormat = "text"
+    elif format_text == "json":
+        log_format = "json"
+    else:
+        raise ConfigError("[bot] log_format", f"okänt format '{format_text}'; välj text eller json")
 
     channels = _channels(data.get("channels", {}))
 
@@ -205,7 +214,7 @@ def load_settings(
             webhook=webhook,
         ),
         database=DatabaseSettings(url=db_url, auto_upgrade=auto_upgrade),
-        bot=BotSettings(timezone=timezone, log_level=log_level),
+        bot=BotSettings(timezone=timezone, log_level=log_level, log_format=log_format),
         channels=channels,
         source=path,
     )

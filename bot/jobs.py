@@ -1,4 +1,5 @@
-"""Scheduled work: progress posts, approvals and weekly reminders, run through PTB's JobQueue.
+"""Scheduled work: progress posts, approvals, weekly reminders and daily retention (forgetting
+idle citizen chats, `bot/services/retention.py`), run through PTB's JobQueue.
 
 JobQueue jobs are not persisted and APScheduler skips late jobs, so nothing here trusts the
 job itself: schedules, approvals and sent posts live in the database, and every run asks "what
@@ -28,7 +29,7 @@ from bot.domain.schedule import local_to_utc
 from bot.render import report as render
 from bot.render.callbacks import encode
 from bot.render.html import b, esc
-from bot.services import reminders
+from bot.services import reminders, retention
 from bot.services import schedule as schedules
 from bot.services.core import Services
 from bot.services.outbox import OutboxWorker, Pacer
@@ -48,6 +49,7 @@ FIRST_TICK = 10.0  # seconds after start-up: catch up on what fell due while dow
 ANSWER_GRACE = timedelta(hours=1)  # at least this long to answer an approval asked late
 REMINDER_WEEKDAY = 0  # Monday
 REMINDER_TIME = time(9)
+RETENTION_TIME = time(3, 30)  # local time: forget idle citizen chats once a day
 FINAL = (PostStatus.SENT, PostStatus.SKIPPED, PostStatus.AMBIGUOUS, PostStatus.FAILED)
 
 
@@ -105,6 +107,7 @@ class TickReport:
     held: int = 0
     missed: int = 0
     reminders: int | None = None  # reminders queued, when the weekly run happened
+    retention: retention.RetentionRun | None = None  # when the daily run happened
 
 
 @dataclass
@@ -226,6 +229,7 @@ class Scheduler:
             any(p.notices for p in report.posts) or report.asked or report.reminders
         ):
             self.worker.wake()
+        report.retention = await self.retention_if_due(now, today)
         return report
 
     # --- missed, skipped, held ------------------------------------------------------------
@@ -411,6 +415,40 @@ class Scheduler:
                 details={"reminded": run.reminded},
             )
         return run.reminded
+
+    # --- retention --------------------------------------------------------------------------
+
+    async def retention_if_due(self, now: datetime, today: date) -> retention.RetentionRun | None:
+        """Forget idle citizen chats once a day, on or after 03:30 local time; the audit row
+        (counts only) marks the day as done."""
+        if now < local_to_utc(today, RETENTION_TIME, self.services.tz):
+            return None
+        day_id = today.year * 10000 + today.month * 100 + today.day
+        async with self.db.transaction() as session:
+            done = await session.scalar(
+                select(AuditEntry.id).where(
+                    AuditEntry.action == "retention.run", AuditEntry.entity_id == day_id
+                )
+            )
+            if done is not None:
+                return None
+            run = await retention.forget_inactive_citizens(session, now)
+            audit.record(
+                session,
+                at=now,
+                actor="system",
+                action="retention.run",
+                entity="day",
+                entity_id=day_id,
+                details=run.counts(),
+            )
+        log.info(
+            "retention: forgot %d idle chats, dropped %d refused subscriptions",
+            run.chats,
+            run.refused_subscriptions,
+            extra={"event": "retention", "counts": run.counts()},
+        )
+        return run
 
     # --- JobQueue -------------------------------------------------------------------------
 

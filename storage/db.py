@@ -67,12 +67,37 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
+def _without_nul(value: Any) -> Any:
+    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
+
+
+def _install_nul_filter(engine: AsyncEngine) -> None:
+    """PostgreSQL's text cannot hold U+0000 (a file or message carrying one would fail the
+    whole write), so no string parameter carries it, on either backend."""
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute", retval=True)
+    def _strip(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+    ) -> tuple[str, Any]:
+        def clean(row: Any) -> Any:
+            if isinstance(row, dict):
+                return {k: _without_nul(v) for k, v in row.items()}
+            if isinstance(row, (list, tuple)):
+                return type(row)(_without_nul(v) for v in row)
+            return row
+
+        if executemany and isinstance(parameters, (list, tuple)):
+            return statement, type(parameters)(clean(row) for row in parameters)
+        return statement, clean(parameters)
+
+
 class Database:
     """One engine and its session factories. Nothing connects until first use."""
 
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5) -> None:
         self.url = normalise_url(url)
-        kwargs: dict[str, Any] = {"echo": echo}
+        # hide_parameters: SQL errors and echo never show the values (message bodies, names).
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.is_sqlite:
             database = self.url.database or ""
             if database and database != ":memory:":
@@ -84,6 +109,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             _install_sqlite_pragmas(self.engine)
+        _install_nul_filter(self.engine)
         writer_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writer = async_sessionmaker(writer_engine, expire_on_commit=False)
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False)

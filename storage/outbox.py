@@ -22,6 +22,9 @@ SENDING = "sending"
 SENT = "sent"
 AMBIGUOUS = "ambiguous"
 FAILED = "failed"
+# How a failed row's error begins when Telegram refused the chat for good (Forbidden: the user
+# blocked the bot, or it was removed from the group); retention drops such subscriptions.
+REFUSED = "nekad av Telegram"
 
 # Rows per INSERT statement: well under SQLite's 32,766 bound parameters (6 per row).
 _CHUNK = 1000

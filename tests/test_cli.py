@@ -301,3 +301,123 @@ def test_export_errors_are_one_line(
     assert len(err.strip().splitlines()) == 1 and "kan inte skriva" in err
     assert "Traceback" not in err
     assert not list(tmp_path.glob("loftesboten-*"))
+
+
+def _tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with closing(sqlite3.connect(path)) as conn:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {n: sorted(conn.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names}
+
+
+def test_db_backup_copies_a_live_wal_database_consistently(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    path = tmp_path / "bot.sqlite3"
+    url = f"sqlite:///{path}"
+    run(["db", "upgrade", "--url", url], capsys)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute(
+            "INSERT INTO municipalities (name, slug, created_at) VALUES ('Åsele', 'asele', '2026-01-01 00:00:00.000000')"
+        )
+        conn.execute(
+            "INSERT INTO feedback (municipality_id, chat_id, text, created_at)"
+            " VALUES (1, 42, 'Mer belysning vid skolan', '2026-02-01 00:00:00.000000')"
+        )
+        conn.commit()
+    # The bot is running: another connection is in the middle of a write transaction.
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute(
+        "INSERT INTO municipalities (name, slug, created_at) VALUES ('Ofärdig', 'ofardig', '2026-01-01 00:00:00.000000')"
+    )
+    assert writer.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    out_dir = tmp_path / "backups"
+    out_dir.mkdir()
+    code, out, err = run(["db", "backup", "--url", url, "--out", str(out_dir)], capsys)
+    assert (code, err) == (0, "")
+    [copy] = out_dir.glob("loftesbot-backup-*.sqlite3")
+    assert re.fullmatch(r"loftesbot-backup-\d{8}-\d{6}\.sqlite3", copy.name)
+    assert str(copy) in out and "kontrollerad" in out and "kB" in out
+    assert list(out_dir.iterdir()) == [copy]  # no temporary files left behind
+    assert copy.stat().st_mode & 0o077 == 0  # personal data: readable by its owner only
+    writer.execute("ROLLBACK")  # the writer was never blocked and carries on
+    writer.close()
+
+    with closing(sqlite3.connect(copy)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one file
+        names = [r[0] for r in conn.execute("SELECT name FROM municipalities")]
+    assert names == ["Åsele"]  # the uncommitted row is not in the copy
+    source = _tables(path)
+    assert source["feedback"] and _tables(copy) == source
+
+    # Restoring is copying the file into place: the schema is current and the rows are there.
+    restored = tmp_path / "restored.sqlite3"
+    restored.write_bytes(copy.read_bytes())
+    code, out, _ = run(["db", "current", "--url", f"sqlite:///{restored}"], capsys)
+    assert code == 0 and "(aktuell)" in out
+    assert _tables(restored) == source
+
+
+def test_db_backup_names_its_file_in_the_current_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = tmp_path / "data" / "bot.sqlite3"
+    monkeypatch.setenv("LOFTESBOT_DATABASE_URL", f"sqlite:///{database}")
+    run(["db", "upgrade"], capsys)
+    code, out, _ = run(["db", "backup"], capsys)
+    assert code == 0
+    [copy] = tmp_path.glob("loftesbot-backup-*.sqlite3")
+    assert copy.name in out
+    target = tmp_path / "kopia.sqlite3"
+    code, out, _ = run(["db", "backup", "--out", str(target)], capsys)
+    assert code == 0 and str(target) in out
+    assert _tables(target) == _tables(database)
+
+
+def test_db_backup_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "finns-inte.sqlite3"
+    code, out, err = run(["db", "backup", "--url", f"sqlite:///{missing}"], capsys)
+    assert code == 2 and out == ""
+    assert err.strip() == f"loftesbot: databasfilen {missing} finns inte"
+    assert not missing.exists()
+    not_a_database = tmp_path / "text.sqlite3"
+    not_a_database.write_text("hej", encoding="utf-8")
+    code, _, err = run(["db", "backup", "--url", f"sqlite:///{not_a_database}"], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "misslyckades" in err and "Traceback" not in err
+    assert not list(tmp_path.glob("loftesbot-backup-*")) and not list(tmp_path.glob(".loftesbot-*"))
+    run(["db", "upgrade", "--url", f"sqlite:///{tmp_path / 'bot.sqlite3'}"], capsys)
+    code, _, err = run(
+        [
+            "db",
+            "backup",
+            "--url",
+            f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+            "--out",
+            str(tmp_path / "nej" / "x.sqlite3"),
+        ],
+        capsys,
+    )
+    assert code == 2 and "kan inte skriva i" in err
+
+
+def test_db_backup_on_postgresql_gives_pg_dump_advice_without_the_password(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = "postgresql://loftesbot:Hemligt-L0senord@db.kommun.se:5433/loftesbot"
+    code, out, err = run(["db", "backup", "--url", url], capsys)
+    assert code == 0 and err == ""
+    assert "pg_dump --format=custom --file=loftesbot-backup-" in out
+    assert "--host=db.kommun.se --port=5433 --username=loftesbot loftesbot" in out
+    assert "pg_restore" in out and "createdb" in out
+    assert "Hemligt-L0senord" not in out
+    assert ".pgpass" in out
+    assert not list(Path().glob("loftesbot-backup-*"))  # nothing was done

@@ -34,6 +34,7 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
         "auto_upgrade",
         "timezone",
         "log_level",
+        "log_format",
         "[channels]",
     ):
         assert key in text, key
@@ -49,6 +50,7 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert settings.telegram.base_url == "https://api.telegram.org/bot"
     assert settings.database.url.startswith("sqlite:///")
     assert settings.bot.timezone.key == "Europe/Stockholm"
+    assert settings.bot.log_format == "text"
     with pytest.raises(ConfigError) as err:
         settings.require_token()
     assert err.value.key == "[telegram] token"
@@ -90,6 +92,7 @@ def test_channels_table(tmp_path: Path) -> None:
         ('[database]\nauto_upgrade = "yes"\n', "[database] auto_upgrade"),
         ('[bot]\ntimezone = "Mars/Olympus"\n', "[bot] timezone"),
         ('[bot]\nlog_level = "LOUD"\n', "[bot] log_level"),
+        ('[bot]\nlog_format = "xml"\n', "[bot] log_format"),
         ('[channels]\n"Åsele" = "kanalen"\n', "[channels] Åsele"),
         ('[telegram]\nmode = "webhook"\n', "[telegram.webhook] public_url"),
         (
@@ -134,3 +137,8 @@ def test_the_token_never_shows_in_repr(tmp_path: Path) -> None:
     assert TOKEN not in repr(settings)
     assert TOKEN not in str(settings.telegram)
     assert TOKEN.split(":")[1] not in repr(settings)
+
+
+def test_json_log_format(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, '[bot]\nlog_format = "JSON"\n'), env={})
+    assert settings.bot.log_format == "json"

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Message
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Message, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.context import BotApplication
 from bot.handlers import (
@@ -18,6 +24,10 @@ from bot.handlers import (
     team,
 )
 from bot.render import callbacks, texts
+
+# Before every other handler: note when a chat was last seen (retention), in a group of its own
+# so that it never shadows a handler and a failure never stops the update.
+SEEN_GROUP = -10
 
 
 class PastedPage(filters.MessageFilter):
@@ -34,6 +44,7 @@ def _names(command: str) -> list[str]:
 
 def register(app: BotApplication) -> None:
     """All handlers live in one group, so the first that matches wins; fallbacks come last."""
+    app.add_handler(TypeHandler(Update, citizen.note_seen), group=SEEN_GROUP)
     app.add_handler(CommandHandler(_names("start"), team.start))
     app.add_handler(CommandHandler(_names("hjalp"), common.help_command))
     app.add_handler(CallbackQueryHandler(common.help_button, pattern=callbacks.pattern("help")))

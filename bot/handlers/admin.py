@@ -182,8 +182,10 @@ async def short_names(update: Update, context: BotContext) -> None:
         for chunk in render.pledge_list(rows, lang):
             await message.reply_text(chunk, parse_mode=ParseMode.HTML)
         return
-    if not args[0].isdigit() or len(args) < 2:
-        await message.reply_text(render.rename_usage(lang), parse_mode=ParseMode.HTML)
+    if not (args[0].isascii() and args[0].isdigit() and len(args[0]) <= 9) or len(args) < 2:
+        person = await who(context, user.id)
+        usage = render.rename_usage(lang) if person.is_admin else render.only_admins(lang)
+        await message.reply_text(usage, parse_mode=ParseMode.HTML)
         return
     try:
         async with services.db.transaction() as session:

@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import logging
 import re
+from datetime import date
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ParseMode
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 ACTIONS = ("co", "ca", "cp", "cc", "cm", "cs")
 PATTERN = rf"^{callbacks.VERSION}\|(?:{'|'.join(ACTIONS)})(?:\|.*)?$"
 PHOTO_MAX_ROWS = 25
-DEEP_LINK = re.compile(r"^p_(\d{1,10})$")
+DEEP_LINK = re.compile(r"^p_([0-9]{1,9})$")  # an id PostgreSQL's INTEGER can hold
 QUESTION_CUES = re.compile(
     r"^\s*(?:hur|vad|vilka|vilken|vilket|när|har ni|har polisen|har kommunen|läget|status|"
     r"how|what|which|when|has|have|is|are)\b|hur går|lovat|löften|läget|\?\s*$",
@@ -349,6 +350,43 @@ async def forget_command(update: Update, context: BotContext) -> None:
 
         reporter = (await who_is(session, user.id)).is_reporter if user else False
     await message.reply_text(render.forgotten(lang_of_update(update), reporter=reporter))
+
+
+# --- last seen ------------------------------------------------------------------------------
+
+SEEN_KEY = "citizens_seen"
+
+
+async def note_seen(update: Update, context: BotContext) -> None:
+    """Every message, edit and button press: keep `chat_settings.last_seen_at` fresh, so that
+    retention counts a year of silence from the chat's last word. Costs one short read per chat
+    and day in each process (remembered in `bot_data`) and a write only when the stored value
+    is a day old; never stops the update from being handled."""
+    chat = update.effective_chat
+    if chat is None or (
+        update.message is None and update.edited_message is None and update.callback_query is None
+    ):
+        return
+    services = context.services
+    today = services.today()
+    seen: tuple[date, set[int]] | None = context.bot_data.get(SEEN_KEY)
+    day, chats = seen if seen is not None else (None, set[int]())
+    if day != today:
+        chats = set()
+        context.bot_data[SEEN_KEY] = (today, chats)
+    if chat.id in chats:
+        return
+    chats.add(chat.id)
+    now = services.now()
+    try:
+        async with services.db.read() as session:
+            stale = await citizens.seen_long_ago(session, chat.id, now)
+        if stale:
+            async with services.db.transaction() as session:
+                await citizens.mark_seen(session, chat.id, now)
+    except Exception as exc:
+        chats.discard(chat.id)
+        log.warning("could not note when a chat was last seen: %s", type(exc).__name__)
 
 
 # --- buttons ----------------------------------------------------------------------------------

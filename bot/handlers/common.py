@@ -17,11 +17,14 @@ def lang_of_update(update: Update) -> texts.Lang:
 
 def update_key(update: Update) -> str:
     """What makes an update unique whatever its update_id: chat and message id for a message,
-    plus the edit time for an edit, the query id for a button press."""
+    plus the edit time for an edit, the query id for a button press.
+
+    The inbox (`bot.inbox`) stores each incoming update once under this key, and handlers
+    claim it with their writes (`storage.activities.claim_update`)."""
     if update.callback_query is not None:
         return f"cb:{update.callback_query.id}"
-    if update.edited_message is not None:
-        edited = update.edited_message
+    edited = update.edited_message or update.edited_channel_post or update.edited_business_message
+    if edited is not None:
         stamp = int(edited.edit_date.timestamp()) if edited.edit_date else update.update_id
         return f"ed:{edited.chat.id}:{edited.message_id}:{stamp}"
     message = update.effective_message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from datetime import timedelta
 
 from telegram import Update
@@ -16,6 +17,12 @@ from bot.services import people
 log = logging.getLogger(__name__)
 ADMIN_NOTE_INTERVAL = timedelta(minutes=10)
 _LAST_NOTE_KEY = "last_error_note_at"
+# True while an update that failed before is tried again (the inbox sets it): the user was
+# told about the failure the first time and is not told again.
+RETRYING: ContextVar[bool] = ContextVar("retrying", default=False)
+# True when that earlier failure was Telegram's (a reply could not be sent): work the update did
+# is saved, and the retry should send the confirmation that did not go out.
+REPLY_FAILED: ContextVar[bool] = ContextVar("reply_failed", default=False)
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -25,7 +32,17 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(update, Update):
         where = f"uppdatering {update.update_id}"
     log.error("unhandled error in %s: %s", where, kind, exc_info=error)
-    if isinstance(update, Update) and update.effective_chat is not None:
+    # "Try again" is right when our side failed and nothing was kept. When Telegram itself
+    # failed (the reply could not be sent, or timed out after Telegram took it), the work may be
+    # saved already: asking the person to send it again would store it twice. The inbox retries
+    # such updates and the retry sends the confirmation.
+    telegram_failed = isinstance(error, TelegramError)
+    if (
+        isinstance(update, Update)
+        and update.effective_chat is not None
+        and not RETRYING.get()
+        and not telegram_failed
+    ):
         user = update.effective_user
         lang = texts.lang_of(user.language_code if user else None)
         try:

@@ -21,6 +21,7 @@ from bot.context import BotContext
 from bot.domain.dates import parse_day
 from bot.handlers import citizen
 from bot.handlers.common import lang_of_update, not_understood, update_key
+from bot.handlers.errors import REPLY_FAILED
 from bot.render import callbacks, texts
 from bot.render import reporting as render
 from bot.render.texts import Lang
@@ -89,6 +90,10 @@ async def _send_outcome(
     message: Message, outcome: Outcome, today: date, lang: Lang, *, photo: bool = False
 ) -> None:
     if outcome.kind == "duplicate":
+        if REPLY_FAILED.get() and outcome.entry is not None:
+            # The inbox tries again after the confirmation failed to go out: send it now.
+            again, buttons = render.saved(Outcome("saved", entry=outcome.entry), today, lang)
+            await message.reply_text(again, parse_mode=ParseMode.HTML, reply_markup=buttons)
         return
     markup: InlineKeyboardMarkup | None = None
     if outcome.kind in ("saved", "updated"):

@@ -20,10 +20,13 @@ class Callback:
     args: tuple[str, ...] = ()
 
     def int_arg(self, index: int) -> int | None:
+        """The argument as a number, or None; numbers no database id can be (PostgreSQL's
+        INTEGER is 32 bits) are None too, so a forged button cannot crash a lookup."""
         try:
-            return int(self.args[index])
+            value = int(self.args[index])
         except (IndexError, ValueError):
             return None
+        return value if -(2**31) <= value < 2**31 else None
 
 
 def encode(action: str, *args: int | str) -> str:

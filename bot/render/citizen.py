@@ -185,8 +185,8 @@ def overview(
     title = b(
         _t(
             lang,
-            f"Hur går det i {esc(view.municipality)}?",
-            f"How is {esc(view.municipality)} doing?",
+            f"Hur går det i {view.municipality}?",
+            f"How is {view.municipality} doing?",
         )
     )
     period = _period(view, lang)
@@ -300,15 +300,18 @@ def pledge_view(
             _button(_t(lang, "⬅️ Alla löften", "⬅️ All pledges"), "co", detail.municipality_id),
         ]
     ]
-    return "\n".join(lines)[:MESSAGE_LIMIT], Markup(rows)
+    text = "\n".join(lines)
+    if len(text) > MESSAGE_LIMIT:  # cut between lines, never inside a tag or an entity
+        text = text[: MESSAGE_LIMIT + 1].rsplit("\n", 1)[0]
+    return text, Markup(rows)
 
 
 def promised(view: Overview, lang: Lang, who: str | None) -> list[str]:
     """What was promised ("vad har polisen lovat"): the pledges' texts per focus area."""
     title = _t(
         lang,
-        f"Medborgarlöften i {esc(view.municipality)}",
-        f"Citizen pledges in {esc(view.municipality)}",
+        f"Medborgarlöften i {view.municipality}",
+        f"Citizen pledges in {view.municipality}",
     )
     if who == "polisen":
         title += _t(lang, " – det polisen har lovat", " – what the police promised")
@@ -384,10 +387,10 @@ def chart_caption(view: Overview, lang: Lang) -> str:
     summary = ", ".join(f"{n} {status_label(status, lang).lower()}" for status, n in counts.items())
     text = _t(
         lang,
-        f"{b('Hur går det i ' + esc(view.municipality) + '?')}\n"
+        f"{b('Hur går det i ' + view.municipality + '?')}\n"
         f"Stapeln visar vad som gjorts mot målet under pågående period, strecket var takten "
         f"borde vara idag. Löften utan mätbart mål visar bara vad som gjorts.\n{esc(summary)}",
-        f"{b('How is ' + esc(view.municipality) + ' doing?')}\n"
+        f"{b('How is ' + view.municipality + ' doing?')}\n"
         f"Each bar shows what was done against the target in the current period; the tick "
         f"shows where the pace should be today. Pledges without a measurable target show what "
         f"was done.\n{esc(summary)}",
@@ -438,8 +441,8 @@ def choose_place(
 def place_set(place: Place, lang: Lang) -> str:
     return _t(
         lang,
-        f"Nu gäller dina frågor {b(esc(place.name))}. Byt med /kommun.",
-        f"Your questions are now about {b(esc(place.name))}. Change with /kommun.",
+        f"Nu gäller dina frågor {b(place.name)}. Byt med /kommun.",
+        f"Your questions are now about {b(place.name)}. Change with /kommun.",
     )
 
 
@@ -447,14 +450,14 @@ def subscribed(place: Place, new: bool, lang: Lang) -> str:
     if not new:
         return _t(
             lang,
-            f"Du prenumererar redan på {b(esc(place.name))}. Sluta med /avsluta.",
-            f"You already follow {b(esc(place.name))}. Stop with /avsluta.",
+            f"Du prenumererar redan på {b(place.name)}. Sluta med /avsluta.",
+            f"You already follow {b(place.name)}. Stop with /avsluta.",
         )
     return _t(
         lang,
-        f"Klart! Du får ett kort meddelande när {b(esc(place.name))} lägger ut en ny "
+        f"Klart! Du får ett kort meddelande när {b(place.name)} lägger ut en ny "
         f"lägesrapport. Sluta med /avsluta.",
-        f"Done! You will get a short message when {b(esc(place.name))} posts a new progress "
+        f"Done! You will get a short message when {b(place.name)} posts a new progress "
         f"report. Stop with /avsluta.",
     )
 
@@ -486,10 +489,10 @@ def feedback_prompt(place: Place, lang: Lang) -> str:
 def feedback_saved(municipality: str, lang: Lang) -> str:
     return _t(
         lang,
-        f"Tack! Din synpunkt är skickad till {b(esc(municipality))} och sparas till nästa "
+        f"Tack! Din synpunkt är skickad till {b(municipality)} och sparas till nästa "
         f"medborgardialog. "
         "Vill du att vi glömmer den och allt annat om den här chatten, skriv /glom.",
-        f"Thank you! Your view was sent to {b(esc(municipality))} and is kept for the next "
+        f"Thank you! Your view was sent to {b(municipality)} and is kept for the next "
         f"dialogue. "
         "To make us forget it and everything else about this chat, send /glom.",
     )

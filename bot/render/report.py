@@ -59,7 +59,8 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _strip_tags(text: str) -> str:
-    return re.sub(r"<[^>]+>", "", html.unescape(text))
+    # Tags first, then entities: an escaped "&lt;x&gt;" written by someone is text, not a tag.
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def _unit(line: ReportLine, n: int, lang: Lang) -> str:

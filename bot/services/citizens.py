@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import Invalid, NotFound
@@ -24,6 +24,8 @@ from storage.models import (
 
 FEEDBACK_MAX_CHARS = 2000
 FEEDBACK_PER_HOUR = 3
+# `chat_settings.last_seen_at` is kept to the day: a fresher value is not written again.
+SEEN_RESOLUTION = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,41 @@ async def remember_place(
 ) -> None:
     setting = await session.get(ChatSetting, chat_id)
     if setting is None:
-        session.add(ChatSetting(chat_id=chat_id, municipality_id=municipality_id, updated_at=now))
+        session.add(
+            ChatSetting(
+                chat_id=chat_id, municipality_id=municipality_id, updated_at=now, last_seen_at=now
+            )
+        )
     elif setting.municipality_id != municipality_id:
         setting.municipality_id = municipality_id
         setting.updated_at = now
+        setting.last_seen_at = now
     await session.flush()
+
+
+async def seen_long_ago(session: AsyncSession, chat_id: int, now: datetime) -> bool:
+    """True when the chat has settings whose `last_seen_at` is a day old or unset (a read)."""
+    row = (
+        await session.execute(
+            select(ChatSetting.last_seen_at).where(ChatSetting.chat_id == chat_id)
+        )
+    ).first()
+    return row is not None and (row[0] is None or row[0] <= now - SEEN_RESOLUTION)
+
+
+async def mark_seen(session: AsyncSession, chat_id: int, now: datetime) -> None:
+    """The chat wrote or pressed a button: retention counts its year of silence from now."""
+    await session.execute(
+        update(ChatSetting)
+        .where(
+            ChatSetting.chat_id == chat_id,
+            or_(
+                ChatSetting.last_seen_at.is_(None),
+                ChatSetting.last_seen_at <= now - SEEN_RESOLUTION,
+            ),
+        )
+        .values(last_seen_at=now)
+    )
 
 
 async def subscribe(

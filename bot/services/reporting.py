@@ -271,7 +271,12 @@ async def log_message(
     """
     scope = await scope_of(session, message.user_id)
     if not await activities.claim_update(session, message.update_key, message.update_id, now):
-        return Outcome("duplicate")
+        # Handled before. Say what was saved, so that a retry after the confirmation could not
+        # be sent can send it then (the handler decides; a redelivery stays silent).
+        done = await activities.activity_by_source(session, message.chat_id, message.message_id)
+        if done is None or done.reporter_id != scope.reporter_id or done.deleted_at is not None:
+            return Outcome("duplicate")
+        return Outcome("duplicate", entry=await _entry(session, done, today))
     problem = _text_problem(message.text)
     if problem:
         return Outcome("problem", problem=problem)
