@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot.context import BotContext
-from bot.handlers.common import lang_of_update
+from bot.handlers.common import lang_of_update, update_key
 from bot.render import callbacks, texts
 from bot.render import report as report_render
 from bot.render import schedule as render
@@ -69,19 +69,20 @@ async def answer(
     services = context.services
     try:
         async with services.db.transaction() as session:
-            if not await claim_update(session, _key(update), update.update_id, services.now()):
+            if not await claim_update(
+                session, update_key(update), update.update_id, services.now()
+            ):
                 return
             if kind == "schedule_time":
                 mid = int(str(payload["municipality_id"]))
                 await schedules.admin_of(session, user.id, mid)
-                _plan, changes = await schedules.change(
+                await schedules.change(
                     session,
                     mid,
                     now=services.now(),
                     user_id=user.id,
                     post_time=schedules.read_time(text),
                 )
-                _audit(session, services.now(), user.id, mid, changes)
                 view = await schedules.view(session, user.id, mid, services.now(), services.tz)
                 reply, markup = render.schedule_view(view, services.tz, lang)
                 await message.reply_text(reply, parse_mode=ParseMode.HTML, reply_markup=markup)
@@ -100,31 +101,6 @@ async def answer(
         await message.reply_text(exc.detail or texts.stale_button(lang))
     except (NotAllowed, NotFound):
         await message.reply_text(only_admins(lang))
-
-
-def _key(update: Update) -> str:
-    from bot.handlers.common import update_key
-
-    return update_key(update)
-
-
-def _audit(
-    session: object, now: object, user_id: int, mid: int, changes: dict[str, tuple[object, object]]
-) -> None:
-    from storage import audit
-
-    if not changes:
-        return
-    audit.record(
-        session,  # type: ignore[arg-type]
-        at=now,  # type: ignore[arg-type]
-        actor="admin",
-        actor_user_id=user_id,
-        action="schedule.change",
-        entity="post_schedule",
-        entity_id=mid,
-        details={k: {"before": v[0], "after": v[1]} for k, v in changes.items()},
-    )
 
 
 def _reschedule(context: BotContext) -> None:
@@ -156,19 +132,12 @@ async def button(update: Update, context: BotContext) -> None:
             return
         if action == "ap" and step == "c":
             async with services.db.transaction() as session:
-                from storage.models import PostApproval
-
-                approval = await session.get(PostApproval, first)
-                if approval is None:
-                    raise NotFound("godkännande")
-                await schedules.admin_of(session, user.id, approval.municipality_id)
+                await schedules.approval_of(session, user.id, first)
                 await reporting.expect(
                     session, user.id, "approval_comment", {"approval_id": first}, now=now
                 )
             await query.answer()
-            await context.bot.send_message(
-                user.id, render.ask_comment(lang)
-            ) if query.message else None
+            await context.bot.send_message(user.id, render.ask_comment(lang))
             return
         if action == "ap" and step in ("p", "s"):
             decision = "publish" if step == "p" else "skip"
@@ -262,7 +231,6 @@ async def _schedule_button(
             )
         elif step != "v":
             raise NotFound("okänt val")
-        _audit(session, now, user.id, mid, changes)
         view = await schedules.view(session, user.id, mid, now, services.tz)
     await query.answer()
     text, markup = render.schedule_view(view, services.tz, lang)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.periods import Per, Window
 from bot.domain.schedule import first_weekday_after, local_to_utc
+from storage import audit
 from storage.models import Municipality, PostSchedule
 
 EVERY = ("quarter", "tertial", "half_year", "year", "month", "off")
@@ -150,6 +151,16 @@ async def change(
     if changes:
         row.updated_at = now
         row.updated_by_user_id = user_id
+        audit.record(
+            session,
+            at=now,
+            actor="admin" if user_id is not None else "system",
+            actor_user_id=user_id,
+            action="schedule.change",
+            entity="post_schedule",
+            entity_id=municipality_id,
+            details={k: {"before": v[0], "after": v[1]} for k, v in changes.items()},
+        )
     await session.flush()
     return _from_row(row), changes
 
@@ -267,7 +278,6 @@ async def decide(
     """An admin's Publicera ("publish") or Hoppa över ("skip"). Returns (municipality,
     period key). Refused once the post has gone out."""
     from bot.services.errors import Invalid, NotFound
-    from storage import audit
     from storage.models import PostApproval, PostStatus, ProgressPost
 
     approval = await session.get(PostApproval, approval_id)
@@ -300,11 +310,21 @@ async def decide(
     return name, approval.period_key
 
 
+async def approval_of(session: AsyncSession, user_id: int, approval_id: int) -> str:
+    """The municipality of an approval the user may decide on; NotFound / NotAllowed."""
+    from bot.services.errors import NotFound
+    from storage.models import PostApproval
+
+    approval = await session.get(PostApproval, approval_id)
+    if approval is None:
+        raise NotFound("godkännande")
+    return await admin_of(session, user_id, approval.municipality_id)
+
+
 async def set_comment(
     session: AsyncSession, user_id: int, approval_id: int, text: str, now: datetime
 ) -> str:
     from bot.services.errors import Invalid, NotFound
-    from storage import audit
     from storage.models import PostApproval
 
     approval = await session.get(PostApproval, approval_id)
@@ -336,7 +356,6 @@ async def settle_ambiguous(
     """An admin looked in the channel: the post came out (mark it sent) or did not (let the
     schedule send it again from the part that was in flight)."""
     from bot.services.errors import Invalid, NotFound
-    from storage import audit
     from storage.models import PostStatus, ProgressPost
 
     post = await session.get(ProgressPost, post_id)
