@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_driver
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -33,7 +35,8 @@ class DatabaseError(Exception):
 def normalise_url(url: str) -> URL:
     """Accept the URLs people write and pick the async driver for them.
 
-    ``sqlite:///file.db`` -> aiosqlite, ``postgresql://…`` or ``postgres://…`` -> asyncpg.
+    ``sqlite:///file.db`` -> aiosqlite (through `storage.sqlite_driver`),
+    ``postgresql://…`` or ``postgres://…`` -> asyncpg.
     """
     try:
         parsed = make_url(url.strip())
@@ -43,7 +46,7 @@ def normalise_url(url: str) -> URL:
     if backend in ("postgres", "postgresql"):
         return parsed.set(drivername="postgresql+asyncpg")
     if backend == "sqlite":
-        return parsed.set(drivername="sqlite+aiosqlite")
+        return parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
     raise DatabaseError(
         f"databasen '{backend}' stöds inte: använd sqlite:///fil.sqlite3 eller postgresql://…"
     )
