@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert_for
@@ -24,6 +24,18 @@ from storage.models import (
     ProcessedUpdate,
 )
 
+# Statements run for every logged message are built once (per dialect where it matters) and
+# run as Core on the tables: no statement construction or ORM unit of work per message.
+_CLAIMS: dict[str, Any] = {}
+_MUNICIPALITIES = cast(Table, Municipality.__table__)
+_ACTIVITIES = cast(Table, Activity.__table__)
+_TOUCH = (
+    update(_MUNICIPALITIES)
+    .where(_MUNICIPALITIES.c.id == bindparam("municipality_id"))
+    .values(data_updated_at=bindparam("now"))
+)
+_INSERT_ACTIVITY = insert(_ACTIVITIES).returning(_ACTIVITIES.c.id)
+
 
 async def claim_update(session: AsyncSession, key: str, update_id: int, now: datetime) -> bool:
     """Record that the update with this key is handled; False when it already was.
@@ -32,21 +44,31 @@ async def claim_update(session: AsyncSession, key: str, update_id: int, now: dat
     redelivery is handled afresh. On PostgreSQL a concurrent claim of the same key waits for
     the first transaction and then finds the key taken.
     """
-    insert = insert_for(session)
-    statement = (
-        insert(ProcessedUpdate)
-        .values(key=key, update_id=update_id, received_at=now, processed_at=now)
-        .on_conflict_do_nothing(index_elements=["key"])
-    )
-    result = await session.execute(statement)
+    dialect = session.get_bind().dialect.name
+    statement = _CLAIMS.get(dialect)
+    if statement is None:
+        statement = _CLAIMS[dialect] = (
+            insert_for(session)(cast(Table, ProcessedUpdate.__table__))
+            .values(
+                key=bindparam("key"),
+                update_id=bindparam("update_id"),
+                received_at=bindparam("now"),
+                processed_at=bindparam("now"),
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+    result = await session.execute(statement, {"key": key, "update_id": update_id, "now": now})
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
 async def touch_municipality(session: AsyncSession, municipality_id: int, now: datetime) -> None:
     """Note that the municipality's activities changed (shown as "uppdaterades senast")."""
-    await session.execute(
-        update(Municipality).where(Municipality.id == municipality_id).values(data_updated_at=now)
-    )
+    await session.execute(_TOUCH, {"municipality_id": municipality_id, "now": now})
+
+
+async def insert_activity(session: AsyncSession, values: dict[str, Any]) -> int:
+    """Add one activity row (column name -> value; defaults fill the rest) and return its id."""
+    return int((await session.execute(_INSERT_ACTIVITY, values)).scalar_one())
 
 
 async def refresh_updated_at(session: AsyncSession) -> None:
@@ -91,22 +113,22 @@ async def recent_of_reporter(
     ).all()
 
 
+_PLEDGE_TOTALS = select(
+    func.coalesce(func.sum(Activity.count), 0), func.max(Activity.occurred_on)
+).where(
+    Activity.pledge_id == bindparam("pledge_id"),
+    Activity.deleted_at.is_(None),
+    Activity.occurred_on >= bindparam("start"),
+    Activity.occurred_on <= bindparam("end"),
+)
+
+
 async def pledge_totals(
     session: AsyncSession, pledge_id: int, start: date, end: date
 ) -> tuple[int, date | None]:
     """Sum of counts and the latest day of a pledge's activities within [start, end]."""
-    row = (
-        await session.execute(
-            select(
-                func.coalesce(func.sum(Activity.count), 0), func.max(Activity.occurred_on)
-            ).where(
-                Activity.pledge_id == pledge_id,
-                Activity.deleted_at.is_(None),
-                Activity.occurred_on >= start,
-                Activity.occurred_on <= end,
-            )
-        )
-    ).one()
+    parameters = {"pledge_id": pledge_id, "start": start, "end": end}
+    row = (await session.execute(_PLEDGE_TOTALS, parameters)).one()
     return int(row[0]), row[1]
 
 

@@ -5,13 +5,38 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import FocusArea, Municipality, Pledge, PledgeSet, PoliceArea
+from storage.models import (
+    CatalogueVersion,
+    ChatState,
+    FocusArea,
+    Municipality,
+    Pledge,
+    PledgeSet,
+    PoliceArea,
+)
+
+# Built once: this runs at the start of every logged message.
+_VERSION_AND_STATE = select(
+    select(CatalogueVersion.version).where(CatalogueVersion.id == 1).scalar_subquery(),
+    exists().where(
+        ChatState.user_id == bindparam("user_id"), ChatState.expires_at > bindparam("now")
+    ),
+)
+
+
+async def version_and_state(
+    session: AsyncSession, user_id: int, now: datetime
+) -> tuple[int | None, bool]:
+    """The catalogue version (see `CatalogueVersion`; None before migration 0007 ran), and
+    whether the user has an unexpired question waiting for an answer. One statement."""
+    row = (await session.execute(_VERSION_AND_STATE, {"user_id": user_id, "now": now})).one()
+    return (None if row[0] is None else int(row[0])), bool(row[1])
 
 
 def slugify(name: str) -> str:

@@ -601,6 +601,18 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class CatalogueVersion(Base):
+    """One row whose number grows whenever something a reporter's messages are read against
+    changes: municipalities' names, pledge sets, focus areas, pledges, list items, reporters'
+    user ids and memberships. Database triggers (migration 0007) bump it, whoever writes, so
+    every instance can keep those tables in memory and know when its copy is stale."""
+
+    __tablename__ = "catalogue_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class ProcessedUpdate(Base):
     """A Telegram update we have handled, keyed by its content rather than its update_id.
 

@@ -119,13 +119,22 @@ async def private_text(update: Update, context: BotContext) -> None:
     if message is None or user is None:
         return
     services = context.services
+    text = message.text or ""
+    # A reporter seen before: read the waiting question (if any) and log in one transaction;
+    # anything unusual goes the long way below.
+    known = services.cache.peek(("scope", user.id)) is not None
+    if (
+        known
+        and not citizen.looks_like_a_question(text)
+        and await _log(update, context, message, text, route=True)
+    ):
+        return
     async with services.db.read() as session:
         state = await get_state(session, user.id, services.now())
         is_reporter = bool(await active_memberships(session, user.id))
     if state is not None:
         await _answer_expected(update, context, message)
         return
-    text = message.text or ""
     if not is_reporter or citizen.looks_like_a_question(text):
         await citizen.answer(update, context, text)
         return
@@ -145,18 +154,30 @@ async def photo(update: Update, context: BotContext) -> None:
 
 
 async def _log(
-    update: Update, context: BotContext, message: Message, text: str, *, photo: bool = False
-) -> None:
+    update: Update,
+    context: BotContext,
+    message: Message,
+    text: str,
+    *,
+    photo: bool = False,
+    route: bool = False,
+) -> bool:
+    """Log the message; False (nothing done) when `route` finds it is not a plain report."""
     services = context.services
     today = services.today()
     incoming = _incoming(update, context, message, text)
     outcome = await _run(
         update,
         context,
-        lambda s: reporting.log_message(s, incoming, now=services.now(), today=today),
+        lambda s: reporting.log_message(
+            s, incoming, now=services.now(), today=today, cache=services.cache, route=route
+        ),
     )
+    if outcome is not None and outcome.kind == "reroute":
+        return False
     if outcome is not None:
         await _send_outcome(message, outcome, today, lang_of_update(update), photo=photo)
+    return True
 
 
 async def edited(update: Update, context: BotContext) -> None:
@@ -174,7 +195,9 @@ async def edited(update: Update, context: BotContext) -> None:
     outcome = await _run(
         update,
         context,
-        lambda s: reporting.log_message(s, incoming, now=services.now(), today=today, edited=True),
+        lambda s: reporting.log_message(
+            s, incoming, now=services.now(), today=today, edited=True, cache=services.cache
+        ),
     )
     if outcome is not None:
         await _send_outcome(message, outcome, today, lang_of_update(update))

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, SystemClock, local_today
 from bot.config import Settings
+from bot.services.cache import VersionedCache
 from storage.db import Database
 
 
@@ -16,6 +17,8 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock = field(default_factory=SystemClock)
+    # Reporters' scopes and catalogues between messages (see bot.services.cache).
+    cache: VersionedCache = field(default_factory=VersionedCache)
 
     @property
     def tz(self) -> ZoneInfo:
