@@ -42,7 +42,10 @@ async def _count(db: Database, model: type[Base], *where: ColumnElement[bool]) -
 
 
 async def _empty(db: Database) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    # The catalogue version's one row belongs to the schema, like the tables themselves.
+    tables = [
+        t.name for t in reversed(Base.metadata.sorted_tables) if t.name != "catalogue_version"
+    ]
     async with db.engine.begin() as conn:
         if db.is_sqlite:
             for name in tables:
