@@ -617,6 +617,12 @@ class _Matcher:
         ]
 
     def word(self, token_key: str, word_key: str) -> float:
+        if token_key == word_key:
+            return 1.0
+        # Every other match (compound head or modifier, typo) shares the first letter or
+        # contains the term word: most pairs fail here, before any work.
+        if token_key[:1] != word_key[:1] and word_key not in token_key:
+            return 0.0
         found = self._cache.get((token_key, word_key))
         if found is None:
             found = _word_match(token_key, word_key)
@@ -624,6 +630,8 @@ class _Matcher:
         return found
 
     def partial(self, token_key: str, word_key: str) -> float:
+        if token_key not in word_key:  # a partial match is the tail of the term word
+            return 0.0
         found = self._partial.get((token_key, word_key))
         if found is None:
             found = _partial_match(token_key, word_key)
@@ -641,8 +649,14 @@ class _Matcher:
     def _single(self, term: _Term) -> _Hit | None:
         key = term.words[0].key
         best: _Hit | None = None
+        first = key[:1]
         for i, token in enumerate(self.tokens):
-            factor = self.word(token.key, key) or self.partial(token.key, key)
+            token_key = token.key
+            # Only an equal word, one with the same first letter, or one of the two inside the
+            # other can match (see word and partial): most tokens stop at this test.
+            if token_key[:1] != first and key not in token_key and token_key not in key:
+                continue
+            factor = self.word(token_key, key) or self.partial(token_key, key)
             if factor:
                 score = self._weight(term, token) * factor
                 if best is None or score > best.score:
@@ -662,7 +676,7 @@ class _Matcher:
                 factor = 0.0
                 if joined == key:
                     factor = _M_JOINED
-                elif _is_typo(joined, key):
+                elif joined[:1] == first and _is_typo(joined, key):
                     factor = _M_TYPO
                 score = term.weight * factor
                 if factor and (best is None or score > best.score):
@@ -694,7 +708,7 @@ class _Matcher:
                 factor = 0.0
                 if token.key == term.joined:
                     factor = _M_JOINED
-                elif _is_typo(token.key, term.joined):
+                elif token.key[:1] == term.joined[:1] and _is_typo(token.key, term.joined):
                     factor = _M_TYPO
                 if factor and (best is None or factor > best.score):
                     best = _Hit(factor, (i,))
