@@ -116,6 +116,9 @@ async def recent_of_reporter(
 _PLEDGE_TOTALS = select(
     func.coalesce(func.sum(Activity.count), 0), func.max(Activity.occurred_on)
 ).where(
+    # The municipality adds nothing to the filter (a pledge has one) but lets the database
+    # answer from ix_activities_overview alone, without reading a row per activity.
+    Activity.municipality_id == bindparam("municipality_id"),
     Activity.pledge_id == bindparam("pledge_id"),
     Activity.deleted_at.is_(None),
     Activity.occurred_on >= bindparam("start"),
@@ -124,10 +127,15 @@ _PLEDGE_TOTALS = select(
 
 
 async def pledge_totals(
-    session: AsyncSession, pledge_id: int, start: date, end: date
+    session: AsyncSession, pledge: Pledge, start: date, end: date
 ) -> tuple[int, date | None]:
     """Sum of counts and the latest day of a pledge's activities within [start, end]."""
-    parameters = {"pledge_id": pledge_id, "start": start, "end": end}
+    parameters = {
+        "municipality_id": pledge.municipality_id,
+        "pledge_id": pledge.id,
+        "start": start,
+        "end": end,
+    }
     row = (await session.execute(_PLEDGE_TOTALS, parameters)).one()
     return int(row[0]), row[1]
 

@@ -1,8 +1,10 @@
 """Engine, sessions and the one `transaction()`.
 
-SQLite (aiosqlite) is the embedded default: WAL, a busy timeout and foreign keys are switched on
-for every connection, and write transactions begin IMMEDIATE so that two writers queue on the
-busy timeout instead of failing half-way. PostgreSQL (asyncpg) is the production database.
+SQLite is the embedded default, through `storage.sqlite_driver` (aiosqlite's dialect with
+statements run in place and lock waits that do not block the event loop): WAL and foreign keys
+are switched on for every connection, and write transactions begin IMMEDIATE so that two
+writers queue for the lock (up to SQLITE_BUSY_TIMEOUT_MS) instead of failing half-way.
+PostgreSQL (asyncpg) is the production database.
 Repositories never commit; the caller's `transaction()` does.
 """
 
@@ -25,7 +27,7 @@ from sqlalchemy.ext.asyncio import (
 
 from storage import sqlite_driver
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_BUSY_TIMEOUT_MS = sqlite_driver.BUSY_TIMEOUT_MS
 
 
 class DatabaseError(Exception):
@@ -59,7 +61,6 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -105,7 +106,6 @@ class Database:
             database = self.url.database or ""
             if database and database != ":memory:":
                 Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
             kwargs["connect_args"] = {"timeout": 10}

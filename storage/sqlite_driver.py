@@ -1,39 +1,116 @@
-"""SQLAlchemy's aiosqlite dialect with one thread hand-off per statement.
+"""SQLAlchemy's aiosqlite dialect, with statements run in place instead of on a worker thread.
 
-aiosqlite runs every call on the connection's worker thread, and SQLAlchemy's adapter makes four
-such calls for a SELECT (open a cursor, execute, fetch, close). Each hand-off is a round trip
-between the event loop and the worker thread, which costs far more than a small statement
-itself. This dialect runs open-execute-fetch-close as one function on the worker thread, so a
-statement costs one round trip, and a commit or rollback with no transaction open (the pool's
-reset after a commit) costs none; everything else (pooling, server-side cursors for streaming,
-commit, rollback, errors) is SQLAlchemy's aiosqlite dialect unchanged.
+aiosqlite runs every call on the connection's worker thread, and SQLAlchemy's adapter makes
+four such calls for a SELECT (open a cursor, execute, fetch, close). A round trip between the
+event loop and the worker thread costs about 0.1 ms on a small virtual machine, far more than
+the point queries and one-row inserts that handling a message consists of. This dialect runs a
+buffered statement (execute, fetch every row, close) directly in SQLAlchemy's greenlet on the
+event loop's thread, and commits and rolls back there too.
 
+It never waits for a lock there. The connection's busy timeout is 0: when SQLite answers
+SQLITE_BUSY (another connection holds the write lock), the statement has done nothing, and it is
+tried again after an asyncio sleep (1 ms, doubling to 100 ms) until `BUSY_TIMEOUT_MS` has
+passed, when the error is raised as before. So a writer waiting for another process (a backup,
+the command line, a second instance) lets the event loop run meanwhile.
+
+The trade-off: a long statement (a report's reading on the full dataset, tens of
+milliseconds) holds the event loop while it runs, as drawing a chart does. Server-side cursors
+(streaming, used by the export) still run on aiosqlite's thread, with the same busy rule.
+
+Connecting, closing, pooling and error types are SQLAlchemy's aiosqlite dialect unchanged.
 URLs use the driver name ``sqlite+loftesqlite``; `storage.db.normalise_url` picks it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import sqlite3
-from typing import Any
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
+    AsyncAdapt_aiosqlite_ss_cursor,
     SQLiteDialect_aiosqlite,
 )
 from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
 
 DRIVER = "loftesqlite"
+BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another connection's lock
+_SQLITE_BUSY = 5
+_FIRST_WAIT, _LONGEST_WAIT = 0.001, 0.1
+
+T = TypeVar("T")
+
+
+def _busy(error: BaseException) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)  # set by sqlite3 on what SQLite raised
+    return isinstance(error, sqlite3.OperationalError) and code == _SQLITE_BUSY
+
+
+def _waits(timeout_s: float) -> Callable[[], float | None]:
+    """The next pause after SQLITE_BUSY, or None when the time to wait is used up."""
+    deadline = time.monotonic() + timeout_s
+    pause = _FIRST_WAIT
+
+    def following() -> float | None:
+        nonlocal pause
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        wait, pause = min(pause, left), min(pause * 2, _LONGEST_WAIT)
+        return wait
+
+    return following
+
+
+def _in_place(work: Callable[[], T]) -> T:
+    """Run `work` now; on SQLITE_BUSY, sleep without blocking the event loop and run it again."""
+    try:
+        return work()
+    except sqlite3.OperationalError as error:
+        if not _busy(error):
+            raise
+    following = _waits(BUSY_TIMEOUT_MS / 1000)
+    while True:
+        pause = following()
+        if pause is None:
+            return work()  # the last try: its error, if any, is the caller's
+        await_(asyncio.sleep(pause))
+        try:
+            return work()
+        except sqlite3.OperationalError as error:
+            if not _busy(error):
+                raise
+
+
+async def _on_thread(work: Callable[[], Awaitable[T]]) -> T:
+    """`_in_place` for calls that go to aiosqlite's worker thread."""
+    following = _waits(BUSY_TIMEOUT_MS / 1000)
+    while True:
+        try:
+            return await work()
+        except sqlite3.OperationalError as error:
+            pause = following() if _busy(error) else None
+            if pause is None:
+                raise
+        await asyncio.sleep(pause)
+
+
+async def _nothing() -> None:
+    return None
 
 
 def _execute(
     connection: sqlite3.Connection, operation: str, parameters: Any, many: bool
 ) -> tuple[Any, int, int | None, list[Any] | None]:
-    """Runs on aiosqlite's worker thread: the whole life of one cursor."""
+    """The whole life of one cursor."""
     cursor = connection.cursor()
     try:
         if many:
@@ -49,12 +126,12 @@ def _execute(
         cursor.close()
 
 
-class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    """A buffered cursor whose statement, rows and metadata arrive in one hand-off."""
+class InPlaceCursor(AsyncAdapt_aiosqlite_cursor):
+    """A buffered cursor whose statement runs where it is called."""
 
     __slots__ = ("_arraysize", "_description", "_lastrowid", "_rowcount")
 
-    def __init__(self, adapt_connection: Any) -> None:  # no hand-off to open a cursor
+    def __init__(self, adapt_connection: Any) -> None:  # nothing to open on the worker thread
         self._adapt_connection = adapt_connection
         self._connection = adapt_connection._connection
         self._cursor = None  # type: ignore[assignment]
@@ -86,29 +163,28 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._arraysize = value
 
     async def _async_soft_close(self) -> None:
-        return None  # nothing is open on the worker thread between calls
+        return None  # nothing stays open between calls
 
     def close(self) -> None:
         self._rows.clear()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
-        try:
-            return await_(self._run(operation, parameters, many=False))
-        except Exception as error:
-            self._adapt_connection._handle_exception(error)
+        self._run(operation, parameters, many=False)
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        self._run(operation, seq_of_parameters, many=True)
+
+    def _run(self, operation: Any, parameters: Any, *, many: bool) -> None:
         try:
-            return await_(self._run(operation, seq_of_parameters, many=True))
+            connection = self._connection._conn
+            description, rowcount, lastrowid, rows = _in_place(
+                lambda: _execute(connection, operation, parameters, many)
+            )
         except Exception as error:
             self._adapt_connection._handle_exception(error)
-
-    async def _run(self, operation: Any, parameters: Any, *, many: bool) -> None:
-        driver = self._connection
-        async with self._adapt_connection._execute_mutex:
-            description, rowcount, lastrowid, rows = await driver._execute(
-                lambda: _execute(driver._conn, operation, parameters, many)
-            )
+        # AsyncConnection.execute insists that the driver awaited something; this costs two
+        # greenlet switches and no trip through the event loop.
+        await_(_nothing())
         self._description = description
         self._rowcount = rowcount
         self._lastrowid = lastrowid
@@ -118,31 +194,46 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
 
-class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
-    _cursor_cls = OneTripCursor
+class WaitingServerSideCursor(AsyncAdapt_aiosqlite_ss_cursor):
+    """aiosqlite's streaming cursor, waiting for locks like the in-place one."""
 
-    def _idle(self) -> bool:
-        """True when SQLite has no transaction open on this connection. Read between calls
-        (SQLAlchemy awaits each one), so the worker thread is not using the connection."""
+    __slots__ = ()
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        run = super()._execute_async
+        return await _on_thread(lambda: run(operation, parameters))
+
+
+class InPlaceConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+    _cursor_cls = InPlaceCursor
+    _ss_cursor_cls = WaitingServerSideCursor
+
+    def _finish(self, how: str) -> None:
         connection = self._connection._connection
-        return connection is not None and not connection.in_transaction
+        # The pool rolls back every connection it gets back, after a commit too: with no
+        # transaction open there is nothing to do.
+        if connection is None or not connection.in_transaction:
+            return
+        try:
+            _in_place(getattr(connection, how))
+        except Exception as error:
+            self._handle_exception(error)
 
     def rollback(self) -> None:
-        # The pool rolls back every connection it gets back, after a commit too: that
-        # would be one more hand-off per transaction for nothing.
-        if not self._idle():
-            super().rollback()
+        self._finish("rollback")
 
     def commit(self) -> None:
-        if not self._idle():
-            super().commit()
+        self._finish("commit")
 
 
-class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
-    def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
+class InPlaceDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    def connect(self, *arg: Any, **kw: Any) -> InPlaceConnection:
+        # Used from the event loop's thread between the worker thread's calls, never at once.
+        kw["check_same_thread"] = False
+        kw["timeout"] = 0  # lock waits are asynchronous, in this module
         adapted = super().connect(*arg, **kw)
-        return OneTripConnection(self, adapted._connection)
+        return InPlaceConnection(self, adapted._connection)
 
 
 class SQLiteDialect_loftesqlite(SQLiteDialect_aiosqlite):
@@ -150,8 +241,8 @@ class SQLiteDialect_loftesqlite(SQLiteDialect_aiosqlite):
     supports_statement_cache = True
 
     @classmethod
-    def import_dbapi(cls) -> OneTripDBAPI:
-        return OneTripDBAPI(__import__("aiosqlite"), __import__("sqlite3"))
+    def import_dbapi(cls) -> InPlaceDBAPI:
+        return InPlaceDBAPI(__import__("aiosqlite"), __import__("sqlite3"))
 
 
 registry.register(f"sqlite.{DRIVER}", __name__, "SQLiteDialect_loftesqlite")

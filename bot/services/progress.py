@@ -70,7 +70,7 @@ async def pledge_progress(
             None,
             assess(pledge.target_count, 0, None, today),
         )
-    done, last_day = await activities.pledge_totals(session, pledge.id, window.start, window.end)
+    done, last_day = await activities.pledge_totals(session, pledge, window.start, window.end)
     coverage: Coverage | None = None
     target = pledge.target_count
     achieved = done

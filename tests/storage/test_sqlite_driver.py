@@ -1,8 +1,11 @@
-"""The SQLite driver: one hand-off to aiosqlite's worker thread per statement, nothing else
-changed (errors, many-row inserts, streaming, transactions)."""
+"""The SQLite driver: statements run in place, lock waits do not hold the event loop, and
+nothing else changes (errors, many-row inserts, streaming, transactions)."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -10,9 +13,9 @@ from typing import Any
 import aiosqlite
 import pytest
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from storage import migrate
+from storage import migrate, sqlite_driver
 from storage.db import Database
 from storage.models import Municipality
 
@@ -48,29 +51,91 @@ async def test_the_url_picks_the_one_trip_driver(sqlite_db: Database) -> None:
     assert sqlite_db.engine.dialect.driver == "loftesqlite"
 
 
-async def test_a_statement_is_one_hand_off(sqlite_db: Database, hand_offs: list[str]) -> None:
-    async with sqlite_db.transaction() as session:
-        await session.execute(text("SELECT 1"))  # the transaction has begun
-        hand_offs.clear()
-        rows = (await session.execute(select(Municipality.id))).all()
-        assert len(hand_offs) == 1
-        await session.execute(insert(Municipality), _municipality(1))
-        assert len(hand_offs) == 2
-    assert rows == []
-
-
-async def test_a_transaction_costs_begin_statement_and_commit_and_no_reset(
+async def test_statements_commits_and_the_pools_rollback_run_in_place(
     sqlite_db: Database, hand_offs: list[str]
 ) -> None:
     async with sqlite_db.transaction() as session:
         await session.execute(insert(Municipality), _municipality(1))
-    # BEGIN IMMEDIATE, the INSERT, COMMIT; the pool's rollback on return finds nothing open.
-    assert len(hand_offs) == 3
-    assert hand_offs[-1] == "commit"
-    hand_offs.clear()
+        rows = (await session.execute(select(Municipality.name))).all()
     async with sqlite_db.read() as session:
         assert await session.scalar(select(func.count()).select_from(Municipality)) == 1
-    assert hand_offs.count("rollback") == 1  # closing the read transaction, once
+    # BEGIN IMMEDIATE, INSERT, SELECT, COMMIT, BEGIN, SELECT, ROLLBACK and the pool's resets:
+    # none of them went to the worker thread.
+    assert hand_offs == []
+    assert rows == [("Kommun 1",)]
+
+
+async def test_a_writer_waits_for_another_connections_lock_without_holding_the_loop(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "driver.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    async def write() -> None:
+        async with sqlite_db.transaction() as session:
+            await session.execute(insert(Municipality), _municipality(1))
+
+    ticker = asyncio.create_task(tick())
+    writer = asyncio.create_task(write())
+    await asyncio.sleep(0.3)
+    assert not writer.done()  # still waiting for the lock
+    waited = ticks
+    other.execute("COMMIT")
+    other.close()
+    await asyncio.wait_for(writer, 5)
+    ticker.cancel()
+    assert waited >= 10  # the event loop ran all along
+    async with sqlite_db.read() as session:
+        assert await session.scalar(select(func.count()).select_from(Municipality)) == 1
+
+
+async def test_a_writer_gives_up_after_the_busy_timeout(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(tmp_path / "driver.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    started = time.monotonic()
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            async with sqlite_db.transaction() as session:
+                await session.execute(insert(Municipality), _municipality(1))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert time.monotonic() - started >= 0.2  # it did wait, for as long as it was told
+    async with sqlite_db.transaction() as session:  # and the connection is fine afterwards
+        await session.execute(insert(Municipality), _municipality(1))
+
+
+async def test_calls_on_the_worker_thread_wait_for_locks_too() -> None:
+    answers = [sqlite3.OperationalError("database is locked")] * 2
+    for error in answers:
+        error.sqlite_errorcode = 5  # type: ignore[attr-defined]
+    calls = 0
+
+    async def streaming_select() -> str:
+        nonlocal calls
+        calls += 1
+        if answers:
+            raise answers.pop()
+        return "rows"
+
+    assert await sqlite_driver._on_thread(streaming_select) == "rows"
+    assert calls == 3
+
+    async def broken() -> str:
+        raise sqlite3.OperationalError("no such table: x")
+
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        await sqlite_driver._on_thread(broken)
 
 
 async def test_errors_are_sqlalchemy_errors_and_roll_back_the_transaction(
