@@ -67,8 +67,11 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "")
-        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+        options = conn.get_execution_options()
+        driver = conn.connection.dbapi_connection
+        if isinstance(driver, sqlite_driver.InPlaceConnection):
+            driver.on_thread = bool(options.get("sqlite_on_thread", False))
+        conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', '')}".strip())
 
 
 def _without_nul(value: Any) -> Any:
@@ -116,6 +119,9 @@ class Database:
         writer_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writer = async_sessionmaker(writer_engine, expire_on_commit=False)
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._background_writer = async_sessionmaker(
+            writer_engine.execution_options(sqlite_on_thread=True), expire_on_commit=False
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -127,9 +133,14 @@ class Database:
         return self.url.render_as_string(hide_password=True)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work: commits when the block ends, rolls back on any exception."""
-        async with self._writer() as session, session.begin():
+    async def transaction(self, *, background: bool = False) -> AsyncIterator[AsyncSession]:
+        """A unit of work: commits when the block ends, rolls back on any exception.
+
+        `background` (SQLite): run its statements and commit on aiosqlite's worker thread
+        rather than in place, for work that must leave the event loop free while SQLite
+        writes (see storage.sqlite_driver). PostgreSQL ignores it."""
+        factory = self._background_writer if background else self._writer
+        async with factory() as session, session.begin():
             yield session
 
     @asynccontextmanager

@@ -14,8 +14,10 @@ passed, when the error is raised as before. So a writer waiting for another proc
 the command line, a second instance) lets the event loop run meanwhile.
 
 The trade-off: a long statement (a report's reading on the full dataset, tens of
-milliseconds) holds the event loop while it runs, as drawing a chart does. Server-side cursors
-(streaming, used by the export) still run on aiosqlite's thread, with the same busy rule.
+milliseconds) holds the event loop while it runs, as drawing a chart does. Work that should not
+(the outbox's paced sending) asks for aiosqlite's thread per transaction with the
+`sqlite_on_thread` execution option; many-row statements and server-side cursors (streaming,
+used by the export) always run there, with the same busy rule.
 
 Connecting, closing, pooling and error types are SQLAlchemy's aiosqlite dialect unchanged.
 URLs use the driver name ``sqlite+loftesqlite``; `storage.db.normalise_url` picks it.
@@ -176,15 +178,23 @@ class InPlaceCursor(AsyncAdapt_aiosqlite_cursor):
 
     def _run(self, operation: Any, parameters: Any, *, many: bool) -> None:
         try:
-            connection = self._connection._conn
-            description, rowcount, lastrowid, rows = _in_place(
-                lambda: _execute(connection, operation, parameters, many)
-            )
+            driver = self._connection
+            connection = driver._conn
+            if many or getattr(self._adapt_connection, "on_thread", False):
+                description, rowcount, lastrowid, rows = await_(
+                    _on_thread(
+                        lambda: driver._execute(_execute, connection, operation, parameters, many)
+                    )
+                )
+            else:
+                description, rowcount, lastrowid, rows = _in_place(
+                    lambda: _execute(connection, operation, parameters, many)
+                )
+                # AsyncConnection.execute insists that the driver awaited something; this
+                # costs two greenlet switches and no trip through the event loop.
+                await_(_nothing())
         except Exception as error:
             self._adapt_connection._handle_exception(error)
-        # AsyncConnection.execute insists that the driver awaited something; this costs two
-        # greenlet switches and no trip through the event loop.
-        await_(_nothing())
         self._description = description
         self._rowcount = rowcount
         self._lastrowid = lastrowid
@@ -205,9 +215,17 @@ class WaitingServerSideCursor(AsyncAdapt_aiosqlite_ss_cursor):
 
 
 class InPlaceConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("on_thread",)
     _cursor_cls = InPlaceCursor
     _ss_cursor_cls = WaitingServerSideCursor
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        # Set for each transaction from the `sqlite_on_thread` execution option (see
+        # storage.db): background work that should leave the event loop free, and that gains
+        # from SQLite writing on another core while Python goes on (the outbox's group
+        # commits), runs on aiosqlite's thread as before.
+        self.on_thread = False
 
     def _finish(self, how: str) -> None:
         connection = self._connection._connection
@@ -216,7 +234,10 @@ class InPlaceConnection(AsyncAdapt_aiosqlite_connection):
         if connection is None or not connection.in_transaction:
             return
         try:
-            _in_place(getattr(connection, how))
+            if self.on_thread:
+                await_(_on_thread(getattr(self._connection, how)))
+            else:
+                _in_place(getattr(connection, how))
         except Exception as error:
             self._handle_exception(error)
 

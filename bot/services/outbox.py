@@ -361,7 +361,8 @@ class _Writer:
 
     async def _commit(self, claims: list[int], updates: list[dict[str, Any]]) -> dict[int, int]:
         claimed: dict[int, int] = {}
-        async with self._db.transaction() as session:
+        # In the background: a group commit runs while the sends go on.
+        async with self._db.transaction(background=True) as session:
             if updates:
                 statement = (
                     update(_outbox)

@@ -65,6 +65,21 @@ async def test_statements_commits_and_the_pools_rollback_run_in_place(
     assert rows == [("Kommun 1",)]
 
 
+async def test_a_background_transaction_runs_on_the_worker_thread(
+    sqlite_db: Database, hand_offs: list[str]
+) -> None:
+    async with sqlite_db.transaction(background=True) as session:
+        await session.execute(insert(Municipality), _municipality(1))
+    # BEGIN IMMEDIATE, the INSERT and COMMIT each went to the thread.
+    assert len(hand_offs) == 3 and hand_offs[-1] == "commit"
+    hand_offs.clear()
+    async with sqlite_db.transaction() as session:  # the same pooled connection, in place again
+        await session.execute(insert(Municipality), _municipality(2))
+    assert hand_offs == []
+    async with sqlite_db.read() as session:
+        assert await session.scalar(select(func.count()).select_from(Municipality)) == 2
+
+
 async def test_a_writer_waits_for_another_connections_lock_without_holding_the_loop(
     sqlite_db: Database, tmp_path: Path
 ) -> None:
