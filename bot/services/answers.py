@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Date, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.pace import Assessment, Status, apply_override, assess
 from bot.domain.periods import Per, Period, Window, windows
@@ -107,6 +108,29 @@ async def _catalogue(
     return [(p, a, s) for p, a, s in await session.execute(base.where(PledgeSet.id == latest))]
 
 
+def _live_rows() -> tuple[ColumnElement[bool], ...]:
+    return (
+        Activity.municipality_id == bindparam("municipality_id"),
+        Activity.pledge_id == bindparam("pledge_id"),
+        Activity.deleted_at.is_(None),
+        # Nothing after `today`: a report as of a past day must not count later work.
+        Activity.occurred_on <= bindparam("today", type_=Date()),
+    )
+
+
+# A pledge's latest day and its sum of counts between `start` and `end`.
+_LAST_DAY_AND_DONE = select(
+    select(func.max(Activity.occurred_on)).where(*_live_rows()).scalar_subquery(),
+    select(func.coalesce(func.sum(Activity.count), 0))
+    .where(
+        *_live_rows(),
+        Activity.occurred_on >= bindparam("start", type_=Date()),
+        Activity.occurred_on <= bindparam("end", type_=Date()),
+    )
+    .scalar_subquery(),
+)
+
+
 async def overview(session: AsyncSession, municipality_id: int, today: date) -> Overview:
     row = (
         await session.execute(
@@ -128,43 +152,23 @@ async def overview(session: AsyncSession, municipality_id: int, today: date) -> 
     last_days: dict[int, date] = {}
     updated_at: datetime | None = None
     if pledges:
-        # One pass over the municipality's rows of the covering index: per pledge, the latest
-        # day and the sum of counts inside that pledge's own window.
-        windowed = [
-            (
-                and_(Activity.pledge_id == p.id, Activity.occurred_on.between(w.start, w.end)),
-                Activity.count,
-            )
-            for p, _a, _s, w in pledges
-            if w is not None
-        ]
-        total = func.sum(case(*windowed, else_=0)) if windowed else func.sum(0)
-        live = (
-            Activity.municipality_id == municipality_id,
-            Activity.pledge_id.is_not(None),
-            Activity.deleted_at.is_(None),
-            # Nothing after `today`: a report as of a past day must not count later work.
-            Activity.occurred_on <= today,
-        )
-        since = min((w.start for *_, w in pledges if w is not None), default=today)
-        rows = await session.execute(
-            select(Activity.pledge_id, func.max(Activity.occurred_on), total)
-            .where(*live, Activity.occurred_on >= since)
-            .group_by(Activity.pledge_id)
-        )
-        for pid, last, done in rows:
-            last_days[int(pid or 0)] = last
-            in_window[int(pid or 0)] = int(done or 0)
-        # Pledges with nothing since the earliest window began: when was anything last done?
-        quiet = [p.id for p, *_ in pledges if p.id not in last_days]
-        if quiet:
-            rows = await session.execute(
-                select(Activity.pledge_id, func.max(Activity.occurred_on))
-                .where(*live, Activity.pledge_id.in_(quiet))
-                .group_by(Activity.pledge_id)
-            )
-            for pid, last in rows:
-                last_days[int(pid or 0)] = last
+        # Per pledge, two seeks into the covering index ix_activities_overview (one prebuilt
+        # statement, run once per pledge). One pass over the municipality's rows with a CASE
+        # per pledge took five times as long in the largest municipality, and one statement
+        # built for all pledges at once cost more to build than to run.
+        for p, _a, _s, w in pledges:
+            parameters = {
+                "municipality_id": municipality_id,
+                "pledge_id": p.id,
+                "today": today,
+                # No window: an empty range, so nothing is summed.
+                "start": w.start if w is not None else None,
+                "end": w.end if w is not None else None,
+            }
+            last, done = (await session.execute(_LAST_DAY_AND_DONE, parameters)).one()
+            if last is not None:
+                last_days[p.id] = last
+            in_window[p.id] = int(done or 0)
         updated_at = municipality.data_updated_at
     coverage = await _coverage(
         session, [p for p, *_ in pledges if p.target_coverage], pledges, today
