@@ -102,6 +102,11 @@ _PACE_KEY_TEXT = "Strecket visar var takten säger att vi borde vara i dag."
 _NOTE_MAX_LINES = 3
 
 _LOCK = threading.Lock()
+# Made once: measured widths are remembered per (text, font), and the same labels, status
+# words and numbers come back in chart after chart. Guarded by _LOCK like the rest.
+_fonts: _Fonts | None = None
+_widths: dict[tuple[str, int], float] = {}
+_WIDTHS_KEPT = 50_000
 _charmap: frozenset[int] | None = None  # code points both DejaVu Sans faces can draw
 _SPACES = re.compile(r"\s+")
 
@@ -126,7 +131,10 @@ def _render(title: str, subtitle: str, rows: list[ChartRow], note: str) -> bytes
     with_pace = any(_pace_fraction(row) is not None for row in shown)
 
     # A first canvas only to measure text, so that the height is known before drawing.
-    fonts = _Fonts.make()
+    global _fonts
+    if _fonts is None:
+        _fonts = _Fonts.make()
+    fonts = _fonts
     probe = Figure(figsize=(WIDTH, 1.0), dpi=DPI)
     measure = _Measure(FigureCanvasAgg(probe).get_renderer())  # type: ignore[no-untyped-call]
     note_lines = _wrap(_clean(note), fonts.note, WIDTH - 2 * _MARGIN, measure, _NOTE_MAX_LINES)
@@ -365,11 +373,18 @@ class _Measure:
     def width(self, text: str, font: FontProperties) -> float:
         if not text:
             return 0.0
+        key = (text, id(font))  # the fonts are made once and kept (see _fonts)
+        known = _widths.get(key)
+        if known is not None:
+            return known
         renderer = self._renderer
         w, _h, _d = renderer.get_text_width_height_descent(  # type: ignore[no-untyped-call]
             text, font, ismath=False
         )
-        return float(w) / DPI
+        if len(_widths) >= _WIDTHS_KEPT:
+            _widths.clear()
+        _widths[key] = width = float(w) / DPI
+        return width
 
     def fit(self, text: str, font: FontProperties, width: float) -> str:
         """`text`, cut at a word or character and ended with "…" until it fits `width`."""
