@@ -30,6 +30,15 @@ _VERSION_AND_STATE = select(
 )
 
 
+_VERSION = select(CatalogueVersion.version).where(CatalogueVersion.id == 1)
+
+
+async def catalogue_version(session: AsyncSession) -> int | None:
+    """The catalogue version (see `CatalogueVersion`); None before migration 0007 ran."""
+    version = await session.scalar(_VERSION)
+    return None if version is None else int(version)
+
+
 async def version_and_state(
     session: AsyncSession, user_id: int, now: datetime
 ) -> tuple[int | None, bool]:

@@ -824,7 +824,8 @@ def _build_topic_index(topics: tuple[Topic, ...]) -> _TopicIndex:
     )
 
 
-_cached_topic_index = lru_cache(maxsize=64)(_build_topic_index)
+# Room for every municipality's pledges (290) and some earlier versions of them.
+_cached_topic_index = lru_cache(maxsize=512)(_build_topic_index)
 
 
 def _topic_index(topics: tuple[Topic, ...]) -> _TopicIndex:

@@ -92,7 +92,7 @@ async def _ask_for_place(
     message: Message, context: BotContext, lang: Lang, unknown: str | None
 ) -> None:
     async with context.services.db.read() as session:
-        places = await citizens.places(session)
+        places = await citizens.places(session, context.services.cache)
     text, markup = render.choose_place(places, lang, unknown=unknown)
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
@@ -114,7 +114,7 @@ async def answer(
     services = context.services
     today = services.today()
     async with services.db.read() as session:
-        places = await citizens.places(session)
+        places = await citizens.places(session, context.services.cache)
         names = [p.name for p in places]
         question = read_question(text[:1000], names)
         if named and question.municipality is None:
@@ -228,7 +228,7 @@ async def _place_from_args(
     lang = lang_of_update(update)
     wanted = _args(context)
     async with context.services.db.read() as session:
-        places = await citizens.places(session)
+        places = await citizens.places(session, context.services.cache)
         if wanted:
             name = find_municipality(wanted, [p.name for p in places])
             if name is None:
@@ -292,7 +292,7 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
     async with context.services.db.transaction() as session:
         municipality_id = None
         if wanted:
-            places = await citizens.places(session)
+            places = await citizens.places(session, context.services.cache)
             name = find_municipality(wanted, [p.name for p in places])
             if name is not None:
                 municipality_id = next(p.id for p in places if p.name == name)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.cache import VersionedCache
 from bot.services.errors import Invalid, NotFound
 from storage import catalogue as repo
 from storage.models import (
@@ -34,8 +35,17 @@ class Place:
     name: str
 
 
-async def places(session: AsyncSession) -> list[Place]:
-    return [Place(m.id, m.name) for m in await repo.list_municipalities(session)]
+async def places(session: AsyncSession, cache: VersionedCache | None = None) -> list[Place]:
+    """Every municipality, in Swedish order. With a cache, read once per catalogue version
+    (renaming, adding or removing a municipality bumps it)."""
+    if cache is not None:
+        cache.sync(await repo.catalogue_version(session))
+        if isinstance(found := cache.get(("places",)), tuple):
+            return list(found)
+    found = tuple(Place(m.id, m.name) for m in await repo.list_municipalities(session))
+    if cache is not None:
+        cache.put(("places",), found)
+    return list(found)
 
 
 async def place_by_id(session: AsyncSession, municipality_id: int) -> Place:
