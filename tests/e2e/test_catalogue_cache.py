@@ -22,7 +22,7 @@ from storage.models import (
     PledgeSet,
     Reporter,
 )
-from tests.conftest import REPORTER, Harness, replies
+from tests.conftest import CITIZEN, REPORTER, Harness, replies
 from tests.e2e.test_reporting import TODAY, _live, _setup, _short_name
 
 
@@ -185,3 +185,22 @@ async def test_a_waiting_question_is_answered_even_when_the_reporter_is_known(
     await harness.send(REPORTER, "7")  # the answer, not a report of seven somethings
     [activity] = await _live(harness)
     assert activity.count == 7
+
+
+async def test_a_municipality_renamed_elsewhere_is_found_by_its_new_name(
+    harness: Harness,
+) -> None:
+    await _setup(harness)
+    calls = await harness.send(CITIZEN, "hur går det i Haparanda")  # the list is in memory now
+    assert "Haparanda" in replies(calls)[0]
+    other = await _elsewhere(harness)
+    try:
+        async with other.transaction() as session:
+            await session.execute(
+                update(Municipality).where(Municipality.name == "Haparanda").values(name="Kalix")
+            )
+    finally:
+        await other.dispose()
+    calls = await harness.send(CITIZEN, "hur går det i Kalix")
+    assert "Kalix" in replies(calls)[0]
+    assert "Haparanda" not in replies(calls)[0]
