@@ -45,6 +45,8 @@ from storage import migrate
 from storage.activities import claim_update
 from storage.db import Database
 
+WARM_UP = 20  # updates handled before each throughput figure is timed
+
 
 async def _bench(url: str | None, updates: int) -> list[Figure]:
     figures: list[Figure] = []
@@ -52,6 +54,9 @@ async def _bench(url: str | None, updates: int) -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp:
         db_url = url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         db = Database(db_url)
+        # The logging targets are set for the embedded database; on PostgreSQL the same
+        # figures are shown without a verdict.
+        targets = db.is_sqlite
         t0 = time.perf_counter()
         await migrate.upgrade(db)
         figures.append(
@@ -77,11 +82,20 @@ async def _bench(url: str | None, updates: int) -> list[Figure]:
             make: Callable[[int], dict[str, Any]],
             target: str,
             application: Any = app,
+            before_each: Callable[[], None] | None = None,
         ) -> float:
+            # A warm-up first, not timed: statements compiled once, caches filled, as in a bot
+            # that has been running for a while.
+            for n in range(updates, updates + WARM_UP):
+                if before_each is not None:
+                    before_each()
+                await application.process_update(factory.to_update(make(n)))
             latencies = []
             start = time.perf_counter()
             for n in range(updates):
                 update = factory.to_update(make(n))
+                if before_each is not None:
+                    before_each()
                 t = time.perf_counter()
                 await application.process_update(update)
                 latencies.append((time.perf_counter() - t) * 1000)
@@ -124,11 +138,25 @@ async def _bench(url: str | None, updates: int) -> list[Figure]:
         logging_rate = await measure(
             "reporter logging",
             lambda n: factory.message(reporter, messages[n % len(messages)]),
-            "≥ 300 updates/s",
+            "≥ 300 updates/s" if targets else "",
+        )
+        # The same with the cache of scopes and catalogues emptied before every message, as
+        # after a change to the catalogue: the long way (routing read, memberships, pledges).
+        await measure(
+            "reporter logging, cache emptied each time",
+            lambda n: factory.message(reporter, messages[n % len(messages)]),
+            "",
+            before_each=lambda: services.cache.sync(None),
         )
         ratio = logging_rate / floor
         figures.append(
-            Figure("reporter logging / minimal handler", ratio, "ratio", "≥ 0.7", ratio >= 0.7)
+            Figure(
+                "reporter logging / minimal handler",
+                ratio,
+                "ratio",
+                "≥ 0.7" if targets else "",
+                ratio >= 0.7 if targets else None,
+            )
         )
         places = ("Härjedalen", "Åsele", "Haparanda", "Härnösand")
         await measure(
