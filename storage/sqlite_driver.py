@@ -41,7 +41,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     SQLiteDialect_aiosqlite,
 )
 from sqlalchemy.util import EMPTY_DICT
-from sqlalchemy.util.concurrency import await_
+from sqlalchemy.util.concurrency import await_, in_greenlet
 
 DRIVER = "loftesqlite"
 BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another connection's lock
@@ -234,7 +234,7 @@ class InPlaceConnection(AsyncAdapt_aiosqlite_connection):
         if connection is None or not connection.in_transaction:
             return
         try:
-            if self.on_thread:
+            if self.on_thread and in_greenlet():  # not when the pool cleans up at collection
                 await_(_on_thread(getattr(self._connection, how)))
             else:
                 _in_place(getattr(connection, how))
