@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -340,6 +341,18 @@ class Activity(Timestamped, Base):
             "occurred_on",
             "count",
             "deleted_at",
+        ),
+        # Covers visits per list item (schools, villages…), index only; partial, so only the
+        # activities that name an item carry it.
+        Index(
+            "ix_activities_coverage",
+            "pledge_id",
+            "occurred_on",
+            "coverage_item_id",
+            "count",
+            "deleted_at",
+            sqlite_where=text("coverage_item_id IS NOT NULL"),
+            postgresql_where=text("coverage_item_id IS NOT NULL"),
         ),
     )
 

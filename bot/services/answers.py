@@ -244,7 +244,13 @@ async def _coverage(
         items[int(pledge_id)].add(int(item_id))
     window_of = {p.id: w for p, _a, _s, w in pledges}
     windowed = [
-        and_(Activity.pledge_id == pid, Activity.occurred_on.between(w.start, min(w.end, today)))
+        and_(
+            Activity.pledge_id == pid,
+            # Repeated in every branch so that SQLite can use the partial index
+            # ix_activities_coverage for each (it looks at the branches one by one).
+            Activity.coverage_item_id.is_not(None),
+            Activity.occurred_on.between(w.start, min(w.end, today)),
+        )
         for pid, w in window_of.items()
         if pid in items and w is not None
     ]
