@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NotRequired, TypedDict, Unpack, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,26 +11,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import AuditEntry
 
 
-def record(
-    session: AsyncSession,
-    *,
-    at: datetime,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: int | None = None,
-    actor_user_id: int | None = None,
-    details: dict[str, Any] | None = None,
-) -> AuditEntry:
-    entry = AuditEntry(
-        at=at,
-        actor=actor,
-        actor_user_id=actor_user_id,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        details=details or {},
-    )
+class Fields(TypedDict):
+    """What an audit row says: when, who, what, to which row."""
+
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: NotRequired[int | None]
+    actor_user_id: NotRequired[int | None]
+    details: NotRequired[dict[str, Any] | None]
+
+
+def _row(fields: Fields) -> dict[str, Any]:
+    return {
+        "at": fields["at"],
+        "actor": fields["actor"],
+        "actor_user_id": fields.get("actor_user_id"),
+        "action": fields["action"],
+        "entity": fields["entity"],
+        "entity_id": fields.get("entity_id"),
+        "details": fields.get("details") or {},
+    }
+
+
+def record(session: AsyncSession, **fields: Unpack[Fields]) -> AuditEntry:
+    """Add the row to the session; it is written with the session's next flush."""
+    entry = AuditEntry(**_row(fields))
     session.add(entry)
     return entry
 
@@ -38,27 +45,6 @@ def record(
 _INSERT = insert(cast(Table, AuditEntry.__table__))
 
 
-async def append(
-    session: AsyncSession,
-    *,
-    at: datetime,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: int | None = None,
-    actor_user_id: int | None = None,
-    details: dict[str, Any] | None = None,
-) -> None:
-    """Like `record`, written at once as one statement, without an ORM object (the hot path)."""
-    await session.execute(
-        _INSERT,
-        {
-            "at": at,
-            "actor": actor,
-            "actor_user_id": actor_user_id,
-            "action": action,
-            "entity": entity,
-            "entity_id": entity_id,
-            "details": details or {},
-        },
-    )
+async def append(session: AsyncSession, **fields: Unpack[Fields]) -> None:
+    """Write the row at once as one statement, without an ORM object (the hot path)."""
+    await session.execute(_INSERT, _row(fields))

@@ -21,16 +21,14 @@ from storage.models import (
     PoliceArea,
 )
 
-# Built once: this runs at the start of every logged message.
+# Built once: these run at the start of every logged message and every question.
+_VERSION = select(CatalogueVersion.version).where(CatalogueVersion.id == 1)
 _VERSION_AND_STATE = select(
-    select(CatalogueVersion.version).where(CatalogueVersion.id == 1).scalar_subquery(),
+    _VERSION.scalar_subquery(),
     exists().where(
         ChatState.user_id == bindparam("user_id"), ChatState.expires_at > bindparam("now")
     ),
 )
-
-
-_VERSION = select(CatalogueVersion.version).where(CatalogueVersion.id == 1)
 
 
 async def catalogue_version(session: AsyncSession) -> int | None:
