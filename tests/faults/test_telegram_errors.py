@@ -120,7 +120,6 @@ def test_telegram_errors_and_timeouts_are_retried_and_nothing_is_lost(rig: Rig) 
     retried_429 = [c for c in sends if c.status == 429 and confirmation_of(c) is not None]
     ids = {a.id for a in stored}
     assert set(confirmed) | refused == ids
-    assert set(confirmed) <= ids
     assert retried_429
     assert all(confirmation_of(c) in confirmed for c in retried_429)  # 429: sent after all
     assert (

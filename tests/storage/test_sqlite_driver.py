@@ -192,5 +192,7 @@ async def test_rowcount_and_returning_come_back_from_the_worker_thread(
         result = await session.execute(
             text("UPDATE municipalities SET channel = '@kanal' WHERE id >= :id"), {"id": new_id}
         )
-    assert new_id >= 1
-    assert getattr(result, "rowcount", None) == 2
+    async with sqlite_db.read() as session:
+        ids = dict((await session.execute(select(Municipality.slug, Municipality.id))).all())
+    assert new_id == ids["kommun-7"]
+    assert getattr(result, "rowcount", None) == 2  # kommun-7 and kommun-8
