@@ -15,9 +15,10 @@ send impossible even if two processes tried.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -39,6 +40,7 @@ from storage import audit
 from storage.db import Database, insert_for
 from storage.models import AuditEntry, Municipality, PostApproval, PostStatus, ProgressPost
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 SCHEDULER_KEY = "scheduler"
@@ -118,6 +120,8 @@ class Scheduler:
     leadership: Leadership | None = None
     worker: OutboxWorker | None = None
     publisher: Publisher | None = None
+    # Runs this process knows are done (action, id): later ticks need not ask the database.
+    _done: set[tuple[str, int]] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
         if self.leadership is None:
@@ -395,26 +399,12 @@ class Scheduler:
         if now < local_to_utc(monday, REMINDER_TIME, self.services.tz):
             return None
         iso_year, week, _ = today.isocalendar()
-        week_id = iso_year * 100 + week
-        async with self.db.transaction() as session:
-            done = await session.scalar(
-                select(AuditEntry.id).where(
-                    AuditEntry.action == "reminders.queued", AuditEntry.entity_id == week_id
-                )
-            )
-            if done is not None:
-                return None
+
+        async def work(session: AsyncSession) -> tuple[int, dict[str, Any]]:
             run = await reminders.queue_reminders(session, today=today, now=now)
-            audit.record(
-                session,
-                at=now,
-                actor="system",
-                action="reminders.queued",
-                entity="week",
-                entity_id=week_id,
-                details={"reminded": run.reminded},
-            )
-        return run.reminded
+            return run.reminded, {"reminded": run.reminded}
+
+        return await self._once("reminders.queued", "week", iso_year * 100 + week, now, work)
 
     # --- retention --------------------------------------------------------------------------
 
@@ -424,24 +414,14 @@ class Scheduler:
         if now < local_to_utc(today, RETENTION_TIME, self.services.tz):
             return None
         day_id = today.year * 10000 + today.month * 100 + today.day
-        async with self.db.transaction() as session:
-            done = await session.scalar(
-                select(AuditEntry.id).where(
-                    AuditEntry.action == "retention.run", AuditEntry.entity_id == day_id
-                )
-            )
-            if done is not None:
-                return None
+
+        async def work(session: AsyncSession) -> tuple[retention.RetentionRun, dict[str, Any]]:
             run = await retention.forget_inactive_citizens(session, now)
-            audit.record(
-                session,
-                at=now,
-                actor="system",
-                action="retention.run",
-                entity="day",
-                entity_id=day_id,
-                details=run.counts(),
-            )
+            return run, dict(run.counts())
+
+        run = await self._once("retention.run", "day", day_id, now, work)
+        if run is None:
+            return None
         log.info(
             "retention: forgot %d idle chats, dropped %d refused subscriptions",
             run.chats,
@@ -449,6 +429,40 @@ class Scheduler:
             extra={"event": "retention", "counts": run.counts()},
         )
         return run
+
+    async def _once(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int,
+        now: datetime,
+        work: Callable[[AsyncSession], Awaitable[tuple[T, dict[str, Any]]]],
+    ) -> T | None:
+        """Run `work` once for (action, entity_id), whichever process gets there first: its
+        audit row, written in the same transaction, marks it done. None when it was done."""
+        if (action, entity_id) in self._done:
+            return None
+        async with self.db.transaction() as session:
+            done = await session.scalar(
+                select(AuditEntry.id).where(
+                    AuditEntry.action == action, AuditEntry.entity_id == entity_id
+                )
+            )
+            if done is not None:
+                self._done.add((action, entity_id))
+                return None
+            result, details = await work(session)
+            audit.record(
+                session,
+                at=now,
+                actor="system",
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                details=details,
+            )
+        self._done.add((action, entity_id))
+        return result
 
     # --- JobQueue -------------------------------------------------------------------------
 

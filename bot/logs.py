@@ -44,6 +44,9 @@ EXTRA_FIELDS = (
     "duration_ms",
 )
 _secrets: set[str] = set()
+# Longest first, so that the whole token is masked before its secret half; kept in step with
+# _secrets by add_secrets (every log record goes through redact).
+_longest_first: tuple[str, ...] = ()
 _installed = False
 
 # Library messages whose arguments carry message bodies: template -> (logger prefix, positions
@@ -67,8 +70,7 @@ _BODY_ARGS: dict[str, tuple[str, tuple[int, ...]]] = {
 
 
 def redact(text: str) -> str:
-    # Longest first: the whole token before its secret half, so the mask covers all of it.
-    for secret in sorted(_secrets, key=len, reverse=True):
+    for secret in _longest_first:
         if secret and secret in text:
             text = text.replace(secret, MASK)
     return text
@@ -111,6 +113,8 @@ def add_secrets(secrets: Iterable[str]) -> None:
     _secrets.update(s for s in secrets if len(s) >= 8)
     # The token's secret half alone is also a secret (URLs may split at the colon).
     _secrets.update(s.split(":", 1)[1] for s in list(_secrets) if ":" in s)
+    global _longest_first
+    _longest_first = tuple(sorted(_secrets, key=len, reverse=True))
     _install()
 
 
