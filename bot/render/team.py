@@ -270,7 +270,7 @@ def list_prompt(current: ListResult, lang: Lang) -> tuple[str, Markup]:
         _t(
             lang,
             "Skicka den nya listan, en post per rad, i ett eller flera meddelanden "
-            "(eller som en .txt- eller .csv-fil). Tryck Klar när den är komplett: "
+            "(eller som en .txt- eller .csv-fil). Tryck Klar eller skriv klar när den är komplett: "
             "då ersätter den listan ovan.",
             "Send the new list, one item per line, in one message or several "
             "(or as a .txt or .csv file). Press Done when it is complete: "

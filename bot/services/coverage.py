@@ -7,10 +7,11 @@ reporter's confirmation, the channel report, the chart and the export) counts th
 
 Rules, the same everywhere:
 
-- an activity's place names the item ("Hede skola", "Sveg skola" for "Södra skolan Sveg");
-  without a place, the whole message it came from is read instead;
-- when nothing is named, an item that the activity already counts for and that is still on
-  the list is kept (the reporter picked it from the list, or the message named it elsewhere);
+- an activity's place names the item ("Hede skola", "Sveg skola" for "Södra skolan Sveg"); a
+  kommun's bare name names none ("Härnösand" is not "Härnösands gymnasium");
+- when the place names no item, an item that the activity already counts for and that is
+  still on the list is kept (the reporter picked it from the list, or the message named it
+  outside its place when it was read);
 - an item taken off the list counts no more: its activities are matched afresh.
 """
 
@@ -24,32 +25,34 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
 from bot.domain.report_reading import CoverageChoice, match_coverage
 from storage import activities
 from storage.models import Activity, CoverageItem
 
+_KOMMUNER = frozenset(name.casefold() for name in SWEDISH_MUNICIPALITIES)
 
-def item_for(
-    place: str | None, note: str | None, items: Sequence[CoverageItem]
-) -> CoverageItem | None:
-    """The list item that a place (or, without a place, the message) names, or None."""
-    if not items:
+
+def item_for(place: str | None, items: Sequence[CoverageItem]) -> CoverageItem | None:
+    """The list item that a place names, or None.
+
+    A kommun's bare name names no item: "Härnösand" is not "Härnösands gymnasium"."""
+    if not items or not place:
         return None
-    text = place if place and place.strip() else note
-    if not text:
+    if " ".join(place.casefold().split()).rstrip(".") in _KOMMUNER:
         return None
-    found = match_coverage(text, [CoverageChoice(i.id, i.name) for i in items])
+    found = match_coverage(place, [CoverageChoice(i.id, i.name) for i in items])
     return None if found is None else next(i for i in items if i.id == found.id)
 
 
 async def item_for_pledge(
-    session: AsyncSession, pledge_id: int | None, place: str | None, note: str | None = None
+    session: AsyncSession, pledge_id: int | None, place: str | None
 ) -> int | None:
     """The id of the item of the pledge's current list that the place names, or None."""
-    if pledge_id is None:
+    if pledge_id is None or not place:
         return None
     items = (await activities.coverage_items(session, [pledge_id]))[pledge_id]
-    item = item_for(place, note, items)
+    item = item_for(place, items)
     return None if item is None else item.id
 
 
@@ -111,7 +114,7 @@ async def rematch(
         unmatched: dict[str, int] = defaultdict(int)
         without_place = changed = 0
         for activity in by_pledge.get(pledge_id, []):
-            found = item_for(activity.place, activity.note, items)
+            found = item_for(activity.place, items)
             item_id = found.id if found is not None else None
             if item_id is None and activity.coverage_item_id in listed:
                 item_id = activity.coverage_item_id

@@ -492,7 +492,7 @@ async def pick(
         municipality_id = ref.municipality_id
     elif municipality_id is None or municipality_id not in scope.municipalities:
         raise NotAllowed(f"kommun {municipality_id}")
-    item_id = await coverage.item_for_pledge(session, pledge_id, draft.place, draft.text)
+    item_id = await coverage.item_for_pledge(session, pledge_id, draft.place)
     if draft.activity_id is not None:
         activity = await session.get(Activity, draft.activity_id)
         if activity is None:  # pragma: no cover - the foreign key cascades
