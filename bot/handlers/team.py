@@ -133,6 +133,7 @@ async def list_text(update: Update, context: BotContext) -> None:
             update_key=update_key(update),
             update_id=update.update_id,
             now=services.now(),
+            today=services.today(),
         ),
         services,
     )
@@ -155,6 +156,7 @@ async def list_edit(update: Update, context: BotContext) -> bool:
             update_key=update_key(update),
             update_id=update.update_id,
             now=services.now(),
+            today=services.today(),
         ),
         services,
     )
@@ -214,7 +216,9 @@ async def list_document(update: Update, context: BotContext) -> bool:
         text = reporting.first_column(text)
     await _list_step(
         update,
-        lambda session: lists.take_file(session, user.id, text, now=services.now()),
+        lambda session: lists.take_file(
+            session, user.id, text, now=services.now(), today=services.today()
+        ),
         services,
     )
     return True
@@ -236,7 +240,9 @@ async def button(update: Update, context: BotContext) -> None:
         if action == "lf":
             try:
                 async with services.db.transaction() as session:
-                    step = await lists.finish(session, user.id, now=services.now())
+                    step = await lists.finish(
+                        session, user.id, now=services.now(), today=services.today()
+                    )
             except Invalid as exc:
                 await query.answer(render.list_problem(exc.detail, lang)[:190], show_alert=True)
                 return

@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render.callbacks import encode
 from bot.render.html import b, esc, i, join_names
+from bot.render.reporting import progress_line
 from bot.render.texts import Lang
 from bot.services.invites import NewInvite, Redemption, Team, TeamMember
 from bot.services.lists import ListStep
@@ -343,6 +344,11 @@ def list_saved(result: ListResult, lang: Lang) -> str:
                     line += _t(lang, " (skrivet som ", " (written as ")
                     line += join_names(other, lang) + ")"
         lines.append(line)
+    progress = result.progress
+    if progress is not None and progress.coverage is not None and progress.window is not None:
+        shown = progress_line(progress, progress.window.end, lang)
+        if shown:
+            lines.append(shown)
     if result.removed:
         lines.append(
             _t(lang, "Borttagna från listan: ", "Taken off the list: ")

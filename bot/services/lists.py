@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -110,6 +110,7 @@ async def take_text(
     update_key: str,
     update_id: int,
     now: datetime,
+    today: date,
 ) -> ListStep:
     """A text message while a list is being collected: its lines are added; a last line
     saying "klar" saves the list."""
@@ -119,7 +120,9 @@ async def take_text(
     if not await activities.claim_update(session, update_key, update_id, now):
         return ListStep("duplicate")
     body, done = _split_done(text)
-    return await _collect(session, user_id, state, message_id, body, done=done, now=now)
+    return await _collect(
+        session, user_id, state, message_id, body, done=done, now=now, today=today
+    )
 
 
 async def take_edit(
@@ -131,6 +134,7 @@ async def take_edit(
     update_key: str,
     update_id: int,
     now: datetime,
+    today: date,
 ) -> ListStep | None:
     """An edited message: when it is one of the list's messages, its lines replace the ones
     it gave. None when it is not (the edit is then handled as any other)."""
@@ -141,24 +145,26 @@ async def take_edit(
         return ListStep("duplicate")
     body, done = _split_done(text)
     return await _collect(
-        session, user_id, state, message_id, body, done=done, now=now, edited=True
+        session, user_id, state, message_id, body, done=done, now=now, today=today, edited=True
     )
 
 
-async def take_file(session: AsyncSession, user_id: int, text: str, *, now: datetime) -> ListStep:
+async def take_file(
+    session: AsyncSession, user_id: int, text: str, *, now: datetime, today: date
+) -> ListStep:
     """A file while a list is being collected: it completes the list, which is saved."""
     state = await _open(session, user_id, now)
     if state is None:
         return ListStep("closed")
-    return await _collect(session, user_id, state, 0, text, done=True, now=now)
+    return await _collect(session, user_id, state, 0, text, done=True, now=now, today=today)
 
 
-async def finish(session: AsyncSession, user_id: int, *, now: datetime) -> ListStep:
+async def finish(session: AsyncSession, user_id: int, *, now: datetime, today: date) -> ListStep:
     """The admin pressed "Klar": save what was collected."""
     state = await _open(session, user_id, now)
     if state is None:
         return ListStep("closed")
-    return await _collect(session, user_id, state, None, "", done=True, now=now)
+    return await _collect(session, user_id, state, None, "", done=True, now=now, today=today)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -180,6 +186,7 @@ async def _collect(
     *,
     done: bool,
     now: datetime,
+    today: date,
     edited: bool = False,
 ) -> ListStep:
     """Put the names in `text` in as the part of message `message_id` (replacing what that
@@ -208,7 +215,9 @@ async def _collect(
     if done:
         if not names:
             raise Invalid("list_empty")
-        result = await reporting.save_coverage_list(session, user_id, pledge_id, names, now=now)
+        result = await reporting.save_coverage_list(
+            session, user_id, pledge_id, names, now=now, today=today
+        )
         await activities.clear_state(session, user_id)
         return ListStep(
             "saved",

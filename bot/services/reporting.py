@@ -821,6 +821,7 @@ class ListResult:
     removed: tuple[str, ...]
     # After a change: which logged activities now count for which item, and what matched none.
     matching: coverage.ListMatching | None = None
+    progress: PledgeProgress | None = None  # after a change: the figure everyone now sees
 
 
 async def _admin_pledge(session: AsyncSession, user_id: int, pledge_id: int) -> Pledge:
@@ -855,15 +856,23 @@ async def set_coverage_list(
 
 
 async def save_coverage_list(
-    session: AsyncSession, user_id: int, pledge_id: int, names: Sequence[str], *, now: datetime
+    session: AsyncSession,
+    user_id: int,
+    pledge_id: int,
+    names: Sequence[str],
+    *,
+    now: datetime,
+    today: date | None = None,
 ) -> ListResult:
-    """Make `names` the pledge's list and match its logged activities to it again."""
+    """Make `names` the pledge's list and match its logged activities to it again. With
+    `today`, the result carries the pledge's progress as everyone now sees it."""
     pledge = await _admin_pledge(session, user_id, pledge_id)
     if not names:
         raise Invalid("list_empty")
     if len(names) > MAX_LIST_ITEMS:
         raise Invalid("list_long")
     items, removed = await activities.replace_coverage_list(session, pledge, names, now)
+    matching = (await coverage.rematch(session, [pledge.id], now=now))[pledge.id]
     audit.record(
         session,
         at=now,
@@ -872,9 +881,18 @@ async def save_coverage_list(
         action="coverage.set",
         entity="pledge",
         entity_id=pledge.id,
-        details={"items": [i.name for i in items], "removed": removed},
+        details={
+            "items": [i.name for i in items],
+            "removed": removed,
+            "activities_rematched": matching.changed,
+        },
     )
-    matching = (await coverage.rematch(session, [pledge.id], now=now))[pledge.id]
+    progress: PledgeProgress | None = None
+    if today is not None and pledge.target_coverage:
+        area = await session.get(FocusArea, pledge.focus_area_id)
+        pledge_set = await session.get(PledgeSet, area.pledge_set_id) if area else None
+        if pledge_set is not None:
+            progress = await pledge_progress(session, pledge, pledge_set, today, items)
     municipality = await session.get(Municipality, pledge.municipality_id)
     return ListResult(
         pledge.short_name,
@@ -882,6 +900,7 @@ async def save_coverage_list(
         tuple(i.name for i in items),
         tuple(removed),
         matching,
+        progress,
     )
 
 
