@@ -132,6 +132,11 @@ async def private_text(update: Update, context: BotContext) -> None:
     async with services.db.read() as session:
         state = await get_state(session, user.id, services.now())
         is_reporter = bool(await active_memberships(session, user.id))
+    if state is not None and state.kind == "list":
+        from bot.handlers import team  # the admin journey collects lists
+
+        await team.list_text(update, context)
+        return
     if state is not None:
         await _answer_expected(update, context, message)
         return
@@ -189,6 +194,10 @@ async def edited(update: Update, context: BotContext) -> None:
         person = await people.who_is(session, user.id)
     if not person.is_reporter:
         return  # citizens' edits need no answer
+    from bot.handlers import team  # an edit of a message that gave lines to a list
+
+    if await team.list_edit(update, context):
+        return
     services = context.services
     today = services.today()
     incoming = _incoming(update, context, message, message.text or message.caption or "")
@@ -222,11 +231,6 @@ async def _answer_expected(update: Update, context: BotContext, message: Message
         from bot.handlers import schedule  # the admins' schedule journey
 
         await schedule.answer(update, context, kind, payload, text)
-        return
-    if kind == "list":
-        from bot.handlers import team  # the admin journey owns list texts
-
-        await team.list_answer(update, context, int(str(payload["pledge_id"])), text)
         return
     if kind == "card_place":
         pledge_id = int(str(payload["pledge_id"]))

@@ -3,23 +3,27 @@ the list of reporters (/rapportorer) with removal, and coverage lists (/lista)."
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.handlers import common
-from bot.handlers.common import lang_of_update
+from bot.handlers.common import lang_of_update, update_key
 from bot.render import callbacks, texts
 from bot.render import team as render
 from bot.render.admin import only_admins
 from bot.render.reporting import cancelled
-from bot.services import invites, reporting
+from bot.services import invites, lists, reporting
+from bot.services.core import Services
 from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
 from storage import activities
 from storage.models import Organisation, Role
 
-ACTIONS = ("iv", "rm", "ry", "ri", "ll", "la")
+ACTIONS = ("iv", "rm", "ry", "ri", "ll", "lf", "la")
 PATTERN = rf"^{callbacks.VERSION}\|(?:{'|'.join(ACTIONS)})(?:\|.*)?$"
 LIST_SUFFIXES = (".txt", ".csv", ".text")
 MAX_LIST_BYTES = 100_000
@@ -112,36 +116,88 @@ async def list_command(update: Update, context: BotContext) -> None:
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
-async def list_answer(update: Update, context: BotContext, pledge_id: int, text: str) -> None:
-    """The admin sent the list (as text, or as a file read by `list_document`)."""
+async def list_text(update: Update, context: BotContext) -> None:
+    """A text message while a list is being collected: its lines join the list (never read as
+    a report); a last line "klar" saves it."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    lang = lang_of_update(update)
     services = context.services
+    await _list_step(
+        update,
+        lambda session: lists.take_text(
+            session,
+            user.id,
+            message.text or "",
+            message_id=message.message_id,
+            update_key=update_key(update),
+            update_id=update.update_id,
+            now=services.now(),
+            today=services.today(),
+        ),
+        services,
+    )
+
+
+async def list_edit(update: Update, context: BotContext) -> bool:
+    """An edited message: when it gave lines to the list being collected, they are replaced.
+    False when it is not one of the list's messages."""
+    message, user = update.edited_message, update.effective_user
+    if message is None or user is None:
+        return False
+    services = context.services
+    return await _list_step(
+        update,
+        lambda session: lists.take_edit(
+            session,
+            user.id,
+            message.text or "",
+            message_id=message.message_id,
+            update_key=update_key(update),
+            update_id=update.update_id,
+            now=services.now(),
+            today=services.today(),
+        ),
+        services,
+    )
+
+
+async def _list_step(
+    update: Update,
+    use_case: Callable[[AsyncSession], Awaitable[lists.ListStep | None]],
+    services: Services,
+) -> bool:
+    """Run one step of the list dialogue in one transaction and answer it; False (nothing
+    done) when the message was not part of the dialogue."""
+    message = update.effective_message
+    assert message is not None
+    lang = lang_of_update(update)
     try:
         async with services.db.transaction() as session:
-            result = await reporting.set_coverage_list(
-                session, user.id, pledge_id, text, now=services.now()
-            )
+            step = await use_case(session)
     except Invalid as exc:
         await message.reply_text(render.list_problem(exc.detail, lang))
-        return
+        return True
     except ServiceError:
         await message.reply_text(_only_admins(lang))
-        return
-    await message.reply_text(render.list_saved(result, lang), parse_mode=ParseMode.HTML)
+        return True
+    if step is None:
+        return False
+    if step.kind != "duplicate":
+        text, markup = render.list_step(step, lang)
+        await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    return True
 
 
 async def list_document(update: Update, context: BotContext) -> bool:
-    """A file sent while the bot waits for a list; False when no list is awaited."""
+    """A file sent while the bot collects a list; False when no list is awaited."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.document is None:
         return False
     services = context.services
     async with services.db.read() as session:
         state = await activities.get_state(session, user.id, services.now())
-    if state is None or state.kind != "list":
+    if state is None or state.kind != lists.STATE:
         return False
     lang = lang_of_update(update)
     document = message.document
@@ -155,12 +211,16 @@ async def list_document(update: Update, context: BotContext) -> bool:
     except TelegramError:
         await message.reply_text(texts.error_reply(lang))
         return True
-    async with services.db.transaction() as session:
-        await reporting.take_expected(session, user.id, now=services.now())
     text = content.decode("utf-8", errors="replace")
     if name.endswith(".csv"):
         text = reporting.first_column(text)
-    await list_answer(update, context, int(str(state.payload["pledge_id"])), text)
+    await _list_step(
+        update,
+        lambda session: lists.take_file(
+            session, user.id, text, now=services.now(), today=services.today()
+        ),
+        services,
+    )
     return True
 
 
@@ -177,6 +237,22 @@ async def button(update: Update, context: BotContext) -> None:
     action, args = request.action, request.args
     first = request.int_arg(0)
     try:
+        if action == "lf":
+            try:
+                async with services.db.transaction() as session:
+                    step = await lists.finish(
+                        session, user.id, now=services.now(), today=services.today()
+                    )
+            except Invalid as exc:
+                await query.answer(render.list_problem(exc.detail, lang)[:190], show_alert=True)
+                return
+            if step.kind != "saved":
+                await query.answer(render.list_closed(lang), show_alert=True)
+                return
+            await query.answer()
+            text, markup = render.list_step(step, lang)
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            return
         if action == "la":
             async with services.db.transaction() as session:
                 await reporting.take_expected(session, user.id, now=services.now())
@@ -230,10 +306,7 @@ async def button(update: Update, context: BotContext) -> None:
             await query.edit_message_text(render.invite_revoked(place, lang))
         elif action == "ll":
             async with services.db.transaction() as session:
-                current = await reporting.coverage_list(session, user.id, first)
-                await reporting.expect(
-                    session, user.id, "list", {"pledge_id": first}, now=services.now()
-                )
+                current = await lists.begin(session, user.id, first, now=services.now())
             await query.answer()
             text, markup = render.list_prompt(current, lang)
             await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)

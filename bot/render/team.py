@@ -2,7 +2,8 @@
 
 Callback actions: iv|M (roles for municipality M), iv|M|R|O (create invite: role r/a,
 organisation p/k/-), rm|S (ask to remove membership S), ry|S (remove), ri|I (revoke invite I),
-ll|P (give the list of pledge P), la (cancel the list question).
+ll|P (give the list of pledge P), lf (the list is complete: save it), la (cancel the list
+question).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render.callbacks import encode
-from bot.render.html import b, esc, i
+from bot.render.html import b, esc, i, join_names
+from bot.render.reporting import progress_line
 from bot.render.texts import Lang
 from bot.services.invites import NewInvite, Redemption, Team, TeamMember
+from bot.services.lists import ListStep
 from bot.services.reporting import ListResult, Option
 from storage.models import Organisation, Role
 
@@ -236,6 +239,25 @@ def list_pledges(options: Sequence[Option], lang: Lang) -> tuple[str, Markup | N
     ), Markup(rows)
 
 
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _entries(count: int, lang: Lang) -> str:
+    return _n(count, "insats", "insatser") if lang == "sv" else _n(count, "entry", "entries")
+
+
+def _items(count: int, lang: Lang) -> str:
+    return _n(count, "post", "poster") if lang == "sv" else _n(count, "item", "items")
+
+
+def _list_buttons(lang: Lang, *, done: bool) -> Markup:
+    row = [_button(_t(lang, "Avbryt", "Cancel"), "la")]
+    if done:
+        row.insert(0, _button(_t(lang, "✅ Klar", "✅ Done"), "lf"))
+    return Markup([row])
+
+
 def list_prompt(current: ListResult, lang: Lang) -> tuple[str, Markup]:
     lines = [f"{b(current.pledge)} · {esc(current.municipality)}"]
     if current.items:
@@ -248,28 +270,122 @@ def list_prompt(current: ListResult, lang: Lang) -> tuple[str, Markup]:
     lines.append(
         _t(
             lang,
-            "Skicka hela listan, en per rad (eller som en .txt-fil). Den ersätter listan ovan.",
-            "Send the whole list, one per line (or as a .txt file). It replaces the list above.",
+            "Skicka den nya listan, en post per rad, i ett eller flera meddelanden "
+            "(eller som en .txt- eller .csv-fil). Tryck Klar eller skriv klar när den är komplett: "
+            "då ersätter den listan ovan.",
+            "Send the new list, one item per line, in one message or several "
+            "(or as a .txt or .csv file). Press Done when it is complete: "
+            "then it replaces the list above.",
         )
     )
-    return "\n".join(lines), Markup([[_button(_t(lang, "Avbryt", "Cancel"), "la")]])
+    return "\n".join(lines), _list_buttons(lang, done=False)
+
+
+def list_step(step: ListStep, lang: Lang) -> tuple[str, Markup | None]:
+    """The reply to a message (or the press) while a list is collected or when it is saved."""
+    if step.kind == "saved" and step.result is not None:
+        return list_saved(step.result, lang), None
+    if step.kind == "closed":
+        return list_closed(lang), None
+    lines: list[str] = []
+    if step.edited:
+        lines.append(_t(lang, "Rättat.", "Corrected."))
+    if step.added:
+        lines.append(_t(lang, "Tillagt: ", "Added: ") + join_names(list(step.added), lang) + ".")
+    if step.again:
+        lines.append(
+            _t(lang, "Fanns redan med: ", "Already there: ")
+            + join_names(list(step.again), lang)
+            + "."
+        )
+    count = len(step.collected)
+    lines.append(
+        _t(
+            lang,
+            f"Den nya listan för {b(step.pledge)} har {_items(count, lang)} hittills. "
+            "Skicka fler eller tryck Klar för att spara den.",
+            f"The new list for {b(step.pledge)} has {_items(count, lang)} so far. "
+            "Send more or press Done to save it.",
+        )
+    )
+    return "\n".join(lines), _list_buttons(lang, done=True)
+
+
+def list_closed(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Ingen lista är öppen just nu. Börja med /lista.",
+        "No list is open just now. Start with /lista.",
+    )
 
 
 def list_saved(result: ListResult, lang: Lang) -> str:
+    matching = result.matching
+    counted = {c.item: c for c in matching.counted} if matching else {}
     lines = [
         _t(
             lang,
             f"Listan för {b(result.pledge)} i {esc(result.municipality)} "
-            f"har nu {len(result.items)} poster:",
+            f"har nu {_items(len(result.items), lang)}:",
             f"The list for {b(result.pledge)} in {esc(result.municipality)} "
-            f"now has {len(result.items)} items:",
+            f"now has {_items(len(result.items), lang)}:",
         )
     ]
-    lines.extend(f"• {esc(name)}" for name in result.items)
+    for name in result.items:
+        line = f"• {esc(name)}"
+        if matching is not None:
+            found = counted.get(name)
+            if found is None:
+                line += _t(lang, " – inget inrapporterat än", " – nothing logged yet")
+            else:
+                line += f" – {_entries(found.entries, lang)}"
+                other = [p for p in found.places if p.casefold() != name.casefold()]
+                if other:
+                    line += _t(lang, " (skrivet som ", " (written as ")
+                    line += join_names(other, lang) + ")"
+        lines.append(line)
+    progress = result.progress
+    if progress is not None and progress.coverage is not None and progress.window is not None:
+        shown = progress_line(progress, progress.window.end, lang)
+        if shown:
+            lines.append(shown)
     if result.removed:
         lines.append(
             _t(lang, "Borttagna från listan: ", "Taken off the list: ")
-            + ", ".join(esc(n) for n in result.removed)
+            + join_names(list(result.removed), lang)
+        )
+    if matching is not None and matching.unmatched:
+        lines.append(
+            _t(
+                lang,
+                "Inrapporterade platser som inte finns på listan och inte räknas:",
+                "Logged places that are not on the list and do not count:",
+            )
+        )
+        lines.extend(
+            f"• {esc(p.place)} ({_entries(p.entries, lang)})" for p in matching.unmatched[:20]
+        )
+        if len(matching.unmatched) > 20:
+            more = len(matching.unmatched) - 20
+            lines.append(_t(lang, f"… och {more} till", f"… and {more} more"))
+        lines.append(
+            _t(
+                lang,
+                "Hör någon av dem till en post på listan? Då kan rapportören rätta platsen "
+                "under /mina, eller så skriver du postens namn så som den platsen brukar skrivas.",
+                "Does one of them belong to an item on the list? Then the reporter can correct "
+                "the place under /mina, or you write the item's name the way that place is "
+                "usually written.",
+            )
+        )
+    if matching is not None and matching.without_place:
+        n = matching.without_place
+        lines.append(
+            _t(
+                lang,
+                f"{_entries(n, lang).capitalize()} utan plats räknas inte mot listan.",
+                f"{_entries(n, lang).capitalize()} without a place do not count towards the list.",
+            )
         )
     return "\n".join(lines)
 

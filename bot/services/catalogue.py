@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
+from bot.services.coverage import rematch
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.people import who_is
 from storage import audit
@@ -108,6 +109,7 @@ async def save_catalogue(
     await session.flush()
 
     keys: dict[str, int] = {}
+    listed: set[int] = set()
     count = 0
     for fa_position, fa_doc in enumerate(document.get("focus_areas") or []):
         focus_area = FocusArea(
@@ -124,6 +126,7 @@ async def save_catalogue(
                 keys[str(pledge_doc["key"])] = pledge.id
             for item_position, item in enumerate(pledge_doc.get("coverage_items") or []):
                 session.add(CoverageItem(pledge_id=pledge.id, name=item, position=item_position))
+                listed.add(pledge.id)
             for note_position, result in enumerate(pledge_doc.get("results") or []):
                 session.add(
                     ResultNote(
@@ -153,6 +156,9 @@ async def save_catalogue(
                 created_at=now,
             )
         )
+    if listed:
+        await session.flush()
+        await rematch(session, sorted(listed))
     audit.record(
         session,
         at=now,

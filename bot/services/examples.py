@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.catalogue import save_catalogue
+from bot.services.coverage import rematch_all
 from storage import catalogue as catalogue_repo
 from storage import people
 from storage.activities import refresh_updated_at
@@ -89,6 +90,8 @@ async def load_examples(session: AsyncSession, *, today: date, now: datetime) ->
         )
     await _demo_people(session)
     await session.flush()
+    # The example activities name their places; list pledges count them like logged ones.
+    await rematch_all(session)
     await refresh_updated_at(session)
     return total
 

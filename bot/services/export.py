@@ -19,7 +19,7 @@ JSON is one document, dates and times as ISO 8601 (times in local time with thei
           [{"name", "pledge_ids"}]}],
       "pledges": [{"id", "short_name", "text", "responsible", "focus_area", "period_start",
           "period_end", "target": null | {"count", "at_least", "per", "unit", "coverage"}}],
-      "activities": [{"date", "pledge_id", "pledge", "count", "place"}],
+      "activities": [{"date", "pledge_id", "pledge", "count", "place", "coverage_item"}],
       "result_notes": [{"pledge_id", "pledge", "window_start", "window_end", "text", "count",
           "approximate"}]}]}
 
@@ -60,6 +60,7 @@ from storage import catalogue as repo
 from storage.catalogue import swedish_sort_key
 from storage.models import (
     Activity,
+    CoverageItem,
     FocusArea,
     Municipality,
     Pledge,
@@ -83,6 +84,7 @@ PUBLIC_COLUMNS: tuple[str, ...] = (
     "date",
     "count",
     "place",
+    "coverage_item",
     "focus_area",
     "period_start",
     "period_end",
@@ -337,16 +339,22 @@ async def _activities(
     """The municipality's activities in chunks of rows (dicts in output order), by day and id."""
     stmt: Select[*tuple[Any, ...]]
     if public:
-        stmt = select(
-            Activity.occurred_on,
-            Activity.pledge_id,
-            Activity.count,
-            # Only places an admin marked public ever leave the database.
-            case((Activity.place_public.is_(True), Activity.place), else_=None),
-        ).where(
-            Activity.municipality_id == municipality_id,
-            Activity.deleted_at.is_(None),
-            Activity.occurred_on <= today,
+        stmt = (
+            select(
+                Activity.occurred_on,
+                Activity.pledge_id,
+                Activity.count,
+                # Only places an admin marked public ever leave the database; the list item
+                # an activity counts for names its place too.
+                case((Activity.place_public.is_(True), Activity.place), else_=None),
+                case((Activity.place_public.is_(True), CoverageItem.name), else_=None),
+            )
+            .outerjoin(CoverageItem, CoverageItem.id == Activity.coverage_item_id)
+            .where(
+                Activity.municipality_id == municipality_id,
+                Activity.deleted_at.is_(None),
+                Activity.occurred_on <= today,
+            )
         )
     else:
         stmt = (
@@ -363,8 +371,10 @@ async def _activities(
                 Activity.created_at,
                 Activity.updated_at,
                 Activity.deleted_at,
+                CoverageItem.name,
             )
             .outerjoin(Reporter, Reporter.id == Activity.reporter_id)
+            .outerjoin(CoverageItem, CoverageItem.id == Activity.coverage_item_id)
             .where(Activity.municipality_id == municipality_id)
         )
     stmt = stmt.order_by(Activity.occurred_on, Activity.id).execution_options(yield_per=CHUNK_ROWS)
@@ -379,6 +389,7 @@ async def _activities(
                 pledge=pledge_names.get(row[1], "") if row[1] is not None else "",
                 count=row[2],
                 place=row[3],
+                coverage_item=row[4] if public else row[12],
             )
             if not public:
                 item.update(

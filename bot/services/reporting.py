@@ -21,9 +21,9 @@ from bot.domain.report_reading import (
     CoverageChoice,
     PledgeChoice,
     ReportReading,
-    match_coverage,
     read_report,
 )
+from bot.services import coverage
 from bot.services.cache import VersionedCache
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.progress import PledgeProgress, pledge_progress
@@ -492,11 +492,7 @@ async def pick(
         municipality_id = ref.municipality_id
     elif municipality_id is None or municipality_id not in scope.municipalities:
         raise NotAllowed(f"kommun {municipality_id}")
-    item_id: int | None = None
-    if pledge_id is not None and draft.place:
-        items = (await activities.coverage_items(session, [pledge_id]))[pledge_id]
-        matched = match_coverage(draft.place, [CoverageChoice(i.id, i.name) for i in items])
-        item_id = matched.id if matched else None
+    item_id = await coverage.item_for_pledge(session, pledge_id, draft.place)
     if draft.activity_id is not None:
         activity = await session.get(Activity, draft.activity_id)
         if activity is None:  # pragma: no cover - the foreign key cascades
@@ -645,12 +641,9 @@ async def guided_save(
     existing = await activities.activity_by_source(session, chat_id, card_message_id)
     if existing is not None:
         return Outcome("duplicate", entry=await _entry(session, existing, today))
-    item_id: int | None = None
     if place:
         place = " ".join(place.split())[:200]
-        items = (await activities.coverage_items(session, [pledge_id]))[pledge_id]
-        matched = match_coverage(place, [CoverageChoice(i.id, i.name) for i in items])
-        item_id = matched.id if matched else None
+    item_id = await coverage.item_for_pledge(session, pledge_id, place)
     activity = await _create(
         session,
         scope,
@@ -764,13 +757,10 @@ async def change(
         if not text:
             raise Invalid("place_missing")
         activity.place = text
-        if activity.pledge_id is not None:
-            items = (await activities.coverage_items(session, [activity.pledge_id]))[
-                activity.pledge_id
-            ]
-            matched = match_coverage(text, [CoverageChoice(i.id, i.name) for i in items])
-            if matched is not None:
-                activity.coverage_item_id = matched.id
+        # The corrected place decides the list item; naming none leaves the list to pick from.
+        activity.coverage_item_id = await coverage.item_for_pledge(
+            session, activity.pledge_id, text
+        )
         action = "activity.edit"
     else:  # item
         if not isinstance(value, int) or activity.pledge_id is None:
@@ -829,6 +819,9 @@ class ListResult:
     municipality: str
     items: tuple[str, ...]
     removed: tuple[str, ...]
+    # After a change: which logged activities now count for which item, and what matched none.
+    matching: coverage.ListMatching | None = None
+    progress: PledgeProgress | None = None  # after a change: the figure everyone now sees
 
 
 async def _admin_pledge(session: AsyncSession, user_id: int, pledge_id: int) -> Pledge:
@@ -859,13 +852,27 @@ async def coverage_list(session: AsyncSession, user_id: int, pledge_id: int) -> 
 async def set_coverage_list(
     session: AsyncSession, user_id: int, pledge_id: int, text: str, *, now: datetime
 ) -> ListResult:
+    return await save_coverage_list(session, user_id, pledge_id, parse_list(text), now=now)
+
+
+async def save_coverage_list(
+    session: AsyncSession,
+    user_id: int,
+    pledge_id: int,
+    names: Sequence[str],
+    *,
+    now: datetime,
+    today: date | None = None,
+) -> ListResult:
+    """Make `names` the pledge's list and match its logged activities to it again. With
+    `today`, the result carries the pledge's progress as everyone now sees it."""
     pledge = await _admin_pledge(session, user_id, pledge_id)
-    names = parse_list(text)
     if not names:
         raise Invalid("list_empty")
     if len(names) > MAX_LIST_ITEMS:
         raise Invalid("list_long")
     items, removed = await activities.replace_coverage_list(session, pledge, names, now)
+    matching = (await coverage.rematch(session, [pledge.id], now=now))[pledge.id]
     audit.record(
         session,
         at=now,
@@ -874,14 +881,26 @@ async def set_coverage_list(
         action="coverage.set",
         entity="pledge",
         entity_id=pledge.id,
-        details={"items": [i.name for i in items], "removed": removed},
+        details={
+            "items": [i.name for i in items],
+            "removed": removed,
+            "activities_rematched": matching.changed,
+        },
     )
+    progress: PledgeProgress | None = None
+    if today is not None and pledge.target_coverage:
+        area = await session.get(FocusArea, pledge.focus_area_id)
+        pledge_set = await session.get(PledgeSet, area.pledge_set_id) if area else None
+        if pledge_set is not None:
+            progress = await pledge_progress(session, pledge, pledge_set, today, items)
     municipality = await session.get(Municipality, pledge.municipality_id)
     return ListResult(
         pledge.short_name,
         municipality.name if municipality else "",
         tuple(i.name for i in items),
         tuple(removed),
+        matching,
+        progress,
     )
 
 

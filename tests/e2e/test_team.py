@@ -145,8 +145,12 @@ async def test_a_coverage_list_is_matched_and_counted(harness: Harness) -> None:
     calls = await harness.send(
         ADMIN, "1. Sveg skola\n2. Hede skola\n- Ytterhogdals skola\n• Funäsdalens skola"
     )
+    assert "har 4 poster hittills" in replies(calls)[0]
+    calls = await harness.press(ADMIN, _buttons(calls)["✅ Klar"])
     assert "har nu 4 poster" in replies(calls)[0]
     assert "Borttagna från listan: Södra skolan Sveg" in replies(calls)[0]
+    # The example data's visits count for the new list's items too.
+    assert "• Sveg skola – 1 insats (skrivet som Södra skolan Sveg)" in replies(calls)[0]
     async with harness.services.db.read() as session:
         names = (
             await session.scalars(
@@ -159,7 +163,7 @@ async def test_a_coverage_list_is_matched_and_counted(harness: Harness) -> None:
 
     calls = await harness.send(REPORTER, "lag och rätt årskurs 8 på Sveg skola idag")
     text = replies(calls)[0]
-    assert "Nu 1 av 4 på listan besökta" in text
+    assert "Nu 3 av 4 på listan besökta" in text
     async with harness.services.db.read() as session:
         activity = await session.scalar(select(Activity).where(Activity.reporter_id.is_not(None)))
         assert activity is not None
@@ -169,9 +173,9 @@ async def test_a_coverage_list_is_matched_and_counted(harness: Harness) -> None:
     # Without a recognisable place the reporter is offered the list.
     calls = await harness.send(REPORTER, "lektion lag och rätt åk 8 idag")
     buttons = _buttons(calls)
-    assert "Hede skola" in buttons
-    calls = await harness.press(REPORTER, buttons["Hede skola"])
-    assert "Nu 2 av 4 på listan besökta" in replies(calls)[0]
+    assert "Ytterhogdals skola" in buttons
+    calls = await harness.press(REPORTER, buttons["Ytterhogdals skola"])
+    assert "Nu 4 av 4 på listan besökta" in replies(calls)[0]
 
 
 async def test_a_list_can_come_as_a_csv_file(harness: Harness) -> None:

@@ -113,6 +113,7 @@ def forged(w: World) -> dict[str, list[tuple[Any, ...]]]:
         "ry": [(w.b_membership,)],
         "ri": [(w.b_invite,)],
         "ll": [(w.b_pledge,)],
+        "lf": [()],
         "la": [()],
         "sh": [(w.b, step) for step in ("v", "t", "a", "u", "p")]
         + [(w.b, "e", "o"), (w.b, "h", 72), (w.b, "r", 0)],
@@ -240,6 +241,7 @@ async def test_typed_answers_after_forged_buttons_change_nothing_of_b(harness: H
         (REPORTER_A, callbacks.encode("mp", w.b_activity), "Någon annanstans"),
         (REPORTER_A, callbacks.encode("lx", w.b_pledge, 2, DAY), "Sveg"),
         (ADMIN_A, callbacks.encode("ll", w.b_pledge), "Ny skola\nAnnan skola"),
+        (ADMIN_A, callbacks.encode("ll", w.b_pledge), "Ny skola\nklar"),
         (ADMIN_A, callbacks.encode("sh", w.b, "t"), "10:30"),
         (ADMIN_A, callbacks.encode("ap", w.b_approval, "c"), "En kommentar från A"),
     ]
