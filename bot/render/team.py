@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.words import count
 from bot.render.callbacks import encode
-from bot.render.html import b, esc, i
+from bot.render.html import b, esc, i, join_names
 from bot.render.texts import Lang
 from bot.services.invites import NewInvite, Redemption, Team, TeamMember
 from bot.services.reporting import ListResult, Option
@@ -114,9 +115,9 @@ def redeemed(result: Redemption, lang: Lang) -> str:
     return _t(
         lang,
         f"Välkommen! Du kan nu rapportera för {place}.\n"
-        "Skriv vad du gjort, till exempel ”3 trafikkontroller E45 igår” – eller använd /logga.",
+        "Skriv vad du gjort, till exempel ”3 trafikkontroller E45 i går” – eller använd /logga.",
         f"Welcome! You can now report for {place}.\n"
-        "Write what you did, for example ”3 trafikkontroller E45 igår” – or use /logga.",
+        "Write what you did, for example ”3 trafikkontroller E45 i går” – or use /logga.",
     )
 
 
@@ -128,8 +129,10 @@ def refused(result: Redemption, lang: Lang) -> str:
         )
         return _t(
             lang,
-            f"För många försök med felaktiga koder. Vänta {minutes} minuter och försök igen.",
-            f"Too many attempts with wrong codes. Wait {minutes} minutes and try again.",
+            f"För många försök med felaktiga koder. Vänta {count(minutes, 'minut', 'minuter')} "
+            "och försök igen.",
+            f"Too many attempts with wrong codes. Wait {count(minutes, 'minute', 'minutes')} "
+            "and try again.",
         )
     if reason == "used":
         return _t(
@@ -260,16 +263,16 @@ def list_saved(result: ListResult, lang: Lang) -> str:
         _t(
             lang,
             f"Listan för {b(result.pledge)} i {esc(result.municipality)} "
-            f"har nu {len(result.items)} poster:",
+            f"har nu {count(len(result.items), 'post', 'poster')}:",
             f"The list for {b(result.pledge)} in {esc(result.municipality)} "
-            f"now has {len(result.items)} items:",
+            f"now has {count(len(result.items), 'item', 'items')}:",
         )
     ]
     lines.extend(f"• {esc(name)}" for name in result.items)
     if result.removed:
         lines.append(
             _t(lang, "Borttagna från listan: ", "Taken off the list: ")
-            + ", ".join(esc(n) for n in result.removed)
+            + join_names(list(result.removed), lang)
         )
     return "\n".join(lines)
 

@@ -172,7 +172,7 @@ async def test_behind_and_idle_pledges_are_named_and_active_ones_are_not(db: Dat
         "inget loggat på 4 veckor"
     ) in text
     assert "• <b>narkotikatips</b>: inget loggat på 21 veckor" in text  # 24 June
-    assert "Skriv vad du gjort, t.ex. ”lag och rätt igår”, eller använd /logga." in text
+    assert "Skriv vad du gjort, t.ex. ”lag och rätt i går”, eller använd /logga." in text
     assert text.endswith("Ledig? /paus stänger av påminnelserna.")
     assert "Rapportör" not in text and "Robin" not in text  # no names of people
     assert run.reminded >= 1 and run.queued == run.reminded
