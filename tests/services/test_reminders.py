@@ -47,7 +47,7 @@ ANYONE = 300_003
 # are active; nothing there has a measurable target except "lag och rätt" (a list).
 HARJEDALEN_POLICE = {"lag och rätt", "föräldramöten", "narkotikatips", "integrationsbesök"}
 HARJEDALEN_KOMMUN = {
-    "andt-utbildning",
+    "ANDT-utbildning",
     "tobaksfri duo",
     "drogvaneundersökning",
     "rökfria skolgårdar",
@@ -325,7 +325,7 @@ async def test_the_municipalitys_weeks_set_how_long_is_idle(db: Database) -> Non
     await _reporter(db, KOMMUN, "Härjedalen", organisation=Organisation.MUNICIPALITY)
     named = (await _named(db))[KOMMUN]["Härjedalen"]
     assert "tobaksfri duo" not in named  # 22 September: 8 weeks
-    assert {"andt-utbildning", "samverkan", "drogvaneundersökning"} <= named
+    assert {"ANDT-utbildning", "samverkan", "drogvaneundersökning"} <= named
 
 
 # --- once a week ----------------------------------------------------------------------------
