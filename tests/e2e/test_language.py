@@ -297,3 +297,50 @@ def test_the_helpers() -> None:
     assert join_words(["A", "B"], "en") == "A and B"
     assert join_words(["A"]) == "A"
     assert join_words([]) == ""
+
+
+async def test_the_chart_caption_lists_the_status_counts_with_och(harness: Harness) -> None:
+    ids = await _world(harness, 1)
+    calls = await harness.press(CITIZEN, callbacks.encode("cc", ids["municipality"]))
+    [photo] = [c for c in calls if c.method == "sendPhoto"]
+    caption = str(photo.params["caption"])
+    summary = caption.rsplit("\n", 1)[-1]
+    assert re.fullmatch(r"(?:\d+ [^,]+, )*\d+ [^,]+ och \d+ [^,]+", summary), summary
+    assert "i dag" in caption
+    assert not wrong_forms(caption)
+
+
+async def test_a_choice_of_places_ends_with_och(harness: Harness) -> None:
+    await _world(harness, 0)
+    async with harness.services.db.transaction() as session:
+        await save_catalogue(
+            session, {**DOCUMENT, "municipality": "Krokom"}, now=harness.services.now(), actor="x"
+        )
+    text = "\n".join(replies(await harness.send(CITIZEN, "/hurgardet")))
+    assert re.search(r"Krokom och Åre|Åre och Krokom", text), text
+
+
+async def test_importing_one_pledge_says_one_pledge_and_a_pause_of_one_week(
+    harness: Harness,
+) -> None:
+    async with harness.services.db.transaction() as session:
+        place = await catalogue.get_or_create_municipality(session, "Bergby")
+        reporter = await people.ensure_reporter(session, ADMIN.user_id)
+        await people.grant(session, reporter, place, Role.ADMIN)
+    page = (
+        "Medborgarlöften för Bergby kommun 2026–2027\n\n"
+        "Trafik\n\n"
+        "Polisen lovar att genomföra minst fyra hastighetskontroller per år på E45.\n"
+    )
+    file = {"file_id": "f1", "file_unique_id": "f1", "file_name": "bergby.txt"}
+    harness.transport.files["f1"] = page.encode()
+    calls = await harness.send(ADMIN, None, extra={"document": {**file, "file_size": len(page)}})
+    buttons = {b["text"]: b["callback_data"] for c in calls for row in c.buttons for b in row}
+    calls = await harness.press(ADMIN, buttons["Importera"])
+    [done] = [c.text for c in calls if c.method == "editMessageText"]
+    assert done is not None
+    assert "Importerat för <b>Bergby</b>: 1 löfte." in done
+    calls = await harness.send(ADMIN, "/paus")
+    labels = [b["text"] for c in calls for row in c.buttons for b in row]
+    assert "1 vecka" in labels
+    assert "2 veckor" in labels
