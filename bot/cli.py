@@ -247,8 +247,10 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
             try:
                 ids = await municipality_ids_by_name(session, args.kommun) if args.kommun else None
             except NotFound as exc:
+                from bot.domain.words import join_words
+
                 known = [m.name for m in await catalogue.list_municipalities(session)]
-                hint = f" (finns: {', '.join(known)})" if 0 < len(known) <= 12 else ""
+                hint = f" (finns: {join_words(known)})" if 0 < len(known) <= 12 else ""
                 raise CliError(f"kommunen {exc.detail!r} finns inte i databasen{hint}") from None
             options: dict[str, Any] = {
                 "municipality_ids": ids,
