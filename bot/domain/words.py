@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.domain.pages.targets import singular
+from bot.domain.pages.targets import plural, singular
 
 
 def count(n: int, one: str, many: str) -> str:
@@ -19,8 +19,11 @@ def count(n: int, one: str, many: str) -> str:
 
 
 def unit_for(n: int, unit: str) -> str:
-    """A plural unit ("trafikinsatser") in the number that goes with `n` ("trafikinsats")."""
-    return singular(unit) if n == 1 else unit
+    """A unit in the number that goes with `n`: "trafikinsats" for 1, "trafikinsatser" for
+    0 or 2 (a unit written in the singular by hand gets its plural too)."""
+    if n == 1:
+        return singular(unit)
+    return plural(unit) if unit == unit.lower() else unit
 
 
 def count_unit(n: int, unit: str) -> str:

@@ -293,6 +293,10 @@ def test_the_helpers() -> None:
     assert count_unit(1, "besök") == "1 besök"
     assert count_unit(1, "gånger") == "1 gång"
     assert count_unit(3, "tillfällen") == "3 tillfällen"
+    assert count_unit(2, "trafikinsats") == "2 trafikinsatser"  # a unit given in the singular
+    assert count_unit(0, "besök") == "0 besök"
+    assert count_unit(2, "ANDT-utbildningar") == "2 ANDT-utbildningar"
+    assert count_unit(1, "ANDT-utbildningar") == "1 ANDT-utbildning"
     assert join_words(["A", "B", "C"]) == "A, B och C"
     assert join_words(["A", "B"], "en") == "A and B"
     assert join_words(["A"]) == "A"

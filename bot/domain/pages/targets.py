@@ -473,6 +473,7 @@ _MORE_SINGULARS: tuple[tuple[str, str], ...] = (
     ("förälder", "föräldrar"),
     ("deltagare", "deltagare"),
     ("tips", "tips"),
+    ("gång", "ggr"),
 )
 
 
