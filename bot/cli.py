@@ -247,8 +247,10 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
             try:
                 ids = await municipality_ids_by_name(session, args.kommun) if args.kommun else None
             except NotFound as exc:
+                from bot.domain.words import join_words
+
                 known = [m.name for m in await catalogue.list_municipalities(session)]
-                hint = f" (finns: {', '.join(known)})" if 0 < len(known) <= 12 else ""
+                hint = f" (finns: {join_words(known)})" if 0 < len(known) <= 12 else ""
                 raise CliError(f"kommunen {exc.detail!r} finns inte i databasen{hint}") from None
             options: dict[str, Any] = {
                 "municipality_ids": ids,
@@ -288,17 +290,18 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
         if partial is not None:
             partial.unlink(missing_ok=True)
         await db.dispose()
+    from bot.domain.words import count, join_words
+
     counts = info.counts
     names = info.municipalities
-    which = ", ".join(names) if 0 < len(names) <= 3 else f"{len(names)} kommuner"
+    which = join_words(names) if 0 < len(names) <= 3 else count(len(names), "kommun", "kommuner")
     kind = "publik" if args.public else "intern"
-    amounts = ", ".join(
-        f"{n} {one if n == 1 else many}"
-        for n, one, many in (
-            (counts.pledges, "löfte", "löften"),
-            (counts.activities, "aktivitet", "aktiviteter"),
-            (counts.result_notes, "resultattext", "resultattexter"),
-        )
+    amounts = join_words(
+        [
+            count(counts.pledges, "löfte", "löften"),
+            count(counts.activities, "aktivitet", "aktiviteter"),
+            count(counts.result_notes, "resultattext", "resultattexter"),
+        ]
     )
     print(
         f"Export av {which} ({kind}, {args.format.upper()}): {amounts} → {where}",
@@ -381,15 +384,17 @@ def _read_page_file(path: Path) -> bytes:
 def _outcome_line(path: Path, outcome: Any) -> str:
     if not outcome.changed:
         return f"{path}: redan inläst, inget ändrades."
+    from bot.domain.words import count, join_words
+
     parts = []
     if outcome.pledges_created:
-        parts.append(f"{outcome.pledges_created} löften")
+        parts.append(count(outcome.pledges_created, "löfte", "löften"))
     if outcome.results_attached:
         parts.append(f"{outcome.results_attached} resultat")
     if outcome.extra_activities:
-        parts.append(f"{outcome.extra_activities} extra insatser")
+        parts.append(count(outcome.extra_activities, "extra insats", "extra insatser"))
     return (
-        f"{path}: importerad för {outcome.municipality} ({', '.join(parts) or 'inga ändringar'})."
+        f"{path}: importerad för {outcome.municipality} ({join_words(parts) or 'inga ändringar'})."
     )
 
 

@@ -107,6 +107,7 @@ async def _publish(
     from telegram import Bot
 
     from bot.clock import local_today
+    from bot.domain.words import count
     from bot.services.outbox import Pacer
     from bot.services.posting import Publisher
     from storage.models import PostStatus
@@ -132,7 +133,7 @@ async def _publish(
             allow=frozenset(allow),
         )
     messages = {
-        "sent": "Publicerad i {channel} ({n} meddelanden); {notices} prenumeranter får en notis.",
+        "sent": "Publicerad i {channel} ({n}); {notices} får en notis.",
         "already": "Redan publicerad i {channel}; ingenting skickades.",
         "skipped": "Schemat hoppade över den här rapporten ({detail}); "
         "använd --force för att publicera den ändå.",
@@ -146,8 +147,8 @@ async def _publish(
     print(
         messages[outcome.outcome].format(
             channel=outcome.channel,
-            n=len(outcome.message_ids),
-            notices=outcome.notices,
+            n=count(len(outcome.message_ids), "meddelande", "meddelanden"),
+            notices=count(outcome.notices, "prenumerant", "prenumeranter"),
             detail=outcome.detail,
         )
     )

@@ -140,7 +140,7 @@ def test_import_writes_once_and_then_changes_nothing(
     code, out, _ = run(["import", page, str(PAGES / "storberga_uppfoljning.txt")], capsys)
     assert code == 0
     assert "redan inläst" in out
-    assert "2 resultat, 1 extra insatser" in out
+    assert "2 resultat och 1 extra insats" in out
     with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
         assert conn.execute("SELECT count(*) FROM pledges").fetchone()[0] == 4
         assert conn.execute("SELECT count(*) FROM result_notes").fetchone()[0] == 2
@@ -238,7 +238,7 @@ def test_export_writes_a_named_file_in_the_current_directory(
     assert code == 0
     [path] = tmp_path.glob("loftesboten-storberga-*.csv")
     assert path.name in out
-    assert "Export av Storberga (intern, CSV): 4 löften, 2 aktiviteter, 2 resultattexter" in out
+    assert "Export av Storberga (intern, CSV): 4 löften, 2 aktiviteter och 2 resultattexter" in out
     content = path.read_bytes()
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(content.decode("utf-8-sig").splitlines(), delimiter=";"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -94,6 +95,11 @@ def test_publish_twice_sends_once(
     out = capsys.readouterr().out
     assert (first, second) == (0, 0)
     assert "Publicerad i @harjedalen_loften" in out
+    # "(1 meddelande)", "(2 meddelanden)", "0 prenumeranter": the noun agrees with the number.
+    published = re.search(r"\((\d+) (meddelanden?)\); (\d+) (prenumeranter?) får", out)
+    assert published is not None, out
+    for number, noun in (published.group(1, 2), published.group(3, 4)):
+        assert noun.endswith(("n", "r")) == (number != "1"), published.group(0)
     assert "Redan publicerad" in out
     assert sent
     assert [c for c in transport.calls if c.chat_id == "@harjedalen_loften"] == sent

@@ -451,7 +451,7 @@ _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturda
 def day_label(day: date, today: date, lang: Literal["sv", "en"] = "sv") -> str:
     """A day's name for people, relative to ``today``.
 
-    "idag", "igår", "i förrgår", else e.g. "fredag 13 november" (add the year when it is not
+    "i dag", "i går", "i förrgår", else e.g. "fredag 13 november" (add the year when it is not
     today's year: "fredag 13 november 2025"). English: "today", "yesterday", "Friday 13 November".
 
     English has no word for the day before yesterday here: it is named like any other day.
@@ -460,7 +460,7 @@ def day_label(day: date, today: date, lang: Literal["sv", "en"] = "sv") -> str:
     if lang not in ("sv", "en"):
         raise ValueError(f"unsupported language {lang!r}; expected 'sv' or 'en'")
     sv = lang == "sv"
-    relative = ("idag", "igår", "i förrgår") if sv else ("today", "yesterday")
+    relative = ("i dag", "i går", "i förrgår") if sv else ("today", "yesterday")
     back = (today - day).days
     if 0 <= back < len(relative):
         return relative[back]

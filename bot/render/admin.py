@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.domain.words import count, join_words
 from bot.render.catalogue import reading_summary
 from bot.render.html import b, esc, i
 from bot.render.texts import Lang
@@ -107,16 +108,23 @@ def imported(lang: Lang, outcome: Any) -> str:
         if lang == "sv":
             return f"Sidan för {name} var redan inläst. Inget ändrades."
         return f"The page for {name} was already imported. Nothing changed."
+    sv = lang == "sv"
     parts = []
     if outcome.pledges_created:
-        parts.append(f"{outcome.pledges_created} {'löften' if lang == 'sv' else 'pledges'}")
+        n = outcome.pledges_created
+        parts.append(count(n, "löfte", "löften") if sv else count(n, "pledge", "pledges"))
     if outcome.results_attached:
-        parts.append(f"{outcome.results_attached} {'resultat' if lang == 'sv' else 'results'}")
+        n = outcome.results_attached
+        parts.append(count(n, "resultat", "resultat") if sv else count(n, "result", "results"))
     if outcome.extra_activities:
-        extra = "extra insatser" if lang == "sv" else "extra activities"
-        parts.append(f"{outcome.extra_activities} {extra}")
+        n = outcome.extra_activities
+        parts.append(
+            count(n, "extra insats", "extra insatser")
+            if sv
+            else count(n, "extra activity", "extra activities")
+        )
     head = f"Importerat för {name}" if lang == "sv" else f"Imported for {name}"
-    lines = [f"✅ {head}: {esc(', '.join(parts))}."]
+    lines = [f"✅ {head}: {esc(join_words(parts, lang))}."]
     lines += [i(note) for note in outcome.notes]
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.domain.words import count, join_words
 from bot.render.html import b, esc, i
 from bot.render.texts import Lang
 
@@ -79,9 +80,18 @@ def reading_summary(doc: Mapping[str, Any], lang: Lang, *, limit: int = 3500) ->
         lines.append(esc(f"{'Lokalpolisområde' if sv else 'Police area'}: {doc['police_area']}"))
     lines.append(
         esc(
-            f"{len(areas)} fokusområden, {len(pledges)} löften"
-            if sv
-            else f"{len(areas)} focus areas, {len(pledges)} pledges"
+            join_words(
+                [
+                    count(len(areas), "fokusområde", "fokusområden"),
+                    count(len(pledges), "löfte", "löften"),
+                ]
+                if sv
+                else [
+                    count(len(areas), "focus area", "focus areas"),
+                    count(len(pledges), "pledge", "pledges"),
+                ],
+                lang,
+            )
         )
     )
     body: list[str] = []
@@ -99,7 +109,12 @@ def reading_summary(doc: Mapping[str, Any], lang: Lang, *, limit: int = 3500) ->
             if results:
                 counts = [r.get("count") for r in results if r.get("count") is not None]
                 done = f", {'resultat' if sv else 'result'}: {counts[0]}" if counts else ""
-                line += esc(f" [{len(results)} {'resultattext' if sv else 'result note'}{done}]")
+                notes = (
+                    count(len(results), "resultattext", "resultattexter")
+                    if sv
+                    else count(len(results), "result note", "result notes")
+                )
+                line += esc(f" [{notes}{done}]")
             body.append(line)
     extras = doc.get("extra_activities") or []
     if extras:

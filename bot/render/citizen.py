@@ -18,6 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.pace import Status, status_label
 from bot.domain.periods import MONTHS_EN, MONTHS_SV, Per, Window
+from bot.domain.words import count, join_words, unit_for
 from bot.render.callbacks import encode
 from bot.render.chart import ChartRow
 from bot.render.html import b, esc, i
@@ -93,20 +94,25 @@ def progress_text(line: PledgeLine, today: date, lang: Lang, *, when: str | None
         if coverage.per_item > 1:
             text += _t(
                 lang,
-                f", {coverage.visits} av {coverage.visits_needed} besök",
-                f", {coverage.visits} of {coverage.visits_needed} visits",
+                f", {coverage.visits} av {count(coverage.visits_needed, 'besök', 'besök')}",
+                f", {coverage.visits} of {count(coverage.visits_needed, 'visit', 'visits')}",
             )
         if line.done > coverage.visits:
-            text += _t(lang, f" ({line.done} insatser totalt)", f" ({line.done} in total)")
+            text += _t(
+                lang,
+                f" ({count(line.done, 'insats', 'insatser')} totalt)",
+                f" ({line.done} in total)",
+            )
         return f"{text} {when}".strip()
     if line.target:
-        unit = esc(line.unit or _t(lang, "gånger", "times"))
+        times = _t(lang, "gång", "time") if line.target == 1 else _t(lang, "gånger", "times")
+        unit = esc(unit_for(line.target, line.unit) if line.unit else times)
         least = _t(lang, "minst ", "at least ") if line.at_least else ""
         return f"{line.done} {_t(lang, 'av', 'of')} {least}{line.target} {unit} {when}".strip()
     if line.done == 0:
         return _t(lang, f"inget gjort {when}", f"nothing done {when}").strip()
     if line.unit:
-        unit = esc(line.unit)
+        unit = esc(unit_for(line.done, line.unit))
     elif line.done == 1:
         unit = _t(lang, "gång", "time")
     else:
@@ -274,7 +280,9 @@ def pledge_view(
             if act.place:
                 item += f" {esc(act.place)}"
             recent.append(item)
-        lines.append(_t(lang, "Senaste insatser: ", "Latest activities: ") + ", ".join(recent))
+        lines.append(
+            _t(lang, "Senaste insatser: ", "Latest activities: ") + join_words(recent, lang)
+        )
     elif line.last_day is None:
         lines.append(_t(lang, "Inga insatser loggade än.", "No activities logged yet."))
     if detail.result_note:
@@ -384,12 +392,14 @@ def chart_caption(view: Overview, lang: Lang) -> str:
     counts: dict[Status, int] = {}
     for line in view.lines:
         counts[line.assessment.status] = counts.get(line.assessment.status, 0) + 1
-    summary = ", ".join(f"{n} {status_label(status, lang).lower()}" for status, n in counts.items())
+    summary = join_words(
+        [f"{n} {status_label(status, lang).lower()}" for status, n in counts.items()], lang
+    )
     text = _t(
         lang,
         f"{b('Hur går det i ' + view.municipality + '?')}\n"
         f"Stapeln visar vad som gjorts mot målet under pågående period, strecket var takten "
-        f"borde vara idag. Löften utan mätbart mål visar bara vad som gjorts.\n{esc(summary)}",
+        f"borde vara i dag. Löften utan mätbart mål visar bara vad som gjorts.\n{esc(summary)}",
         f"{b('How is ' + view.municipality + ' doing?')}\n"
         f"Each bar shows what was done against the target in the current period; the tick "
         f"shows where the pace should be today. Pledges without a measurable target show what "
@@ -406,8 +416,9 @@ CHOICE_BUTTONS = 40
 def choose_place(
     places: Sequence[Place], lang: Lang, *, unknown: str | None = None
 ) -> tuple[str, Markup | None]:
-    names = ", ".join(esc(p.name) for p in places[:CHOICE_BUTTONS])
+    names = join_words([esc(p.name) for p in places], lang)
     if len(places) > CHOICE_BUTTONS:
+        names = ", ".join(esc(p.name) for p in places[:CHOICE_BUTTONS])
         names += _t(
             lang,
             f" och {len(places) - CHOICE_BUTTONS} till",
@@ -465,7 +476,7 @@ def subscribed(place: Place, new: bool, lang: Lang) -> str:
 def unsubscribed(names: Sequence[str], lang: Lang) -> str:
     if not names:
         return _t(lang, "Du prenumererar inte på något.", "You are not subscribed to anything.")
-    joined = ", ".join(esc(n) for n in names)
+    joined = join_words([esc(n) for n in names], lang)
     return _t(
         lang,
         f"Klart, inga fler meddelanden om {joined}.",

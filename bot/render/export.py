@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.words import count, join_words
 from bot.render.callbacks import encode
-from bot.render.html import b, esc
+from bot.render.html import b, join_names
 from bot.render.texts import Lang
 from bot.services.export import ExportInfo, Format
 
@@ -105,14 +106,10 @@ def too_large(lang: Lang, megabytes: int) -> str:
     )
 
 
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def caption(info: ExportInfo, lang: Lang) -> str:
     names = info.municipalities
     which = (
-        ", ".join(esc(n) for n in names)
+        join_names(list(names), lang)
         if len(names) <= 3
         else _t(lang, f"{len(names)} kommuner", f"{len(names)} municipalities")
     )
@@ -122,9 +119,15 @@ def caption(info: ExportInfo, lang: Lang) -> str:
         kind = "publik" if info.public else "intern"
         lines = [
             f"{b('Export')} av {which} ({kind}, {fmt})",
-            f"{_n(counts.pledges, 'löfte', 'löften')}, "
-            f"{_n(counts.activities, 'aktivitet', 'aktiviteter')}, "
-            f"{_n(counts.result_notes, 'resultattext', 'resultattexter')}.",
+            join_words(
+                [
+                    count(counts.pledges, "löfte", "löften"),
+                    count(counts.activities, "aktivitet", "aktiviteter"),
+                    count(counts.result_notes, "resultattext", "resultattexter"),
+                ],
+                lang,
+            )
+            + ".",
             "Får delas: den följer reglerna för det som visas för allmänheten."
             if info.public
             else "Innehåller interna uppgifter – dela inte filen utanför er grupp.",
@@ -133,9 +136,15 @@ def caption(info: ExportInfo, lang: Lang) -> str:
         kind = "public" if info.public else "internal"
         lines = [
             f"{b('Export')} of {which} ({kind}, {fmt})",
-            f"{_n(counts.pledges, 'pledge', 'pledges')}, "
-            f"{_n(counts.activities, 'activity', 'activities')}, "
-            f"{_n(counts.result_notes, 'result text', 'result texts')}.",
+            join_words(
+                [
+                    count(counts.pledges, "pledge", "pledges"),
+                    count(counts.activities, "activity", "activities"),
+                    count(counts.result_notes, "result text", "result texts"),
+                ],
+                lang,
+            )
+            + ".",
             "Fine to share: it follows the rules for what the public sees."
             if info.public
             else "Holds internal details – do not share the file outside your team.",

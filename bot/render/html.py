@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 
+from bot.domain.words import join_words
+
 
 def esc(text: object) -> str:
     """Escape text for Telegram's HTML parse mode (&, < and >)."""
@@ -20,8 +22,4 @@ def i(text: object) -> str:
 
 def join_names(names: list[str], lang: str) -> str:
     """'A, B och C' (or 'A, B and C'), each name escaped."""
-    escaped = [esc(n) for n in names]
-    if len(escaped) <= 1:
-        return "".join(escaped)
-    word = "och" if lang == "sv" else "and"
-    return f"{', '.join(escaped[:-1])} {word} {escaped[-1]}"
+    return join_words([esc(n) for n in names], lang)

@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.dates import day_label
 from bot.domain.pace import status_label
 from bot.domain.pause import FOREVER
+from bot.domain.words import count
 from bot.render.callbacks import encode
 from bot.render.citizen import progress_text
 from bot.render.html import b, esc, join_names
@@ -36,9 +37,7 @@ def _t(lang: Lang, sv: str, en: str) -> str:
 
 
 def _weeks(n: int, lang: Lang) -> str:
-    if lang == "sv":
-        return f"{n} {'vecka' if n == 1 else 'veckor'}"
-    return f"{n} {'week' if n == 1 else 'weeks'}"
+    return count(n, "vecka", "veckor") if lang == "sv" else count(n, "week", "weeks")
 
 
 def _idle(item: ReminderItem, today: date, lang: Lang) -> str:
@@ -65,8 +64,8 @@ def _footer(reminder: Reminder, lang: Lang) -> list[str]:
     return [
         _t(
             lang,
-            f"Skriv vad du gjort, t.ex. ”{example} igår”, eller använd /logga.",
-            f"Write what you did, e.g. ”{example} igår”, or use /logga.",
+            f"Skriv vad du gjort, t.ex. ”{example} i går”, eller använd /logga.",
+            f"Write what you did, e.g. ”{example} i går”, or use /logga.",
         ),
         _t(
             lang,
@@ -92,7 +91,13 @@ def reminder_text(reminder: Reminder) -> str:
     def text(omitted: int) -> str:
         body = "\n\n".join("\n".join(section) for section in sections if len(section) > 1)
         more = (
-            [_t(lang, f"… och {omitted} löften till.", f"… and {omitted} more pledges.")]
+            [
+                _t(
+                    lang,
+                    f"… och {count(omitted, 'löfte', 'löften')} till.",
+                    f"… and {omitted} more {'pledge' if omitted == 1 else 'pledges'}.",
+                )
+            ]
             if omitted
             else []
         )
@@ -218,7 +223,7 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "or /paus tills vidare – or /paus av to turn the reminders back on.",
     ),
     "past": (
-        "Det datumet har redan varit. Skriv ett datum från och med idag, till exempel "
+        "Det datumet har redan varit. Skriv ett datum från och med i dag, till exempel "
         "/paus till 24/12.",
         "That date has passed. Write a date from today on, e.g. /paus till 24/12.",
     ),

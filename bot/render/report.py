@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.domain.pace import Status, status_label
+from bot.domain.words import count, join_words, unit_for
 from bot.render.chart import ChartRow
 from bot.render.citizen import chart_rows, long_day, progress_text, responsible, short_day
 from bot.render.texts import Lang
@@ -65,7 +66,7 @@ def _strip_tags(text: str) -> str:
 
 def _unit(line: ReportLine, n: int, lang: Lang) -> str:
     if line.line.unit:
-        return line.line.unit
+        return unit_for(n, line.line.unit)
     return _t(lang, "gång" if n == 1 else "gånger", "time" if n == 1 else "times")
 
 
@@ -219,8 +220,10 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
                     "",
                     _t(
                         lang,
-                        f"{report.extra_total} insatser utanför löftena under perioden.",
-                        f"{report.extra_total} activities outside the pledges in the period.",
+                        f"{count(report.extra_total, 'insats', 'insatser')} utanför löftena "
+                        "under perioden.",
+                        f"{count(report.extra_total, 'activity', 'activities')} outside the "
+                        "pledges in the period.",
                     ),
                 )
             ],
@@ -338,7 +341,7 @@ def chart_caption(report: Report, lang: Lang = "sv") -> str:
     for item in report.lines:
         status = item.line.assessment.status
         counts[status] = counts.get(status, 0) + 1
-    summary = ", ".join(f"{n} {status_label(s, lang).lower()}" for s, n in counts.items())
+    summary = join_words([f"{n} {status_label(s, lang).lower()}" for s, n in counts.items()], lang)
     heading = html.escape(f"{report.municipality} · {report.period.label(lang)}", quote=False)
     text = _t(
         lang,

@@ -25,6 +25,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.dates import day_label
 from bot.domain.pace import status_label
+from bot.domain.words import count, unit_for
 from bot.render.callbacks import encode
 from bot.render.html import b, esc, i
 from bot.render.texts import Lang
@@ -91,14 +92,15 @@ def progress_line(progress: PledgeProgress, today: date, lang: Lang) -> str | No
         if lang == "sv":
             text = f"Nu {coverage.covered} av {coverage.items} på listan besökta"
             if coverage.per_item > 1:
-                text += f", {coverage.visits} av {coverage.visits_needed} besök"
+                text += f", {coverage.visits} av {count(coverage.visits_needed, 'besök', 'besök')}"
         else:
             text = f"Now {coverage.covered} of {coverage.items} on the list visited"
             if coverage.per_item > 1:
-                text += f", {coverage.visits} of {coverage.visits_needed} visits"
+                text += f", {coverage.visits} of {count(coverage.visits_needed, 'visit', 'visits')}"
         return f"{text} ({esc(label)}) – {i(status)}"
-    unit = esc(progress.unit or _t(lang, "gånger", "times"))
     if progress.target:
+        times = _t(lang, "gång", "time") if progress.target == 1 else _t(lang, "gånger", "times")
+        unit = esc(unit_for(progress.target, progress.unit) if progress.unit else times)
         least = _t(lang, "minst ", "at least ") if progress.at_least else ""
         word = _t(lang, "av", "of")
         now = _t(lang, "Nu", "Now")
@@ -207,8 +209,8 @@ def ask_count(lang: Lang) -> str:
 def ask_date(lang: Lang) -> str:
     return _t(
         lang,
-        "Skriv dagen, till exempel ”igår”, ”i tisdags” eller ”12/3”.",
-        "Type the day, for example ”igår”, ”i tisdags” or ”12/3”.",
+        "Skriv dagen, till exempel ”i går”, ”i tisdags” eller ”12/3”.",
+        "Type the day, for example ”i går”, ”i tisdags” or ”12/3”.",
     )
 
 
@@ -334,15 +336,15 @@ def municipality_pledges(
 PROBLEMS: dict[str, tuple[str, str]] = {
     "too_long": (
         "Meddelandet är för långt för en rapport (högst 4 000 tecken). Skriv kort vad du gjorde, "
-        "till exempel ”3 trafikkontroller E45 igår”.",
+        "till exempel ”3 trafikkontroller E45 i går”.",
         "The message is too long for a report (at most 4,000 characters). Write briefly what "
-        "you did, for example ”3 trafikkontroller E45 igår”.",
+        "you did, for example ”3 trafikkontroller E45 i går”.",
     ),
     "future": (
         "Datumet ligger i framtiden, så jag sparade ingenting. Skriv när det hände, till exempel "
-        "”igår” eller ”12/3” – du kan också redigera meddelandet.",
+        "”i går” eller ”12/3” – du kan också redigera meddelandet.",
         "That date is in the future, so nothing was saved. Write when it happened, for example "
-        "”igår” or ”12/3” – or edit the message.",
+        "”i går” or ”12/3” – or edit the message.",
     ),
     "too_old": (
         "Datumet ligger mer än ett år bakåt, så jag sparade ingenting. Äldre insatser lägger en "
@@ -385,8 +387,8 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "Type the count in digits, e.g. 3.",
     ),
     "not_a_day": (
-        "Jag förstod inte dagen. Skriv till exempel ”igår”, ”i tisdags” eller ”12/3”.",
-        "I did not understand the day. Write for example ”igår”, ”i tisdags” or ”12/3”.",
+        "Jag förstod inte dagen. Skriv till exempel ”i går”, ”i tisdags” eller ”12/3”.",
+        "I did not understand the day. Write for example ”i går”, ”i tisdags” or ”12/3”.",
     ),
     "place_missing": ("Skriv en plats.", "Type a place."),
 }

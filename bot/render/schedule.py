@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.periods import parse_window
+from bot.domain.words import count
 from bot.render.callbacks import encode
 from bot.render.citizen import long_day
 from bot.render.html import b, esc
@@ -114,9 +115,11 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
         lines.append(
             _t(
                 lang,
-                f"Godkännande: på, utkastet kommer {plan.approval_hours} timmar före; utan svar "
+                f"Godkännande: på, utkastet kommer {count(plan.approval_hours, 'timme', 'timmar')} "
+                "före; utan svar "
                 + ("publiceras den ändå." if plan.unanswered == "publish" else "väntar den."),
-                f"Approval: on, the draft comes {plan.approval_hours} hours before; without an "
+                f"Approval: on, the draft comes {count(plan.approval_hours, 'hour', 'hours')} "
+                "before; without an "
                 + (
                     "answer it is published anyway."
                     if plan.unanswered == "publish"
@@ -133,9 +136,9 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
             _t(
                 lang,
                 f"Påminnelser till rapportörer: på måndagar, för löften som ligger efter eller "
-                f"saknar aktivitet i {plan.reminder_weeks} veckor.",
+                f"saknar aktivitet i {count(plan.reminder_weeks, 'vecka', 'veckor')}.",
                 f"Reminders to reporters: on Mondays, for pledges behind pace or without "
-                f"activity for {plan.reminder_weeks} weeks.",
+                f"activity for {count(plan.reminder_weeks, 'week', 'weeks')}.",
             )
         )
     else:

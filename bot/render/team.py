@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.words import count
 from bot.render.callbacks import encode
 from bot.render.html import b, esc, i, join_names
 from bot.render.reporting import progress_line
@@ -117,9 +118,9 @@ def redeemed(result: Redemption, lang: Lang) -> str:
     return _t(
         lang,
         f"Välkommen! Du kan nu rapportera för {place}.\n"
-        "Skriv vad du gjort, till exempel ”3 trafikkontroller E45 igår” – eller använd /logga.",
+        "Skriv vad du gjort, till exempel ”3 trafikkontroller E45 i går” – eller använd /logga.",
         f"Welcome! You can now report for {place}.\n"
-        "Write what you did, for example ”3 trafikkontroller E45 igår” – or use /logga.",
+        "Write what you did, for example ”3 trafikkontroller E45 i går” – or use /logga.",
     )
 
 
@@ -131,8 +132,10 @@ def refused(result: Redemption, lang: Lang) -> str:
         )
         return _t(
             lang,
-            f"För många försök med felaktiga koder. Vänta {minutes} minuter och försök igen.",
-            f"Too many attempts with wrong codes. Wait {minutes} minutes and try again.",
+            f"För många försök med felaktiga koder. Vänta {count(minutes, 'minut', 'minuter')} "
+            "och försök igen.",
+            f"Too many attempts with wrong codes. Wait {count(minutes, 'minute', 'minutes')} "
+            "and try again.",
         )
     if reason == "used":
         return _t(
@@ -239,16 +242,12 @@ def list_pledges(options: Sequence[Option], lang: Lang) -> tuple[str, Markup | N
     ), Markup(rows)
 
 
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+def _entries(n: int, lang: Lang) -> str:
+    return count(n, "insats", "insatser") if lang == "sv" else count(n, "entry", "entries")
 
 
-def _entries(count: int, lang: Lang) -> str:
-    return _n(count, "insats", "insatser") if lang == "sv" else _n(count, "entry", "entries")
-
-
-def _items(count: int, lang: Lang) -> str:
-    return _n(count, "post", "poster") if lang == "sv" else _n(count, "item", "items")
+def _items(n: int, lang: Lang) -> str:
+    return count(n, "post", "poster") if lang == "sv" else count(n, "item", "items")
 
 
 def _list_buttons(lang: Lang, *, done: bool) -> Markup:

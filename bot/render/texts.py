@@ -216,10 +216,10 @@ def help_text(who: Who, lang: Lang) -> str:
         lines += [
             "",
             "Logga en insats genom att skriva vad du gjorde, till exempel "
-            "”3 trafikkontroller E45 igår” eller ”skolbesök Sveg idag”. En bild med bildtext "
+            "”3 trafikkontroller E45 i går” eller ”skolbesök Sveg i dag”. En bild med bildtext "
             "går också bra."
             if lang == "sv"
-            else "Log an activity by writing what you did, e.g. ”3 trafikkontroller E45 igår”. "
+            else "Log an activity by writing what you did, e.g. ”3 trafikkontroller E45 i går”. "
             "A photo with a caption works too.",
         ]
     if who.is_admin:

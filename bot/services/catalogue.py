@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
+from bot.domain.pages.names import is_not_a_name, tidy_short_name
 from bot.services.coverage import rematch
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.people import who_is
@@ -193,7 +194,12 @@ def _pledge(
     target_count = target.get("count")
     if target_count is not None and (not isinstance(target_count, int) or target_count <= 0):
         raise CatalogueError(f"målet för '{text[:40]}' måste vara ett positivt heltal")
-    short_name = str(doc.get("short_name") or text.split(".")[0][:40]).strip().lower()
+    short_name = tidy_short_name(str(doc.get("short_name") or text.split(".")[0][:40]))
+    if is_not_a_name(short_name):
+        raise CatalogueError(
+            f"kortnamnet '{short_name}' för '{text[:40]}' läses som ett vanligt ord; "
+            "välj ett namn som säger vad löftet gäller"
+        )
     synonyms: Sequence[str] = [str(s).strip().lower() for s in doc.get("synonyms") or []]
     return Pledge(
         focus_area_id=focus_area.id,
@@ -237,9 +243,13 @@ async def rename_pledge(
     session: AsyncSession, user_id: int, pledge_id: int, new_name: str, *, now: datetime
 ) -> PledgeRow:
     """Give a pledge a new short name; only an admin of its municipality may."""
-    name = " ".join(new_name.split()).lower()
+    name = tidy_short_name(new_name)
     if not 2 <= len(name) <= 40:
         raise Invalid("ett kortnamn är 2–40 tecken")
+    if is_not_a_name(name):
+        raise Invalid(
+            f"”{name}” läses som ett vanligt ord – välj ett namn som säger vad löftet gäller"
+        )
     pledge = await session.get(Pledge, pledge_id)
     if pledge is None:
         raise NotFound(f"löfte {pledge_id}")
@@ -248,7 +258,7 @@ async def rename_pledge(
     if municipality is None or municipality.name not in who.admin_in:
         raise NotAllowed("inte admin för löftets kommun")
     siblings = await repo.pledges_of_municipality(session, pledge.municipality_id)
-    if any(p.short_name == name and p.id != pledge.id for p in siblings):
+    if any(p.short_name.lower() == name.lower() and p.id != pledge.id for p in siblings):
         raise Invalid(f"kortnamnet ”{name}” används redan i {municipality.name}")
     old = pledge.short_name
     pledge.short_name = name

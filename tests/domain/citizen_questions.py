@@ -101,7 +101,12 @@ ROWS: tuple[CitizenQuestion, ...] = (
     Q("hur går det med orossamtalen i Haparanda", "progress", P, "orossamtal"),
     Q("hur går det med hastighetskontrollerna i Åsele", "progress", A, "trafikinsatser"),
     Q("Hur går det med lärarinformationen i Åsele?", "progress", A, "lärarinformation"),
-    Q("hur går det med de sociala insatsgrupperna i Härnösand", "progress", N, "sig"),
+    Q(
+        "hur går det med de sociala insatsgrupperna i Härnösand",
+        "progress",
+        N,
+        "sociala insatsgrupper",
+    ),
     Q("Har det blivit några föräldramöten i Härjedalen?", "progress", H, "föräldramöten"),
     Q("årskurs 8 i Härnösand, hur går det?", "progress", N, "årskurs 8"),
     Q("hur går det med lag och rätt i Härjedalen", "progress", H, "lag och rätt"),

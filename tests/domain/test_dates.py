@@ -583,8 +583,8 @@ def test_parse_day_uses_the_hour():
 @pytest.mark.parametrize(
     ("day", "sv", "en"),
     [
-        (SATURDAY, "idag", "today"),
-        (date(2026, 11, 20), "igår", "yesterday"),
+        (SATURDAY, "i dag", "today"),
+        (date(2026, 11, 20), "i går", "yesterday"),
         (date(2026, 11, 19), "i förrgår", "Thursday 19 November"),
         (date(2026, 11, 13), "fredag 13 november", "Friday 13 November"),
         (date(2026, 1, 1), "torsdag 1 januari", "Thursday 1 January"),
@@ -601,7 +601,7 @@ def test_day_label(day, sv, en):
 
 def test_day_label_across_new_year():
     assert day_label(date(2026, 12, 31), NEW_YEAR) == "torsdag 31 december 2026"
-    assert day_label(date(2027, 1, 2), NEW_YEAR) == "igår"
+    assert day_label(date(2027, 1, 2), NEW_YEAR) == "i går"
     assert day_label(date(2027, 1, 1), NEW_YEAR, "en") == "Friday 1 January"
 
 

@@ -536,7 +536,7 @@ def test_responsible_keeps_that_party_s_pledges() -> None:
         ("Haparanda", "droger i trafiken", "droger i trafiken"),
         ("Haparanda", "VNR", "våld i nära relation"),
         ("Haparanda", "relationsvåldet", "våld i nära relation"),
-        ("Härnösand", "SIG", "sig"),
+        ("Härnösand", "SIG", "sociala insatsgrupper"),
         ("Härnösand", "mopederna", "motorburen ungdom"),
         ("Härnösand", "valborg", "evenemang"),
         ("Härnösand", "how are the schools doing", "skolbesök"),  # English

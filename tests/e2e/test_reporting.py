@@ -86,7 +86,7 @@ async def test_a_clear_message_is_saved_at_once_with_an_undo_button(harness: Har
     await _setup(harness)
     calls = await harness.send(REPORTER, "3 trafikkontroller E45 igår")
     text = _only_reply(calls)
-    assert text.startswith("✅ Sparat: <b>trafikkontroller</b> · 3 st · igår")
+    assert text.startswith("✅ Sparat: <b>trafikkontroller</b> · 3 st · i går")
     assert "E45" in text
     assert "Härjedalen" in text
     assert "↩️ Ångra" in _buttons(calls)
@@ -127,7 +127,7 @@ async def test_an_edited_message_changes_its_activity_instead_of_adding_one(
     original = harness.factory.message(REPORTER, "2 trafikkontroller idag")
     await harness.feed(original)
     calls = await harness.feed(harness.factory.edited(original, "4 trafikkontroller igår"))
-    assert _only_reply(calls).startswith("✏️ Ändrat: <b>trafikkontroller</b> · 4 st · igår")
+    assert _only_reply(calls).startswith("✏️ Ändrat: <b>trafikkontroller</b> · 4 st · i går")
     [activity] = await _mine(harness)
     assert (activity.count, activity.occurred_on) == (4, TODAY - timedelta(days=1))
     assert [a for a, _ in await _audit(harness)] == ["activity.create", "activity.edit"]
@@ -299,7 +299,7 @@ async def test_undo_command_and_my_entries_with_count_and_date_changes(harness: 
 
     calls = await harness.send(REPORTER, "/mina")
     text = _only_reply(calls)
-    assert "1. <b>trafikkontroller</b> · 2 st · idag" in text
+    assert "1. <b>trafikkontroller</b> · 2 st · i dag" in text
     calls = await harness.press(REPORTER, _buttons(calls)["1"])
     buttons = _buttons(calls)
     assert {"Antal", "Datum", "Plats", "🗑 Ta bort"} <= set(buttons)
@@ -308,7 +308,7 @@ async def test_undo_command_and_my_entries_with_count_and_date_changes(harness: 
     calls = await harness.press(REPORTER, _buttons(calls)["5"])
     assert "5 st" in replies(calls)[0]
     calls = await harness.press(REPORTER, buttons["Datum"])
-    calls = await harness.press(REPORTER, _buttons(calls)["igår"])
+    calls = await harness.press(REPORTER, _buttons(calls)["i går"])
     [activity] = await _live(harness)
     assert (activity.count, activity.occurred_on) == (5, TODAY - timedelta(days=1))
 
@@ -355,10 +355,10 @@ async def test_guided_logging_takes_three_taps_and_saves_once(harness: Harness) 
     calls = await harness.press(REPORTER, _buttons(calls)["Trafiksäkerhet"], message_id=500)
     calls = await harness.press(REPORTER, _buttons(calls)["trafikkontroller"], message_id=500)
     card = _only_reply(calls)
-    assert "Antal: 1 · Dag: idag" in card
+    assert "Antal: 1 · Dag: i dag" in card
     save = _buttons(calls)["✅ Spara"]
     calls = await harness.press(REPORTER, save, message_id=500)
-    assert replies(calls)[0].startswith("✅ Sparat: <b>trafikkontroller</b> · 1 st · idag")
+    assert replies(calls)[0].startswith("✅ Sparat: <b>trafikkontroller</b> · 1 st · i dag")
     await harness.press(REPORTER, save, message_id=500)  # a double tap
     [activity] = await _mine(harness)
     assert activity.count == 1

@@ -47,7 +47,7 @@ ANYONE = 300_003
 # are active; nothing there has a measurable target except "lag och rätt" (a list).
 HARJEDALEN_POLICE = {"lag och rätt", "föräldramöten", "narkotikatips", "integrationsbesök"}
 HARJEDALEN_KOMMUN = {
-    "andt-utbildning",
+    "ANDT-utbildning",
     "tobaksfri duo",
     "drogvaneundersökning",
     "rökfria skolgårdar",
@@ -170,7 +170,7 @@ async def test_behind_and_idle_pledges_are_named_and_active_ones_are_not(db: Dat
     assert text.startswith("<b>Påminnelse – Härjedalen</b>\n")
     assert "• <b>lag och rätt</b>: inget loggat på 4 veckor" in text
     assert "• <b>narkotikatips</b>: inget loggat på 21 veckor" in text  # 24 June
-    assert "Skriv vad du gjort, t.ex. ”lag och rätt igår”, eller använd /logga." in text
+    assert "Skriv vad du gjort, t.ex. ”lag och rätt i går”, eller använd /logga." in text
     assert text.endswith("Ledig? /paus stänger av påminnelserna.")
     assert "Rapportör" not in text and "Robin" not in text  # no names of people
     assert run.reminded >= 1 and run.queued == run.reminded
@@ -325,7 +325,7 @@ async def test_the_municipalitys_weeks_set_how_long_is_idle(db: Database) -> Non
     await _reporter(db, KOMMUN, "Härjedalen", organisation=Organisation.MUNICIPALITY)
     named = (await _named(db))[KOMMUN]["Härjedalen"]
     assert "tobaksfri duo" not in named  # 22 September: 8 weeks
-    assert {"andt-utbildning", "samverkan", "drogvaneundersökning"} <= named
+    assert {"ANDT-utbildning", "samverkan", "drogvaneundersökning"} <= named
 
 
 # --- once a week ----------------------------------------------------------------------------

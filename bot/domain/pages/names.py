@@ -1,6 +1,7 @@
 """Short names for pledges and names for focus areas.
 
-Short name rules (Swedish, lower case, 1–3 content words, unique within a page):
+Short name rules (Swedish, lower case but acronyms as written ("ANDT", "SFI", "E45"), 1–3
+content words, unique within a page, never only function words such as "sig" or "och"):
 1. A pledge that has its own heading (follow-up pages) is named by the heading, cut at a comma,
    colon, dash or parenthesis ("Samverkan mot alkohol och droger, svegsmodellen" →
    "samverkan mot alkohol och droger").
@@ -24,8 +25,9 @@ upper case; "Fokusområde 1:" and numbering are dropped), or, when a section hol
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from bot.domain.pages.parties import subject_of
 from bot.domain.pages.targets import is_activity_noun, split_sentences
@@ -691,6 +693,82 @@ def _grade_suffix(text: str) -> str:
     return " åk " + re.sub(r"\s+", "", grade.group(1))
 
 
+# Words that a short name must not consist of alone: they read as ordinary words ("sig" as the
+# pronoun, not the acronym SIG) and would match ordinary messages.
+NOT_NAMES = frozenset(
+    {
+        *_FUNCTION_WORDS,
+        *_PREPOSITIONS,
+        *("sig", "mig", "dig", "oss", "er", "dem", "att", "men", "eller", "så", "nu", "här"),
+        *("där", "när", "hur", "vad", "var", "vi", "ni", "han", "hon", "man", "jag", "du"),
+        *("sin", "sitt", "sina", "är", "har", "kan", "ska", "bli", "blir", "inte", "ej", "ju"),
+        *("nog", "mer", "över", "också", "även", "ut", "upp", "in", "bra", "löfte", "löften"),
+    }
+)
+# An acronym as written in running text: "ANDT", "SFI", "BRÅ", "E45", "RV84".
+_ACRONYM_WORD_RE = re.compile(
+    r"(?<![\wåäöÅÄÖ])(?:[A-ZÅÄÖ]{2,6}|[A-ZÅÄÖ]{1,3}\d{1,4})(?![\wåäöÅÄÖ])"
+)
+_PIECE_RE = re.compile(r"[\wåäöÅÄÖéü]+")
+
+
+def is_not_a_name(name: str) -> bool:
+    """True when a short name is only function words ("sig", "och", "för det")."""
+    words = [w.lower() for w in _PIECE_RE.findall(name)]
+    return not words or all(w in NOT_NAMES for w in words)
+
+
+def _mostly_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > len(letters) / 2
+
+
+def with_acronyms(name: str, *sources: str | None) -> str:
+    """ "information om andt på sfi" -> "information om ANDT på SFI": the words of `name` that
+    the sources write as acronyms get their capitals back. Text written in capitals throughout
+    (a shouted heading) says nothing about acronyms and is not used."""
+    acronyms = {
+        match.group(0).lower(): match.group(0)
+        for source in sources
+        if source and not _mostly_capitals(source)
+        for match in _ACRONYM_WORD_RE.finditer(source)
+    }
+    if not acronyms:
+        return name
+    return _PIECE_RE.sub(lambda m: acronyms.get(m.group(0).lower(), m.group(0)), name)
+
+
+def tidy_short_name(name: str) -> str:
+    """A short name given by a person or a catalogue, in the form the bot keeps: spaces tidied,
+    lower case except acronyms ("ANDT-utbildning", "E45", "SIG") and one-letter-and-digits
+    codes, which keep their capitals."""
+    words = " ".join(name.split())
+    return _PIECE_RE.sub(
+        lambda m: m.group(0) if _ACRONYM_WORD_RE.fullmatch(m.group(0)) else m.group(0).lower(),
+        words,
+    )
+
+
+def _named_for_people(
+    derive: Callable[[str, str | None], str],
+) -> Callable[[str, str | None], str]:
+    """Acronyms keep their capitals, and a name that is only function words ("sig" from a
+    heading "SIG") is derived again from the text, else from its first content words."""
+
+    @functools.wraps(derive)
+    def named(text: str, heading: str | None = None) -> str:
+        name = with_acronyms(derive(text, heading), heading, text)
+        if is_not_a_name(name) and heading:
+            name = with_acronyms(derive(text, None), text)
+        if is_not_a_name(name):
+            words = [w for w in _PIECE_RE.findall(text) if w.lower() not in NOT_NAMES]
+            name = with_acronyms(_limit([w.lower() for w in words[:3]]), text) or "löfte"
+        return name
+
+    return named
+
+
+@_named_for_people
 def derive_short_name(text: str, heading: str | None = None) -> str:
     """A short, typeable name for a pledge (see the module rules)."""
     if heading:
@@ -921,10 +999,13 @@ _AIM_LEAD_RE = re.compile(
 )
 
 
+_ROAD_RE = re.compile(r"[a-zåäö]{1,3}\d{1,4}")  # "e45", "rv84": a road keeps its capitals
+
+
 def sentence_case(heading: str, acronyms: frozenset[str]) -> str:
     """ "ALKOHOL, NARKOTIKA OCH ANDT" -> "Alkohol, narkotika och ANDT" (known acronyms kept)."""
     words = re.split(r"(\W+)", heading.lower())
-    out = [w.upper() if w.upper() in acronyms else w for w in words]
+    out = [w.upper() if w.upper() in acronyms or _ROAD_RE.fullmatch(w) else w for w in words]
     text = "".join(out)
     return text[:1].upper() + text[1:]
 

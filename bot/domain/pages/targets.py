@@ -466,6 +466,26 @@ def plural(noun: str) -> str:
     return lower
 
 
+_MORE_SINGULARS: tuple[tuple[str, str], ...] = (
+    ("person", "personer"),
+    ("elev", "elever"),
+    ("ungdom", "ungdomar"),
+    ("förälder", "föräldrar"),
+    ("deltagare", "deltagare"),
+    ("tips", "tips"),
+    ("gång", "ggr"),
+)
+
+
+def singular(noun: str) -> str:
+    """The singular of a counted noun in the plural ("trafikinsatser" -> "trafikinsats",
+    "tillfällen" -> "tillfälle", "besök" -> "besök"); other words unchanged."""
+    for singular_form, plural_form in (*_PLURALS, *_MORE_SINGULARS):
+        if noun.lower().endswith(plural_form):
+            return noun[: len(noun) - len(plural_form)] + singular_form
+    return noun
+
+
 _VISIT_RE = re.compile(r"\bbesök(?:a|er|te|t|s)?\b", re.IGNORECASE)
 
 
