@@ -402,8 +402,8 @@ async def pledge_detail(session: AsyncSession, pledge_id: int, today: date) -> P
                 )
     # The latest result text about this pledge set's own period, never an older period's.
     note_query = select(ResultNote).where(ResultNote.pledge_id == pledge_id)
+    note_end = func.coalesce(ResultNote.window_end, ResultNote.window_start)
     if pledge_set is not None:
-        note_end = func.coalesce(ResultNote.window_end, ResultNote.window_start)
         note_query = note_query.where(
             ResultNote.window_start >= pledge_set.period_start,
             ResultNote.window_start <= today,
@@ -411,7 +411,9 @@ async def pledge_detail(session: AsyncSession, pledge_id: int, today: date) -> P
         if pledge_set.period_end is not None:
             note_query = note_query.where(note_end <= pledge_set.period_end)
     note = await session.scalar(
-        note_query.order_by(ResultNote.window_start.desc(), ResultNote.position).limit(1)
+        note_query.order_by(
+            note_end.desc(), ResultNote.window_start.desc(), ResultNote.position
+        ).limit(1)
     )
     recent_rows = await session.execute(
         select(Activity.occurred_on, Activity.count, Activity.place, Activity.place_public)

@@ -197,7 +197,8 @@ async def build_report(
                 ResultNote.window_start >= PledgeSet.period_start,
                 or_(PledgeSet.period_end.is_(None), note_end <= PledgeSet.period_end),
             )
-            .order_by(ResultNote.window_start.desc(), ResultNote.position)
+            # The latest: the one reaching furthest, then the one starting latest.
+            .order_by(note_end.desc(), ResultNote.window_start.desc(), ResultNote.position)
         )
         for pid, text in note_rows:
             notes.setdefault(int(pid), text)
