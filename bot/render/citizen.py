@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.pace import Status, status_label
+from bot.domain.pace import Assessment, Status, status_label
 from bot.domain.periods import MONTHS_EN, MONTHS_SV, Per, Window
 from bot.render.callbacks import encode
 from bot.render.chart import ChartRow
@@ -99,10 +99,10 @@ def per_word(per: Per, n: int, lang: Lang) -> str:
     return en_one if n == 1 else en_many
 
 
-def rounds_text(line: PledgeLine, lang: Lang) -> str:
+def rounds_text(assessment: Assessment, lang: Lang) -> str:
     """For a target that recurs ("minst 1 i veckan"): in how many of the windows so far it was
     reached ("målet nått i 5 av 7 veckor"); empty before any window has been judged."""
-    rounds = line.assessment.rounds
+    rounds = assessment.rounds
     if rounds is None or rounds.judged == 0:
         return ""
     word = per_word(rounds.per, rounds.judged, lang)
@@ -118,7 +118,7 @@ def progress_text(line: PledgeLine, today: date, lang: Lang, *, when: str | None
     target in how many windows of the period so far it was reached. `when` replaces the window
     phrase ("i år")."""
     text = _window_progress(line, today, lang, when=when)
-    rounds = rounds_text(line, lang)
+    rounds = rounds_text(line.assessment, lang)
     return f"{text}, {rounds}" if rounds else text
 
 

@@ -26,6 +26,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.dates import day_label
 from bot.domain.pace import status_label
 from bot.render.callbacks import encode
+from bot.render.citizen import rounds_text
 from bot.render.html import b, esc, i
 from bot.render.texts import Lang
 from bot.services.progress import PledgeProgress
@@ -96,14 +97,18 @@ def progress_line(progress: PledgeProgress, today: date, lang: Lang) -> str | No
             text = f"Now {coverage.covered} of {coverage.items} on the list visited"
             if coverage.per_item > 1:
                 text += f", {coverage.visits} of {coverage.visits_needed} visits"
-        return f"{text} ({esc(label)}) – {i(status)}"
+        rounds = rounds_text(progress.assessment, lang)
+        text += f" ({esc(label)})" + (f", {rounds}" if rounds else "")
+        return f"{text} – {i(status)}"
     unit = esc(progress.unit or _t(lang, "gånger", "times"))
     if progress.target:
         least = _t(lang, "minst ", "at least ") if progress.at_least else ""
         word = _t(lang, "av", "of")
         now = _t(lang, "Nu", "Now")
         figures = f"{progress.done} {word} {least}{progress.target} {unit}"
-        return f"{now} {figures} ({esc(label)}) – {i(status)}"
+        rounds = rounds_text(progress.assessment, lang)
+        figures += f" ({esc(label)})" + (f", {rounds}" if rounds else "")
+        return f"{now} {figures} – {i(status)}"
     return _t(
         lang,
         f"Totalt under {esc(label)}: {progress.done}",

@@ -19,9 +19,9 @@ from bot.services import schedule as schedules
 from bot.services.examples import load_examples
 from bot.services.outbox import Pacer, ScaledTime
 from bot.services.reports import build_report, read_period
-from storage import catalogue
-from storage.models import Activity, ActivitySource, Municipality, Pledge, ResultNote
-from tests.conftest import CITIZEN, Harness, replies
+from storage import catalogue, people
+from storage.models import Activity, ActivitySource, Municipality, Pledge, ResultNote, Role
+from tests.conftest import CITIZEN, REPORTER, Harness, replies
 
 TODAY = date(2026, 11, 21)  # Saturday of ISO week 47
 CHANNEL = "@harjedalen_loften"
@@ -209,3 +209,17 @@ async def test_extra_activities_are_told_in_words_in_the_channel_post(harness: H
     assert "• 1 dec: Polisen höll en öppen träff om bedrägerier.\n" in extras
     assert "Hemlig" not in text
     assert "Storgatan" not in text
+
+
+async def test_the_reporters_confirmation_shows_the_weeks_too(harness: Harness) -> None:
+    await _setup(harness)
+    async with harness.services.db.transaction() as session:
+        place = await catalogue.municipality_by_name(session, "Haparanda")
+        assert place is not None
+        reporter = await people.ensure_reporter(session, REPORTER.user_id)
+        await people.grant(session, reporter, place, Role.REPORTER)
+    reply = _text(await harness.send(REPORTER, "synlig polis på torget i dag"))
+    assert (
+        "Nu 2 av minst 1 tillfällen (vecka 47 2026), målet nått i 6 av 73 veckor – "
+        "<i>Efter plan</i>"
+    ) in reply
