@@ -6,6 +6,7 @@ public view that shows progress.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -125,18 +126,28 @@ async def round_totals(
     per_item = {pledge.id: pledge.target_count or 1 for pledge, _ in pledges}
     result: dict[int, Rounds] = {}
     for pid, found in spans.items():
-        rounds: Rounds = []
-        for window in found:
-            if pid in listed:
-                seen: dict[int, int] = defaultdict(int)
-                for item_id, day, n in visits.get(pid, []):
-                    if item_id in items[pid] and window.contains(day):
-                        seen[item_id] += n
-                achieved = sum(min(n, per_item[pid]) for n in seen.values())
-            else:
-                achieved = sum(n for day, n in per_day.get(pid, []) if window.contains(day))
-            rounds.append((window, achieved))
-        result[pid] = rounds
+        starts = [window.start for window in found]
+
+        def slot(day: date, found: list[Window] = found, starts: list[date] = starts) -> int:
+            """The index of the window holding `day`, or -1 (a July day between terms)."""
+            index = bisect_right(starts, day) - 1
+            return index if index >= 0 and found[index].contains(day) else -1
+
+        achieved = [0] * len(found)
+        if pid in listed:
+            seen: dict[tuple[int, int], int] = defaultdict(int)
+            for item_id, day, n in visits.get(pid, []):
+                index = slot(day)
+                if item_id in items[pid] and index >= 0:
+                    seen[index, item_id] += n
+            for (index, _item), n in seen.items():
+                achieved[index] += min(n, per_item[pid])
+        else:
+            for day, n in per_day.get(pid, []):
+                index = slot(day)
+                if index >= 0:
+                    achieved[index] += n
+        result[pid] = list(zip(found, achieved, strict=True))
     return result
 
 
