@@ -148,7 +148,15 @@ def _last_day_and_done(slots: int) -> CompoundSelect[Any]:
 _LAST_DAY_AND_DONE = _last_day_and_done(PLEDGES_PER_STATEMENT)
 
 
-async def overview(session: AsyncSession, municipality_id: int, today: date) -> Overview:
+async def overview(
+    session: AsyncSession, municipality_id: int, today: date, *, day_ended: bool = False
+) -> Overview:
+    """Where each pledge in force on ``today`` stands, counting what was done up to ``today``.
+
+    ``day_ended``: ``today`` is over (a report as of a period that has ended): a window that
+    ends on ``today`` is judged as closed, so its status is final ("Uppfyllt", "Delvis
+    uppfyllt", "Ej uppfyllt"), not a pace on its last day.
+    """
     row = (
         await session.execute(
             select(Municipality, PoliceArea.name)
@@ -220,6 +228,7 @@ async def overview(session: AsyncSession, municipality_id: int, today: date) -> 
                 today,
                 pledge_set,
                 rounds.get(pledge.id),
+                day_ended=day_ended,
             )
         )
     if area_of is not None:
@@ -307,13 +316,17 @@ def _line(
     today: date,
     pledge_set: PledgeSet | None = None,
     rounds: Rounds | None = None,
+    *,
+    day_ended: bool = False,
 ) -> PledgeLine:
     target, achieved = pledge.target_count, done
     if coverage is not None:
         target, achieved = coverage.visits_needed, coverage.visits
     elif pledge.target_coverage:
         target = None  # a list target without a list cannot be measured yet
-    assessment = judge(pledge, pledge_set, window, target, achieved, rounds, today)
+    assessment = judge(
+        pledge, pledge_set, window, target, achieved, rounds, today, day_ended=day_ended
+    )
     return PledgeLine(
         pledge.id,
         pledge.short_name,

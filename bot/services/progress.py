@@ -10,7 +10,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -159,13 +159,21 @@ def judge(
     achieved: int,
     rounds: Rounds | None,
     today: date,
+    *,
+    day_ended: bool = False,
 ) -> Assessment:
     """The one status of a pledge, used by every view: over all its windows so far when its
-    target recurs (``rounds``), else in its current window; then an admin's override."""
+    target recurs (``rounds``), else in its current window; then an admin's override.
+
+    ``day_ended``: ``today`` is over (a report as of a period's last day, made later): a window
+    ending on ``today`` is judged closed, with its final status."""
+    day = today
+    if day_ended and window is not None and window.end == today:
+        day = today + timedelta(days=1)
     if rounds and window is not None and pledge_set is not None:
-        assessment = assess_rounds(target, rounds, today, period_end=pledge_set.period_end)
+        assessment = assess_rounds(target, rounds, day, period_end=pledge_set.period_end)
     else:
-        assessment = assess(target, achieved, window, today)
+        assessment = assess(target, achieved, window, day)
     if pledge.status_override:
         assessment = apply_override(assessment, Status(pledge.status_override))
     return assessment

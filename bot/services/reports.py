@@ -165,7 +165,8 @@ async def build_report(
         period = await whole_period(session, municipality_id, today)
     window = period.window
     as_of = min(window.end, today)
-    view = await overview(session, municipality_id, as_of)
+    # A period that has ended is judged as of the end of its last day: final words.
+    view = await overview(session, municipality_id, as_of, day_ended=today > as_of)
     pledge_ids = [line.pledge_id for line in view.lines]
 
     in_period: dict[int, tuple[int, date | None]] = {}

@@ -223,3 +223,30 @@ async def test_the_reporters_confirmation_shows_the_weeks_too(harness: Harness) 
         "Nu 2 av minst 1 tillfällen (vecka 47 2026), målet nått i 6 av 73 veckor – "
         "<i>Efter plan</i>"
     ) in reply
+
+
+async def test_a_report_of_an_ended_period_gives_final_words(harness: Harness) -> None:
+    await _setup(harness)
+    # Åsele's "trafikinsatser" in 2026, its set's only year: raised to at least 10, so the
+    # work done falls short.
+    pledge = await _pledge(harness, "Åsele", "trafikinsatser")
+    async with harness.services.db.transaction() as session:
+        row = await session.get(Pledge, pledge.id)
+        assert row is not None
+        row.target_count = 10
+
+    async def status_in(period: str, today: date) -> str:
+        async with harness.services.db.read() as session:
+            report = await build_report(
+                session, pledge.municipality_id, read_period(period, today), today
+            )
+        text = "\n".join(report_render.telegram_messages(report))
+        block = text.split("<b>trafikinsatser</b>", 1)[1].split("\n•", 1)[0]
+        return block.rsplit("<i>", 1)[1].split("</i>", 1)[0]
+
+    # On the last day the year is still running; once it has ended, the words are final.
+    assert await status_in("2026", date(2026, 12, 31)) == "Efter plan"
+    assert await status_in("2026", date(2027, 1, 2)) == "Delvis uppfyllt"
+    assert await status_in("2026-Q4", date(2027, 1, 2)) == "Delvis uppfyllt"
+    # A past quarter inside the year: the year had not ended then.
+    assert await status_in("2026-Q3", date(2027, 1, 2)) != "Delvis uppfyllt"
