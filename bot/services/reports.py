@@ -1,6 +1,7 @@
 """The progress report ("Hur går det med medborgarlöftena?") for one municipality and period.
 
-A report is read as of the period's last day (or today, while the period runs): each pledge
+A report is read as of the period's last day (or today, while the period runs; once the period
+has ended, a window that ended with it is judged closed, with its final status): each pledge
 of the set in force then, with what was done inside the report period, where it stands against
 its target in its own window (a yearly target in a quarterly report: "so far this year"), the
 status word, and the latest published result note of the same pledge-set period whose window
