@@ -46,13 +46,20 @@ class PledgeProgress:
 
 
 def pledge_window(pledge: Pledge, pledge_set: PledgeSet, today: date) -> Window | None:
-    """The window a pledge is measured in today: its target's, else the calendar year."""
+    """The window a pledge is measured in today: its target's, else the calendar year. After
+    the period, its last window (judged closed: final words); before it, its first (not yet
+    assessed). Never "no window" for a set that has a target, which would read as no
+    measurable target."""
     period = Period(pledge_set.period_start, pledge_set.period_end)
     per = Per(pledge.target_per) if pledge.target_per else Per.YEAR
     window = window_containing(per, today, period, open_end_horizon=today)
-    if window is None and per is Per.TERM:
+    if window is None and per is Per.TERM and period.contains(today):
         # July, between terms: show the spring term just ended.
         window = window_containing(per, date(today.year, 6, 30), period)
+    if window is None and period.end is not None and today > period.end:
+        window = window_containing(per, period.end, period)
+    if window is None and today < period.start:
+        window = window_containing(per, period.start, period, open_end_horizon=period.start)
     return window
 
 

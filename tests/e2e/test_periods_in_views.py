@@ -250,3 +250,17 @@ async def test_a_report_of_an_ended_period_gives_final_words(harness: Harness) -
     assert await status_in("2026-Q4", date(2027, 1, 2)) == "Delvis uppfyllt"
     # A past quarter inside the year: the year had not ended then.
     assert await status_in("2026-Q3", date(2027, 1, 2)) != "Delvis uppfyllt"
+
+
+async def test_a_set_that_has_ended_gets_final_words_not_no_target(harness: Harness) -> None:
+    await _setup(harness)
+    # Åsele's only set is 2026; asked in February 2027, its yearly targets are judged final.
+    harness.clock.set(datetime(2027, 2, 1, 12, 0, tzinfo=UTC))
+    text = _text(await harness.send(CITIZEN, "hur går det i Åsele?"))
+    line = next(x for x in text.split("\n") if "<b>trafikinsatser</b>" in x)
+    assert "av minst 4 trafikinsatser under 2026" in line
+    assert "<i>Uppfyllt</i>" in line or "<i>Delvis uppfyllt</i>" in line
+    assert "mätbart" not in line
+    # A pledge without a target still says so.
+    other = next(x for x in text.split("\n") if "<b>trafikutbildning</b>" in x)
+    assert "<i>Inget mätbart mål</i>" in other
