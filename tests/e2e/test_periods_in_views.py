@@ -21,9 +21,10 @@ from bot.services.outbox import Pacer, ScaledTime
 from bot.services.reports import build_report, read_period
 from storage import catalogue, people
 from storage.models import Activity, ActivitySource, Municipality, Pledge, ResultNote, Role
-from tests.conftest import CITIZEN, REPORTER, Harness, replies
+from tests.conftest import CITIZEN, REPORTER, Harness, Person, replies
 
 TODAY = date(2026, 11, 21)  # Saturday of ISO week 47
+ADMIN = Person(100_003, "Alex", "sv")  # the example data's admin, of every municipality
 CHANNEL = "@harjedalen_loften"
 Q4_DUE = datetime(2027, 1, 1, 8, 0, tzinfo=UTC)
 BEFORE = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -104,6 +105,13 @@ async def test_a_half_year_report_is_not_met_when_weeks_were_missed(harness: Har
     [row] = [r for r in report_render.chart(report)[3] if r.label == "synlig polis"]
     assert (row.done, row.target, row.unit, row.status) == (6, 73, "veckor", "Efter plan")
 
+    # The admin's preview of the quarter just ended (Q3): week 40 was kept, the 65 before not.
+    preview = _text(await harness.press(ADMIN, f"1|sh|{pledge.municipality_id}|p"))
+    block = preview.split("<b>synlig polis</b>", 1)[1].split("\n•", 1)[0]
+    assert "målet nått i 1 av 66 veckor" in block
+    assert "<i>Efter plan</i>" in block
+    assert "Uppfyllt" not in block
+
 
 async def test_a_result_of_an_older_period_is_not_shown_as_the_current_sets(
     harness: Harness,
@@ -129,6 +137,18 @@ async def test_a_past_quarters_report_quotes_only_that_quarter(harness: Harness)
     await _note(harness, pledge, date(2019, 1, 1), date(2020, 12, 31), "Resultat från 2019.")
     await _note(harness, pledge, date(2026, 1, 1), date(2026, 6, 30), "Våren: två möten.")
     await _note(harness, pledge, date(2026, 1, 1), date(2026, 12, 31), "Fram till november: fem.")
+    async with harness.services.db.transaction() as session:
+        session.add(
+            Activity(
+                municipality_id=pledge.municipality_id,
+                pledge_id=None,
+                occurred_on=date(2026, 8, 16),
+                count=1,
+                note="Intern anteckning om insatsen",
+                source=ActivitySource.TELEGRAM,
+                created_at=harness.services.now(),
+            )
+        )
     async with harness.services.db.read() as session:
         q3 = await build_report(
             session, pledge.municipality_id, read_period("2026-Q3", TODAY), TODAY
@@ -137,6 +157,14 @@ async def test_a_past_quarters_report_quotes_only_that_quarter(harness: Harness)
             session, pledge.municipality_id, read_period("2026-Q4", TODAY), TODAY
         )
     q3_text = "\n".join(report_render.telegram_messages(q3))
+    # The admin's preview of the quarter just ended (Q3 on 21 November) says the same.
+    preview = _text(await harness.press(ADMIN, f"1|sh|{pledge.municipality_id}|p"))
+    assert "kvartal 3 2026" in preview
+    assert "Senaste resultat: Våren: två möten." in preview
+    assert "Fram till november" not in preview
+    assert "Resultat från 2019" not in preview
+    assert "• 16 aug: 1 insats\n" in preview  # an extra activity, in words, no note
+    assert "Intern anteckning" not in preview
     assert "Senaste resultat: Våren: två möten." in q3_text
     assert "Fram till november" not in q3_text
     assert "Resultat från 2019" not in q3_text
