@@ -33,6 +33,7 @@ __all__ = [
     "Per",
     "Period",
     "Window",
+    "is_recurring",
     "parse_window",
     "previous_quarter",
     "window_containing",
@@ -288,6 +289,19 @@ def windows(per: Per, period: Period, until: date) -> list[Window]:
             break
         day = window.end + timedelta(days=1)
     return result
+
+
+def is_recurring(per: Per, period: Period) -> bool:
+    """Whether a target counted per ``per`` applies in more than one window of ``period``
+    ("minst 1 i veckan" over two years), and so is judged over all of them, not only the
+    current one. Never for ``Per.PERIOD``; always for calendar windows of an open-ended period.
+    """
+    if per is Per.PERIOD:
+        return False
+    if period.end is None:
+        return True
+    first = window_containing(per, period.start, period)
+    return first is None or first.end < period.end
 
 
 _WINDOW_CODE = re.compile(

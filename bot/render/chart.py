@@ -45,9 +45,12 @@ class ChartRow:
     expected_now: float | None
     """Where the pace says we should be today (target * elapsed), or None."""
     status: str
-    """The status word to print, e.g. "I fas", "Efter plan", "Kan inte mätas"."""
+    """The status word to print, e.g. "I fas", "Efter plan", "Inget mätbart mål"."""
     status_key: str
     """pace.Status value: "on_track" | "behind" | "met" | ... ; colours the status word."""
+    unit: str | None = None
+    """Written after the figures ("5 av 7 veckor"): what ``done`` and ``target`` count, when
+    they are not the pledge's own unit (windows of a recurring target)."""
 
 
 MAX_ROWS = 40
@@ -261,6 +264,8 @@ def _draw_row(draw: _Draw, row: ChartRow, top: float, status_width: float) -> No
         if pace is not None:
             draw.pace_tick(bar_x + bar_w * pace, line1, _BAR_HEIGHT / 2 + 0.035)
         figures = f"{_number(row.done)} av {_number(target)}"
+        if row.unit:
+            figures += f" {_clean(row.unit)}"
         draw.text(bar_x, line2, figures, fonts.value, _INK_SOFT, width=bar_w)
     draw.rule(top + _ROW - 0.02)
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.pace import Status, status_label
+from bot.domain.pace import Assessment, Status, status_label
 from bot.domain.periods import MONTHS_EN, MONTHS_SV, Per, Window
 from bot.domain.words import count, join_words, unit_for
 from bot.render.callbacks import encode
@@ -79,9 +79,51 @@ def _status(line: PledgeLine, lang: Lang) -> str:
     return i(status_label(line.assessment.status, lang))
 
 
+# Window kinds as counted words: (sv singular, sv plural, en singular, en plural).
+_PER_WORDS: dict[Per, tuple[str, str, str, str]] = {
+    Per.WEEK: ("vecka", "veckor", "week", "weeks"),
+    Per.MONTH: ("månad", "månader", "month", "months"),
+    Per.TERM: ("termin", "terminer", "term", "terms"),
+    Per.QUARTER: ("kvartal", "kvartal", "quarter", "quarters"),
+    Per.TERTIAL: ("tertial", "tertial", "tertial", "tertials"),
+    Per.HALF_YEAR: ("halvår", "halvår", "half-year", "half-years"),
+    Per.YEAR: ("år", "år", "year", "years"),
+    Per.PERIOD: ("period", "perioder", "period", "periods"),
+}
+
+
+def per_word(per: Per, n: int, lang: Lang) -> str:
+    """ "vecka" / "veckor", "week" / "weeks" …"""
+    sv_one, sv_many, en_one, en_many = _PER_WORDS[per]
+    if lang == "sv":
+        return sv_one if n == 1 else sv_many
+    return en_one if n == 1 else en_many
+
+
+def rounds_text(assessment: Assessment, lang: Lang) -> str:
+    """For a target that recurs ("minst 1 i veckan"): in how many of the windows so far it was
+    reached ("målet nått i 5 av 7 veckor"); empty before any window has been judged."""
+    rounds = assessment.rounds
+    if rounds is None or rounds.judged == 0:
+        return ""
+    word = per_word(rounds.per, rounds.judged, lang)
+    return _t(
+        lang,
+        f"målet nått i {rounds.kept} av {rounds.judged} {word}",
+        f"target reached in {rounds.kept} of {rounds.judged} {word}",
+    )
+
+
 def progress_text(line: PledgeLine, today: date, lang: Lang, *, when: str | None = None) -> str:
-    """What was done against the target in the current window, honestly. `when` replaces the
-    window phrase ("i år")."""
+    """What was done against the target in the current window, honestly, and for a recurring
+    target in how many windows of the period so far it was reached. `when` replaces the window
+    phrase ("i år")."""
+    text = _window_progress(line, today, lang, when=when)
+    rounds = rounds_text(line.assessment, lang)
+    return f"{text}, {rounds}" if rounds else text
+
+
+def _window_progress(line: PledgeLine, today: date, lang: Lang, *, when: str | None) -> str:
     if when is None:
         when = window_phrase(line.window, today, lang)
     coverage = line.coverage
@@ -359,10 +401,17 @@ def chart_rows(view: Overview, lang: Lang) -> list[ChartRow]:
         target: int | None = line.target
         done = line.done
         expected = line.assessment.expected_now
+        unit: str | None = None
+        rounds = line.assessment.rounds
         if line.coverage is not None:
             target, done = line.coverage.visits_needed, line.coverage.visits
         elif line.assessment.status is Status.NOT_MEASURABLE:
             target, expected = None, None
+        if rounds is not None and rounds.judged:
+            # A recurring target: the bar is the windows so far in which it was reached, as
+            # in every other view ("5 av 7 veckor"); the pace says every one of them.
+            done, target, expected = rounds.kept, rounds.judged, float(rounds.judged)
+            unit = per_word(rounds.per, rounds.judged, lang)
         rows.append(
             ChartRow(
                 label=line.short_name,
@@ -372,6 +421,7 @@ def chart_rows(view: Overview, lang: Lang) -> list[ChartRow]:
                 expected_now=expected,
                 status=status_label(line.assessment.status, lang),
                 status_key=line.assessment.status.value,
+                unit=unit,
             )
         )
     return rows

@@ -22,7 +22,7 @@ from bot.domain.words import count, join_words, unit_for
 from bot.render.chart import ChartRow
 from bot.render.citizen import chart_rows, long_day, progress_text, responsible, short_day
 from bot.render.texts import Lang
-from bot.services.reports import Report, ReportLine
+from bot.services.reports import ExtraActivity, Report, ReportLine
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -115,6 +115,10 @@ def _pledge_lines(report: Report, item: ReportLine, lang: Lang) -> list[list[Run
         if figures:
             figures.append(("", " · "))
         figures.append(("", against[:1].upper() + against[1:]))
+        if same_window and not measurable and item.last_in_period:
+            # No measurable target: what was done, with its date.
+            last = short_day(item.last_in_period, report.as_of, lang)
+            figures.append(("", _t(lang, f", senast {last}", f", last {last}")))
     figures.append(("", " – "))
     figures.append(("i", status))
     lines: list[list[Run]] = [head, figures]
@@ -126,6 +130,24 @@ def _pledge_lines(report: Report, item: ReportLine, lang: Lang) -> list[list[Run
             ]
         )
     return lines
+
+
+def _insatser(n: int, lang: Lang) -> str:
+    if lang == "sv":
+        return f"{n} {'insats' if n == 1 else 'insatser'}"
+    return f"{n} {'activity' if n == 1 else 'activities'}"
+
+
+def _extra_text(extra: ExtraActivity, report: Report, lang: Lang) -> str:
+    """One extra activity in words: a published page's own text when it came from one, else
+    how many, with the place where it is public ("16 aug: 1 insats · Sveg"). A reporter's note
+    is never shown (the report does not even carry it)."""
+    day = short_day(extra.day, report.as_of, lang)
+    if extra.text:
+        text = f"{day}: {_clip(extra.text, NOTE_LIMIT)}"
+        return text + (f" ({_insatser(extra.count, lang)})" if extra.count > 1 else "")
+    text = f"{day}: {_insatser(extra.count, lang)}"
+    return text + (f" · {extra.place}" if extra.place else "")
 
 
 def layout(report: Report, lang: Lang = "sv") -> list[Block]:
@@ -229,10 +251,7 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
             ],
         )
         for extra in report.extras:
-            text = f"{short_day(extra.day, report.as_of, lang)}: {extra.count}"
-            if extra.place:
-                text += f" · {extra.place}"
-            doc.add("item", [("", text)])
+            doc.add("item", [("", _extra_text(extra, report, lang))])
     if report.comment:
         doc.add("heading", [("b", _t(lang, "Kommentar", "Comment"))])
         doc.add("para", [("", _clip(report.comment, 1500))])

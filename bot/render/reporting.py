@@ -27,6 +27,7 @@ from bot.domain.dates import day_label
 from bot.domain.pace import status_label
 from bot.domain.words import count, unit_for
 from bot.render.callbacks import encode
+from bot.render.citizen import rounds_text
 from bot.render.html import b, esc, i
 from bot.render.texts import Lang
 from bot.services.progress import PledgeProgress
@@ -97,7 +98,9 @@ def progress_line(progress: PledgeProgress, today: date, lang: Lang) -> str | No
             text = f"Now {coverage.covered} of {coverage.items} on the list visited"
             if coverage.per_item > 1:
                 text += f", {coverage.visits} of {count(coverage.visits_needed, 'visit', 'visits')}"
-        return f"{text} ({esc(label)}) – {i(status)}"
+        rounds = rounds_text(progress.assessment, lang)
+        text += f" ({esc(label)})" + (f", {rounds}" if rounds else "")
+        return f"{text} – {i(status)}"
     if progress.target:
         times = _t(lang, "gång", "time") if progress.target == 1 else _t(lang, "gånger", "times")
         unit = esc(unit_for(progress.target, progress.unit) if progress.unit else times)
@@ -105,7 +108,9 @@ def progress_line(progress: PledgeProgress, today: date, lang: Lang) -> str | No
         word = _t(lang, "av", "of")
         now = _t(lang, "Nu", "Now")
         figures = f"{progress.done} {word} {least}{progress.target} {unit}"
-        return f"{now} {figures} ({esc(label)}) – {i(status)}"
+        rounds = rounds_text(progress.assessment, lang)
+        figures += f" ({esc(label)})" + (f", {rounds}" if rounds else "")
+        return f"{now} {figures} – {i(status)}"
     return _t(
         lang,
         f"Totalt under {esc(label)}: {progress.done}",

@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CompoundSelect
 
-from bot.domain.pace import Assessment, Status, apply_override, assess
+from bot.domain.pace import Assessment
 from bot.domain.periods import Per, Period, Window, windows
 from bot.services.errors import NotFound
-from bot.services.progress import Coverage, pledge_window
+from bot.services.progress import Coverage, Rounds, judge, pledge_window, round_totals
 from storage.models import (
     Activity,
     CoverageItem,
@@ -148,7 +148,15 @@ def _last_day_and_done(slots: int) -> CompoundSelect[Any]:
 _LAST_DAY_AND_DONE = _last_day_and_done(PLEDGES_PER_STATEMENT)
 
 
-async def overview(session: AsyncSession, municipality_id: int, today: date) -> Overview:
+async def overview(
+    session: AsyncSession, municipality_id: int, today: date, *, day_ended: bool = False
+) -> Overview:
+    """Where each pledge in force on ``today`` stands, counting what was done up to ``today``.
+
+    ``day_ended``: ``today`` is over (a report as of a period that has ended): a window that
+    ends on ``today`` is judged as closed, so its status is final ("Uppfyllt", "Delvis
+    uppfyllt", "Ej uppfyllt"), not a pace on its last day.
+    """
     row = (
         await session.execute(
             select(Municipality, PoliceArea.name)
@@ -193,14 +201,17 @@ async def overview(session: AsyncSession, municipality_id: int, today: date) -> 
                     last_days[pid] = last
                 in_window[pid] = done
         updated_at = municipality.data_updated_at
-    coverage = await _coverage(
+    coverage, items = await _coverage(
         session, [p for p, *_ in pledges if p.target_coverage], pledges, today
+    )
+    rounds = await round_totals(
+        session, [(p, s) for p, _a, s, w in pledges if w is not None], today, items
     )
 
     blocks: list[AreaBlock] = []
     current: list[PledgeLine] = []
     area_of: FocusArea | None = None
-    for pledge, area, _set, window in pledges:
+    for pledge, area, pledge_set, window in pledges:
         if area_of is not None and area.id != area_of.id:
             blocks.append(AreaBlock(area_of.id, area_of.name, tuple(current)))
             current = []
@@ -208,7 +219,16 @@ async def overview(session: AsyncSession, municipality_id: int, today: date) -> 
         done = in_window.get(pledge.id, 0) if window is not None else 0
         current.append(
             _line(
-                pledge, area, window, done, coverage.get(pledge.id), last_days.get(pledge.id), today
+                pledge,
+                area,
+                window,
+                done,
+                coverage.get(pledge.id),
+                last_days.get(pledge.id),
+                today,
+                pledge_set,
+                rounds.get(pledge.id),
+                day_ended=day_ended,
             )
         )
     if area_of is not None:
@@ -231,9 +251,10 @@ async def _coverage(
     covered: Sequence[Pledge],
     pledges: Sequence[tuple[Pledge, FocusArea, PledgeSet, Window | None]],
     today: date,
-) -> dict[int, Coverage]:
+) -> tuple[dict[int, Coverage], dict[int, set[int]]]:
+    """Coverage in the current window per list pledge, and each one's live list item ids."""
     if not covered:
-        return {}
+        return {}, {}
     ids = [p.id for p in covered]
     items: dict[int, set[int]] = defaultdict(set)
     for item_id, pledge_id in await session.execute(
@@ -282,7 +303,7 @@ async def _coverage(
             len(listed) * per_item,
             per_item,
         )
-    return result
+    return result, dict(items)
 
 
 def _line(
@@ -293,15 +314,19 @@ def _line(
     coverage: Coverage | None,
     last_day: date | None,
     today: date,
+    pledge_set: PledgeSet | None = None,
+    rounds: Rounds | None = None,
+    *,
+    day_ended: bool = False,
 ) -> PledgeLine:
     target, achieved = pledge.target_count, done
     if coverage is not None:
         target, achieved = coverage.visits_needed, coverage.visits
     elif pledge.target_coverage:
         target = None  # a list target without a list cannot be measured yet
-    assessment = assess(target, achieved, window, today)
-    if pledge.status_override:
-        assessment = apply_override(assessment, Status(pledge.status_override))
+    assessment = judge(
+        pledge, pledge_set, window, target, achieved, rounds, today, day_ended=day_ended
+    )
     return PledgeLine(
         pledge.id,
         pledge.short_name,
@@ -388,11 +413,20 @@ async def pledge_detail(session: AsyncSession, pledge_id: int, today: date) -> P
                 history.append(
                     WindowCount(window, sum(n for d, n in per_day if window.contains(d)))
                 )
+    # The latest result text about this pledge set's own period, never an older period's.
+    note_query = select(ResultNote).where(ResultNote.pledge_id == pledge_id)
+    note_end = func.coalesce(ResultNote.window_end, ResultNote.window_start)
+    if pledge_set is not None:
+        note_query = note_query.where(
+            ResultNote.window_start >= pledge_set.period_start,
+            ResultNote.window_start <= today,
+        )
+        if pledge_set.period_end is not None:
+            note_query = note_query.where(note_end <= pledge_set.period_end)
     note = await session.scalar(
-        select(ResultNote)
-        .where(ResultNote.pledge_id == pledge_id)
-        .order_by(ResultNote.window_start.desc(), ResultNote.position)
-        .limit(1)
+        note_query.order_by(
+            note_end.desc(), ResultNote.window_start.desc(), ResultNote.position
+        ).limit(1)
     )
     recent_rows = await session.execute(
         select(Activity.occurred_on, Activity.count, Activity.place, Activity.place_public)

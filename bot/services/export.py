@@ -18,10 +18,20 @@ JSON is one document, dates and times as ISO 8601 (times in local time with thei
       "pledge_sets": [{"period_start", "period_end", "published_on", "focus_areas":
           [{"name", "pledge_ids"}]}],
       "pledges": [{"id", "short_name", "text", "responsible", "focus_area", "period_start",
-          "period_end", "target": null | {"count", "at_least", "per", "unit", "coverage"}}],
+          "period_end", "target": null | {"count", "at_least", "per", "unit", "coverage"},
+          "progress": null | {"as_of", "window_start", "window_end", "done", "target",
+              "covered", "list_items", "windows_kept", "windows_judged", "windows_per",
+              "status"}}],
       "activities": [{"date", "pledge_id", "pledge", "count", "place", "coverage_item"}],
       "result_notes": [{"pledge_id", "pledge", "window_start", "window_end", "text", "count",
           "approximate"}]}]}
+
+``progress`` is where a pledge of the set in force stands on the day of the export, computed by
+the same service as the citizen answer, the report and the chart (``bot.services.answers``), so
+the file gives the same figures: ``done`` in the current window, ``covered`` of ``list_items``
+for a list pledge, and for a recurring target ("minst 1 i veckan") the windows of the period so
+far in which it was reached (``windows_kept`` of ``windows_judged``); ``status`` is the
+``bot.domain.pace.Status`` value. Pledges of other sets have ``null``.
 
 CSV: one file holds one table, so every row says what it is in the first column, `record`
 (`pledge`, `activity` or `result_note`), and the columns are the union of the three kinds
@@ -54,6 +64,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.services import invites
+from bot.services.answers import PledgeLine, overview
 from bot.services.errors import NotAllowed, NotFound
 from storage import audit
 from storage import catalogue as repo
@@ -98,6 +109,17 @@ PUBLIC_COLUMNS: tuple[str, ...] = (
     "window_start",
     "window_end",
     "approximate",
+    "progress_as_of",
+    "progress_window_start",
+    "progress_window_end",
+    "progress_done",
+    "progress_target",
+    "progress_covered",
+    "progress_list_items",
+    "progress_windows_kept",
+    "progress_windows_judged",
+    "progress_windows_per",
+    "progress_status",
 )
 INTERNAL_COLUMNS: tuple[str, ...] = (
     "activity_id",
@@ -265,7 +287,14 @@ async def write_export(
     pledges = activities = notes = 0
     for place in places:
         sets = await _pledge_sets(session, place.id)
-        pledge_rows = [_pledge_row(p, fa, ps, public) for ps in sets for fa, p in _pledges_of(ps)]
+        progress = {
+            line.pledge_id: line for line in (await overview(session, place.id, today)).lines
+        }
+        pledge_rows = [
+            _pledge_row(p, fa, ps, public, progress.get(p.id), today)
+            for ps in sets
+            for fa, p in _pledges_of(ps)
+        ]
         names = {row["id"]: row["short_name"] for row in pledge_rows}
         writer.municipality(
             place.name, place.police_area, [_set_row(ps, public) for ps in sets], pledge_rows
@@ -452,8 +481,34 @@ def _set_row(pledge_set: PledgeSet, public: bool) -> dict[str, Any]:
     return row
 
 
+def _progress(line: PledgeLine | None, today: date) -> dict[str, Any] | None:
+    if line is None:
+        return None
+    assessment = line.assessment
+    rounds = assessment.rounds
+    coverage = line.coverage
+    return {
+        "as_of": today.isoformat(),
+        "window_start": _day(line.window.start if line.window else None),
+        "window_end": _day(line.window.end if line.window else None),
+        "done": line.done,
+        "target": assessment.target,
+        "covered": coverage.covered if coverage else None,
+        "list_items": coverage.items if coverage else None,
+        "windows_kept": rounds.kept if rounds else None,
+        "windows_judged": rounds.judged if rounds else None,
+        "windows_per": str(rounds.per) if rounds else None,
+        "status": assessment.status.value,
+    }
+
+
 def _pledge_row(
-    pledge: Pledge, area: FocusArea, pledge_set: PledgeSet, public: bool
+    pledge: Pledge,
+    area: FocusArea,
+    pledge_set: PledgeSet,
+    public: bool,
+    line: PledgeLine | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     has_target = any(
         v is not None
@@ -481,6 +536,7 @@ def _pledge_row(
         }
         if has_target
         else None,
+        "progress": _progress(line, today) if today is not None else None,
     }
     if not public:
         row["source"] = pledge_set.source
@@ -564,6 +620,11 @@ def _flat_pledge(pledge: Mapping[str, Any]) -> dict[str, Any]:
         "target_unit": target.get("unit"),
         "target_coverage": target.get("coverage"),
     }
+    # Every pledge row has the same keys (the CSV writer reads them from the first row).
+    progress = pledge.get("progress") or {}
+    for column in PUBLIC_COLUMNS:
+        if column.startswith("progress_"):
+            row[column] = progress.get(column.removeprefix("progress_"))
     if "source" in pledge:
         row["source"] = pledge["source"]
     return row

@@ -10,12 +10,15 @@ Which pledges a reminder names (``due_items``), for a municipality with ``remind
 
 * Only pledges measured in an open window today: a pledge without a window (its set is not in
   force) or whose window has closed is left out: nothing done now can change it.
-* **Behind**: the (possibly overridden) status is ``Status.BEHIND``.
+* **Behind**: the (possibly overridden) status is ``Status.BEHIND`` (for a recurring target
+  judged over all its windows so far, ``bot.domain.pace.assess_rounds``), unless the target of
+  the running window is already reached: a missed week cannot be made up, so a pledge kept this
+  week is not named for it.
 * **Idle**: nothing logged for N weeks: the latest activity (in any window) is more than N
   weeks before today, or there is none at all. Not for a pledge whose target is already met in
   this window (``MET``: nothing is missing), nor for one whose current window began less than
   N weeks ago (a new year or quarter starts without a nudge; pace decides then).
-* A pledge **without a measurable target** ("Kan inte mätas") is never behind, but it can be
+* A pledge **without a measurable target** ("Inget mätbart mål") is never behind, but it can be
   idle, by the same rule: having done nothing for weeks is the only signal such a pledge
   gives, and the reminder names it without any figure but the weeks.
 * Relevance: organisation "polisen" sees the pledges the police answer for and those of both;
@@ -113,9 +116,13 @@ def due_items(view: Overview, weeks: int, today: date) -> list[ReminderItem]:
         if window is None or not window.contains(today):
             continue
         status = line.assessment.status
-        behind = status is Status.BEHIND
+        rounds = line.assessment.rounds
+        # A recurring target reached in the running window ("minst 1 i veckan", done this
+        # week) has nothing missing now, even when earlier windows were missed.
+        settled = status is Status.MET or (rounds is not None and rounds.running_kept)
+        behind = status is Status.BEHIND and not settled
         idle = (
-            status is not Status.MET
+            not settled
             and window.start <= cutoff
             and (line.last_day is None or line.last_day < cutoff)
         )

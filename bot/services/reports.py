@@ -1,11 +1,15 @@
 """The progress report ("Hur går det med medborgarlöftena?") for one municipality and period.
 
-A report is read as of the period's last day (or today, while the period runs): each pledge
+A report is read as of the period's last day (or today, while the period runs; once the period
+has ended, a window that ended with it is judged closed, with its final status): each pledge
 of the set in force then, with what was done inside the report period, where it stands against
 its target in its own window (a yearly target in a quarterly report: "so far this year"), the
-status word, and the latest published result note. Extra activities outside the pledges get a
-short section. Public rules apply (DESIGN.md): counts and days only, a place only where an
-admin marked it public, never a reporter and never an activity's note.
+status word, and the latest published result note of the same pledge-set period whose window
+ends by the report period's end (a Q3 report never quotes a year's text written in December).
+Extra activities outside the pledges get a short section. Public rules apply (DESIGN.md): counts
+and days only, a place only where an admin marked it public, never a reporter and never an
+activity's note. The one text an extra activity may show is one taken from a published page
+(an imported "extra insats", source ``import``): that text was public before the bot read it.
 
 Periods are the codes of `bot.domain.periods.parse_window` ("2026-Q3", "2026", "2026-H1",
 "2026-T2", also months, terms and weeks) or "period" for the whole pledge-set period.
@@ -17,13 +21,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.periods import Per, Window, parse_window, previous_quarter
 from bot.services.answers import Overview, PledgeLine, overview
 from bot.services.errors import NotFound, ServiceError
-from storage.models import Activity, Municipality, PledgeSet, ResultNote
+from storage.models import (
+    Activity,
+    ActivitySource,
+    FocusArea,
+    Municipality,
+    Pledge,
+    PledgeSet,
+    ResultNote,
+)
 
 WHOLE_PERIOD = ("period", "perioden", "hela", "set")
 RECENT_EXTRAS = 5
@@ -110,6 +122,7 @@ class ExtraActivity:
     day: date
     count: int
     place: str | None  # only when public
+    text: str | None = None  # only a published page's own words (an imported extra)
 
 
 @dataclass(frozen=True)
@@ -153,7 +166,8 @@ async def build_report(
         period = await whole_period(session, municipality_id, today)
     window = period.window
     as_of = min(window.end, today)
-    view = await overview(session, municipality_id, as_of)
+    # A period that has ended is judged as of the end of its last day: final words.
+    view = await overview(session, municipality_id, as_of, day_ended=today > as_of)
     pledge_ids = [line.pledge_id for line in view.lines]
 
     in_period: dict[int, tuple[int, date | None]] = {}
@@ -171,10 +185,22 @@ async def build_report(
         )
         for pid, total, last in rows:
             in_period[int(pid or 0)] = (int(total or 0), last)
+        note_end = func.coalesce(ResultNote.window_end, ResultNote.window_start)
         note_rows = await session.execute(
             select(ResultNote.pledge_id, ResultNote.text)
-            .where(ResultNote.pledge_id.in_(pledge_ids), ResultNote.window_start <= as_of)
-            .order_by(ResultNote.window_start.desc(), ResultNote.position)
+            .join(Pledge, Pledge.id == ResultNote.pledge_id)
+            .join(FocusArea, FocusArea.id == Pledge.focus_area_id)
+            .join(PledgeSet, PledgeSet.id == FocusArea.pledge_set_id)
+            .where(
+                ResultNote.pledge_id.in_(pledge_ids),
+                # Written as of the report period's end at the latest ...
+                note_end <= window.end,
+                # ... and about the pledge set's own period, never an older one's.
+                ResultNote.window_start >= PledgeSet.period_start,
+                or_(PledgeSet.period_end.is_(None), note_end <= PledgeSet.period_end),
+            )
+            # The latest: the one reaching furthest, then the one starting latest.
+            .order_by(note_end.desc(), ResultNote.window_start.desc(), ResultNote.position)
         )
         for pid, text in note_rows:
             notes.setdefault(int(pid), text)
@@ -209,9 +235,22 @@ async def build_report(
     extras: Sequence[ExtraActivity] = []
     if totals[1]:
         extras = [
-            ExtraActivity(day, int(count), place if public else None)
-            for day, count, place, public in await session.execute(
-                select(Activity.occurred_on, Activity.count, Activity.place, Activity.place_public)
+            ExtraActivity(
+                day,
+                int(count),
+                place if public else None,
+                note if source is ActivitySource.IMPORT and note else None,
+            )
+            for day, count, place, public, source, note in await session.execute(
+                select(
+                    Activity.occurred_on,
+                    Activity.count,
+                    Activity.place,
+                    Activity.place_public,
+                    Activity.source,
+                    # Read only for imported extras: a reporter's note never leaves.
+                    case((Activity.source == ActivitySource.IMPORT, Activity.note), else_=None),
+                )
                 .where(*extra_filter)
                 .order_by(Activity.occurred_on.desc(), Activity.id.desc())
                 .limit(RECENT_EXTRAS)

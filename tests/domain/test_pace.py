@@ -4,8 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.pace import Assessment, Status, apply_override, assess, status_label
-from bot.domain.periods import Per, Period, Window, window_containing
+from bot.domain.pace import (
+    Assessment,
+    Status,
+    apply_override,
+    assess,
+    assess_rounds,
+    status_label,
+)
+from bot.domain.periods import Per, Period, Window, is_recurring, window_containing, windows
 
 YEAR_2026 = Window(Per.YEAR, date(2026, 1, 1), date(2026, 12, 31))
 YEAR_2024 = Window(Per.YEAR, date(2024, 1, 1), date(2024, 12, 31))
@@ -34,7 +41,7 @@ def test_status_values_are_stable():
         (Status.MET, "Uppfyllt", "Met"),
         (Status.PARTLY_MET, "Delvis uppfyllt", "Partly met"),
         (Status.NOT_MET, "Ej uppfyllt", "Not met"),
-        (Status.NOT_MEASURABLE, "Kan inte mätas", "Cannot be measured"),
+        (Status.NOT_MEASURABLE, "Inget mätbart mål", "No measurable target"),
     ],
 )
 def test_status_labels(status, sv, en):
@@ -304,3 +311,71 @@ def test_figures_are_consistent(wd, target, achieved):
     if a.final:
         assert a.status in (Status.MET, Status.PARTLY_MET, Status.NOT_MET)
     assert (a.status is Status.MET) is (window.has_started(today) and achieved >= target)
+
+
+# --- recurring windows ("minst 1 i veckan" over a longer period) -----------------------------
+
+AUTUMN = Period(date(2026, 10, 26), date(2026, 12, 27))  # ISO weeks 44..52 of 2026
+
+
+def _weekly(done: dict[int, int], today: date, period: Period = AUTUMN) -> Assessment:
+    spans = windows(Per.WEEK, period, until=today)
+    rounds = [(w, done.get(w.start.isocalendar()[1], 0)) for w in spans]
+    return assess_rounds(1, rounds, today, period_end=period.end)
+
+
+def test_is_recurring():
+    assert is_recurring(Per.WEEK, AUTUMN)
+    assert is_recurring(Per.YEAR, Period(date(2026, 1, 1), date(2027, 12, 31)))
+    assert not is_recurring(Per.YEAR, Period(date(2026, 1, 1), date(2026, 12, 31)))
+    assert not is_recurring(Per.PERIOD, Period(date(2026, 1, 1), None))
+    assert is_recurring(Per.YEAR, Period(date(2026, 1, 1), None))
+
+
+def test_a_missed_week_is_never_hidden_by_this_weeks_work():
+    # Weeks 44 and 46 had nothing; this week (47) is done.
+    a = _weekly({45: 1, 47: 1}, date(2026, 11, 18))
+    assert a.status is Status.BEHIND
+    assert a.rounds is not None
+    assert (a.rounds.kept, a.rounds.judged) == (2, 4)  # 45 and 47 of 44..47
+    assert [w.start.isocalendar()[1] for w in a.rounds.missed] == [44, 46]
+    assert a.rounds.running_kept
+    assert (a.achieved, a.window and a.window.start) == (1, date(2026, 11, 16))
+
+
+def test_the_running_window_is_not_missed_before_it_ends():
+    # Weeks 44..46 kept; week 47 has nothing yet on Wednesday.
+    a = _weekly({44: 1, 45: 1, 46: 1}, date(2026, 11, 18))
+    assert a.status is Status.ON_TRACK
+    assert a.rounds is not None
+    assert (a.rounds.kept, a.rounds.judged, a.rounds.running_kept) == (3, 3, False)
+    # On Sunday the week's pace is due: behind.
+    assert _weekly({44: 1, 45: 1, 46: 1}, date(2026, 11, 22)).status is Status.BEHIND
+
+
+def test_never_met_while_the_period_runs_and_final_at_its_end():
+    every = dict.fromkeys(range(44, 53), 1)
+    running = _weekly(every, date(2026, 12, 23))
+    assert running.status is Status.ON_TRACK
+    assert not running.final
+    done = _weekly(every, date(2026, 12, 28))
+    assert (done.status, done.final) == (Status.MET, True)
+    assert done.rounds is not None and (done.rounds.kept, done.rounds.judged) == (9, 9)
+    partly = _weekly({44: 1}, date(2026, 12, 28))
+    assert partly.status is Status.PARTLY_MET
+    assert _weekly({}, date(2026, 12, 28)).status is Status.NOT_MET
+
+
+def test_the_first_window_is_judged_like_a_single_window():
+    first = _weekly({}, date(2026, 10, 27))
+    assert first.status is Status.NOT_ASSESSED
+    assert first.rounds is not None and first.rounds.judged == 0
+    kept = _weekly({44: 1}, date(2026, 10, 27))
+    assert kept.status is Status.ON_TRACK  # not "Uppfyllt": eight more weeks to keep
+
+
+def test_rounds_without_a_measurable_target():
+    spans = windows(Per.WEEK, AUTUMN, until=date(2026, 11, 18))
+    a = assess_rounds(None, [(w, 1) for w in spans], date(2026, 11, 18), period_end=AUTUMN.end)
+    assert a.status is Status.NOT_MEASURABLE
+    assert a.rounds is None

@@ -71,7 +71,11 @@ async def test_unmeasurable_pledges_show_what_was_done_never_a_percentage(
     await _setup(harness)
     text = _text(await harness.send(CITIZEN, "hur går det i Härjedalen"))
     line = next(x for x in text.split("\n") if "<b>samverkan</b>" in x)
-    assert "Kan inte mätas" in line
+    # "Kan inte mätas" read as "the work cannot be measured": the pledge has no measurable
+    # target, and what was done is shown with its date.
+    assert "<i>Inget mätbart mål</i>" in line
+    assert " senast " in line
+    assert "Kan inte mätas" not in text
     assert "%" not in text
 
 

@@ -97,7 +97,7 @@ async def test_entries_logged_before_the_list_count_once_it_is_given_and_again_w
     assert "• Ytterhogdals skola – 1 insats" in text
     assert "inte finns på listan" in text and "• Vemdalens skola (1 insats)" in text
     # … and the figure everyone now sees.
-    assert "Nu 4 av 4 på listan besökta (2026) – <i>Uppfyllt</i>" in text
+    assert "Nu 4 av 4 på listan besökta (2026), målet nått i 1 av 1 år – <i>I fas</i>" in text
 
     # Replaced with other spellings: the same visits are found again.
     await _open_list(harness)
