@@ -285,7 +285,14 @@ def test_name_list_may_hold_odd_entries() -> None:
 
 
 def test_two_names_written_alike_are_not_guessed() -> None:
-    assert find_municipality("Åsele", ["Åsele", "Asele"]) is None
+    assert find_municipality("Åsele", ["Åsele", "ÅSELE"]) is None
+
+
+def test_two_names_folded_alike_are_told_apart_as_written() -> None:
+    assert find_municipality("Håbo", NAMES) == "Håbo"
+    assert find_municipality("habo kommun", NAMES) == "Habo"
+    assert find_municipality("Håbos", NAMES) == "Håbo"
+    assert find_municipality("Åsele", ["Åsele", "Asele"]) == "Åsele"
 
 
 # --- Unknown places ---------------------------------------------------------------------------

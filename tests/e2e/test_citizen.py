@@ -119,7 +119,9 @@ async def test_commands_with_and_without_a_municipality(harness: Harness) -> Non
     calls = await harness.send(CITIZEN, "/hurgardet Härnösand")
     assert "Hur går det i Härnösand?" in _text(calls)
     calls = await harness.send(CITIZEN, "/hurgardet kiruna")
-    assert "känner inte till någon kommun som heter ”kiruna”" in _text(calls)
+    assert "<b>Kiruna</b> har inga medborgarlöften här i boten än." in _text(calls)
+    calls = await harness.send(CITIZEN, "/hurgardet narnia")
+    assert "känner inte till någon kommun som heter ”narnia”" in _text(calls)
 
 
 async def test_an_unknown_municipality_gets_the_list(harness: Harness) -> None:
