@@ -590,8 +590,13 @@ def _name_index(names: tuple[str, ...], towns: tuple[tuple[str, str], ...] = ())
     for name in names:
         folded_names.setdefault("".join(_name_words(name)), name)
     everyday = set(_EVERYDAY_NAMES)
+    exact_names = set(names)
     for town, municipality in towns:  # checked by _as_towns
-        owner = folded_names.get("".join(_name_words(municipality)))
+        owner = (
+            municipality
+            if municipality in exact_names
+            else folded_names.get("".join(_name_words(municipality)))
+        )
         words = _name_words(town)
         if owner is None or not words:
             continue

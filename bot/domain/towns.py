@@ -34,7 +34,7 @@ Sundbyberg: Hallonbergen, Rissne, Ursvik, Duvbo
 Södertälje: Järna, Hölö, Mölnbo, Östertälje, Ronna, Hovsjö
 Tyresö: Bollmora, Trollbäcken
 Täby: Arninge, Näsby park, Viggbyholm, Gribbylund, Hägernäs
-Upplands Väsby: Väsby, Runby, Breddby
+Upplands Väsby: Runby, Breddby
 Upplands-Bro: Kungsängen, Bro, Brunna
 Vallentuna: Brottby, Lindholmen, Karby
 Värmdö: Gustavsberg, Hemmesta, Ingarö, Djurö
@@ -242,7 +242,7 @@ Gagnef: Djurås, Mockfjärd, Björbo
 Hedemora: Långshyttan, Vikmanshyttan
 Leksand: Insjön, Siljansnäs
 Ludvika: Grängesberg, Fredriksberg
-Malung-Sälen: Malung, Sälen, Lima, Transtrand
+Malung-Sälen: Sälen, Lima, Transtrand
 Mora: Östnor, Venjan, Färnäs
 Orsa: Skattungbyn
 Rättvik: Vikarbyn, Boda

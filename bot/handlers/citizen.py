@@ -123,7 +123,10 @@ async def answer(
             text,
             named=named,
             cache=services.cache,
+            update_key=update_key(update),
         )
+        if asked.handled:
+            return  # a redelivery of a message that answered the bot: handled already
         place = asked.place
         view = await answers.overview(session, place.id, today) if place else None
         others = await citizens.places_with_pledges(session) if asked.found.outside else []

@@ -32,6 +32,7 @@ from storage.models import (
     Membership,
     Municipality,
     Pledge,
+    ProcessedUpdate,
     Reporter,
     Role,
     Subscriber,
@@ -298,6 +299,7 @@ class Asked:
     found: PlaceFound
     remembered: Place | None
     names: tuple[str, ...] = ()
+    handled: bool = False  # the message was handled before (it answered a question of ours)
 
     @property
     def place(self) -> Place | None:
@@ -317,9 +319,11 @@ async def ask(
     *,
     named: str = "",
     cache: VersionedCache | None = None,
+    update_key: str | None = None,
 ) -> Asked:
     """Read a citizen's question against every municipality and town of Sweden. `named` is a
-    command's argument, which must name a place."""
+    command's argument, which must name a place. With the update's key, ``handled`` tells
+    whether the message was already taken as an answer (a redelivery)."""
     found = await places(session, cache)
     names = _all_names(tuple(p.name for p in found))
     question = read_question(text[:1000], names, towns=TOWNS)
@@ -331,7 +335,10 @@ async def ask(
         )
     lead = _lead(found, question.municipality, question.town, question.unknown_place)
     remembered = await chat_place(session, chat_id, user_id)
-    return Asked(question, lead, remembered, names)
+    handled = update_key is not None and (
+        await session.get(ProcessedUpdate, update_key) is not None
+    )
+    return Asked(question, lead, remembered, names, handled)
 
 
 def read_topics(text: str, asked: Asked, topics: list[Topic]) -> Question:
