@@ -213,6 +213,7 @@ _STRONG_PROGRESS_RES = (
         r"(?:going|gone|goes|go|doing|progressing|coming along|getting on) "
     ),
     re.compile(r" how are things | how far | how many | how much | how often | on track "),
+    re.compile(r"^ how (?:is|are) (?:\w+ ){1,3}(?:in|at|with) "),
     re.compile(r" what(?: s| is| has| have)? (?:been )?happen"),
     re.compile(r" follow up | followup "),
     re.compile(r" (?:folj|foljer|foljt|foljde|folja) (?:\w+ ){0,2}upp "),
@@ -331,7 +332,7 @@ _TOPIC_STEMS = _stems(
     rattfylleri alkohol tobak rökning andt lektion besök kontroll insats dialog
     information fritidsgård centrum natt helg fest langning synlig närvaro landsbygd
     ytterområde ort relation kvinnofrid hot otrygghet polisnärvaro cykel fordon
-    skoter vägar väg tips enkät utbildning möte träff sociala medier valborg
+    skoter vägar väg tips enkät utbildning möte träff sociala medier valborg cyklar
     midsommar nyår storhelg hvb sfi vnr pss traffic school schools drugs drug youth young violence
     safety crime events mopeds tobacco smoking parents speeding
     """
