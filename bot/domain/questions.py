@@ -25,6 +25,13 @@ letters and the first letter is right ("Haparnda"). A typo close to two names ma
 A name that is also an everyday word ("Vara", "Mark", "Åre" as "are", "Boden") counts only when
 capitalised inside a sentence, followed by "kommun", alone, or last after "i"/"för"/"in". The
 one distinctive word of a two-word name also counts when no other name shares it ("Väsby").
+A five-letter name with its last letter left out counts with the same signs of a place ("Åsel").
+Two names that fold alike ("Håbo", "Habo") are told apart by the letters as written.
+
+Towns: with ``towns`` (town → municipality, e.g. ``bot.domain.towns.TOWNS``), a town leads to its
+municipality and is kept in ``Question.town`` ("Sveg" → Härjedalen). A municipality's own name
+wins over a town's; towns of at most five letters, and a few that are words ("Backa"), need a
+sign of a place like everyday names; longer towns allow one typing error.
 
 How topics are recognised: the words of the question that are not question words, municipality
 words or responsible words are stemmed as in ``bot.domain.report_reading`` and compared with the
@@ -39,6 +46,10 @@ responsible filter keeps the pledges of that party (or of both) when any of them
 of a pledge's full text counts only when no short name, synonym or area name matched, and only
 for topic-looking words ("centrum", not "vuxna").
 
+A question about topic-looking words that no pledge's name, synonym or area matches gets those
+words in ``missing_topic`` ("har ni besökt skolorna?" where no pledge is about schools), so that
+the caller can say so instead of showing a pledge found only through its text.
+
 Limits: a message of more than 40 words is not read ("none"). The kind never depends on the
 topics: a message that only names a pledge by a word outside the built-in topic vocabulary
 ("hvb?" is in it, "nyhetsbrev?" is not) reads as "none" in both readings.
@@ -52,6 +63,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Literal
 
 from rapidfuzz.distance import OSA
@@ -146,6 +158,7 @@ _AREA_MIN = 0.75
 _EPSILON = 1e-9
 
 _MEMO_MAX = 4096
+_FROZEN_MAX = 8
 
 
 # --- Words ----------------------------------------------------------------------------------
@@ -542,7 +555,7 @@ _CLIPPED_MIN = 4
 
 
 @lru_cache(maxsize=16)
-def _name_index(names: tuple[str, ...], towns: tuple[tuple[str, str], ...] = ()) -> _NameIndex:
+def _name_index(names: tuple[str, ...], towns: _TownList | None = None) -> _NameIndex:
     exact: dict[tuple[int, str], tuple[str, str | None] | None] = {}
     written: dict[tuple[int, str], tuple[str, str | None] | None] = {}
 
@@ -592,7 +605,7 @@ def _name_index(names: tuple[str, ...], towns: tuple[tuple[str, str], ...] = ())
         folded_names.setdefault("".join(_name_words(name)), name)
     everyday = set(_EVERYDAY_NAMES)
     exact_names = set(names)
-    for town, municipality in towns:  # checked by _as_towns
+    for town, municipality in towns.items if towns is not None else ():
         owner = (
             municipality
             if municipality in exact_names
@@ -764,13 +777,40 @@ def _as_names(municipalities: Sequence[str]) -> tuple[str, ...]:
         return ()
 
 
-def _as_towns(towns: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+class _TownList:
+    """Town → municipality pairs, hashed once (a key of the cached name index)."""
+
+    __slots__ = ("_hash", "items")
+
+    def __init__(self, items: tuple[tuple[str, str], ...]) -> None:
+        self.items = items
+        self._hash = hash(items)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _TownList) and (self is other or self.items == other.items)
+
+
+# Read-only mappings (``bot.domain.towns.TOWNS``) are turned into pairs once.
+_FROZEN_TOWNS: dict[int, tuple[Mapping[str, str], _TownList]] = {}
+
+
+def _as_towns(towns: Mapping[str, str] | None) -> _TownList | None:
     if not towns:
-        return ()
+        return None
+    known = _FROZEN_TOWNS.get(id(towns))
+    if known is not None and known[0] is towns:
+        return known[1]
     try:
-        return tuple((t, m) for t, m in towns.items() if isinstance(t, str) and isinstance(m, str))
+        items = tuple((t, m) for t, m in towns.items() if isinstance(t, str) and isinstance(m, str))
     except (TypeError, AttributeError, ValueError):
-        return ()
+        return None
+    found = _TownList(items)
+    if isinstance(towns, MappingProxyType) and len(_FROZEN_TOWNS) < _FROZEN_MAX:
+        _FROZEN_TOWNS[id(towns)] = (towns, found)
+    return found
 
 
 def _clean(text: object) -> str:

@@ -6,10 +6,13 @@ ask about "Rinkeby" or "Angered" and mean Stockholm or Göteborg). A town whose 
 kommun's name ("Kiruna") needs no row. Names that several kommuner share ("Vik") are left out:
 a question naming one of them is asked back, never guessed.
 
-``TOWNS`` maps each town to its kommun, written as in ``SWEDISH_MUNICIPALITIES``.
+``TOWNS`` maps each town to its kommun, written as in ``SWEDISH_MUNICIPALITIES`` (read-only).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
 
 __all__ = ["TOWNS"]
 
@@ -325,4 +328,4 @@ def _parse(table: str) -> dict[str, str]:
     return towns
 
 
-TOWNS: dict[str, str] = _parse(_TABLE)
+TOWNS: Mapping[str, str] = MappingProxyType(_parse(_TABLE))
