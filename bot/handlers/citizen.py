@@ -407,6 +407,7 @@ async def _feedback_step(
             lang,
             unknown=found.unknown if found else None,
             outside=found.outside if found else None,
+            added=step.added,
         )
         await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
         return

@@ -491,11 +491,22 @@ def no_pledge_about(topic: str, municipality: str, lang: Lang) -> str:
 
 
 def feedback_which_place(
-    places: Sequence[Place], lang: Lang, *, unknown: str | None = None, outside: str | None = None
+    places: Sequence[Place],
+    lang: Lang,
+    *,
+    unknown: str | None = None,
+    outside: str | None = None,
+    added: bool = False,
 ) -> tuple[str, Markup | None]:
     """/tyck without a known municipality: the synpunkt waits while the citizen picks one."""
     head = ""
-    if outside:
+    if added:
+        head = _t(
+            lang,
+            "Jag lade till det i din synpunkt. ",
+            "I added that to your view. ",
+        )
+    elif outside:
         head = _t(
             lang,
             f"{b(outside)} finns inte med i boten än, så synpunkten kan inte skickas dit. ",

@@ -358,18 +358,21 @@ FEEDBACK_WAIT = timedelta(minutes=30)
 FEEDBACK_TEXT = "feedback_text"  # waiting for the synpunkt's text
 FEEDBACK_PLACE = "feedback_place"  # waiting for its municipality
 FEEDBACK_STATES = (FEEDBACK_TEXT, FEEDBACK_PLACE)
+PLACE_ANSWER_WORDS = 4  # a longer answer to "which kommun?" is more of the synpunkt
 
 
 @dataclass(frozen=True)
 class FeedbackStep:
     """What happened to a synpunkt: ``saved``; the bot asks for its text (``ask_text``) or its
-    municipality (``ask_place``, with what the typed name led to); ``duplicate`` (the update was
-    handled before); ``gone`` (nothing was waiting)."""
+    municipality (``ask_place``, with what the typed name led to, or ``added`` when a longer
+    message was added to the synpunkt); ``duplicate`` (the update was handled before); ``gone``
+    (nothing was waiting)."""
 
     kind: Literal["saved", "ask_text", "ask_place", "duplicate", "gone"]
     saved: FeedbackSaved | None = None
     place: Place | None = None
     found: PlaceFound | None = None
+    added: bool = False  # the message was added to the waiting synpunkt
 
 
 def _check_text(text: str) -> str:
@@ -459,6 +462,11 @@ async def continue_feedback(
         except NotFound:
             return FeedbackStep("gone")
         return await _save(session, chat_id, user_id, place, waiting, now)
+    if len(text.split()) > PLACE_ANSWER_WORDS:
+        # Not a name but more to say: added to the synpunkt, which still waits for its kommun.
+        payload["text"] = _check_text(f"{waiting}\n{text.strip()}")
+        await activities.set_state(session, user_id, FEEDBACK_PLACE, payload, now + FEEDBACK_WAIT)
+        return FeedbackStep("ask_place", added=True)
     found = await find_place(session, text, cache)
     if found.place is None:
         return FeedbackStep("ask_place", found=found)

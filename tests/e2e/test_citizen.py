@@ -505,11 +505,17 @@ async def test_a_synpunkt_waits_for_a_typed_kommun_or_town(harness: Harness) -> 
     assert "Jag hittar ingen kommun som heter ”Narnia”." in text
     text = _text(await harness.send(CITIZEN, "Stockholm"))
     assert "<b>Stockholm</b> finns inte med i boten än" in text
+    # More words than a name: more of the synpunkt, which still waits (a kommun in it or not).
+    text = _text(await harness.send(CITIZEN, "Det är mörkt vid hållplatsen i Sveg"))
+    assert "Jag lade till det i din synpunkt." in text
     assert await _feedback_rows(harness) == []
     text = _text(await harness.send(CITIZEN, "sveg"))
     assert "Tack! Din synpunkt är skickad till <b>Härjedalen</b>" in text
     assert await _feedback_rows(harness) == [
-        ("Belysningen vid busshållplatsen är trasig", "Härjedalen")
+        (
+            "Belysningen vid busshållplatsen är trasig\nDet är mörkt vid hållplatsen i Sveg",
+            "Härjedalen",
+        )
     ]
     # The chat's kommun is remembered: the next one goes straight there.
     await harness.send(CITIZEN, "/tyck Tack för trafikkontrollerna")
