@@ -417,12 +417,14 @@ def _variants(name: str, others: frozenset[str]) -> list[str]:
     return written
 
 
-def _typo(name: str) -> str | None:
-    """One letter left out in the middle of a longer one-word name."""
+def _typos(name: str) -> list[str]:
+    """A longer one-word name with one letter left out, or two letters swapped, in the middle."""
     if len(name) < 7 or " " in name or "-" in name:
-        return None
+        return []
     middle = len(name) // 2
-    return name[:middle] + name[middle + 1 :]
+    dropped = name[:middle] + name[middle + 1 :]
+    swapped = name[: middle - 1] + name[middle] + name[middle - 1] + name[middle + 1 :]
+    return [dropped] if swapped == name else [dropped, swapped]
 
 
 async def test_every_kommun_and_town_leads_somewhere_true(harness: Harness) -> None:
@@ -451,8 +453,7 @@ async def test_every_kommun_and_town_leads_somewhere_true(harness: Harness) -> N
                 asked = await citizens.ask(session, 1, None, f"hur går det i {written}?")
                 if (asked.question.kind, lead(asked.found)) != ("progress", name):
                     wrong.append((f"hur går det i {written}?", lead(asked.found), name))
-            typo = _typo(name)
-            if typo is not None:
+            for typo in _typos(name):
                 typos += 1
                 found = await citizens.find_place(session, typo, cache)
                 if lead(found) == name:
