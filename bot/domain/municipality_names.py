@@ -1,7 +1,9 @@
 """The names of Sweden's 290 municipalities (kommuner), as they are usually written.
 
 Public fact; grouped by county (län) in the order of the official county codes, alphabetical
-within each county. Used by tests and benchmarks as a realistic list of names to recognise.
+within each county. Citizens' questions are read against all of them (a kommun the bot holds no
+promises for is named as such, never "unknown"); tests and benchmarks use them as a realistic
+list of names to recognise. Towns and localities are in ``bot.domain.towns``.
 """
 
 from __future__ import annotations

@@ -25,6 +25,13 @@ letters and the first letter is right ("Haparnda"). A typo close to two names ma
 A name that is also an everyday word ("Vara", "Mark", "Åre" as "are", "Boden") counts only when
 capitalised inside a sentence, followed by "kommun", alone, or last after "i"/"för"/"in". The
 one distinctive word of a two-word name also counts when no other name shares it ("Väsby").
+A five-letter name with its last letter left out counts with the same signs of a place ("Åsel").
+Two names that fold alike ("Håbo", "Habo") are told apart by the letters as written.
+
+Towns: with ``towns`` (town → municipality, e.g. ``bot.domain.towns.TOWNS``), a town leads to its
+municipality and is kept in ``Question.town`` ("Sveg" → Härjedalen). A municipality's own name
+wins over a town's; towns of at most five letters, and a few that are words ("Backa"), need a
+sign of a place like everyday names; longer towns allow one typing error.
 
 How topics are recognised: the words of the question that are not question words, municipality
 words or responsible words are stemmed as in ``bot.domain.report_reading`` and compared with the
@@ -39,6 +46,10 @@ responsible filter keeps the pledges of that party (or of both) when any of them
 of a pledge's full text counts only when no short name, synonym or area name matched, and only
 for topic-looking words ("centrum", not "vuxna").
 
+A question about topic-looking words that no pledge's name, synonym or area matches gets those
+words in ``missing_topic`` ("har ni besökt skolorna?" where no pledge is about schools), so that
+the caller can say so instead of showing a pledge found only through its text.
+
 Limits: a message of more than 40 words is not read ("none"). The kind never depends on the
 topics: a message that only names a pledge by a word outside the built-in topic vocabulary
 ("hvb?" is in it, "nyhetsbrev?" is not) reads as "none" in both readings.
@@ -49,9 +60,10 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Literal
 
 from rapidfuzz.distance import OSA
@@ -97,6 +109,10 @@ class Question:
     a whole focus area; ``pledge_ids`` then holds that area's pledges. ``pledge_ids``: the
     pledges asked about, best first (empty: all of the municipality's). ``responsible``: the
     party the question asks about. ``english``: the question was written in English.
+    ``town``: the town or locality the question named, when ``municipality`` was found through
+    it ("Sveg" → Härjedalen). ``missing_topic``: with topics, the words of a question about a
+    topic that no pledge's name, synonym or focus area matches ("skolorna" where no pledge is
+    about schools); ``pledge_ids`` then holds at most weak matches from the pledges' texts.
     """
 
     kind: Kind
@@ -106,6 +122,8 @@ class Question:
     pledge_ids: tuple[int, ...]
     responsible: Responsible | None
     english: bool
+    town: str | None = None
+    missing_topic: str | None = None
 
 
 # --- Tuning ---------------------------------------------------------------------------------
@@ -140,6 +158,7 @@ _AREA_MIN = 0.75
 _EPSILON = 1e-9
 
 _MEMO_MAX = 4096
+_FROZEN_MAX = 8
 
 
 # --- Words ----------------------------------------------------------------------------------
@@ -207,6 +226,7 @@ _STRONG_PROGRESS_RES = (
         r"(?:going|gone|goes|go|doing|progressing|coming along|getting on) "
     ),
     re.compile(r" how are things | how far | how many | how much | how often | on track "),
+    re.compile(r"^ how (?:is|are) (?:\w+ ){1,3}(?:in|at|with) "),
     re.compile(r" what(?: s| is| has| have)? (?:been )?happen"),
     re.compile(r" follow up | followup "),
     re.compile(r" (?:folj|foljer|foljt|foljde|folja) (?:\w+ ){0,2}upp "),
@@ -325,7 +345,7 @@ _TOPIC_STEMS = _stems(
     rattfylleri alkohol tobak rökning andt lektion besök kontroll insats dialog
     information fritidsgård centrum natt helg fest langning synlig närvaro landsbygd
     ytterområde ort relation kvinnofrid hot otrygghet polisnärvaro cykel fordon
-    skoter vägar väg tips enkät utbildning möte träff sociala medier valborg
+    skoter vägar väg tips enkät utbildning möte träff sociala medier valborg cyklar
     midsommar nyår storhelg hvb sfi vnr pss traffic school schools drugs drug youth young violence
     safety crime events mopeds tobacco smoking parents speeding
     """
@@ -495,16 +515,23 @@ class _NameForm:
     form: str  # folded, written together
     name: str
     words: int  # how many words the written form has
+    town: str | None = None  # the town this form names; ``name`` is then its municipality
 
 
 @dataclass(slots=True)
 class _NameIndex:
-    # (number of words written, folded form written together) → name; None when two names
-    # share it.
-    exact: dict[tuple[int, str], str | None]
+    # (number of words written, folded form written together) → (name, town); None when two
+    # municipalities share it.
+    exact: dict[tuple[int, str], tuple[str, str | None] | None]
+    # (number of words, lower-case form written together, not folded) → name: tells "Håbo" from
+    # "Habo", which fold alike.
+    written: dict[tuple[int, str], tuple[str, str | None] | None]
     # first letter → forms of at least _NAME_TYPO_MIN letters
     typo: dict[str, list[_NameForm]]
-    memo: dict[tuple[int, str], str | None] = field(default_factory=dict)
+    # a five-letter name without its last letter ("asel") → the name; None when shared
+    clipped: dict[str, tuple[str, str | None] | None]
+    everyday: frozenset[str]  # forms that are also ordinary words: they need a sign of a place
+    memo: dict[tuple[int, str], tuple[str, str | None] | None] = field(default_factory=dict)
 
 
 def _name_words(name: str) -> list[str]:
@@ -514,32 +541,53 @@ def _name_words(name: str) -> list[str]:
     return words
 
 
-@lru_cache(maxsize=16)
-def _name_index(names: tuple[str, ...]) -> _NameIndex:
-    exact: dict[tuple[int, str], str | None] = {}
+def _written_words(name: str) -> list[str]:
+    words = [w.lower() for w in _WORD_RE.findall(name) if not w.isdigit()]
+    if len(words) > 1 and _fold(words[-1]) in _KOMMUN_SUFFIX:
+        words = words[:-1]
+    return words
 
-    def add(key: tuple[int, str], name: str) -> None:
-        if key in exact and exact[key] != name:
-            exact[key] = None
-        else:
-            exact[key] = name
+
+# Towns whose names are also ordinary words, besides every town of at most five letters.
+_EVERYDAY_TOWNS = _folds("kista backa backe viken nyland husby forsa hille lima lindas valbo")
+_TOWN_EVERYDAY_MAX = 5
+_CLIPPED_MIN = 4
+
+
+@lru_cache(maxsize=16)
+def _name_index(names: tuple[str, ...], towns: _TownList | None = None) -> _NameIndex:
+    exact: dict[tuple[int, str], tuple[str, str | None] | None] = {}
+    written: dict[tuple[int, str], tuple[str, str | None] | None] = {}
+
+    def add(
+        key: tuple[int, str],
+        value: tuple[str, str | None],
+        into: dict[tuple[int, str], tuple[str, str | None] | None] = exact,
+    ) -> None:
+        known = into.get(key, value)
+        into[key] = value if known is not None and known[0] == value[0] else None
 
     typo: dict[str, list[_NameForm]] = {}
+    clipped: dict[str, tuple[str, str | None] | None] = {}
     parts: dict[str, set[str]] = {}
     for name in names:
         words = _name_words(name)
         if not words:
             continue
         joined = "".join(words)
-        add((len(words), joined), name)
+        add((len(words), joined), (name, None))
+        add((len(words), "".join(_written_words(name))), (name, None), written)
         if len(words) > 1:
-            add((1, joined), name)
+            add((1, joined), (name, None))
             for word in words:
                 parts.setdefault(word, set()).add(name)
         if len(joined) >= _NAME_TYPO_MIN:
             typo.setdefault(joined[0], []).append(_NameForm(joined, name, len(words)))
             if len(words) > 1:
                 typo.setdefault(joined[0], []).append(_NameForm(joined, name, 1))
+        elif len(words) == 1 and len(joined) == _CLIPPED_MIN + 1:
+            key = joined[:-1]
+            clipped[key] = (name, None) if key not in clipped else None
     for word, owners in parts.items():
         if (
             len(owners) == 1
@@ -549,8 +597,37 @@ def _name_index(names: tuple[str, ...]) -> _NameIndex:
             and word not in _NOT_A_NAME
             and (1, word) not in exact
         ):
-            exact[(1, word)] = next(iter(owners))
-    return _NameIndex(exact, typo)
+            exact[(1, word)] = (next(iter(owners)), None)
+    # Towns lead to their municipality, when it is in the list; a municipality's own name wins.
+    taken = set(exact)
+    folded_names: dict[str, str] = {}
+    for name in names:
+        folded_names.setdefault("".join(_name_words(name)), name)
+    everyday = set(_EVERYDAY_NAMES)
+    exact_names = set(names)
+    for town, municipality in towns.items if towns is not None else ():
+        owner = (
+            municipality
+            if municipality in exact_names
+            else folded_names.get("".join(_name_words(municipality)))
+        )
+        words = _name_words(town)
+        if owner is None or not words:
+            continue
+        joined = "".join(words)
+        if (len(words), joined) in taken or joined in _STOP or joined in _NOT_A_NAME:
+            continue
+        add((len(words), joined), (owner, town))
+        add((len(words), "".join(_written_words(town))), (owner, town), written)
+        if len(words) > 1 and (1, joined) not in taken:
+            add((1, joined), (owner, town))
+        if len(joined) <= _TOWN_EVERYDAY_MAX or joined in _EVERYDAY_TOWNS:
+            everyday.add(joined)
+        elif len(joined) >= _NAME_TYPO_MIN + 1:
+            typo.setdefault(joined[0], []).append(_NameForm(joined, owner, len(words), town))
+    for key in [k for k in clipped if (1, k) in exact or k in _NOT_A_NAME]:
+        del clipped[key]
+    return _NameIndex(exact, written, typo, clipped, frozenset(everyday))
 
 
 @dataclass(frozen=True, slots=True)
@@ -559,6 +636,7 @@ class _PlaceHit:
     last: int  # inclusive
     name: str
     exact: bool
+    town: str | None = None
 
 
 def _window(tokens: Sequence[_Tok], first: int, size: int) -> str | None:
@@ -601,26 +679,51 @@ def _everyday_name_allowed(tokens: Sequence[_Tok], first: int, last: int) -> boo
 _UNKNOWN = object()
 
 
-def _typo_name(index: _NameIndex, size: int, joined: str) -> str | None:
+def _typo_name(index: _NameIndex, size: int, joined: str) -> tuple[str, str | None] | None:
     """The one name within one typing error of ``joined`` (written in ``size`` words)."""
     memo_key = (size, joined)
     known = index.memo.get(memo_key, _UNKNOWN)
     if known is not _UNKNOWN:
-        return None if known is None else str(known)
-    found: set[str] = set()
+        return None if known is None else known  # type: ignore[return-value]
+    found: dict[str, str | None] = {}
     for form in _forms(joined):
         if len(form) < _NAME_TYPO_MIN:
             continue
         for candidate in index.typo.get(form[:1], ()):
             if candidate.words != size or abs(len(candidate.form) - len(form)) > 1:
                 continue
-            if OSA.distance(form, candidate.form, score_cutoff=1) <= 1:
-                found.add(candidate.name)
-    result = next(iter(found)) if len(found) == 1 else None
+            if OSA.distance(form, candidate.form, score_cutoff=1) <= 1 and (
+                candidate.name not in found or candidate.town is None
+            ):
+                found[candidate.name] = candidate.town
+    result = next(iter(found.items())) if len(found) == 1 else None
     if len(index.memo) > _MEMO_MAX:
         index.memo.clear()
     index.memo[memo_key] = result
     return result
+
+
+def _exact_hit(
+    tokens: Sequence[_Tok], index: _NameIndex, i: int, size: int
+) -> tuple[str, str | None] | None:
+    joined = _window(tokens, i, size)
+    if joined is None:
+        return None
+    written = "".join(t.low for t in tokens[i : i + size])
+    for form in _forms(joined):
+        found = index.exact.get((size, form))
+        if found is None and (size, form) in index.exact:
+            # Two names fold alike ("Håbo", "Habo"): the one written exactly so.
+            for candidate in (written, written[:-1] if written.endswith("s") else None):
+                if candidate is not None and index.written.get((size, candidate)) is not None:
+                    found = index.written[(size, candidate)]
+                    break
+        if found is None:
+            continue
+        if form in index.everyday and not _everyday_name_allowed(tokens, i, i + size - 1):
+            continue
+        return found
+    return None
 
 
 def _find_places(tokens: Sequence[_Tok], index: _NameIndex) -> list[_PlaceHit]:
@@ -630,18 +733,9 @@ def _find_places(tokens: Sequence[_Tok], index: _NameIndex) -> list[_PlaceHit]:
     while i < len(tokens):
         hit: _PlaceHit | None = None
         for size in range(_NAME_WINDOW, 0, -1):
-            joined = _window(tokens, i, size)
-            if joined is None:
-                continue
-            for form in _forms(joined):
-                name = index.exact.get((size, form))
-                if name is None:
-                    continue
-                if form in _EVERYDAY_NAMES and not _everyday_name_allowed(tokens, i, i + size - 1):
-                    continue
-                hit = _PlaceHit(i, i + size - 1, name, exact=True)
-                break
-            if hit is not None:
+            found = _exact_hit(tokens, index, i, size)
+            if found is not None:
+                hit = _PlaceHit(i, i + size - 1, found[0], exact=True, town=found[1])
                 break
         if hit is None:
             for size in (2, 1):
@@ -652,10 +746,14 @@ def _find_places(tokens: Sequence[_Tok], index: _NameIndex) -> list[_PlaceHit]:
                     continue
                 joined = "".join(t.fold for t in window)
                 if len(joined) < _NAME_TYPO_MIN:
+                    clipped = index.clipped.get(joined) if size == 1 else None
+                    if clipped is not None and _everyday_name_allowed(tokens, i, i):
+                        hit = _PlaceHit(i, i, clipped[0], exact=False, town=clipped[1])
+                        break
                     continue
-                name = _typo_name(index, size, joined)
-                if name is not None:
-                    hit = _PlaceHit(i, i + size - 1, name, exact=False)
+                found = _typo_name(index, size, joined)
+                if found is not None:
+                    hit = _PlaceHit(i, i + size - 1, found[0], exact=False, town=found[1])
                     break
         if hit is not None:
             hits.append(hit)
@@ -679,25 +777,64 @@ def _as_names(municipalities: Sequence[str]) -> tuple[str, ...]:
         return ()
 
 
+class _TownList:
+    """Town → municipality pairs, hashed once (a key of the cached name index)."""
+
+    __slots__ = ("_hash", "items")
+
+    def __init__(self, items: tuple[tuple[str, str], ...]) -> None:
+        self.items = items
+        self._hash = hash(items)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _TownList) and (self is other or self.items == other.items)
+
+
+# Read-only mappings (``bot.domain.towns.TOWNS``) are turned into pairs once.
+_FROZEN_TOWNS: dict[int, tuple[Mapping[str, str], _TownList]] = {}
+
+
+def _as_towns(towns: Mapping[str, str] | None) -> _TownList | None:
+    if not towns:
+        return None
+    known = _FROZEN_TOWNS.get(id(towns))
+    if known is not None and known[0] is towns:
+        return known[1]
+    try:
+        items = tuple((t, m) for t, m in towns.items() if isinstance(t, str) and isinstance(m, str))
+    except (TypeError, AttributeError, ValueError):
+        return None
+    found = _TownList(items)
+    if isinstance(towns, MappingProxyType) and len(_FROZEN_TOWNS) < _FROZEN_MAX:
+        _FROZEN_TOWNS[id(towns)] = (towns, found)
+    return found
+
+
 def _clean(text: object) -> str:
     if not isinstance(text, str):
         return ""
     return unicodedata.normalize("NFC", text[:_MAX_TEXT])
 
 
-def find_municipality(text: str, municipalities: Sequence[str]) -> str | None:
+def find_municipality(
+    text: str, municipalities: Sequence[str], *, towns: Mapping[str, str] | None = None
+) -> str | None:
     """The municipality a short text names ("Härnösands", "asele", "Haparanda kommun",
     "härjedalen?"), or None.
 
     Accent- and case-insensitive, with a genitive "s", "kommun(s)" after the name and one
-    typing error on names of six letters or more. None when nothing, or two names equally well,
-    match.
+    typing error on names of six letters or more (or a last letter left out of a five-letter
+    name: "Åsel"). None when nothing, or two names equally well, match. With ``towns`` (town →
+    municipality), a town leads to its municipality.
     """
     names = _as_names(municipalities)
     tokens = _tokenise(_clean(text), _MAX_WORDS)
     if not names or not tokens or len(tokens) > _MAX_WORDS:
         return None
-    hit = _choose_place(_find_places(tokens, _name_index(names)))
+    hit = _choose_place(_find_places(tokens, _name_index(names, _as_towns(towns))))
     return None if hit is None else hit.name
 
 
@@ -966,6 +1103,7 @@ class _TopicReading:
     focus_area: str | None
     pledge_ids: tuple[int, ...]
     tokens: frozenset[int]  # the question words that named a topic
+    weak: bool = False  # only words of the pledges' full texts matched
 
 
 def _read_topics(
@@ -1010,6 +1148,7 @@ def _read_topics(
         scores[owner] = (best[0] + extra, frozenset(used))
 
     # Weak evidence from the pledges' full texts, only when no term matched.
+    weak = not any(owner >= 0 for owner in scores)
     if not any(owner >= 0 for owner in scores):
         for qword in words:
             if qword.soft or not qword.topical:
@@ -1052,7 +1191,7 @@ def _read_topics(
         chosen = [(score, owner) for score, owner in pledges if score[0] >= best_pledge - 0.01]
     ids = tuple(dict.fromkeys(index.topics[owner].pledge_id for _, owner in chosen))
     tokens = frozenset(i for (_, used), _ in chosen for i in used)
-    return _TopicReading(None, ids, tokens)
+    return _TopicReading(None, ids, tokens, weak)
 
 
 # --- Responsible party ----------------------------------------------------------------------
@@ -1244,9 +1383,14 @@ _NONE = Question("none", None, None, None, (), None, False)
 
 
 def read_question(
-    text: str, municipalities: Sequence[str], topics: Sequence[Topic] = ()
+    text: str,
+    municipalities: Sequence[str],
+    topics: Sequence[Topic] = (),
+    *,
+    towns: Mapping[str, str] | None = None,
 ) -> Question:
-    """Read a citizen's question; see the module's documentation for the rules."""
+    """Read a citizen's question; see the module's documentation for the rules. With
+    ``towns`` (town → municipality), a town named leads to its municipality."""
     text = _clean(text)
     tokens = _tokenise(text, _MAX_WORDS)
     if not tokens:
@@ -1256,7 +1400,8 @@ def read_question(
     english = _is_english(tokens)
 
     names = _as_names(municipalities)
-    place = _choose_place(_find_places(tokens, _name_index(names))) if names else None
+    index_of_names = _name_index(names, _as_towns(towns)) if names else None
+    place = _choose_place(_find_places(tokens, index_of_names)) if index_of_names else None
     place_tokens = (
         frozenset(range(place.first, place.last + 1)) if place is not None else frozenset()
     )
@@ -1283,6 +1428,7 @@ def read_question(
     focus_area: str | None = None
     pledge_ids: tuple[int, ...] = ()
     topic_tokens: frozenset[int] = frozenset()
+    missing_topic: str | None = None
     responsible = _responsible_of(police, body)
     try:
         topic_tuple = tuple(t for t in topics if isinstance(t, Topic))
@@ -1301,6 +1447,8 @@ def read_question(
         if police & topic_tokens:
             police = police - topic_tokens
             responsible = _responsible_of(police, body)
+        if reading.weak or not reading.pledge_ids:
+            missing_topic = _missing_topic(text, tokens, topic_ish - unknown_tokens - party_words)
 
     names_only = _names_only(tokens, place_tokens | unknown_tokens | topic_ish, party_words)
     kind = _kind(tokens, names_only)
@@ -1312,7 +1460,31 @@ def read_question(
         pledge_ids=pledge_ids,
         responsible=responsible,
         english=english,
+        town=None if place is None else place.town,
+        missing_topic=missing_topic if kind != "none" else None,
     )
+
+
+def _missing_topic(text: str, tokens: Sequence[_Tok], topical: frozenset[int]) -> str | None:
+    """The words a question asks about, as written: the last run of topic-looking words, without
+    a verb after "har" ("har ni besökt skolorna" → "skolorna")."""
+    kept = sorted(
+        i
+        for i in topical
+        if not (
+            i > 0
+            and any(t.fold in _HAVE for t in tokens[max(0, i - 3) : i])
+            and tokens[i].fold.endswith(_SUPINE_ENDINGS)
+        )
+    )
+    if not kept:
+        return None
+    last = first = kept[-1]
+    while first - 1 in kept or (
+        first - 2 in kept and tokens[first - 1].fold in ("och", "i", "med", "and", "of")
+    ):
+        first -= 1 if first - 1 in kept else 2
+    return text[tokens[first].start : tokens[last].end][:60]
 
 
 def _responsible_of(police: frozenset[int], body: frozenset[int]) -> Responsible | None:

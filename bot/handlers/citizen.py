@@ -11,16 +11,18 @@ import asyncio
 import dataclasses
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import date
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import filters
 
 from bot.context import BotContext
-from bot.domain.questions import Question, Topic, find_municipality, read_question
-from bot.handlers.common import lang_of_update
+from bot.domain.questions import Question, Topic
+from bot.handlers.common import lang_of_update, update_key
 from bot.render import callbacks, texts
 from bot.render import citizen as render
 from bot.render.chart import render_chart
@@ -31,7 +33,7 @@ from bot.services.citizens import Place
 from bot.services.errors import Invalid, NotFound
 
 log = logging.getLogger(__name__)
-ACTIONS = ("co", "ca", "cp", "cc", "cm", "cs")
+ACTIONS = ("co", "ca", "cp", "cc", "cm", "cs", "cf")
 PATTERN = rf"^{callbacks.VERSION}\|(?:{'|'.join(ACTIONS)})(?:\|.*)?$"
 PHOTO_MAX_ROWS = 25
 DEEP_LINK = re.compile(r"^p_([0-9]{1,9})$")  # an id PostgreSQL's INTEGER can hold
@@ -114,33 +116,44 @@ async def answer(
     services = context.services
     today = services.today()
     async with services.db.read() as session:
-        places = await citizens.places(session, context.services.cache)
-        names = [p.name for p in places]
-        question = read_question(text[:1000], names)
-        if named and question.municipality is None:
-            found = find_municipality(named, names)
-            question = dataclasses.replace(
-                question, municipality=found, unknown_place=None if found else named[:60]
-            )
-        place: Place | None = None
-        remembered = await citizens.chat_place(session, message.chat.id, user.id if user else None)
-        if question.municipality:
-            place = next(p for p in places if p.name == question.municipality)
-        elif question.unknown_place is None:
-            place = remembered
+        asked = await citizens.ask(
+            session,
+            message.chat.id,
+            user.id if user else None,
+            text,
+            named=named,
+            cache=services.cache,
+            update_key=update_key(update),
+        )
+        if asked.handled:
+            return  # a redelivery of a message that answered the bot: handled already
+        place = asked.place
         view = await answers.overview(session, place.id, today) if place else None
+        others = await citizens.places_with_pledges(session) if asked.found.outside else []
+    question = asked.question
     kind = force or question.kind
     if kind == "none" and force is None:
         await message.reply_text(render.no_question(lang))
         return
-    if place is None or view is None:
-        await _ask_for_place(message, context, lang, question.unknown_place)
+    if asked.found.outside is not None:
+        reply, markup = render.no_pledges_in(asked.found.outside, asked.found.town, others, lang)
+        await message.reply_text(reply, parse_mode=ParseMode.HTML, reply_markup=markup)
         return
-    if question.municipality and (remembered is None or remembered.id != place.id):
+    if place is None or view is None:
+        await _ask_for_place(message, context, lang, asked.found.unknown)
+        return
+    if question.municipality and (asked.remembered is None or asked.remembered.id != place.id):
         async with services.db.transaction() as session:
             await citizens.remember_place(session, message.chat.id, place.id, services.now())
-    detailed = read_question(text[:1000], names, _topics(view))
-    await _answer_view(message, context, view, detailed, kind, lang)
+    detailed = citizens.read_topics(text, asked, _topics(view))
+    note = render.town_note(asked.found.town, place.name, lang) if asked.found.town else ""
+    await _answer_view(message, context, view, detailed, kind, lang, note=note)
+
+
+def _with_note(note: str, pieces: list[str]) -> list[str]:
+    if not note or not pieces:
+        return pieces
+    return [f"{note}\n\n{pieces[0]}", *pieces[1:]]
 
 
 async def _answer_view(
@@ -150,25 +163,36 @@ async def _answer_view(
     question: Question,
     kind: str,
     lang: Lang,
+    *,
+    note: str = "",
 ) -> None:
     services = context.services
+    if question.missing_topic is not None:
+        # No pledge is about what was asked: say so, and show what there is, never a card
+        # found only through a word of some pledge's text.
+        about = render.no_pledge_about(question.missing_topic, view.municipality, lang)
+        note = f"{note} {about}".strip()
+        question = dataclasses.replace(question, focus_area=None, pledge_ids=())
     if kind == "pledges":
-        await _send(message, render.promised(view, lang, question.responsible), None)
+        pieces = render.promised(view, lang, question.responsible)
+        await _send(message, _with_note(note, pieces), None)
         return
     if question.focus_area is not None:
         area = next((a for a in view.areas if a.name == question.focus_area), None)
         if area is not None:
             text, markup = render.area_view(view, area, lang)
-            await _send(message, [text], markup)
+            await _send(message, _with_note(note, [text]), markup)
             return
     if len(question.pledge_ids) == 1:
-        await _send_pledge(message, context, question.pledge_ids[0], lang)
+        await _send_pledge(message, context, question.pledge_ids[0], lang, note=note)
         return
     pieces, markup = render.overview(view, services.tz, lang, only=question.pledge_ids)
-    await _send(message, pieces, markup)
+    await _send(message, _with_note(note, pieces), markup)
 
 
-async def _send_pledge(message: Message, context: BotContext, pledge_id: int, lang: Lang) -> None:
+async def _send_pledge(
+    message: Message, context: BotContext, pledge_id: int, lang: Lang, *, note: str = ""
+) -> None:
     services = context.services
     today = services.today()
     try:
@@ -178,7 +202,7 @@ async def _send_pledge(message: Message, context: BotContext, pledge_id: int, la
         await message.reply_text(render.no_such_pledge(lang))
         return
     text, markup = render.pledge_view(detail, today, context.bot.username, lang)
-    await _send(message, [text], markup)
+    await _send(message, _with_note(note, [text]), markup)
 
 
 # --- messages and commands ------------------------------------------------------------------
@@ -230,12 +254,16 @@ async def _place_from_args(
     async with context.services.db.read() as session:
         places = await citizens.places(session, context.services.cache)
         if wanted:
-            name = find_municipality(wanted, [p.name for p in places])
-            if name is None:
-                text, markup = render.choose_place(places, lang, unknown=wanted[:60])
-                await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-                return None
-            return next(p for p in places if p.name == name)
+            found = await citizens.find_place(session, wanted, context.services.cache)
+            if found.place is not None:
+                return found.place
+            if found.outside is not None:
+                others = await citizens.places_with_pledges(session)
+                text, markup = render.no_pledges_in(found.outside, found.town, others, lang)
+            else:
+                text, markup = render.choose_place(places, lang, unknown=found.unknown)
+            await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            return None
         if fallback_to_chat:
             place = await citizens.chat_place(session, message.chat.id, user.id if user else None)
             if place is not None:
@@ -292,44 +320,104 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
     async with context.services.db.transaction() as session:
         municipality_id = None
         if wanted:
-            places = await citizens.places(session, context.services.cache)
-            name = find_municipality(wanted, [p.name for p in places])
-            if name is not None:
-                municipality_id = next(p.id for p in places if p.name == name)
+            found = await citizens.find_place(session, wanted, context.services.cache)
+            if found.place is not None:
+                municipality_id = found.place.id
         names = await citizens.unsubscribe(session, message.chat.id, municipality_id)
     await message.reply_text(render.unsubscribed(names, lang))
 
 
 async def feedback_command(update: Update, context: BotContext) -> None:
-    """/tyck <text>: a synpunkt for the municipality's admins and the next medborgardialog."""
-    message = update.effective_message
-    if message is None:
+    """/tyck [text]: a synpunkt for the municipality's admins and the next medborgardialog.
+    Without a text the next message is the synpunkt; without a municipality the text waits
+    while the bot asks which one."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return
+    services = context.services
+    text = (message.text or "").partition(" ")[2]
+    await _feedback_step(
+        update,
+        context,
+        lambda session: citizens.start_feedback(
+            session,
+            chat_id=message.chat.id,
+            user_id=user.id,
+            text=text,
+            update_key=update_key(update),
+            update_id=update.update_id,
+            now=services.now(),
+        ),
+    )
+
+
+async def feedback_text(update: Update, context: BotContext) -> None:
+    """A private message while a synpunkt waits: its text, or the name of its municipality."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    services = context.services
+    await _feedback_step(
+        update,
+        context,
+        lambda session: citizens.continue_feedback(
+            session,
+            chat_id=message.chat.id,
+            user_id=user.id,
+            text=message.text or "",
+            update_key=update_key(update),
+            update_id=update.update_id,
+            now=services.now(),
+            cache=services.cache,
+        ),
+    )
+
+
+async def _feedback_step(
+    update: Update,
+    context: BotContext,
+    work: Callable[[AsyncSession], Awaitable[citizens.FeedbackStep]],
+) -> None:
+    """Run one step of a synpunkt in one transaction, then reply."""
+    message = update.effective_message
+    assert message is not None
     lang = lang_of_update(update)
     services = context.services
-    user = update.effective_user
-    async with services.db.read() as session:
-        place = await citizens.chat_place(session, message.chat.id, user.id if user else None)
-    if place is None:
-        await _ask_for_place(message, context, lang, None)
-        return
-    text = (message.text or "").partition(" ")[2].strip()
-    if not text:
-        await message.reply_text(render.feedback_prompt(place, lang))
-        return
     try:
         async with services.db.transaction() as session:
-            saved = await citizens.give_feedback(
-                session, message.chat.id, place.id, text, services.now()
+            step = await work(session)
+            places = (
+                await citizens.places(session, services.cache) if step.kind == "ask_place" else []
             )
     except Invalid as exc:
         await message.reply_text(render.feedback_problem(exc.detail, lang))
         return
+    if step.kind == "duplicate":
+        return
+    if step.kind == "gone":
+        await message.reply_text(render.feedback_gone(lang))
+        return
+    if step.kind == "ask_text":
+        await message.reply_text(render.feedback_ask_text(step.place, lang))
+        return
+    if step.kind == "ask_place":
+        found = step.found
+        text, markup = render.feedback_which_place(
+            places,
+            lang,
+            unknown=found.unknown if found else None,
+            outside=found.outside if found else None,
+            added=step.added,
+        )
+        await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        return
+    saved = step.saved
+    assert saved is not None
     for admin in saved.admins:
         try:
             await context.bot.send_message(
                 admin,
-                render.feedback_for_admins(saved.municipality, text),
+                render.feedback_for_admins(saved.municipality, saved.text),
                 parse_mode=ParseMode.HTML,
             )
         except TelegramError:
@@ -405,6 +493,23 @@ async def button(update: Update, context: BotContext) -> None:
         return
     services = context.services
     today = services.today()
+    if request.action == "cf":
+        await query.answer()
+        await _feedback_step(
+            update,
+            context,
+            lambda session: citizens.continue_feedback(
+                session,
+                chat_id=message.chat.id,
+                user_id=user.id,
+                text="",
+                update_key=update_key(update),
+                update_id=update.update_id,
+                now=services.now(),
+                place_id=target,
+            ),
+        )
+        return
     try:
         if request.action == "cp":
             await query.answer()

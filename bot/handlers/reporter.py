@@ -26,6 +26,7 @@ from bot.render import callbacks, texts
 from bot.render import reporting as render
 from bot.render.texts import Lang
 from bot.services import people, reporting
+from bot.services.citizens import FEEDBACK_STATES
 from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
 from bot.services.reporting import Incoming, Outcome
 from storage.activities import get_state
@@ -136,6 +137,9 @@ async def private_text(update: Update, context: BotContext) -> None:
         from bot.handlers import team  # the admin journey collects lists
 
         await team.list_text(update, context)
+        return
+    if state is not None and state.kind in FEEDBACK_STATES:
+        await citizen.feedback_text(update, context)
         return
     if state is not None:
         await _answer_expected(update, context, message)

@@ -5,7 +5,8 @@ Public rules: counts and days only; a place only when an admin marked it public;
 reporter's name or a note. Every name from storage or a user is escaped here.
 
 Callback actions: co|M overview of M, ca|F focus area F, cp|P pledge P, cc|M chart of M,
-cm|M choose M as the chat's municipality, cs|M subscribe to M.
+cm|M choose M as the chat's municipality, cs|M subscribe to M, cf|M send the waiting synpunkt
+to M.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from bot.domain.periods import MONTHS_EN, MONTHS_SV, Per, Window
 from bot.domain.words import count, join_words, unit_for
 from bot.render.callbacks import encode
 from bot.render.chart import ChartRow
-from bot.render.html import b, esc, i
+from bot.render.html import b, esc, i, join_names
 from bot.render.texts import Lang
 from bot.services.answers import AreaBlock, Overview, PledgeDetail, PledgeLine
 from bot.services.citizens import Place
@@ -494,9 +495,124 @@ def choose_place(
     )
     if len(places) > CHOICE_BUTTONS:
         return text, None
-    buttons = [_button(p.name, "cm", p.id) for p in places]
-    rows = [buttons[n : n + 2] for n in range(0, len(buttons), 2)]
-    return text, Markup(rows)
+    return text, _place_buttons(places, "cm")
+
+
+def _place_buttons(places: Sequence[Place], action: str) -> Markup | None:
+    if not places or len(places) > CHOICE_BUTTONS:
+        return None
+    buttons = [_button(p.name, action, p.id) for p in places]
+    return Markup([buttons[n : n + 2] for n in range(0, len(buttons), 2)])
+
+
+def _genitive(name: str) -> str:
+    return name if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
+
+
+def town_note(town: str, municipality: str, lang: Lang) -> str:
+    """ "Sveg ligger i Härjedalens kommun." """
+    return _t(
+        lang,
+        f"{esc(town)} ligger i {esc(_genitive(municipality))} kommun.",
+        f"{esc(town)} is in {esc(municipality)} municipality.",
+    )
+
+
+def no_pledges_in(
+    municipality: str, town: str | None, others: Sequence[Place], lang: Lang
+) -> tuple[str, Markup | None]:
+    """A municipality of Sweden the bot holds no promises for: said so, and where it has some."""
+    text = (town_note(town, municipality, lang) + " ") if town else ""
+    text += _t(
+        lang,
+        f"{b(municipality)} har inga medborgarlöften här i boten än.",
+        f"{b(municipality)} has no citizen pledges in this bot yet.",
+    )
+    if others:
+        names = join_names([p.name for p in others], lang)
+        text += _t(
+            lang,
+            f" Boten följer medborgarlöftena i {names}. Välj en kommun nedan eller fråga till "
+            f"exempel ”hur går det i {esc(others[0].name)}?”.",
+            f" The bot follows the pledges of {names}. Pick one below or ask e.g. ”how is it "
+            f"going in {esc(others[0].name)}?”.",
+        )
+    return text, _place_buttons(others, "cm")
+
+
+def no_pledge_about(topic: str, municipality: str, lang: Lang) -> str:
+    """A question about a topic none of the municipality's pledges is about."""
+    return _t(
+        lang,
+        f"{esc(municipality)} har inget medborgarlöfte om ”{esc(topic)}”. Det här har "
+        f"{esc(municipality)} lovat:",
+        f"{esc(municipality)} has no pledge about ”{esc(topic)}”. This is what "
+        f"{esc(municipality)} has promised:",
+    )
+
+
+def feedback_which_place(
+    places: Sequence[Place],
+    lang: Lang,
+    *,
+    unknown: str | None = None,
+    outside: str | None = None,
+    added: bool = False,
+) -> tuple[str, Markup | None]:
+    """/tyck without a known municipality: the synpunkt waits while the citizen picks one."""
+    head = ""
+    if added:
+        head = _t(
+            lang,
+            "Jag lade till det i din synpunkt. ",
+            "I added that to your view. ",
+        )
+    elif outside:
+        head = _t(
+            lang,
+            f"{b(outside)} finns inte med i boten än, så synpunkten kan inte skickas dit. ",
+            f"{b(outside)} is not in the bot yet, so the view cannot be sent there. ",
+        )
+    elif unknown:
+        head = _t(
+            lang,
+            f"Jag hittar ingen kommun som heter ”{esc(unknown)}”. ",
+            f"I can't find a municipality called ”{esc(unknown)}”. ",
+        )
+    names = join_names([p.name for p in places[:CHOICE_BUTTONS]], lang)
+    text = head + _t(
+        lang,
+        f"Vilken kommun gäller din synpunkt? Tryck på en knapp eller skriv namnet ({names}). "
+        "Jag sparar texten så länge.",
+        f"Which municipality is your view about? Press a button or type the name ({names}). "
+        "I keep your text meanwhile.",
+    )
+    return text, _place_buttons(places, "cf")
+
+
+def feedback_ask_text(place: Place | None, lang: Lang) -> str:
+    """/tyck alone: the next message is the synpunkt."""
+    if place is None:
+        return _t(
+            lang,
+            "Skriv din synpunkt i nästa meddelande, så frågar jag sedan vilken kommun den gäller.",
+            "Write your view in your next message; then I will ask which municipality it is about.",
+        )
+    return _t(
+        lang,
+        f"Skriv din synpunkt till polisen och kommunen i {esc(place.name)} i nästa meddelande. "
+        "Den sparas till nästa medborgardialog.",
+        f"Write your view to the police and municipality of {esc(place.name)} in your next "
+        "message. It is kept for the next dialogue.",
+    )
+
+
+def feedback_gone(lang: Lang) -> str:
+    return _t(
+        lang,
+        "Jag väntar inte på någon synpunkt längre. Skriv /tyck och din synpunkt igen.",
+        "I am no longer waiting for a view. Send /tyck and your view again.",
+    )
 
 
 def place_set(place: Place, lang: Lang) -> str:

@@ -1,16 +1,29 @@
 """What a citizen's chat can ask the bot to keep, and to forget: its municipality,
-subscriptions, synpunkter. `/glom` removes all of it at once."""
+subscriptions, synpunkter. `/glom` removes all of it at once.
+
+Also where a citizen's words lead: a municipality in the bot, a town in one ("Sveg" →
+Härjedalen), one of Sweden's other municipalities that has no promises in the bot yet
+("Stockholm"), or a place nobody knows. A synpunkt waits in the database (as the chat's state)
+while the bot asks for its text or its municipality, and is stored once.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Literal
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
+from bot.domain.questions import Question, Topic, find_municipality, read_question
+from bot.domain.towns import TOWNS
 from bot.services.cache import VersionedCache
 from bot.services.errors import Invalid, NotFound
+from storage import activities
 from storage import catalogue as repo
 from storage.models import (
     ChatSetting,
@@ -18,6 +31,8 @@ from storage.models import (
     Feedback,
     Membership,
     Municipality,
+    Pledge,
+    ProcessedUpdate,
     Reporter,
     Role,
     Subscriber,
@@ -161,6 +176,7 @@ class FeedbackSaved:
     id: int
     municipality: str
     admins: tuple[int, ...]  # Telegram user ids of the municipality's admins
+    text: str = ""
 
 
 async def give_feedback(
@@ -192,7 +208,7 @@ async def give_feedback(
             Membership.revoked_at.is_(None),
         )
     )
-    return FeedbackSaved(feedback.id, place.name, tuple(sorted(set(admins))))
+    return FeedbackSaved(feedback.id, place.name, tuple(sorted(set(admins))), text)
 
 
 @dataclass(frozen=True)
@@ -214,3 +230,244 @@ async def forget_chat(session: AsyncSession, chat_id: int) -> Forgotten:
         int(getattr(feedback, "rowcount", 0) or 0),
         int(getattr(settings, "rowcount", 0) or 0),
     )
+
+
+# --- where a citizen's words lead -----------------------------------------------------------
+
+
+def _name_key(name: str) -> str:
+    """A name compared loosely: folded, without spaces, hyphens or a trailing "kommun"."""
+    words = name.lower().replace("-", " ").split()
+    if len(words) > 1 and words[-1] in ("kommun", "kommuns"):
+        words = words[:-1]
+    return "".join(words).translate(str.maketrans("åäöéü", "aaoeu"))
+
+
+@lru_cache(maxsize=8)
+def _all_names(in_bot: tuple[str, ...]) -> tuple[str, ...]:
+    """The bot's municipalities, then Sweden's others (the bot's spelling wins)."""
+    keys = {_name_key(name) for name in in_bot}
+    return in_bot + tuple(n for n in SWEDISH_MUNICIPALITIES if _name_key(n) not in keys)
+
+
+@dataclass(frozen=True)
+class PlaceFound:
+    """Where a name leads. ``place``: a municipality in the bot. ``town``: the town named, when
+    it led there (or to ``outside``). ``outside``: one of Sweden's municipalities the bot has
+    nothing about. ``unknown``: words that look like a place nobody knows."""
+
+    place: Place | None = None
+    town: str | None = None
+    outside: str | None = None
+    unknown: str | None = None
+
+
+def _lead(
+    places: list[Place], name: str | None, town: str | None, unknown: str | None
+) -> PlaceFound:
+    if name is None:
+        return PlaceFound(unknown=unknown)
+    key = _name_key(name)
+    place = next((p for p in places if p.name == name), None) or next(
+        (p for p in places if _name_key(p.name) == key), None
+    )
+    if place is None:
+        return PlaceFound(town=town, outside=name)
+    return PlaceFound(place=place, town=town)
+
+
+async def find_place(
+    session: AsyncSession, text: str, cache: VersionedCache | None = None
+) -> PlaceFound:
+    """Where a short text ("Sveg", "stockholms", "Åsel", the argument of /kommun) leads."""
+    found = await places(session, cache)
+    names = _all_names(tuple(p.name for p in found))
+    question = read_question(text[:200], names, towns=TOWNS)
+    name, town = question.municipality, question.town
+    if name is None:
+        name = find_municipality(text[:200], names, towns=TOWNS)
+    unknown = None if name is not None else (question.unknown_place or text.strip()[:60] or None)
+    return _lead(found, name, town, unknown)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A citizen's question, read: what it asks, where it leads, and the chat's remembered
+    municipality (used when the question names none)."""
+
+    question: Question
+    found: PlaceFound
+    remembered: Place | None
+    names: tuple[str, ...] = ()
+    handled: bool = False  # the message was handled before (it answered a question of ours)
+
+    @property
+    def place(self) -> Place | None:
+        """The municipality to answer about."""
+        if self.found.place is not None:
+            return self.found.place
+        if self.found.outside is None and self.found.unknown is None:
+            return self.remembered
+        return None
+
+
+async def ask(
+    session: AsyncSession,
+    chat_id: int,
+    user_id: int | None,
+    text: str,
+    *,
+    named: str = "",
+    cache: VersionedCache | None = None,
+    update_key: str | None = None,
+) -> Asked:
+    """Read a citizen's question against every municipality and town of Sweden. `named` is a
+    command's argument, which must name a place. With the update's key, ``handled`` tells
+    whether the message was already taken as an answer (a redelivery)."""
+    found = await places(session, cache)
+    names = _all_names(tuple(p.name for p in found))
+    question = read_question(text[:1000], names, towns=TOWNS)
+    if named and question.municipality is None:
+        by_name = await find_place(session, named, cache)
+        name = by_name.place.name if by_name.place is not None else by_name.outside
+        question = dataclasses.replace(
+            question, municipality=name, town=by_name.town, unknown_place=by_name.unknown
+        )
+    lead = _lead(found, question.municipality, question.town, question.unknown_place)
+    remembered = await chat_place(session, chat_id, user_id)
+    handled = update_key is not None and (
+        await session.get(ProcessedUpdate, update_key) is not None
+    )
+    return Asked(question, lead, remembered, names, handled)
+
+
+def read_topics(text: str, asked: Asked, topics: list[Topic]) -> Question:
+    """The question read again with the municipality's pledges, to find its topic."""
+    return read_question(text[:1000], asked.names, topics, towns=TOWNS)
+
+
+async def places_with_pledges(session: AsyncSession) -> list[Place]:
+    """The municipalities the bot holds promises for, in Swedish order."""
+    ids = set(await session.scalars(select(Pledge.municipality_id).distinct()))
+    return [p for p in await places(session) if p.id in ids]
+
+
+# --- a synpunkt, step by step ---------------------------------------------------------------
+
+FEEDBACK_WAIT = timedelta(minutes=30)
+FEEDBACK_TEXT = "feedback_text"  # waiting for the synpunkt's text
+FEEDBACK_PLACE = "feedback_place"  # waiting for its municipality
+FEEDBACK_STATES = (FEEDBACK_TEXT, FEEDBACK_PLACE)
+PLACE_ANSWER_WORDS = 4  # a longer answer to "which kommun?" is more of the synpunkt
+
+
+@dataclass(frozen=True)
+class FeedbackStep:
+    """What happened to a synpunkt: ``saved``; the bot asks for its text (``ask_text``) or its
+    municipality (``ask_place``, with what the typed name led to, or ``added`` when a longer
+    message was added to the synpunkt); ``duplicate`` (the update was handled before); ``gone``
+    (nothing was waiting)."""
+
+    kind: Literal["saved", "ask_text", "ask_place", "duplicate", "gone"]
+    saved: FeedbackSaved | None = None
+    place: Place | None = None
+    found: PlaceFound | None = None
+    added: bool = False  # the message was added to the waiting synpunkt
+
+
+def _check_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise Invalid("feedback_empty")
+    if len(text) > FEEDBACK_MAX_CHARS:
+        raise Invalid("feedback_long")
+    return text
+
+
+async def _save(
+    session: AsyncSession, chat_id: int, user_id: int, place: Place, text: str, now: datetime
+) -> FeedbackStep:
+    saved = await give_feedback(session, chat_id, place.id, text, now)
+    await remember_place(session, chat_id, place.id, now)
+    await activities.clear_state(session, user_id)
+    return FeedbackStep("saved", saved=saved, place=place)
+
+
+async def start_feedback(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    user_id: int,
+    text: str,
+    update_key: str,
+    update_id: int,
+    now: datetime,
+) -> FeedbackStep:
+    """/tyck with or without its text. Without a municipality for the chat, the text waits in
+    the chat's state while the bot asks which one; without a text, the bot asks for it."""
+    if not await activities.claim_update(session, update_key, update_id, now):
+        return FeedbackStep("duplicate")
+    place = await chat_place(session, chat_id, user_id)
+    if not text.strip():
+        payload: dict[str, object] = {"chat_id": chat_id, "place_id": place.id if place else None}
+        await activities.set_state(session, user_id, FEEDBACK_TEXT, payload, now + FEEDBACK_WAIT)
+        return FeedbackStep("ask_text", place=place)
+    text = _check_text(text)
+    if place is None:
+        payload = {"chat_id": chat_id, "text": text}
+        await activities.set_state(session, user_id, FEEDBACK_PLACE, payload, now + FEEDBACK_WAIT)
+        return FeedbackStep("ask_place")
+    return await _save(session, chat_id, user_id, place, text, now)
+
+
+async def continue_feedback(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    user_id: int,
+    text: str,
+    update_key: str,
+    update_id: int,
+    now: datetime,
+    place_id: int | None = None,
+    cache: VersionedCache | None = None,
+) -> FeedbackStep:
+    """The next message (or a municipality's button, `place_id`) after /tyck: the synpunkt's
+    text, or its municipality. Claims the update's key, so a redelivery stores nothing twice."""
+    if not await activities.claim_update(session, update_key, update_id, now):
+        return FeedbackStep("duplicate")
+    state = await activities.get_state(session, user_id, now)
+    if state is None or state.kind not in FEEDBACK_STATES:
+        return FeedbackStep("gone")
+    payload = dict(state.payload)
+    if state.kind == FEEDBACK_TEXT:
+        if place_id is not None:  # a button from an older question
+            return FeedbackStep("gone")
+        text = _check_text(text)
+        known = payload.get("place_id")
+        if isinstance(known, int):
+            try:
+                place = await place_by_id(session, known)
+            except NotFound:
+                place = None
+            if place is not None:
+                return await _save(session, chat_id, user_id, place, text, now)
+        payload = {"chat_id": chat_id, "text": text}
+        await activities.set_state(session, user_id, FEEDBACK_PLACE, payload, now + FEEDBACK_WAIT)
+        return FeedbackStep("ask_place")
+    waiting = str(payload.get("text") or "")
+    if place_id is not None:
+        try:
+            place = await place_by_id(session, place_id)
+        except NotFound:
+            return FeedbackStep("gone")
+        return await _save(session, chat_id, user_id, place, waiting, now)
+    if len(text.split()) > PLACE_ANSWER_WORDS:
+        # Not a name but more to say: added to the synpunkt, which still waits for its kommun.
+        payload["text"] = _check_text(f"{waiting}\n{text.strip()}")
+        await activities.set_state(session, user_id, FEEDBACK_PLACE, payload, now + FEEDBACK_WAIT)
+        return FeedbackStep("ask_place", added=True)
+    found = await find_place(session, text, cache)
+    if found.place is None:
+        return FeedbackStep("ask_place", found=found)
+    return await _save(session, chat_id, user_id, found.place, waiting, now)

@@ -8,7 +8,12 @@ whole municipality) and the responsible party it asks about.
 
 ``remembered`` is the municipality the chat remembers: the caller reads the topics of that one
 when the message names none. ``unknown_place``, when set, is the place the bot should say it
-does not know.
+does not know. ``missing``: the question asks about a topic none of the municipality's pledges
+is about (the bot says so instead of showing another pledge). A town leads to its kommun
+("Sveg" → Härjedalen), and a kommun the example catalogue does not hold is still named.
+
+``ROWS`` is the table the reader was tuned on; ``HELD_OUT`` was written in other people's
+styles at the same time and kept aside while tuning: its figure is measured, not tuned for.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ class CitizenQuestion:
     responsible: str | None = None
     remembered: str | None = None
     unknown_place: str | None = None
+    missing: bool = False
 
 
 def _random_text(seed: int, length: int) -> str:
@@ -163,7 +169,7 @@ ROWS: tuple[CitizenQuestion, ...] = (
     Q("hur går det i kommunen?", "progress", None, remembered=A),
     # --- Places we do not know -----------------------------------------------------------------
     Q("hur går det i Narnia", "progress", None, unknown_place="Narnia"),
-    Q("hur går det i Sveg?", "progress", None, unknown_place="Sveg"),
+    Q("hur går det i Sveg?", "progress", H),
     Q("vad har polisen lovat i Gondor", "pledges", None, None, "polisen", unknown_place="Gondor"),
     Q("how is it going in Springfield", "progress", None, unknown_place="Springfield"),
     Q("hur går det för narnia kommun", "progress", None, unknown_place="narnia"),
@@ -211,7 +217,7 @@ ROWS: tuple[CitizenQuestion, ...] = (
     Q("Tack för svaret. Och i Haparanda?", "progress", P),
     Q("Hur går det med polisens löften i Härnösand?", "progress", N, None, "polisen"),
     Q("hur går det för poliserna i åsele", "progress", A, None, "polisen"),
-    Q("vad gör polisen åt langningen i haparanda", "progress", P, None, "polisen"),
+    Q("vad gör polisen åt langningen i haparanda", "progress", P, None, "polisen", missing=True),
     Q("berätta om trafiksäkerheten i härjedalen", "progress", H, "Trafiksäkerhet"),
     Q("hur många skolbesök blev det i Härnösand förra terminen?", "progress", N, "skolbesök"),
     Q("have you done any speed checks in Asele?", "progress", A, "trafikinsatser"),
@@ -271,6 +277,46 @@ ROWS: tuple[CitizenQuestion, ...] = (
     Q("hur går det i sollefteå", "progress", "Sollefteå"),
     Q("vad har kommunen och polisen lovat i Åsele", "pledges", A),
     Q("hur gick det med valborgsfirandet i Härnösand?", "progress", N, "evenemang"),
+    # --- Towns, other kommuner, typos and topics without a pledge --------------------------------
+    Q("Funäsdalen?", "progress", H),
+    Q("hur är läget i funäsdalen", "progress", H),
+    Q("vad har polisen lovat i Sveg", "pledges", H, None, "polisen"),
+    Q("hur går det med trafiken i sveg", "progress", H, "trafikkontroller"),
+    Q("hur går det i Kiruna", "progress", "Kiruna"),
+    Q("how is it going in Kiruna?", "progress", "Kiruna"),
+    Q("hur går det för Märsta", "progress", "Sigtuna"),
+    Q("Stockholms medborgarlöften?", "pledges", "Stockholm"),
+    Q("läget i Södertälje?", "progress", "Södertälje"),
+    Q("hur går det i kungsängen", "progress", "Upplands-Bro"),
+    Q("Åsel", "progress", A),
+    Q("hur går det i åsel?", "progress", A),
+    Q("Hur går det i Malmberget?", "progress", "Gällivare"),
+    Q("hur går det i Gällivare", "progress", "Gällivare"),
+    Q("hur går det i Bålsta", "progress", "Håbo"),
+    Q("Håbo kommun", "progress", "Håbo"),
+    Q("habo", "progress", "Habo"),
+    Q("hur går det i Visby?", "progress", "Gotland"),
+    Q("Har polisen gjort nåt i Åsele?", "progress", A, None, "polisen"),
+    Q("hur går det me trafiken i härjedalen", "progress", H, "trafikkontroller"),
+    Q("Haparanda - droger?", "progress", P, "droginsatser"),
+    Q("hur går det i Hudiksvall", "progress", "Hudiksvall"),
+    Q("hur går det i Linköpings kommun?", "progress", "Linköping"),
+    Q("vilka löften har Göteborgs stad", "pledges", "Göteborg"),
+    Q("Hur går det i Rosengård?", "progress", "Malmö"),
+    Q("hur går det med polisen i Angered", "progress", "Göteborg", None, "polisen"),
+    Q("hur går det med skolbesöken i Haparanda?", "progress", P, missing=True),
+    Q("har ni besökt skolorna i Haparanda", "progress", P, missing=True),
+    Q("har ni besökt skolorna", "progress", None, missing=True, remembered=P),
+    Q("Hur går det med klottret i Åsele?", "progress", A, missing=True),
+    Q("vad har ni lovat om cyklarna i Haparanda", "pledges", P, missing=True),
+    Q("hur många trafikkontroller har ni gjort i Härnösand?", "progress", N, missing=True),
+    Q("how are the schools in Harnosand", "progress", N, "skolbesök"),
+    Q("Whats the status in Haparanda?", "progress", P),
+    Q("hur går det med löftena i Östersund", "progress", "Östersund"),
+    Q("hur går det i Upplands Bro", "progress", "Upplands-Bro"),
+    Q("Hur går det i Sundsval?", "progress", "Sundsvall"),
+    Q("hur går det i Skelefteå", "progress", "Skellefteå"),
+    Q("vad gör kommunen i Järpen", "progress", "Åre", None, "kommunen"),
     # --- Not a question we read ----------------------------------------------------------------
     Q("tack!", "none", None),
     Q("Hej", "none", None),
@@ -297,4 +343,46 @@ ROWS: tuple[CitizenQuestion, ...] = (
     Q("hallå?", "none", None),
     Q("😀😀😀", "none", None),
     Q(_random_text(7, 4096), "none", None),
+)
+
+
+# Kept aside while the reader was tuned: measured, not tuned for.
+HELD_OUT: tuple[CitizenQuestion, ...] = (
+    Q("Hur går det i Östersund?", "progress", "Östersund"),
+    Q("hur e läget i sveg", "progress", H),
+    Q("hur gåt det med polisen i Funäsdalen", "progress", H, None, "polisen"),
+    Q("Vad har kommunen lovat i Kiruna?", "pledges", "Kiruna", None, "kommunen"),
+    Q("status Upplands Väsby", "progress", "Upplands Väsby"),
+    Q("how are things in Stockholm", "progress", "Stockholm"),
+    Q("hur går det i goteborgs kommun", "progress", "Göteborg"),
+    Q("hur går det med narkotikan i Haparanda?", "progress", P, "droginsatser"),
+    Q("har polisen hållit sina löften i Härnösand", "progress", N, None, "polisen"),
+    Q("hur många trafikinsatser har ni gjort i åsele", "progress", A, "trafikinsatser"),
+    Q("läget med föräldraträffarna?", "progress", None, "föräldraträffar", remembered=P),
+    Q("hur går det med klottret i Härnösand", "progress", N, missing=True),
+    Q("vad gör ni mot inbrott i Åsele?", "progress", A, missing=True),
+    Q("hur går det i Hede", "progress", H),
+    Q("hur går det i Vemdalen?", "progress", H),
+    Q("what about Rinkeby?", "progress", "Stockholm"),
+    Q("tjena, hur går det i Luleå?", "progress", "Luleå"),
+    Q("Lulea", "progress", "Luleå"),
+    Q("hur går det i Ornskoldsvik", "progress", "Örnsköldsvik"),
+    Q("Hur har det gått med skolbesöken i Härjedalen i år?", "progress", H, "skolbesök"),
+    Q("hur går de i haparanda", "progress", P),
+    Q("Hur går det i Funäsdaen?", "progress", H),
+    Q("hur har polisen skött sig i Kiruna", "progress", "Kiruna", None, "polisen"),
+    Q("Any news from Sveg?", "progress", H),
+    Q("vad händer på Södermalm", "progress", "Stockholm"),
+    Q("hur går det i Upplandsbro", "progress", "Upplands-Bro"),
+    Q("Hur gick det med medborgarlöftena i Borås förra året?", "progress", "Borås"),
+    Q("hur går det med ungdomarna i Hede?", "progress", H, "Ungdomar i fokus"),
+    Q("vad har Härjedalens kommun lovat om tobak", "pledges", H, "tobaksfri duo"),
+    Q("läget i Väsby?", "progress", "Upplands Väsby"),
+    Q("how is haparanda doing with drugs", "progress", P, "droginsatser"),
+    Q(
+        "Kan ni berätta hur det går med trafiksäkerheten i härjedalen",
+        "progress",
+        H,
+        "Trafiksäkerhet",
+    ),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from functools import cache
@@ -13,7 +14,8 @@ from hypothesis import strategies as st
 
 from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
 from bot.domain.questions import Question, Topic, find_municipality, read_question
-from tests.domain.citizen_questions import ROWS, CitizenQuestion
+from bot.domain.towns import TOWNS
+from tests.domain.citizen_questions import HELD_OUT, ROWS, CitizenQuestion
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "bot" / "demo" / "catalogue.json"
 NAMES = SWEDISH_MUNICIPALITIES
@@ -59,11 +61,11 @@ def topics_of(name: str) -> tuple[Topic, ...]:
 
 
 def ask(row: CitizenQuestion) -> tuple[Question, Question]:
-    """Read a row as the caller does: names first, then the municipality's topics."""
-    first = read_question(row.text, NAMES)
+    """Read a row as the caller does: names and towns first, then the municipality's topics."""
+    first = read_question(row.text, NAMES, towns=TOWNS)
     place = first.municipality or row.remembered
     topics = catalogue_topics().get(place or "", ())
-    second = read_question(row.text, NAMES, topics) if topics else first
+    second = read_question(row.text, NAMES, topics, towns=TOWNS) if topics else first
     return first, second
 
 
@@ -81,9 +83,12 @@ def focus_as_expected(question: Question, focus: str | None) -> bool:
 
 def understood(row: CitizenQuestion) -> bool:
     first, second = ask(row)
+    if second.missing_topic is not None:  # the caller then shows everything, never a card
+        second = dataclasses.replace(second, focus_area=None, pledge_ids=())
     return (
         first.kind == row.kind
         and first.municipality == row.municipality
+        and (second.missing_topic is not None) == row.missing
         and focus_as_expected(second, row.focus)
         and second.responsible == row.responsible
         and (row.unknown_place is None or first.unknown_place == row.unknown_place)
@@ -95,12 +100,12 @@ def wrong_municipality(row: CitizenQuestion) -> bool:
     return first.municipality is not None and first.municipality != row.municipality
 
 
-def score_table() -> dict[str, int]:
-    """How the reader does on the table: rows, understood, wrong_municipality."""
+def score_table(rows: tuple[CitizenQuestion, ...] = ROWS) -> dict[str, int]:
+    """How the reader does on a table: rows, understood, wrong_municipality."""
     return {
-        "rows": len(ROWS),
-        "understood": sum(1 for row in ROWS if understood(row)),
-        "wrong_municipality": sum(1 for row in ROWS if wrong_municipality(row)),
+        "rows": len(rows),
+        "understood": sum(1 for row in rows if understood(row)),
+        "wrong_municipality": sum(1 for row in rows if wrong_municipality(row)),
     }
 
 
@@ -131,6 +136,14 @@ def test_table_figures() -> None:
     figures = score_table()
     assert figures["wrong_municipality"] == 0, figures
     assert figures["understood"] >= 0.9 * figures["rows"], figures
+
+
+def test_held_out_figures() -> None:
+    """The rows kept aside while tuning: never another kommun, and most understood."""
+    figures = score_table(HELD_OUT)
+    assert len(HELD_OUT) >= 30, figures
+    assert figures["wrong_municipality"] == 0, figures
+    assert figures["understood"] >= 0.75 * figures["rows"], figures
 
 
 @pytest.mark.parametrize("index", range(len(ROWS)), ids=[row.text[:50] for row in ROWS])
@@ -285,7 +298,14 @@ def test_name_list_may_hold_odd_entries() -> None:
 
 
 def test_two_names_written_alike_are_not_guessed() -> None:
-    assert find_municipality("Åsele", ["Åsele", "Asele"]) is None
+    assert find_municipality("Åsele", ["Åsele", "ÅSELE"]) is None
+
+
+def test_two_names_folded_alike_are_told_apart_as_written() -> None:
+    assert find_municipality("Håbo", NAMES) == "Håbo"
+    assert find_municipality("habo kommun", NAMES) == "Habo"
+    assert find_municipality("Håbos", NAMES) == "Håbo"
+    assert find_municipality("Åsele", ["Åsele", "Asele"]) == "Åsele"
 
 
 # --- Unknown places ---------------------------------------------------------------------------
@@ -736,3 +756,76 @@ def test_never_raises_on_question_like_text(parts: list[str]) -> None:
         )
         if question.focus_area is not None:
             assert question.focus_area in {t.focus_area for t in topics_of(name)}
+
+
+# --- Towns, clipped names and topics without a pledge ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "municipality", "town"),
+    [
+        ("Sveg", "Härjedalen", "Sveg"),
+        ("hur går det i Sveg?", "Härjedalen", "Sveg"),
+        ("hur går det i sveg", "Härjedalen", "Sveg"),
+        ("Funäsdalens skolor", "Härjedalen", "Funäsdalen"),
+        ("Funäsdaln", "Härjedalen", "Funäsdalen"),  # a typo in a longer town's name
+        ("hur går det i Märsta", "Sigtuna", "Märsta"),
+        ("kungsangen", "Upplands-Bro", "Kungsängen"),
+        ("hur går det i Bro", "Upplands-Bro", "Bro"),
+        ("hur går det i Rinkeby?", "Stockholm", "Rinkeby"),
+        ("Kiruna", "Kiruna", None),  # the town shares the kommun's name
+        ("Brandstorp", "Habo", "Brandstorp"),  # not Håbo, which folds alike
+    ],
+)
+def test_towns_lead_to_their_kommun(text: str, municipality: str, town: str | None) -> None:
+    question = read_question(text, NAMES, towns=TOWNS)
+    assert (question.municipality, question.town) == (municipality, town)
+    assert find_municipality(text, NAMES, towns=TOWNS) == municipality
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi tar bron över älven",
+        "det var en backe vid skolan",
+        "hur går det med bro",  # a short town needs a sign of a place
+        "de svor en ed på skolan",
+    ],
+)
+def test_towns_that_are_words_need_a_sign_of_a_place(text: str) -> None:
+    question = read_question(text, NAMES, towns=TOWNS)
+    assert question.municipality is None or question.town is None
+
+
+def test_without_towns_a_town_is_an_unknown_place() -> None:
+    question = read_question("hur går det i Sveg?", NAMES)
+    assert question.municipality is None
+    assert question.unknown_place == "Sveg"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Åsel", "Åsele"), ("hur går det i åsel?", "Åsele"), ("asel", "Åsele"), ("Falu", "Falun")],
+)
+def test_a_five_letter_name_without_its_last_letter(text: str, name: str) -> None:
+    assert read_question(text, NAMES).municipality == name
+
+
+@pytest.mark.parametrize("text", ["det var en kind", "han fick en malm", "Asle", "Sunn mat"])
+def test_a_clipped_name_that_is_a_word_is_no_name(text: str) -> None:
+    assert read_question(text, NAMES).municipality is None
+
+
+def test_a_topic_without_a_pledge_is_named_as_written() -> None:
+    haparanda = read_question("har ni besökt skolorna?", NAMES, topics_of("Haparanda"))
+    assert haparanda.missing_topic == "skolorna"
+    asele = read_question("har ni besökt skolorna?", NAMES, topics_of("Åsele"))
+    assert asele.missing_topic is None
+    assert short_name(asele.pledge_ids[0]) == "skolbesök"
+    assert (
+        read_question("hur går det i Haparanda", NAMES, topics_of("Haparanda")).missing_topic
+        is None
+    )
+    assert read_question("tack!", NAMES, topics_of("Haparanda")).missing_topic is None
+    both = read_question("hur går det med klotter och inbrott", NAMES, topics_of("Åsele"))
+    assert both.missing_topic == "klotter och inbrott"

@@ -123,7 +123,9 @@ async def test_commands_with_and_without_a_municipality(harness: Harness) -> Non
     calls = await harness.send(CITIZEN, "/hurgardet Härnösand")
     assert "Hur går det i Härnösand?" in _text(calls)
     calls = await harness.send(CITIZEN, "/hurgardet kiruna")
-    assert "känner inte till någon kommun som heter ”kiruna”" in _text(calls)
+    assert "<b>Kiruna</b> har inga medborgarlöften här i boten än." in _text(calls)
+    calls = await harness.send(CITIZEN, "/hurgardet narnia")
+    assert "känner inte till någon kommun som heter ”narnia”" in _text(calls)
 
 
 async def test_an_unknown_municipality_gets_the_list(harness: Harness) -> None:
@@ -344,3 +346,229 @@ async def test_a_long_answer_is_split_between_lines(harness: Harness) -> None:
         assert text.count("<b>") == text.count("</b>")
     assert sum(text.count("• <b>löfte") for text in texts) == 90
     assert calls[-1].buttons  # the buttons come with the last part
+
+
+# --- every kommun and the larger towns lead somewhere true ----------------------------------
+
+
+async def test_a_kommun_without_promises_in_the_bot_is_named_not_denied(harness: Harness) -> None:
+    await _setup(harness)
+    for question in ("hur går det i Stockholm?", "Stockholms medborgarlöften", "stockholm"):
+        calls = await harness.send(CITIZEN, question)
+        text = _text(calls)
+        assert "<b>Stockholm</b> har inga medborgarlöften här i boten än." in text, question
+        assert "känner inte till" not in text
+        assert "Haparanda, Härjedalen, Härnösand och Åsele" in text
+        assert set(_buttons(calls)) == {"Haparanda", "Härjedalen", "Härnösand", "Åsele"}
+    text = _text(await harness.send(CITIZEN_EN, "how is it going in Goteborg?"))
+    assert "<b>Göteborg</b> has no citizen pledges in this bot yet." in text
+    # Nothing was remembered: a bare question still asks which kommun.
+    assert "Vilken kommun undrar du över?" in _text(await harness.send(CITIZEN, "hur går det?"))
+    text = _text(await harness.send(CITIZEN, "/kommun Malmö"))
+    assert "<b>Malmö</b> har inga medborgarlöften här i boten än." in text
+
+
+async def test_a_town_leads_to_its_kommun(harness: Harness) -> None:
+    await _setup(harness)
+    text = _text(await harness.send(CITIZEN, "hur går det i Sveg?"))
+    assert text.startswith("Sveg ligger i Härjedalens kommun.")
+    assert "<b>Hur går det i Härjedalen?</b>" in text
+    text = _text(await harness.send(CITIZEN, "funäsdalen"))
+    assert "Funäsdalen ligger i Härjedalens kommun." in text
+    text = _text(await harness.send(CITIZEN, "hur går det i Märsta"))
+    assert "Märsta ligger i Sigtunas kommun. <b>Sigtuna</b> har inga medborgarlöften" in text
+    text = _text(await harness.send(CITIZEN, "hur går det med trafiken i Sveg"))
+    assert "trafikkontroller" in text and "lag och rätt" not in text
+    # The town's kommun is remembered.
+    assert "Hur går det i Härjedalen?" in _text(await harness.send(CITIZEN, "hur går det?"))
+
+
+async def test_a_short_name_with_its_last_letter_missing(harness: Harness) -> None:
+    await _setup(harness)
+    for question in ("Åsel", "hur går det i åsel?"):
+        text = _text(await harness.send(CITIZEN, question))
+        assert "<b>Hur går det i Åsele?</b>" in text, question
+
+
+async def test_a_topic_without_a_pledge_is_said_so_not_answered_with_another(
+    harness: Harness,
+) -> None:
+    await _setup(harness)
+    await harness.send(CITIZEN, "/kommun Haparanda")
+    text = _text(await harness.send(CITIZEN, "har ni besökt skolorna?"))
+    assert text.startswith("Haparanda har inget medborgarlöfte om ”skolorna”.")
+    assert "<b>föräldraträffar · Haparanda</b>" not in text  # not the card of another pledge
+    assert "<b>Hur går det i Haparanda?</b>" in text
+    assert "<b>droginsatser</b>" in text  # what Haparanda has
+    text = _text(await harness.send(CITIZEN, "vad har ni lovat om skolbesöken?"))
+    assert text.startswith("Haparanda har inget medborgarlöfte om ”skolbesöken”.")
+    assert "Medborgarlöften i Haparanda" in text
+    # Where such a pledge exists, its card.
+    await harness.send(CITIZEN, "/kommun Åsele")
+    assert "<b>skolbesök · Åsele</b>" in _text(
+        await harness.send(CITIZEN, "har ni besökt skolorna?")
+    )
+
+
+def _variants(name: str, others: frozenset[str]) -> list[str]:
+    """A kommun's name as people write it: as is, in the genitive, in lower case, without
+    å/ä/ö (unless that is another kommun's name: "habo" is Habo, not Håbo), with "kommun"."""
+    genitive = name if name[-1] in "sxz" else f"{name}s"
+    folded = name.lower().translate(str.maketrans("åäö", "aao"))
+    written = [name, genitive, name.lower(), f"{name} kommun"]
+    if folded not in others:
+        written += [folded, f"{folded}s kommun"]
+    return written
+
+
+def _typos(name: str) -> list[str]:
+    """A longer one-word name with one letter left out, or two letters swapped, in the middle."""
+    if len(name) < 7 or " " in name or "-" in name:
+        return []
+    middle = len(name) // 2
+    dropped = name[:middle] + name[middle + 1 :]
+    swapped = name[: middle - 1] + name[middle] + name[middle - 1] + name[middle + 1 :]
+    return [dropped] if swapped == name else [dropped, swapped]
+
+
+async def test_every_kommun_and_town_leads_somewhere_true(harness: Harness) -> None:
+    """Sweden's 290 kommuner, written as people write them, and the larger towns: each leads to
+    the kommun in the bot or to the honest "no promises here yet", never to another kommun."""
+    from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
+    from bot.domain.towns import TOWNS
+    from bot.services import citizens
+
+    await _setup(harness)
+    cache = harness.services.cache
+
+    def lead(found: citizens.PlaceFound) -> str | None:
+        return found.place.name if found.place is not None else found.outside
+
+    wrong: list[tuple[str, str | None, str]] = []
+    typos = typos_right = 0
+    async with harness.services.db.read() as session:
+        assert len(SWEDISH_MUNICIPALITIES) == 290
+        lower = frozenset(n.lower() for n in SWEDISH_MUNICIPALITIES)
+        for name in SWEDISH_MUNICIPALITIES:
+            for written in _variants(name, lower - {name.lower()}):
+                found = await citizens.find_place(session, written, cache)
+                if lead(found) != name:
+                    wrong.append((written, lead(found), name))
+                asked = await citizens.ask(session, 1, None, f"hur går det i {written}?")
+                if (asked.question.kind, lead(asked.found)) != ("progress", name):
+                    wrong.append((f"hur går det i {written}?", lead(asked.found), name))
+            for typo in _typos(name):
+                typos += 1
+                found = await citizens.find_place(session, typo, cache)
+                if lead(found) == name:
+                    typos_right += 1
+                elif lead(found) is not None:
+                    wrong.append((typo, lead(found), name))
+        for town, name in TOWNS.items():
+            for written in (town, f"hur går det i {town}?"):
+                found = await citizens.find_place(session, written, cache)
+                if (lead(found), found.town) != (name, town):
+                    wrong.append((written, lead(found), name))
+    assert wrong == [], "\n".join(map(str, wrong))
+    # A typo close to two names is asked back; nearly all lead to the right one.
+    assert typos_right >= 0.9 * typos, (typos_right, typos)
+
+
+# --- a synpunkt survives the questions the bot asks -----------------------------------------
+
+
+async def _feedback_rows(h: Harness) -> list[tuple[str, str]]:
+    async with h.services.db.read() as session:
+        rows = await session.execute(
+            select(Feedback.text, catalogue.Municipality.name).join(
+                catalogue.Municipality, catalogue.Municipality.id == Feedback.municipality_id
+            )
+        )
+        return [(str(text), str(name)) for text, name in rows]
+
+
+async def test_a_synpunkt_waits_for_its_kommun_after_glom(harness: Harness) -> None:
+    await _setup(harness)
+    await harness.send(CITIZEN, "/kommun Åsele")
+    await harness.send(CITIZEN, "/glom")
+    calls = await harness.send(CITIZEN, "/tyck Det körs för fort på Storgatan")
+    assert "Vilken kommun gäller din synpunkt?" in _text(calls)
+    assert await _feedback_rows(harness) == []
+    calls = await harness.press(CITIZEN, _buttons(calls)["Åsele"])
+    assert "Tack! Din synpunkt är skickad till <b>Åsele</b>" in _text(calls)
+    assert await _feedback_rows(harness) == [("Det körs för fort på Storgatan", "Åsele")]
+    # The button cannot send it twice.
+    calls = await harness.press(CITIZEN, "1|cf|2")
+    assert "väntar inte på någon synpunkt" in _text(calls)
+    assert len(await _feedback_rows(harness)) == 1
+
+
+async def test_a_synpunkt_waits_for_a_typed_kommun_or_town(harness: Harness) -> None:
+    await _setup(harness)
+    await harness.send(CITIZEN, "/tyck Belysningen vid busshållplatsen är trasig")
+    text = _text(await harness.send(CITIZEN, "Narnia"))
+    assert "Jag hittar ingen kommun som heter ”Narnia”." in text
+    text = _text(await harness.send(CITIZEN, "Stockholm"))
+    assert "<b>Stockholm</b> finns inte med i boten än" in text
+    # More words than a name: more of the synpunkt, which still waits (a kommun in it or not).
+    text = _text(await harness.send(CITIZEN, "Det är mörkt vid hållplatsen i Sveg"))
+    assert "Jag lade till det i din synpunkt." in text
+    assert await _feedback_rows(harness) == []
+    text = _text(await harness.send(CITIZEN, "sveg"))
+    assert "Tack! Din synpunkt är skickad till <b>Härjedalen</b>" in text
+    assert await _feedback_rows(harness) == [
+        (
+            "Belysningen vid busshållplatsen är trasig\nDet är mörkt vid hållplatsen i Sveg",
+            "Härjedalen",
+        )
+    ]
+    # The chat's kommun is remembered: the next one goes straight there.
+    await harness.send(CITIZEN, "/tyck Tack för trafikkontrollerna")
+    assert len(await _feedback_rows(harness)) == 2
+
+
+async def test_tyck_alone_takes_the_next_message_as_the_synpunkt(harness: Harness) -> None:
+    await _setup(harness)
+    await harness.send(CITIZEN, "/kommun Haparanda")
+    text = _text(await harness.send(CITIZEN, "/tyck"))
+    assert "Skriv din synpunkt till polisen och kommunen i Haparanda i nästa meddelande" in text
+    text = _text(await harness.send(CITIZEN, "Det körs för fort på Storgatan"))
+    assert "Tack! Din synpunkt är skickad till <b>Haparanda</b>" in text
+    assert await _feedback_rows(harness) == [("Det körs för fort på Storgatan", "Haparanda")]
+    # Without a kommun: first the text, then the kommun.
+    await harness.send(CITIZEN_EN, "/tyck")
+    text = _text(await harness.send(CITIZEN_EN, "More lights in the park, please"))
+    assert "Which municipality is your view about?" in text
+    text = _text(await harness.send(CITIZEN_EN, "Härnösand"))
+    assert "Thank you! Your view was sent to <b>Härnösand</b>" in text
+    assert ("More lights in the park, please", "Härnösand") in await _feedback_rows(harness)
+
+
+async def test_a_synpunkt_delivered_twice_is_stored_once(harness: Harness) -> None:
+    await _setup(harness)
+    async with harness.services.db.transaction() as session:
+        place = await catalogue.municipality_by_name(session, "Åsele")
+        assert place is not None
+        admin = await people.ensure_reporter(session, ADMIN.user_id)
+        await people.grant(session, admin, place, Role.ADMIN)
+    await harness.send(CITIZEN, "/kommun Åsele")
+    update = harness.factory.message(CITIZEN, "/tyck Mer ljus i parken")
+    first = await harness.feed(update)
+    second = await harness.feed(update)
+    assert len([c for c in first if c.chat_id == ADMIN.user_id]) == 1
+    assert second == []
+    # The same for the text sent after /tyck, and for the kommun's button.
+    await harness.send(CITIZEN, "/tyck")
+    update = harness.factory.message(CITIZEN, "Fler papperskorgar vid skolan")
+    assert "Tack!" in _text(await harness.feed(update))
+    assert await harness.feed(update) == []
+    calls = await harness.send(CITIZEN_EN, "/tyck Bänkar vid badet")
+    press = harness.factory.callback(CITIZEN_EN, _buttons(calls)["Åsele"])
+    assert "Thank you!" in _text(await harness.feed(press))
+    assert replies(await harness.feed(press)) == []
+    rows = await _feedback_rows(harness)
+    assert sorted(text for text, _ in rows) == [
+        "Bänkar vid badet",
+        "Fler papperskorgar vid skolan",
+        "Mer ljus i parken",
+    ]

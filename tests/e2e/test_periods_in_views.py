@@ -248,8 +248,7 @@ async def test_the_reporters_confirmation_shows_the_weeks_too(harness: Harness) 
         await people.grant(session, reporter, place, Role.REPORTER)
     reply = _text(await harness.send(REPORTER, "synlig polis på torget i dag"))
     assert (
-        "Nu 2 av minst 1 tillfälle (vecka 47 2026), målet nått i 6 av 73 veckor – "
-        "<i>Efter plan</i>"
+        "Nu 2 av minst 1 tillfälle (vecka 47 2026), målet nått i 6 av 73 veckor – <i>Efter plan</i>"
     ) in reply
 
 

@@ -97,6 +97,7 @@ def forged(w: World) -> dict[str, list[tuple[Any, ...]]]:
         "cc": [(w.b,)],
         "cm": [(w.b,)],
         "cs": [(w.b,)],
+        "cf": [(w.b,)],
         **{a: [(w.b_activity,)] for a in ("un", "rs", "me", "dl", "mc", "md", "mp", "cw", "dw")},
         "sc": [(w.b_activity, 9)],
         "sd": [(w.b_activity, DAY)],

@@ -246,6 +246,15 @@ def test_citizen_answers(samples: Samples, text: str, lang: Lang) -> None:
     check(lambda t: citizen.unsubscribed([t, "Åsele", t], lang), text)
     check(lambda t: citizen.feedback_saved(t, lang), text)
     check(lambda t: citizen.feedback_for_admins(t, t), text)
+    check(lambda t: citizen.town_note(t, t, lang), text)
+    check(lambda t: citizen.no_pledges_in(t, t, poison(samples.places, t), lang), text)
+    check(lambda t: citizen.no_pledge_about(t, t, lang), text)
+    check(
+        lambda t: citizen.feedback_which_place(poison(samples.places, t), lang, unknown=t),
+        text,
+    )
+    check(lambda t: citizen.feedback_which_place(samples.places, lang, outside=t), text)
+    check(lambda t: [citizen.feedback_ask_text(p, lang) for p in poison(samples.places, t)], text)
 
 
 @given(text=LONG, lang=LANG)
