@@ -77,6 +77,7 @@ __all__ = [
     "CoverageChoice",
     "PledgeChoice",
     "ReportReading",
+    "day_options",
     "match_coverage",
     "read_report",
 ]
@@ -151,6 +152,9 @@ class ReportReading:
     other_municipalities: tuple[str, ...] = ()
     #: When the day is unclear: the days to offer, most recent first.
     day_options: tuple[date, ...] = ()
+    #: The words that named nothing the reader knows (no pledge, day, count or place), as
+    #: written, when they are one short phrase: what a reporter's pick can teach.
+    unread_words: str | None = None
 
     @property
     def decided(self) -> bool:
@@ -383,7 +387,7 @@ _WEEKEND_RE = re.compile(
 # Numbers the counter must account for: a digit run (with decimals or an exponent), not glued
 # to letters in front ("E45", "åk8") or behind ("8B", "3st", which are read elsewhere).
 _NUMBER_LIKE_RE = re.compile(
-    r"(?<![^\W_])(?:\d+[eE][+-]?\d+|\d+(?:[.,:]\d+)*)(?![^\W\d_]|\d)"
+    r"(?<![^\W_])(?<![^\W\d_]-)(?:\d+[eE][+-]?\d+|\d+(?:[.,:]\d+)*)(?![^\W\d_]|\d)"
 )
 _CLOCK_RE = re.compile(r"(?<![\d.,:])\d{1,2}[.:]\d{2}(?![\d.,:]\d)")
 _PAIR_RE = re.compile(r"\d+\s?/\s?\d+")
@@ -677,8 +681,7 @@ def _share_lexicon_terms(compiled: list[_Pledge]) -> tuple[_Pledge, ...]:
     for pledge in compiled:
         terms = tuple(
             replace(term, weight=_W_GENERIC, capitals_weight=_W_GENERIC)
-            if term.lexicon
-            and holders[(pledge.municipality, term.words, term.joined)] > 1
+            if term.lexicon and holders[(pledge.municipality, term.words, term.joined)] > 1
             else term
             for term in pledge.terms
         )
@@ -1166,7 +1169,9 @@ class _Counter:
             if word in ("once", "twice"):
                 counts.append(_CountFinding(value, True, False, m.start()))
                 continue
-            english = NumberMatch(value, m.start(), m.end(), m.group(0), "", False, False, False, True)
+            english = NumberMatch(
+                value, m.start(), m.end(), m.group(0), "", False, False, False, True
+            )
             self._number(english, counts, unsure)
         for pattern in (_GLUED_RE, _TIMES_BEFORE_RE, _NEGATIVE_RE, _RANGE_RE, _CLOCK_RE, _PAIR_RE):
             explained.extend(m.span() for m in pattern.finditer(self.text))
@@ -1474,8 +1479,11 @@ class _Places:
         for finder in (self.after_preposition, self.road, self.capitalised):
             span = finder()
             if span is not None:
+                self.found = span
                 return self._span(*span)
         return None
+
+    found: tuple[int, int] | None = None
 
 
 _NUMBER_WORDS = _folds(
@@ -1559,7 +1567,49 @@ def _other_municipalities(
     return tuple(found)
 
 
-def _day_options(text: str, today: date) -> tuple[date, ...]:
+# Verbs of reporting that say nothing about which activity it was.
+_PLAIN_VERBS = _folds(
+    """
+    pratade pratat träffade träffat besökte besökt hade haft gjorde gjort genomförde genomfört
+    höll hållit deltog deltagit informerade informerat fanns varit gick gått åkte åkt körde
+    kört stod stått hälsade talade talat var blev ordnade ordnat
+    """
+)
+_MAX_LEARNT_WORDS = 2
+
+
+def _unread_words(
+    text: str,
+    tokens: Sequence[_Token],
+    understood: frozenset[int],
+    times: Sequence[tuple[int, int]],
+) -> str | None:
+    """The words that nothing was read from, when they stand together and are at most two."""
+    left: list[int] = []
+    for i, token in enumerate(tokens):
+        if (
+            i in understood
+            or token.digit
+            or token.fold in _SMALL_WORDS
+            or token.fold in _PLAIN_VERBS
+            or token.fold in _NUMBER_WORDS
+            or token.fold in _UNIT_WORDS
+            or token.key in _TIME_KEYS
+            or token.key in _NOT_PLACE_KEYS
+            or len(token.raw) < 3
+            or _Counter.is_not_counted(token)
+            or any(token.start < end and token.end > start for start, end in times)
+        ):
+            continue
+        left.append(i)
+    if not left or len(left) > _MAX_LEARNT_WORDS:
+        return None
+    if left[-1] - left[0] != len(left) - 1 or any(tokens[i].hard_before for i in left[1:]):
+        return None  # not one phrase
+    return text[tokens[left[0]].start : tokens[left[-1]].end].lower()
+
+
+def day_options(text: str, today: date) -> tuple[date, ...]:
     """The days to offer when the day is not clear: last week's, the weekend's, or the last
     seven days."""
     if _LAST_WEEK_RE.search(text):
@@ -1703,7 +1753,7 @@ def read_report(
         day_problem = "unclear"  # a vague time, a day-like word not read, or two days
     if day_problem is not None:
         day = None
-    day_options = _day_options(text, today) if day_problem in ("unclear", "invalid") else ()
+    offered = day_options(text, today) if day_problem in ("unclear", "invalid") else ()
 
     times = [m.span() for m in _VAGUE_DAY_RE.finditer(text)]
     times += [m.span() for m in _COMING_WEEKDAY_RE.finditer(text)]
@@ -1764,5 +1814,15 @@ def read_report(
         coverage_item=coverage_item,
         municipality=municipality,
         other_municipalities=others,
-        day_options=day_options,
+        day_options=offered,
+        unread_words=_unread_words(
+            text,
+            tokens,
+            understood=frozenset(i for s in scored if s.score >= _CANDIDATE_MIN for i in s.tokens)
+            | municipality_tokens
+            | frozenset(
+                () if places.found is None else range(places.found[0], places.found[1] + 1)
+            ),
+            times=[*times, *day_like],
+        ),
     )
