@@ -1606,7 +1606,17 @@ def _unread_words(
         return None
     if left[-1] - left[0] != len(left) - 1 or any(tokens[i].hard_before for i in left[1:]):
         return None  # not one phrase
-    return text[tokens[left[0]].start : tokens[left[-1]].end].lower()
+    first = left[0]
+    if len(left) == 1 and len(tokens[first].raw) <= 4:
+        # A short word alone says too little ("nian"): learn it with the word before it
+        # ("lektion med nian"), small words between included.
+        for back in (first - 1, first - 2):
+            if back < 0 or tokens[back + 1].hard_before:
+                break
+            if tokens[back].fold not in _SMALL_WORDS and not tokens[back].digit:
+                first = back
+                break
+    return text[tokens[first].start : tokens[left[-1]].end].lower()
 
 
 def day_options(text: str, today: date) -> tuple[date, ...]:

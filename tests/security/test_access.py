@@ -108,6 +108,7 @@ def forged(w: World) -> dict[str, list[tuple[Any, ...]]]:
         "qn": [(w.b_draft, 3)],
         "qd": [(w.b_draft, DAY)],
         "qx": [(w.b_draft,)],
+        "wr": [(w.b_pledge, 0)],
         "lg": [("m", w.b), ("f", w.b_focus_area), ("p", w.b_pledge)],
         **{a: [card] for a in ("lk", "lc", "ld", "ls", "lx")},
         "lq": [()],
