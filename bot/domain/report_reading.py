@@ -529,6 +529,7 @@ class _Term:
     capitals_weight: float  # the weight when the message writes the word in capitals
     strict: bool  # the small words must be there too ("arbetstid ute")
     lexicon: bool = False  # from the field's lexicon, not the pledge's own words
+    shape: str = ""  # the words as one string: terms of the same words match alike
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,20 +577,16 @@ def _compile_term(text: str, kind: str, others: frozenset[str]) -> _Term | None:
             )
         )
         weight, capitals = _single_weight(words[0], kind, generic)
-        return _Term((_Word(key, False),), "", weight, capitals, strict=False)
+        return _Term((_Word(key, False),), "", weight, capitals, strict=False, shape=key)
     soft = [w.translate(_FOLD) in _SMALL_WORDS for w in words]
     if all(soft):
         soft = [False] * len(words)
     strict = sum(1 for s in soft if not s) == 1
     weight = _KIND_WEIGHTS.get(kind, _W_UNIT)
     joined = _key("".join(words))
-    return _Term(
-        tuple(_Word(k, s) for k, s in zip(keys, soft, strict=True)),
-        joined,
-        weight,
-        weight,
-        strict,
-    )
+    words_of = tuple(_Word(k, s) for k, s in zip(keys, soft, strict=True))
+    shape = " ".join(("~" if w.soft else "") + w.key for w in words_of) + f"|{joined}|{strict}"
+    return _Term(words_of, joined, weight, weight, strict, shape=shape)
 
 
 def _raw_terms(choice: PledgeChoice) -> list[tuple[str, str]]:
@@ -713,6 +710,7 @@ class _Matcher:
             and text[tokens[i].end : tokens[i + 1].start] == "."
         ]
         self._cache: dict[tuple[str, str], float] = {}
+        self._terms: dict[str, _Hit | None] = {}
         self._partial: dict[tuple[str, str], float] = {}
         self.joined_pairs: list[tuple[int, str]] = [
             (i, _key(tokens[i].raw.lower() + tokens[i + 1].raw.lower()))
@@ -743,9 +741,18 @@ class _Matcher:
         return found
 
     def term(self, term: _Term) -> _Hit | None:
-        if len(term.words) == 1:
-            return self._single(term)
-        return self._multi(term)
+        if term.weight != term.capitals_weight or not term.shape or term.weight <= 0:
+            return self._single(term) if len(term.words) == 1 else self._multi(term)
+        # The same words (a lexicon term shared by several pledges) are matched once, at
+        # weight 1, and scaled: the weight only multiplies the match.
+        shape = term.shape
+        if shape in self._terms:
+            unit = self._terms[shape]
+        else:
+            hit = self._single(term) if len(term.words) == 1 else self._multi(term)
+            unit = None if hit is None else _Hit(hit.score / term.weight, hit.tokens)
+            self._terms[shape] = unit
+        return None if unit is None else _Hit(unit.score * term.weight, unit.tokens)
 
     def _weight(self, term: _Term, token: _Token) -> float:
         return term.capitals_weight if token.capitals else term.weight
