@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.render.admin import only_admins as admin_only
 from bot.render.callbacks import encode
 from bot.render.html import b, esc
 from bot.render.texts import Lang
@@ -56,11 +57,7 @@ def forgotten(word: LearntWord, lang: Lang) -> str:
 
 
 def only_admins(lang: Lang) -> str:
-    return _t(
-        lang,
-        "Det här är till för administratörer.",
-        "This is for admins.",
-    )
+    return admin_only(lang)
 
 
 def gone(lang: Lang) -> str:

@@ -323,4 +323,4 @@ async def test_a_pick_teaches_the_bot_and_an_admin_can_remove_the_word(harness: 
 
     # Reporters cannot see or remove the words.
     calls = await harness.send(REPORTER, "/ord")
-    assert "administratörer" in _reply(calls)
+    assert "till för administratörer" in _reply(calls)
