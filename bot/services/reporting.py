@@ -1089,6 +1089,9 @@ async def change(
         action = "activity.edit"
     activity.updated_at = now
     await _audit(session, scope, now, action, activity, _changes(before, activity))
+    state = await session.get(ChatState, user_id)
+    if state is not None and state.payload.get("activity_id") == activity.id:
+        await session.delete(state)  # a keyboard's typed answer is not awaited any more
     await session.flush()
     refs = await pledge_refs(session, scope, today)
     with_progress = what in ("item", "place", "count", "day")

@@ -324,3 +324,15 @@ async def test_a_pick_teaches_the_bot_and_an_admin_can_remove_the_word(harness: 
     # Reporters cannot see or remove the words.
     calls = await harness.send(REPORTER, "/ord")
     assert "till för administratörer" in _reply(calls)
+
+
+async def test_a_tap_in_the_count_menu_ends_the_wait_for_a_typed_count(harness: Harness) -> None:
+    await _setup(harness)
+    calls = await harness.send(REPORTER, "2 trafikkontroller igår")
+    calls = await harness.press(REPORTER, _buttons(calls)["Ändra"])
+    calls = await harness.press(REPORTER, _buttons(calls)["Antal"])
+    await harness.press(REPORTER, _buttons(calls)["3"])
+    assert await _waiting(harness, REPORTER.user_id) == 0
+    calls = await harness.send(REPORTER, "skolbesök på Hede skola idag")
+    assert _reply(calls).startswith("✅ Sparat: <b>skolbesök</b>")
+    assert [a.count for a in await _mine(harness)] == [3, 1]
