@@ -553,7 +553,7 @@ def _single_weight(word: str, kind: str, generic: bool) -> tuple[float, float]:
         return _W_SMALL_WORD, _W_CAPITALS
     if generic:
         return _W_GENERIC, _W_GENERIC
-    if len(word) <= 4:
+    if len(word) <= 4 and kind != "lexicon":  # the lexicon's short words are words ("nian")
         return _W_SHORT_WORD, _W_CAPITALS
     weight = _KIND_WEIGHTS.get(kind, _W_UNIT)
     return weight, weight

@@ -778,3 +778,30 @@ def test_the_words_nothing_was_read_from() -> None:
     assert read("lektion med nian").unread_words == "lektion med nian"
     assert read("snöröjning vid skolan").unread_words == "snöröjning"
     assert read("3 trafikkontroller E45 igår").unread_words is None
+
+
+@pytest.mark.parametrize(
+    ("text", "pledge_id"),
+    [
+        ("lektion med nian", 1),
+        ("pratade med niorna på Högalidskolan", 1),
+        ("trygghetsvandring Luossavaara igår", 2),
+        ("krogkontroll på Ripan i fredags", 3),
+        ("fotpatrull centrum 2 timmar", 4),
+        ("grannsamverkansmöte i Lombolo", 5),
+    ],
+)
+def test_the_lexicon_reads_a_kommun_whose_pledges_are_worded_otherwise(
+    text: str, pledge_id: int
+) -> None:
+    choices = [
+        PledgeChoice(1, "Kiruna", "åk 9-lektioner", ("årskurs 9",)),
+        PledgeChoice(2, "Kiruna", "trygghetsvandringar"),
+        PledgeChoice(3, "Kiruna", "krogtillsyn"),
+        PledgeChoice(4, "Kiruna", "fotpatrullering", ("synlig polis",)),
+        PledgeChoice(5, "Kiruna", "grannsamverkan"),
+    ]
+    reading = read_report(text, choices, TODAY)
+    assert reading.pledge is not None and reading.pledge.id == pledge_id
+    assert (reading.count, reading.count_sure) == (1, True)
+    assert reading.decided
