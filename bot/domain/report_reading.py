@@ -393,8 +393,9 @@ _CLOCK_RE = re.compile(r"(?<![\d.,:])\d{1,2}[.:]\d{2}(?![\d.,:]\d)")
 _PAIR_RE = re.compile(r"\d+\s?/\s?\d+")
 # Number words the reader does not take as a count: it asks.
 _BIG_NUMBER_WORDS_RE = re.compile(
-    r"(?<!\w)(?:tusen\w*|miljon\w*|miljard\w*|hundratals|tiotals|dussintals|massor|thousands?"
-    r"|millions?|billions?|hundreds|dozens|en\s+massa|flera|några|ett\s+antal)(?!\w)",
+    r"(?<!\w)(?:(?P<big>tusen\w*|miljon\w*|miljard\w*|hundratals|tiotals|dussintals|thousands?"
+    r"|millions?|billions?|hundreds|dozens)|massor|en\s+massa|flera|några|ett\s+antal|several"
+    r"|a\s+few)(?!\w)",
     re.IGNORECASE,
 )
 _EN_NUMBERS = {
@@ -1190,8 +1191,12 @@ class _Counter:
             ):
                 continue  # "1,5 h", "kl 14.30"
             self.unread = True
-        if _BIG_NUMBER_WORDS_RE.search(self.text):
-            self.unread = True
+        for m in _BIG_NUMBER_WORDS_RE.finditer(self.text):
+            # "tusen skolbesök", "flera trafikkontroller": a number nobody can read; "några
+            # ungdomar" or "tusen besökare" count people, not the activity.
+            kind = self.noun_kind(m.end())
+            if kind != "not_counted" and (m["big"] or kind in ("count", "unit")):
+                self.unread = True
         for m in _GLUED_RE.finditer(self.text):
             if not self.in_day(m.start(), m.end()) and not _NOT_A_COUNT_BEFORE_RE.search(
                 self.text[: m.start()]
@@ -1606,6 +1611,7 @@ def _unread_words(
             or len(token.raw) < 3
             or _Counter.is_not_counted(token)
             or any(token.start < end and token.end > start for start, end in times)
+            or _BIG_NUMBER_WORDS_RE.fullmatch(token.raw)
         ):
             continue
         left.append(i)

@@ -718,7 +718,8 @@ def test_a_day_like_number_that_is_no_day_makes_the_day_unclear(text: str) -> No
         "3,5 skolbesök",
         "tusen skolbesök",
         "en miljon skolbesök",
-        "skolbesök, några klasser",
+        "flera skolbesök igår",
+        "några trafikkontroller",
     ],
 )
 def test_a_number_that_is_not_read_makes_the_count_unsure(text: str) -> None:
@@ -729,9 +730,17 @@ def test_a_number_that_is_not_read_makes_the_count_unsure(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["skolbesök 1,5 h", "skolbesök kl 14.30", "hastighetskontroll på 52:an", "Lag och rätt i 8B"],
+    [
+        "skolbesök 1,5 h",
+        "skolbesök kl 14.30",
+        "hastighetskontroll på 52:an",
+        "Lag och rätt i 8B",
+        "skolbesök, pratade med några elever",
+        "skolbesök, tusen elever på skolan",
+    ],
 )
 def test_numbers_read_as_something_else_leave_the_count_sure(text: str) -> None:
+    # (and words of quantity about people: "några ungdomar", "tusen besökare")
     reading = read(text)
     assert (reading.count, reading.count_sure) == (1, True)
 
