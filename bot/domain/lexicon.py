@@ -123,7 +123,8 @@ CONCEPTS: tuple[Concept, ...] = (
         "synlig polis och närvaro",
         "synlig polis; synlighet; närvaro; polisiär närvaro; fotpatrull; fotpatrullering; "
         "patrull; patrullering; patrullerade; cykelpatrull; polis på plats; "
-        "trygghetsskapande närvaro; ute på stan",
+        "trygghetsskapande närvaro; ute på stan; fanns på torget; var på torget; ute på torget; "
+        "fanns på plats; fanns i centrum; ute i centrum",
         "foot patrol; patrol; patrolling; visible policing; police presence",
     ),
     _c(

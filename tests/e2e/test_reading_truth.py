@@ -214,6 +214,7 @@ async def test_a_report_instead_of_an_answer_is_read_as_a_report(harness: Harnes
         (HAPARANDA, "föräldramöte, ca 40 föräldrar", "föräldraträffar", 1),
         (HAPARANDA, "patrull på torget under lördagen", "synlig polis", 1),
         (HAPARANDA, "fotpatrull i centrum 2 timmar", "synlig polis", 1),
+        (HAPARANDA, "fanns på torget 2 timmar", "synlig polis", 1),
         (HAPARANDA, "nykterhetskontroller x2 på E4", "droger i trafiken", 2),
         (REPORTER, "fartkontroll på 52:an", "trafikkontroller", 1),
         (REPORTER, "hastighetskontroll väg 311 kl 14-16", "trafikkontroller", 1),
