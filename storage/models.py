@@ -402,6 +402,12 @@ class Draft(Timestamped, Base):
     place: Mapped[str | None] = mapped_column(String(200))
     photo_file_id: Mapped[str | None] = mapped_column(String(200))
     pledge_ids: Mapped[list[int]] = mapped_column(default=list)
+    # What is still to be asked, in order: "municipality" (the text names a kommun the
+    # reporter does not report for), "pledge", "count", "day". Without "pledge", the pledge
+    # is pledge_ids[0] (none: an extra activity in municipality_ids[0]).
+    doubts: Mapped[list[str]] = mapped_column(default=list)
+    # The words of the message that named no pledge: learnt for the pledge the reporter picks.
+    words: Mapped[str | None] = mapped_column(String(200))
 
 
 class ChatSetting(Base):

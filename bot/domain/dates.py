@@ -56,6 +56,7 @@ __all__ = [
     "DayMatch",
     "Problem",
     "day_label",
+    "day_like_spans",
     "find_day",
     "parse_coming_day",
     "parse_day",
@@ -125,6 +126,13 @@ def _weekday_group() -> str:
     return "(?:" + "|".join(f"(?P<w{i}>{stem})" for i, stem in enumerate(_WEEKDAY_STEMS)) + ")"
 
 
+_EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "last Friday" (the most recent before today), "Friday"; "on Friday" is left to the caller.
+_EN_WEEKDAY_RE = re.compile(
+    r"(?<!\w)(?:(?P<last>last\s+)|(?P<on>on\s+))?(?P<wd>" + "|".join(_EN_WEEKDAYS) + r")(?!\w)",
+    _FLAGS,
+)
+
 _ANY_WEEKDAY = "(?:" + "|".join(_WEEKDAY_STEMS) + ")dag"
 _WD = _weekday_group()
 
@@ -151,7 +159,24 @@ _RELATIVE_RE = re.compile(
     r"|(?P<night>i\s*natt)"
     r"|(?P<today>i\s*dag|i\s*kv[äae]l{1,2}|i\s*mor{1,2}(?:g?se|ges)"
     r"|i\s*(?:efter|f[öo]r)\s*mid{1,2}ags?)"
+    r"|(?P<en_before_yesterday>the\s+day\s+before\s+yesterday)"
+    r"|(?P<en_yesterday>yesterday(?:\s+(?:morning|afternoon|evening|night))?|last\s+night)"
+    r"|(?P<en_today>today|this\s+(?:morning|afternoon|evening)|tonight)"
+    r"|(?P<en_tomorrow>tomorrow)"
     r")(?!\w)",
+    _FLAGS,
+)
+
+# "3 dagar sedan", "för tre dagar sedan", "2 days ago": a number of days back.
+_SMALL_NUMBER_WORDS = {
+    "en": 1, "ett": 1, "två": 2, "tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7,
+    "åtta": 8, "atta": 8, "nio": 9, "tio": 10, "one": 1, "a": 1, "two": 2, "three": 3,
+    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_DAYS_AGO_RE = re.compile(
+    r"(?<![\w/.,:-])(?:f[öo]r\s+)?(?P<n>\d{1,3}|"
+    + "|".join(sorted(_SMALL_NUMBER_WORDS, key=len, reverse=True))
+    + r")\s+(?:dagar|dag|days?)\s+(?:sedan|sen|ago|tillbaka)(?!\w)",
     _FLAGS,
 )
 
@@ -325,7 +350,7 @@ def _number_context_ok(text: str, match: re.Match[str], has_year: bool) -> bool:
 
 def _relative(text: str, today: date, hour: int) -> Iterator[_Candidate]:
     for m in _RELATIVE_RE.finditer(text):
-        kind = m.lastgroup
+        kind = (m.lastgroup or "today").removeprefix("en_")
         offset = {
             "today": 0,
             "yesterday": 1,
@@ -333,12 +358,26 @@ def _relative(text: str, today: date, hour: int) -> Iterator[_Candidate]:
             "tomorrow": -1,
             "day_after_tomorrow": -2,
             "night": 1 if hour < 12 else 0,
-        }[kind or "today"]
+        }[kind]
         yield _Candidate(m.start(), m.end(), today - timedelta(days=offset))
+    for m in _DAYS_AGO_RE.finditer(text):
+        word = m["n"].lower()
+        back = int(word) if word.isdigit() else _SMALL_NUMBER_WORDS[word]
+        outcome: _Outcome = today - timedelta(days=back) if back <= 4000 else "too_old"
+        yield _Candidate(m.start(), m.end(), outcome)
 
 
 def _weekdays(text: str, today: date) -> Iterator[_Candidate]:
     this_monday = _week_monday(today)
+    for m in _EN_WEEKDAY_RE.finditer(text):
+        weekday = _EN_WEEKDAYS.index(m["wd"].lower())
+        if m["last"]:
+            back = (today.weekday() - weekday) % 7 or 7
+        elif m["on"]:
+            continue  # "on Friday": the last one or the coming one? Not a day.
+        else:
+            back = (today.weekday() - weekday) % 7
+        yield _Candidate(m.start(), m.end(), today - timedelta(days=back))
     for m in _LAST_WEEK_BEFORE_RE.finditer(text):
         yield _Candidate(m.start(), m.end(), this_monday + timedelta(days=_weekday(m) - 7))
     for m in _LAST_WEEK_AFTER_RE.finditer(text):
@@ -428,6 +467,42 @@ def find_day(text: str, today: date, *, hour: int = 12) -> DayMatch | None:
 
 
 _TRAILING_PUNCTUATION_RE = re.compile(r"[\s.!?]*\Z")
+
+# Anything that looks like a day, read or not: a number pair with a slash ("32/13", "0/0"),
+# a dotted one ("12.13."), a weekday or a month name, "… dagar sedan", "ago".
+_DAY_LIKE_PAIR_RE = re.compile(
+    r"(?<![\w/.,:])\d{1,4}\s?/\s?\d{1,4}(?:[-/]\d{1,4})?(?![\w/])"
+    r"|(?<![\w/.,:])\d{1,2}\.\d{1,2}\.(?:\d{2,4})?(?!\w)",
+)
+_DAY_LIKE_WORD_RE = re.compile(
+    r"(?<!\w)(?:"
+    r"(?:m[åa]n|tis|ons|tors|fre|l[öo]r|s[öo]n)dag\w*"
+    r"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
+    r"|januari|februari|mars|april|juni|juli|augusti|september|oktober|november|december"
+    r"|january|february|march|july|august|october"
+    r"|(?:dag|dagar|dagarna|vecka|veckor|månad|månader|days?|weeks?|months?)\s+"
+    r"(?:sedan|sen|ago|tillbaka)"
+    r"|ago|yesterday|today|igår|idag|i\s+går|i\s+dag|förrgår"
+    r")(?!\w)",
+    _FLAGS,
+)
+
+
+def day_like_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that look like a day, whether or not ``find_day`` can read them.
+
+    A caller compares them with what was read: a day-like word that was not read means the
+    day is not known ("skolbesök 32/13", "för några dagar sedan"). Number pairs that are
+    fractions, school years or roads ("3/4 av", "åk 8/9", "rv 84/45") are left out.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in _DAY_LIKE_PAIR_RE.finditer(text):
+        before = text[max(0, m.start() - _PREFIX_LOOKBACK) : m.start()]
+        if _NOT_A_DATE_BEFORE_RE.search(before) or _NOT_A_DATE_AFTER_RE.match(text, m.end()):
+            continue
+        spans.append(m.span())
+    spans.extend(m.span() for m in _DAY_LIKE_WORD_RE.finditer(text))
+    return spans
 
 
 def parse_day(text: str, today: date, *, hour: int = 12) -> DayMatch | None:

@@ -57,15 +57,17 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
 import snowballstemmer  # type: ignore[import-untyped]
 from rapidfuzz.distance import OSA
 
-from bot.domain.dates import DayMatch, find_day
+from bot.domain.dates import DayMatch, day_like_spans, find_day
+from bot.domain.lexicon import CONCEPTS, terms_for
+from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
 from bot.domain.swedish_numbers import NumberMatch, find_numbers
 
 __all__ = [
@@ -75,6 +77,7 @@ __all__ = [
     "CoverageChoice",
     "PledgeChoice",
     "ReportReading",
+    "day_options",
     "match_coverage",
     "read_report",
 ]
@@ -145,6 +148,13 @@ class ReportReading:
     place: str | None
     coverage_item: CoverageChoice | None
     municipality: str | None
+    #: Kommuner the text names that are not among the reporter's: never saved without asking.
+    other_municipalities: tuple[str, ...] = ()
+    #: When the day is unclear: the days to offer, most recent first.
+    day_options: tuple[date, ...] = ()
+    #: The words that named nothing the reader knows (no pledge, day, count or place), as
+    #: written, when they are one short phrase: what a reporter's pick can teach.
+    unread_words: str | None = None
 
     @property
     def decided(self) -> bool:
@@ -155,6 +165,7 @@ class ReportReading:
             and self.count_problem is None
             and self.day_problem is None
             and self.day is not None
+            and not self.other_municipalities
         )
 
 
@@ -172,6 +183,7 @@ _EPSILON = 1e-9
 
 _W_SHORT_NAME = 1.0
 _W_SYNONYM = 0.9
+_W_LEXICON = 0.8  # a word of the field's lexicon for what the pledge names
 _W_UNIT = 0.72
 _W_GENERIC = 0.5
 _W_SHORT_WORD = 0.6
@@ -354,13 +366,43 @@ _VAGUE_DAY_RE = re.compile(
     r"|för\s+\S+\s+(?:dagar|veckor|månader|dag|vecka|månad)\s+sedan"
     r"|(?:varje|alla|varannan)\s+\w+|v\.?\s?\d{1,2}|vecka\s+\d{1,2}|veckorna\s+\d{1,2}"
     r"|i\s+(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)"
+    r"|(?:last|this|next|earlier\s+this|during\s+the|the)\s+(?:week|weekend|month)|the\s+other\s+day"
+    r"|recently|för\s+en\s+vecka\s+sedan|a\s+week\s+ago"
     r")(?!\w)",
     re.IGNORECASE,
 )
 # "på fredag" is as often the coming Friday as the last one.
 _COMING_WEEKDAY_RE = re.compile(
-    r"(?<!\w)på\s+(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?(?!\w)", re.IGNORECASE
+    r"(?<!\w)(?:på\s+(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?"
+    r"|on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?!\w)",
+    re.IGNORECASE,
 )
+# A week or a weekend: the bot offers its days.
+_LAST_WEEK_RE = re.compile(r"(?<!\w)(?:i\s+)?(?:förra\s+veckan|last\s+week)(?!\w)", re.IGNORECASE)
+_WEEKEND_RE = re.compile(
+    r"(?<!\w)(?:i\s+helgen|förra\s+helgen|under\s+helgen|(?:last|this|the)\s+weekend)(?!\w)",
+    re.IGNORECASE,
+)
+
+# Numbers the counter must account for: a digit run (with decimals or an exponent), not glued
+# to letters in front ("E45", "åk8") or behind ("8B", "3st", which are read elsewhere).
+_NUMBER_LIKE_RE = re.compile(
+    r"(?<![^\W_])(?<![^\W\d_]-)(?:\d+[eE][+-]?\d+|\d+(?:[.,:]\d+)*)(?![^\W\d_]|\d)"
+)
+_CLOCK_RE = re.compile(r"(?<![\d.,:])\d{1,2}[.:]\d{2}(?![\d.,:]\d)")
+_PAIR_RE = re.compile(r"\d+\s?/\s?\d+")
+# Number words the reader does not take as a count: it asks.
+_BIG_NUMBER_WORDS_RE = re.compile(
+    r"(?<!\w)(?:(?P<big>tusen\w*|miljon\w*|miljard\w*|hundratals|tiotals|dussintals|thousands?"
+    r"|millions?|billions?|hundreds|dozens)|massor|en\s+massa|flera|några|ett\s+antal|several"
+    r"|a\s+few)(?!\w)",
+    re.IGNORECASE,
+)
+_EN_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "once": 1, "twice": 2,
+}  # fmt: skip
+_EN_NUMBER_RE = re.compile(r"(?<!\w)(?:" + "|".join(_EN_NUMBERS) + r")(?!\w)", re.IGNORECASE)
 
 _ZERO_WORDS_RE = re.compile(r"(?<!\w)(?:ingen|inga|inget)(?!\w)", re.IGNORECASE)
 _NEGATIVE_RE = re.compile(r"(?<![\w.,:/])[-−–]\s?(\d{1,7})(?![\w]|[.,:/]\d)")
@@ -487,6 +529,8 @@ class _Term:
     weight: float
     capitals_weight: float  # the weight when the message writes the word in capitals
     strict: bool  # the small words must be there too ("arbetstid ute")
+    lexicon: bool = False  # from the field's lexicon, not the pledge's own words
+    shape: str = ""  # the words as one string: terms of the same words match alike
 
 
 @dataclass(frozen=True, slots=True)
@@ -510,10 +554,13 @@ def _single_weight(word: str, kind: str, generic: bool) -> tuple[float, float]:
         return _W_SMALL_WORD, _W_CAPITALS
     if generic:
         return _W_GENERIC, _W_GENERIC
-    if len(word) <= 4:
+    if len(word) <= 4 and kind != "lexicon":  # the lexicon's short words are words ("nian")
         return _W_SHORT_WORD, _W_CAPITALS
-    weight = {"short": _W_SHORT_NAME, "synonym": _W_SYNONYM}.get(kind, _W_UNIT)
+    weight = _KIND_WEIGHTS.get(kind, _W_UNIT)
     return weight, weight
+
+
+_KIND_WEIGHTS = {"short": _W_SHORT_NAME, "synonym": _W_SYNONYM, "lexicon": _W_LEXICON}
 
 
 def _compile_term(text: str, kind: str, others: frozenset[str]) -> _Term | None:
@@ -531,20 +578,16 @@ def _compile_term(text: str, kind: str, others: frozenset[str]) -> _Term | None:
             )
         )
         weight, capitals = _single_weight(words[0], kind, generic)
-        return _Term((_Word(key, False),), "", weight, capitals, strict=False)
+        return _Term((_Word(key, False),), "", weight, capitals, strict=False, shape=key)
     soft = [w.translate(_FOLD) in _SMALL_WORDS for w in words]
     if all(soft):
         soft = [False] * len(words)
     strict = sum(1 for s in soft if not s) == 1
-    weight = {"short": _W_SHORT_NAME, "synonym": _W_SYNONYM}.get(kind, _W_UNIT)
+    weight = _KIND_WEIGHTS.get(kind, _W_UNIT)
     joined = _key("".join(words))
-    return _Term(
-        tuple(_Word(k, s) for k, s in zip(keys, soft, strict=True)),
-        joined,
-        weight,
-        weight,
-        strict,
-    )
+    words_of = tuple(_Word(k, s) for k, s in zip(keys, soft, strict=True))
+    shape = " ".join(("~" if w.soft else "") + w.key for w in words_of) + f"|{joined}|{strict}"
+    return _Term(words_of, joined, weight, weight, strict, shape=shape)
 
 
 def _raw_terms(choice: PledgeChoice) -> list[tuple[str, str]]:
@@ -553,6 +596,41 @@ def _raw_terms(choice: PledgeChoice) -> list[tuple[str, str]]:
     if choice.unit:
         terms.append((choice.unit, "unit"))
     return terms
+
+
+@lru_cache(maxsize=1)
+def _lexicon_index() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each concept of the lexicon with the keys that link a pledge to it: its own words
+    (not its narrower concepts'), one-word terms and multi-word terms written together,
+    leaving out words too common to say which activity is meant."""
+    index: list[tuple[str, frozenset[str]]] = []
+    for c in CONCEPTS:
+        keys: set[str] = set()
+        for term in c.words:
+            words = _term_words(term)
+            if len(words) == 1:
+                key = _word_key(words[0])
+                if key not in _GENERIC_KEYS and len(key) >= 4 and not key.startswith("~"):
+                    keys.add(key)
+            elif words:
+                keys.add(_key("".join(words)))
+        index.append((c.key, frozenset(keys)))
+    return tuple(index)
+
+
+def _lexicon_terms(choice: PledgeChoice) -> tuple[str, ...]:
+    """The lexicon's words for what a pledge's own words (short name, synonyms) name."""
+    own: set[str] = set()
+    for text in (choice.short_name, *choice.synonyms):
+        words = _term_words(text)
+        own.update(_word_key(w) for w in words)
+        if len(words) > 1:
+            own.add(_key("".join(words)))
+    found: list[str] = []
+    for key, keys in _lexicon_index():
+        if keys & own:
+            found.extend(terms_for(key))
+    return tuple(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=64)
@@ -581,8 +659,32 @@ def _compile(choices: tuple[PledgeChoice, ...]) -> tuple[_Pledge, ...]:
             known = terms.get((term.words, term.joined))
             if known is None or known.weight < term.weight:
                 terms[(term.words, term.joined)] = term
+        for text in _lexicon_terms(choice):
+            term = _compile_term(text, "lexicon", frozenset(others))
+            if term is not None and (term.words, term.joined) not in terms:
+                terms[(term.words, term.joined)] = replace(term, lexicon=True)
         compiled.append(_Pledge(choice, municipality, tuple(terms.values())))
-    return tuple(compiled)
+    return _share_lexicon_terms(compiled)
+
+
+def _share_lexicon_terms(compiled: list[_Pledge]) -> tuple[_Pledge, ...]:
+    """A lexicon word that several pledges of one municipality got, or that is another
+    pledge's own word there, points at none of them: it becomes generic (weak)."""
+    holders: dict[tuple[str, tuple[_Word, ...], str], int] = {}
+    for pledge in compiled:
+        for term in pledge.terms:
+            slot = (pledge.municipality, term.words, term.joined)
+            holders[slot] = holders.get(slot, 0) + 1
+    shared: list[_Pledge] = []
+    for pledge in compiled:
+        terms = tuple(
+            replace(term, weight=_W_GENERIC, capitals_weight=_W_GENERIC)
+            if term.lexicon and holders[(pledge.municipality, term.words, term.joined)] > 1
+            else term
+            for term in pledge.terms
+        )
+        shared.append(_Pledge(pledge.choice, pledge.municipality, terms))
+    return tuple(shared)
 
 
 # --- Matching terms -------------------------------------------------------------------------
@@ -609,6 +711,7 @@ class _Matcher:
             and text[tokens[i].end : tokens[i + 1].start] == "."
         ]
         self._cache: dict[tuple[str, str], float] = {}
+        self._terms: dict[str, _Hit | None] = {}
         self._partial: dict[tuple[str, str], float] = {}
         self.joined_pairs: list[tuple[int, str]] = [
             (i, _key(tokens[i].raw.lower() + tokens[i + 1].raw.lower()))
@@ -639,9 +742,18 @@ class _Matcher:
         return found
 
     def term(self, term: _Term) -> _Hit | None:
-        if len(term.words) == 1:
-            return self._single(term)
-        return self._multi(term)
+        if term.weight != term.capitals_weight or not term.shape or term.weight <= 0:
+            return self._single(term) if len(term.words) == 1 else self._multi(term)
+        # The same words (a lexicon term shared by several pledges) are matched once, at
+        # weight 1, and scaled: the weight only multiplies the match.
+        shape = term.shape
+        if shape in self._terms:
+            unit = self._terms[shape]
+        else:
+            hit = self._single(term) if len(term.words) == 1 else self._multi(term)
+            unit = None if hit is None else _Hit(hit.score / term.weight, hit.tokens)
+            self._terms[shape] = unit
+        return None if unit is None else _Hit(unit.score * term.weight, unit.tokens)
 
     def _weight(self, term: _Term, token: _Token) -> float:
         return term.capitals_weight if token.capitals else term.weight
@@ -956,12 +1068,21 @@ class _Counter:
         tokens: Sequence[_Token],
         vocabulary: frozenset[str],
         day: DayMatch | None,
+        known: Sequence[tuple[int, int]] = (),
+        field_words: frozenset[str] = frozenset(),
     ) -> None:
         self.text = text
+        # The lexicon's words count only as themselves or a compound ending in them.
+        self.field_words = field_words
         self.tokens = tokens
         self.vocabulary = vocabulary
         self.day = day
         self._noun_cache: dict[str, bool] = {}
+        # Spans read as something other than a count (days, times): numbers in them are known.
+        self.known = list(known)
+        # A number-like word that nothing here could read ("3,5", "1e6", "tusen"): the count
+        # is then never sure.
+        self.unread = False
 
     def in_day(self, start: int, end: int) -> bool:
         return self.day is not None and start < self.day.end and end > self.day.start
@@ -971,7 +1092,12 @@ class _Counter:
         found = self._noun_cache.get(key)
         if found is None:
             found = not token.digit and (
-                key in _COUNT_NOUN_KEYS or any(_counts_as(key, word) for word in self.vocabulary)
+                key in _COUNT_NOUN_KEYS
+                or any(_counts_as(key, word) for word in self.vocabulary)
+                or any(
+                    key == word or (len(key) - len(word) >= 3 and key.endswith(word))
+                    for word in self.field_words
+                )
             )
             self._noun_cache[key] = found
         return found
@@ -1040,8 +1166,37 @@ class _Counter:
         """(counts, numbers that might be counts)."""
         counts: list[_CountFinding] = []
         unsure: list[_CountFinding] = []
+        explained = list(self.known)
         for number in find_numbers(self.text):
+            explained.append((number.start, number.end))
             self._number(number, counts, unsure)
+        for m in _EN_NUMBER_RE.finditer(self.text):
+            explained.append(m.span())
+            word = m.group(0).lower()
+            value = _EN_NUMBERS[word]
+            if word in ("once", "twice"):
+                counts.append(_CountFinding(value, True, False, m.start()))
+                continue
+            english = NumberMatch(
+                value, m.start(), m.end(), m.group(0), "", False, False, False, True
+            )
+            self._number(english, counts, unsure)
+        for pattern in (_GLUED_RE, _TIMES_BEFORE_RE, _NEGATIVE_RE, _RANGE_RE, _CLOCK_RE, _PAIR_RE):
+            explained.extend(m.span() for m in pattern.finditer(self.text))
+        for m in _NUMBER_LIKE_RE.finditer(self.text):
+            if any(m.start() < end and m.end() > start for start, end in explained):
+                continue
+            if _NOT_A_COUNT_AFTER_RE.match(self.text, m.end()) or _NOT_A_COUNT_BEFORE_RE.search(
+                self.text[max(0, m.start() - 40) : m.start()]
+            ):
+                continue  # "1,5 h", "kl 14.30"
+            self.unread = True
+        for m in _BIG_NUMBER_WORDS_RE.finditer(self.text):
+            # "tusen skolbesök", "flera trafikkontroller": a number nobody can read; "några
+            # ungdomar" or "tusen besökare" count people, not the activity.
+            kind = self.noun_kind(m.end())
+            if kind != "not_counted" and (m["big"] or kind in ("count", "unit")):
+                self.unread = True
         for m in _GLUED_RE.finditer(self.text):
             if not self.in_day(m.start(), m.end()) and not _NOT_A_COUNT_BEFORE_RE.search(
                 self.text[: m.start()]
@@ -1131,13 +1286,15 @@ class _Count:
 
 def _read_count(counter: _Counter) -> _Count:
     counts, unsure = counter.findings()
+    if counter.unread and not counts and not unsure:
+        return _Count(1, True, False, None)
     real = [c for c in counts if not c.article]
     chosen = real or counts
     value: int
     if chosen:
         values = {c.value for c in chosen}
         value = chosen[0].value
-        stated, sure = True, len(values) == 1
+        stated, sure = True, len(values) == 1 and not counter.unread
     elif unsure:
         value, stated, sure = unsure[0].value, True, False
     else:
@@ -1334,8 +1491,11 @@ class _Places:
         for finder in (self.after_preposition, self.road, self.capitalised):
             span = finder()
             if span is not None:
+                self.found = span
                 return self._span(*span)
         return None
+
+    found: tuple[int, int] | None = None
 
 
 _NUMBER_WORDS = _folds(
@@ -1366,6 +1526,123 @@ def _named_municipalities(
                     named.append(name)
                 used.update(range(i, i + len(keys)))
     return named, frozenset(used)
+
+
+# Names of kommuner that are also ordinary words: only a name after "i", "från" or "till" and
+# written with a capital ("i Vara", "till Boden") is taken as the kommun.
+_COMMON_WORD_MUNICIPALITIES = _folds("vara mark ale berg kil boden lund säter heby sala")
+_MUNICIPALITY_PREPOSITIONS = _folds("i från till in vid mot")
+
+
+@lru_cache(maxsize=1)
+def _all_municipality_keys() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Every Swedish kommun by the folded form of its first word: (name, folded words).
+    Compared as written, not stemmed: "morse" is not "Mora"."""
+    found: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for name in SWEDISH_MUNICIPALITIES:
+        words = tuple(w.translate(_FOLD) for w in _words(name))
+        if words:
+            found.setdefault(words[0], []).append((name, words))
+            if len(words) == 1:  # the genitive: "Åseles skolor"
+                found.setdefault(words[0] + "s", []).append((name, (words[0] + "s",)))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _other_municipalities(
+    tokens: Sequence[_Token], own: Sequence[str], known_place_keys: frozenset[str]
+) -> tuple[str, ...]:
+    """Kommuner of Sweden that the text names and that are not among ``own``."""
+    table = _all_municipality_keys()
+    own_names = set(own)
+    found: list[str] = []
+    for i, token in enumerate(tokens):
+        entries = table.get(token.fold)
+        if not entries or token.digit:
+            continue
+        before = tokens[i - 1].fold if i > 0 and not token.hard_before else ""
+        after_preposition = before in _MUNICIPALITY_PREPOSITIONS
+        for name, keys in entries:
+            window = tokens[i : i + len(keys)]
+            if len(window) < len(keys) or any(
+                t.fold != k for t, k in zip(window, keys, strict=True)
+            ):
+                continue
+            if name in own_names or (len(keys) == 1 and token.key in known_place_keys):
+                continue
+            common = name.lower().translate(_FOLD) in _COMMON_WORD_MUNICIPALITIES
+            if common and not (token.capital and after_preposition):
+                continue
+            if not common and not (token.capital or after_preposition):
+                continue
+            if name not in found:
+                found.append(name)
+    return tuple(found)
+
+
+# Verbs of reporting that say nothing about which activity it was.
+_PLAIN_VERBS = _folds(
+    """
+    pratade pratat träffade träffat besökte besökt hade haft gjorde gjort genomförde genomfört
+    höll hållit deltog deltagit informerade informerat fanns varit gick gått åkte åkt körde
+    kört stod stått hälsade talade talat var blev ordnade ordnat
+    """
+)
+_MAX_LEARNT_WORDS = 2
+
+
+def _unread_words(
+    text: str,
+    tokens: Sequence[_Token],
+    understood: frozenset[int],
+    times: Sequence[tuple[int, int]],
+) -> str | None:
+    """The words that nothing was read from, when they stand together and are at most two."""
+    left: list[int] = []
+    for i, token in enumerate(tokens):
+        if (
+            i in understood
+            or token.digit
+            or token.fold in _SMALL_WORDS
+            or token.fold in _PLAIN_VERBS
+            or token.fold in _NUMBER_WORDS
+            or token.fold in _UNIT_WORDS
+            or token.key in _TIME_KEYS
+            or token.key in _NOT_PLACE_KEYS
+            or len(token.raw) < 3
+            or _Counter.is_not_counted(token)
+            or any(token.start < end and token.end > start for start, end in times)
+            or _BIG_NUMBER_WORDS_RE.fullmatch(token.raw)
+        ):
+            continue
+        left.append(i)
+    if not left or len(left) > _MAX_LEARNT_WORDS:
+        return None
+    if left[-1] - left[0] != len(left) - 1 or any(tokens[i].hard_before for i in left[1:]):
+        return None  # not one phrase
+    first = left[0]
+    if len(left) == 1 and len(tokens[first].raw) <= 4:
+        # A short word alone says too little ("nian"): learn it with the word before it
+        # ("lektion med nian"), small words between included.
+        for back in (first - 1, first - 2):
+            if back < 0 or tokens[back + 1].hard_before:
+                break
+            if tokens[back].fold not in _SMALL_WORDS and not tokens[back].digit:
+                first = back
+                break
+    return text[tokens[first].start : tokens[left[-1]].end].lower()
+
+
+def day_options(text: str, today: date) -> tuple[date, ...]:
+    """The days to offer when the day is not clear: last week's, the weekend's, or the last
+    seven days."""
+    if _LAST_WEEK_RE.search(text):
+        monday = today - timedelta(days=today.weekday() + 7)
+        return tuple(monday + timedelta(days=n) for n in range(6, -1, -1))
+    if _WEEKEND_RE.search(text):
+        saturday = today - timedelta(days=(today.weekday() - 5) % 7)
+        days = (saturday + timedelta(days=1), saturday)
+        return tuple(d for d in days if d <= today)
+    return tuple(today - timedelta(days=n) for n in range(7))
 
 
 # --- Reading --------------------------------------------------------------------------------
@@ -1490,15 +1767,32 @@ def read_report(
         if day is None and day_problem is None:
             day_problem = "invalid"
     two_days = day_match is not None and _another_day(text, tokens, day_match, today, hour)
-    if day_problem is None and (two_days or _day_unclear(text, day_match)):
-        day_problem = "unclear"  # a vague time, or two different days
+    day_like = day_like_spans(text)
+    unread_day = any(
+        day_match is None or end <= day_match.start or start >= day_match.end
+        for start, end in day_like
+    )
+    if day_problem is None and (two_days or unread_day or _day_unclear(text, day_match)):
+        day_problem = "unclear"  # a vague time, a day-like word not read, or two days
     if day_problem is not None:
         day = None
+    offered = day_options(text, today) if day_problem in ("unclear", "invalid") else ()
+
+    times = [m.span() for m in _VAGUE_DAY_RE.finditer(text)]
+    times += [m.span() for m in _COMING_WEEKDAY_RE.finditer(text)]
+    if day_match is not None:
+        times.append((day_match.start, day_match.end))
 
     # Count: a number counts what the chosen pledge counts (any pledge's words when none is).
     counted = compiled if chosen is None else (chosen.pledge,)
-    vocabulary = frozenset(w.key for p in counted for t in p.terms for w in t.words if not w.soft)
-    count = _read_count(_Counter(text, tokens, vocabulary, day_match))
+    vocabulary = frozenset(
+        w.key for p in counted for t in p.terms if not t.lexicon for w in t.words if not w.soft
+    )
+    field_words = frozenset(
+        w.key for p in counted for t in p.terms if t.lexicon for w in t.words if not w.soft
+    )
+    counter = _Counter(text, tokens, vocabulary, day_match, [*times, *day_like], field_words)
+    count = _read_count(counter)
 
     # Place and coverage.
     # Words that named a pledge strongly are not a place ("tips om droger"); generic ones may be
@@ -1511,10 +1805,7 @@ def read_report(
         for name in _coverage_names(item)
         for key in name.distinctive
     ) | frozenset(_municipality_key(n) for n in municipality_names if " " not in n)
-    times = [m.span() for m in _VAGUE_DAY_RE.finditer(text)]
-    times += [m.span() for m in _COMING_WEEKDAY_RE.finditer(text)]
-    if day_match is not None:
-        times.append((day_match.start, day_match.end))
+    others = _other_municipalities(tokens, municipality_names, known_place_keys)
     places = _Places(text, tokens, times, term_tokens, municipality_tokens, known_place_keys)
     place = places.find()
     coverage_item: CoverageChoice | None = None
@@ -1545,4 +1836,16 @@ def read_report(
         place=place,
         coverage_item=coverage_item,
         municipality=municipality,
+        other_municipalities=others,
+        day_options=offered,
+        unread_words=_unread_words(
+            text,
+            tokens,
+            understood=frozenset(i for s in scored if s.score >= _CANDIDATE_MIN for i in s.tokens)
+            | municipality_tokens
+            | frozenset(
+                () if places.found is None else range(places.found[0], places.found[1] + 1)
+            ),
+            times=[*times, *day_like],
+        ),
     )

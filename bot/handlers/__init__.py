@@ -22,6 +22,7 @@ from bot.handlers import (
     reporter,
     schedule,
     team,
+    words,
 )
 from bot.render import callbacks, texts
 
@@ -85,11 +86,13 @@ def register(app: BotApplication) -> None:
         ("inbjudan", team.invite_command),
         ("rapportorer", team.team_command),
         ("lista", team.list_command),
+        ("ord", words.words_command),
     ):
         app.add_handler(CommandHandler(_names(command), callback, filters=private))
     app.add_handler(CallbackQueryHandler(reporter.button, pattern=reporter.PATTERN))
     app.add_handler(CallbackQueryHandler(reminders.pause_button, pattern=reminders.PATTERN))
     app.add_handler(CallbackQueryHandler(team.button, pattern=team.PATTERN))
+    app.add_handler(CallbackQueryHandler(words.button, pattern=words.PATTERN))
     app.add_handler(CommandHandler(_names("schema"), schedule.schedule_command, filters=private))
     app.add_handler(CallbackQueryHandler(schedule.button, pattern=schedule.PATTERN))
     app.add_handler(CommandHandler(_names("export"), export.export_command, filters=private))

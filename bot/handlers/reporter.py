@@ -7,10 +7,9 @@ Roles are checked inside the services, by numeric user id, on every message and 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -18,7 +17,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import BotContext
-from bot.domain.dates import parse_day
 from bot.handlers import citizen
 from bot.handlers.common import lang_of_update, not_understood, update_key
 from bot.handlers.errors import REPLY_FAILED
@@ -35,7 +33,7 @@ from storage.people import active_memberships
 T = TypeVar("T")
 ACTIONS = (
     "un", "rs", "me", "dl", "mc", "sc", "cw", "md", "sd", "dw", "mp", "ci",
-    "dp", "dx", "dm", "lg", "lk", "lc", "ld", "ls", "lx", "lq",
+    "dp", "dx", "dm", "lg", "lk", "lc", "ld", "ls", "lx", "lq", "qm", "qn", "qd", "qx",
 )  # fmt: skip
 PATTERN = rf"^{callbacks.VERSION}\|(?:{'|'.join(ACTIONS)})(?:\|.*)?$"
 
@@ -105,6 +103,8 @@ async def _send_outcome(
             text = render.photo_without_caption(lang) + "\n" + text
     elif outcome.kind == "gone":
         text = render.gone(lang)
+    elif outcome.kind == "dropped":
+        text = render.dropped(lang)
     else:
         text = render.problem(outcome.problem or "", lang)
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
@@ -222,14 +222,34 @@ async def _answer_expected(update: Update, context: BotContext, message: Message
     assert user is not None
     services = context.services
     lang = lang_of_update(update)
-    async with services.db.transaction() as session:
-        expected = await reporting.take_expected(session, user.id, now=services.now())
-    if expected is None:  # answered meanwhile (a redelivery, another instance)
-        return
-    kind, payload = expected
     text = (message.text or "").strip()
     today = services.today()
-    key, update_id = update_key(update), update.update_id
+    # A count, a day or a place: read and applied in one transaction with the question.
+    outcome = await _run(
+        update,
+        context,
+        lambda s: reporting.answer_expected(
+            s,
+            user.id,
+            text,
+            hour=_hour(context, message),
+            update_key=update_key(update),
+            update_id=update.update_id,
+            now=services.now(),
+            today=today,
+        ),
+    )
+    if outcome is None:
+        return
+    if outcome.kind != "reroute":
+        await _send_outcome(message, outcome, today, lang)
+        return
+    async with services.db.transaction() as session:
+        expected = await reporting.take_expected(session, user.id, now=services.now())
+    if expected is None:  # nothing waits (any more): a report, or a soft question dropped
+        await private_text(update, context)
+        return
+    kind, payload = expected
 
     if kind in ("schedule_time", "approval_comment"):
         from bot.handlers import schedule  # the admins' schedule journey
@@ -248,46 +268,8 @@ async def _answer_expected(update: Update, context: BotContext, message: Message
             await _send_outcome(message, outcome, today, lang)
         return
 
-    activity_id = int(str(payload["activity_id"]))
-    value: int | date | str
-    what: reporting.Change
-    if kind == "count":
-        digits = re.fullmatch(r"-?\d{1,6}", text.replace(" ", ""))
-        if digits is None:
-            await message.reply_text(render.problem("not_a_number", lang))
-            return
-        value, what = int(digits.group(0)), "count"
-    elif kind == "day":
-        match = parse_day(text, today, hour=_hour(context, message))
-        if match is None:
-            await message.reply_text(render.problem("not_a_day", lang))
-            return
-        if match.problem is not None or match.day is None:
-            await message.reply_text(render.problem(match.problem or "invalid", lang))
-            return
-        value, what = match.day, "day"
-    elif kind == "place":
-        value, what = text, "place"
-    else:  # an unknown kind from a newer version: forget it and read the message afresh
-        await private_text(update, context)
-        return
-    outcome = await _run(
-        update,
-        context,
-        lambda s: reporting.change(
-            s,
-            user.id,
-            activity_id,
-            what,
-            value=value,
-            update_key=key,
-            update_id=update_id,
-            now=services.now(),
-            today=today,
-        ),
-    )
-    if outcome is not None:
-        await _send_outcome(message, outcome, today, lang)
+    # an unknown kind from a newer version: forgotten; read the message afresh
+    await private_text(update, context)
 
 
 async def _guided_save(
@@ -398,6 +380,20 @@ async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) 
             raise
 
 
+async def _show(update: Update, outcome: Outcome, today: date, lang: Lang) -> None:
+    """Show what a press on a draft's button led to, in place of the question."""
+    if outcome.kind == "duplicate":
+        return
+    if outcome.kind in ("saved", "updated") and outcome.entry is not None:
+        await _edit(update, *render.saved(outcome, today, lang))
+    elif outcome.kind in ("ask", "offer"):
+        await _edit(update, *render.choose(outcome, today, lang))
+    elif outcome.kind == "dropped":
+        await _edit(update, render.dropped(lang), None)
+    elif outcome.kind == "problem":
+        await _edit(update, render.problem(outcome.problem or "", lang), None)
+
+
 async def button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
@@ -475,8 +471,13 @@ async def button(update: Update, context: BotContext) -> None:
                 await query.answer()
                 await _edit(update, *render.entry_view(entry, today, lang))
         elif action in ("mc", "md"):
+            keyboard: Literal["count", "day"] = "count" if action == "mc" else "day"
             entry = await _run(
-                update, context, lambda s: reporting.entry(s, user.id, first, today=today)
+                update,
+                context,
+                lambda s: reporting.entry_keyboard(
+                    s, user.id, first, keyboard, now=services.now(), today=today
+                ),
             )
             if entry is not None:
                 await query.answer()
@@ -522,8 +523,40 @@ async def button(update: Update, context: BotContext) -> None:
         if outcome is None:
             return
         await query.answer()
-        if outcome.kind != "duplicate" and outcome.entry is not None:
-            await _edit(update, *render.saved(outcome, today, lang))
+        await _show(update, outcome, today, lang)
+        return
+
+    if action in ("qm", "qn", "qd", "qx"):
+        value: int | date | None = nums[1] if len(nums) > 1 else None
+        if action == "qd":
+            value = render.parse_day_code(args[1]) if len(args) > 1 else None
+        if first is None or (action != "qx" and value is None):
+            await query.answer(texts.stale_button(lang), show_alert=True)
+            return
+        answers: dict[str, reporting.Answer] = {
+            "qm": "municipality", "qn": "count", "qd": "day", "qx": "drop"
+        }  # fmt: skip
+        what = answers[action]
+        draft = first
+        outcome = await _run(
+            update,
+            context,
+            lambda s: reporting.answer_draft(
+                s,
+                user.id,
+                draft,
+                what,
+                value=value,
+                update_key=key,
+                update_id=update_id,
+                now=services.now(),
+                today=today,
+            ),
+        )
+        if outcome is None:
+            return
+        await query.answer()
+        await _show(update, outcome, today, lang)
         return
 
     if action == "dm":

@@ -14,6 +14,8 @@ Callback actions (all through `callbacks.encode`, at most 64 bytes):
   lc|P|N|YYYYMMDD  ld|P|N|YYYYMMDD  count / date keyboards of the card
   ls|P|N|YYYYMMDD                 save the card       lx|P|N|YYYYMMDD   add a place, then save
   lq                              cancel /logga
+  qm|D|M      draft D is for the reporter's own municipality M after all
+  qn|D|N      draft D's count is N      qd|D|YYYYMMDD   draft D's day      qx|D   drop draft D
 """
 
 from __future__ import annotations
@@ -256,13 +258,14 @@ def _read_summary(outcome: Outcome, today: date, lang: Lang) -> str:
     reading = outcome.reading
     if reading is None:
         return ""
-    parts = [
-        _t(lang, f"antal {reading.count}", f"count {reading.count}"),
-        esc(day_label(reading.day or today, today, lang)),
-    ]
+    parts = []
+    if reading.count_sure:
+        parts.append(_t(lang, f"antal {reading.count}", f"count {reading.count}"))
+    if reading.day is not None:
+        parts.append(esc(day_label(reading.day, today, lang)))
     if reading.place:
         parts.append(esc(reading.place))
-    return i(", ".join(parts))
+    return i(", ".join(parts)) if parts else ""
 
 
 def _option_label(option: Option, several: bool) -> str:
@@ -272,9 +275,88 @@ def _option_label(option: Option, several: bool) -> str:
     return label[:60]
 
 
-def choose(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
-    """Buttons for a draft: the best readings, or all pledges, plus extra activity."""
+def _joined(names: Sequence[str], lang: Lang) -> str:
+    """ "A", "A och B", "A, B och C" (English: "and")."""
+    names = [esc(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + _t(lang, " och ", " and ") + names[-1]
+
+
+def _quoted(outcome: Outcome) -> str:
+    reading = outcome.reading
+    if reading is None or not reading.text.strip():
+        return ""
+    return "\n" + i("”" + esc(" ".join(reading.text.split())[:200]) + "”")
+
+
+def _drop_button(draft: int, lang: Lang) -> InlineKeyboardButton:
+    return _button(_t(lang, "Spara inte", "Do not save"), "qx", draft)
+
+
+def _ask_municipality(outcome: Outcome, lang: Lang) -> tuple[str, Markup]:
     assert outcome.draft_id is not None
+    own = [name for _, name in outcome.municipalities]
+    others = _joined(outcome.others, lang) or _t(lang, "en annan kommun", "another municipality")
+    text = _t(
+        lang,
+        f"Meddelandet nämner {others}, men du rapporterar för {_joined(own, lang)}. "
+        "Jag sparar ingenting i en kommun du inte rapporterar för. Gällde det ändå "
+        f"{_joined(own, lang)}?",
+        f"The message names {others}, but you report for {_joined(own, lang)}. I save nothing "
+        f"in a municipality you do not report for. Was it {_joined(own, lang)} after all?",
+    )
+    rows = [
+        [_button(_t(lang, f"Ja, {name}", f"Yes, {name}")[:60], "qm", outcome.draft_id, mid)]
+        for mid, name in outcome.municipalities
+    ]
+    rows.append([_drop_button(outcome.draft_id, lang)])
+    return text + _quoted(outcome), InlineKeyboardMarkup(rows)
+
+
+def _ask_count(outcome: Outcome, lang: Lang) -> tuple[str, Markup]:
+    assert outcome.draft_id is not None
+    text = _t(
+        lang,
+        "Jag kunde inte läsa antalet säkert. Hur många gånger? Tryck eller skriv en siffra.",
+        "I could not read the count for sure. How many times? Tap or type a number.",
+    )
+    rows = count_keyboard("qn", outcome.draft_id)
+    rows.append([_drop_button(outcome.draft_id, lang)])
+    return text + _quoted(outcome), InlineKeyboardMarkup(rows)
+
+
+def _ask_day(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
+    assert outcome.draft_id is not None
+    text = _t(
+        lang,
+        "Vilken dag gällde det? Tryck på dagen, eller skriv den (till exempel ”i tisdags” "
+        "eller ”12/3”).",
+        "Which day was it? Tap the day, or type it (for example ”yesterday” or ”12/3”).",
+    )
+    buttons = [
+        _button(day_label(d, today, lang)[:40], "qd", outcome.draft_id, day_code(d))
+        for d in outcome.day_options[:7]
+    ]
+    rows = _rows(buttons, 2)
+    rows.append([_drop_button(outcome.draft_id, lang)])
+    return text + _quoted(outcome), InlineKeyboardMarkup(rows)
+
+
+def dropped(lang: Lang) -> str:
+    return _t(lang, "Okej, jag sparade ingenting.", "All right, nothing was saved.")
+
+
+def choose(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
+    """Buttons for a draft: the best readings, or all pledges, plus extra activity; or the
+    draft's other question (its kommun, the count, the day)."""
+    assert outcome.draft_id is not None
+    if outcome.question == "municipality":
+        return _ask_municipality(outcome, lang)
+    if outcome.question == "count":
+        return _ask_count(outcome, lang)
+    if outcome.question == "day":
+        return _ask_day(outcome, today, lang)
     draft = outcome.draft_id
     several = len({o.municipality for o in outcome.options}) > 1
     rows = _rows(

@@ -111,6 +111,13 @@ COMMANDS: tuple[CommandInfo, ...] = (
         audience="admin",
     ),
     CommandInfo(
+        "ord",
+        "Ord som boten lärt sig av rapportörerna",
+        "Words the bot learnt from reporters",
+        audience="admin",
+        in_menu=False,
+    ),
+    CommandInfo(
         "schema",
         "Lägesrapporter: schema, godkännande, påminnelser",
         "Progress posts: schedule, approval, reminders",

@@ -9,6 +9,7 @@ button are only requests and are checked against that role.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,13 +17,16 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.dates import parse_day
 from bot.domain.report_reading import (
     MAX_COUNT,
     CoverageChoice,
     PledgeChoice,
     ReportReading,
+    day_options,
     read_report,
 )
+from bot.domain.swedish_numbers import parse_number_word
 from bot.services import coverage
 from bot.services.cache import VersionedCache
 from bot.services.errors import Invalid, NotAllowed, NotFound
@@ -32,6 +36,7 @@ from storage import catalogue as repo
 from storage.models import (
     Activity,
     ActivitySource,
+    ChatState,
     CoverageItem,
     Draft,
     FocusArea,
@@ -187,7 +192,12 @@ class Entry:
     list_items: tuple[tuple[int, str], ...] = ()
 
 
-Kind = Literal["saved", "updated", "ask", "offer", "problem", "duplicate", "gone", "reroute"]
+Kind = Literal[
+    "saved", "updated", "ask", "offer", "problem", "duplicate", "gone", "reroute", "dropped"
+]
+# What an "ask" outcome asks: which pledge (with `options`), whether the entry belongs to the
+# reporter's own kommun after all (the text names another one), how many, or which day.
+Question = Literal["pledge", "municipality", "count", "day"]
 
 
 @dataclass(frozen=True)
@@ -199,6 +209,10 @@ class Outcome:
     municipalities: tuple[tuple[int, str], ...] = ()  # to choose from when offering everything
     problem: str | None = None
     reading: ReportReading | None = field(default=None, compare=False)
+    question: Question = "pledge"
+    day_options: tuple[date, ...] = ()
+    others: tuple[str, ...] = ()  # kommuner the text names that the reporter does not report for
+    count: int = 1  # the count read, when the count is asked
 
 
 async def _entry(
@@ -295,7 +309,22 @@ def _text_problem(text: str) -> str | None:
 
 
 def _reading_problem(reading: ReportReading) -> str | None:
-    return str(reading.day_problem or reading.count_problem or "") or None
+    """A reading that is refused outright; a day or a count that is only unclear is asked."""
+    day_problem = reading.day_problem if reading.day_problem in ("future", "too_old") else None
+    return str(day_problem or reading.count_problem or "") or None
+
+
+def _doubts(reading: ReportReading) -> list[str]:
+    doubts: list[str] = []
+    if reading.other_municipalities:
+        doubts.append("municipality")
+    if reading.pledge is None:
+        doubts.append("pledge")
+    if not reading.count_sure:
+        doubts.append("count")
+    if reading.day is None:
+        doubts.append("day")
+    return doubts
 
 
 async def log_message(
@@ -404,12 +433,17 @@ async def _read_and_save(
         )
         return Outcome(kind, entry=entry, reading=reading)
 
-    # Not sure: keep what was read and let the reporter pick.
+    # Not sure: keep what was read and ask what is missing, one question at a time.
     existing = await activities.draft_for_message(session, message.chat_id, message.message_id)
     if existing is not None:
         await session.delete(existing)
         await session.flush()
-    candidates = _options(reading, refs)
+    doubts = _doubts(reading)
+    if "pledge" in doubts:
+        pledge_ids = [o.pledge_id for o in _options(reading, refs)]
+    else:
+        assert reading.pledge is not None
+        pledge_ids = [reading.pledge.id]
     named = [mid for mid, name in scope.municipalities.items() if name == reading.municipality]
     draft = Draft(
         reporter_id=scope.reporter_id,
@@ -418,31 +452,88 @@ async def _read_and_save(
         message_id=message.message_id,
         activity_id=activity.id if activity is not None else None,
         text=message.text,
-        count=reading.count,
+        count=reading.count if 1 <= reading.count <= MAX_COUNT else 1,
         occurred_on=day,
         place=place,
         photo_file_id=message.photo_file_id,
-        pledge_ids=[o.pledge_id for o in candidates],
+        pledge_ids=pledge_ids,
+        doubts=doubts,
+        words=reading.unread_words if "pledge" in doubts else None,
         created_at=now,
     )
     session.add(draft)
     await session.flush()
-    municipalities = tuple((mid, scope.municipalities[mid]) for mid in draft.municipality_ids)
-    if candidates:
+    return await _next_question(session, scope, draft, refs, now=now, today=today, reading=reading)
+
+
+async def _next_question(
+    session: AsyncSession,
+    scope: Scope,
+    draft: Draft,
+    refs: Sequence[PledgeRef],
+    *,
+    now: datetime,
+    today: date,
+    reading: ReportReading | None = None,
+    text: str | None = None,
+) -> Outcome:
+    """The draft's first open question. A count or a day may also be typed: the answer the
+    user's next message gives is remembered (a button works as well)."""
+    municipalities = tuple(
+        (mid, scope.municipalities[mid])
+        for mid in draft.municipality_ids
+        if mid in scope.municipalities
+    ) or tuple(scope.municipalities.items())
+    question = draft.doubts[0]
+    if question == "municipality":
+        others = reading.other_municipalities if reading is not None else ()
         return Outcome(
             "ask",
             draft_id=draft.id,
-            options=candidates,
+            municipalities=tuple(scope.municipalities.items()),
+            reading=reading,
+            question="municipality",
+            others=others,
+        )
+    if question == "pledge":
+        by_id = {r.pledge.id: r for r in refs}
+        candidates = tuple(
+            Option(r.pledge.id, r.pledge.short_name, r.municipality, r.focus_area.name)
+            for pid in draft.pledge_ids
+            if (r := by_id.get(pid)) is not None and r.municipality_id in dict(municipalities)
+        )
+        if candidates:
+            return Outcome(
+                "ask",
+                draft_id=draft.id,
+                options=candidates,
+                municipalities=municipalities,
+                reading=reading,
+            )
+        offered = all_options(refs, municipalities[0][0]) if len(municipalities) == 1 else ()
+        return Outcome(
+            "offer",
+            draft_id=draft.id,
+            options=offered,
             municipalities=municipalities,
             reading=reading,
         )
-    offered = all_options(refs, municipalities[0][0]) if len(municipalities) == 1 else ()
+    kind = "draft_count" if question == "count" else "draft_day"
+    await activities.set_state(
+        session, scope.user_id, kind, {"draft_id": draft.id, "soft": True}, now + STATE_TTL
+    )
+    options: tuple[date, ...] = ()
+    if question == "day":
+        options = reading.day_options if reading is not None else ()
+        options = options or day_options(text or draft.text, today)
     return Outcome(
-        "offer",
+        "ask",
         draft_id=draft.id,
-        options=offered,
         municipalities=municipalities,
         reading=reading,
+        question="count" if question == "count" else "day",
+        day_options=options,
+        count=draft.count,
     )
 
 
@@ -481,7 +572,8 @@ async def pick(
     now: datetime,
     today: date,
 ) -> Outcome:
-    """Save a draft as the pledge the reporter picked (or as an extra activity)."""
+    """The reporter picked a pledge for a draft (or an extra activity): save it, or ask what
+    is still unclear. Words of the message that named no pledge are learnt for the pledge."""
     scope = await scope_of(session, user_id)
     if not await activities.claim_update(session, update_key, update_id, now):
         return Outcome("duplicate")
@@ -489,9 +581,41 @@ async def pick(
     refs = await pledge_refs(session, scope, today)
     if pledge_id is not None:
         ref = _ref(refs, pledge_id)
-        municipality_id = ref.municipality_id
+        draft.pledge_ids = [pledge_id]
+        draft.municipality_ids = [ref.municipality_id]
+        if draft.words and "pledge" in draft.doubts:
+            await _learn(session, scope, ref.pledge.id, draft.words, now)
     elif municipality_id is None or municipality_id not in scope.municipalities:
         raise NotAllowed(f"kommun {municipality_id}")
+    else:
+        draft.pledge_ids = []
+        draft.municipality_ids = [municipality_id]
+    draft.doubts = [d for d in draft.doubts if d != "pledge"]
+    return await _settle(session, scope, draft, refs, now=now, today=today)
+
+
+async def _settle(
+    session: AsyncSession,
+    scope: Scope,
+    draft: Draft,
+    refs: Sequence[PledgeRef],
+    *,
+    now: datetime,
+    today: date,
+) -> Outcome:
+    """Save the draft when nothing is left to ask; else ask the next question."""
+    await session.flush()
+    if draft.doubts:
+        return await _next_question(
+            session, scope, draft, refs, now=now, today=today, text=draft.text
+        )
+    pledge_id = draft.pledge_ids[0] if draft.pledge_ids else None
+    if pledge_id is not None:
+        municipality_id = _ref(refs, pledge_id).municipality_id
+    else:
+        municipality_id = draft.municipality_ids[0]
+        if municipality_id not in scope.municipalities:
+            raise NotAllowed(f"kommun {municipality_id}")
     item_id = await coverage.item_for_pledge(session, pledge_id, draft.place)
     if draft.activity_id is not None:
         activity = await session.get(Activity, draft.activity_id)
@@ -525,10 +649,191 @@ async def pick(
             source_message_id=draft.message_id,
         )
         kind = "saved"
-    await session.delete(draft)  # the pick is made: the draft is used up
-    await session.flush()
+    await _forget_draft(session, scope, draft)  # the pick is made: the draft is used up
     entry = await _entry(session, activity, today, with_progress=True, refs=refs)
     return Outcome(kind, entry=entry)
+
+
+async def _forget_draft(session: AsyncSession, scope: Scope, draft: Draft) -> None:
+    """Delete a draft, and the question about it that the next message would answer."""
+    state = await session.get(ChatState, scope.user_id)
+    if state is not None and state.payload.get("draft_id") == draft.id:
+        await activities.clear_state(session, scope.user_id)
+    await session.delete(draft)
+    await session.flush()
+
+
+Answer = Literal["municipality", "count", "day", "drop"]
+
+
+async def answer_draft(
+    session: AsyncSession,
+    user_id: int,
+    draft_id: int,
+    what: Answer,
+    *,
+    value: int | date | None = None,
+    update_key: str,
+    update_id: int,
+    now: datetime,
+    today: date,
+) -> Outcome:
+    """An answer to a draft's question: the reporter's own kommun after all, the count, the
+    day; or "drop" (save nothing). Saves the draft when nothing is left to ask."""
+    scope = await scope_of(session, user_id)
+    if not await activities.claim_update(session, update_key, update_id, now):
+        return Outcome("duplicate")
+    draft = await _own_draft(session, scope, draft_id)
+    refs = await pledge_refs(session, scope, today)
+    if what == "drop":
+        await _forget_draft(session, scope, draft)
+        return Outcome("dropped")
+    if what == "municipality":
+        if not isinstance(value, int) or value not in scope.municipalities:
+            raise NotAllowed(f"kommun {value}")
+        draft.municipality_ids = [value]
+        doubts = [d for d in draft.doubts if d != "municipality"]
+        chosen = draft.pledge_ids[0] if "pledge" not in doubts and draft.pledge_ids else None
+        if chosen is not None and _ref(refs, chosen).municipality_id != value:
+            draft.pledge_ids = []
+            doubts.insert(0, "pledge")
+        draft.doubts = doubts
+    elif what == "count":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise Invalid("count_missing")
+        _check_count(value)
+        draft.count = value
+        draft.doubts = [d for d in draft.doubts if d != "count"]
+    else:
+        if not isinstance(value, date):
+            raise Invalid("day_missing")
+        _check_day(value, today)
+        draft.occurred_on = value
+        draft.doubts = [d for d in draft.doubts if d != "day"]
+    return await _settle(session, scope, draft, refs, now=now, today=today)
+
+
+MAX_LEARNT_WORDS = 30  # per pledge: the list stays something an admin can read
+
+
+async def _learn(
+    session: AsyncSession, scope: Scope, pledge_id: int, words: str, now: datetime
+) -> None:
+    """Remember words a reporter used for a pledge, so that the next such message is read
+    at once. They become a synonym of the pledge (its kommun's own word for it); an admin
+    sees and removes them with /ord."""
+    pledge = await session.get(Pledge, pledge_id)
+    words = " ".join(words.split())[:60].lower()
+    if pledge is None or not words:
+        return
+    known = [str(s) for s in pledge.synonyms or ()]
+    if words in (k.lower() for k in known) or words == pledge.short_name.lower():
+        return
+    if len(known) >= MAX_LEARNT_WORDS:
+        return
+    pledge.synonyms = [*known, words]  # a new list: the JSON column sees the change
+    audit.record(
+        session,
+        at=now,
+        actor="reporter",
+        actor_user_id=scope.user_id,
+        action="pledge.learn_word",
+        entity="pledge",
+        entity_id=pledge.id,
+        details={"word": words},
+    )
+
+
+# --- what a typed answer answers ------------------------------------------------------------
+
+
+def read_count_answer(text: str) -> int | None:
+    """A typed count: "5", "5 st", "fem", "5 gånger"; None when it is not one number."""
+    cleaned = re.sub(r"(?i)\s*(?:st|stycken|ggr|gånger|gång|x)\.?\s*\Z", "", text.strip())
+    cleaned = cleaned.rstrip(".!")
+    if re.fullmatch(r"-?\d{1,6}", cleaned.replace(" ", "")):
+        return int(cleaned.replace(" ", ""))
+    return parse_number_word(cleaned) if cleaned else None
+
+
+async def answer_expected(
+    session: AsyncSession,
+    user_id: int,
+    text: str,
+    *,
+    hour: int,
+    update_key: str,
+    update_id: int,
+    now: datetime,
+    today: date,
+) -> Outcome:
+    """The user's message answers the question the bot asked (a count, a day, a place of an
+    entry, or a draft's count or day): read it as that answer and apply it, in this one
+    transaction, so that the question is used up exactly when the change is made.
+
+    "reroute" when no such question waits, or when a question the user did not ask for
+    (a keyboard shown with a draft or an entry) gets a message that is no answer: the
+    question is dropped and the message is read afresh. A question the user asked for
+    ("Skriv ett annat antal") keeps waiting and the answer is refused with a reason."""
+    state = await activities.get_state(session, user_id, now)
+    if state is None or state.kind not in ANSWER_KINDS:
+        return Outcome("reroute")
+    kind, payload = state.kind, dict(state.payload)
+    soft = bool(payload.get("soft"))
+    value: int | date | str | None
+    if kind in ("count", "draft_count"):
+        value = read_count_answer(text)
+        problem = "not_a_number"
+    elif kind in ("day", "draft_day"):
+        match = parse_day(text, today, hour=hour)
+        value, problem = (None, "not_a_day") if match is None else (match.day, "not_a_day")
+        if match is not None and match.problem is not None:
+            if soft:
+                await activities.clear_state(session, user_id)
+            return Outcome("problem", problem=match.problem)
+    else:
+        value, problem = text.strip(), "place_missing"
+    if value is None or value == "":
+        if soft:
+            await activities.clear_state(session, user_id)
+            return Outcome("reroute")
+        raise Invalid(problem)
+    await activities.clear_state(session, user_id)
+    if kind in ("draft_count", "draft_day"):
+        draft_id = payload.get("draft_id")
+        if not isinstance(draft_id, int):
+            return Outcome("reroute")
+        what: Answer = "count" if kind == "draft_count" else "day"
+        assert not isinstance(value, str)
+        return await answer_draft(
+            session,
+            user_id,
+            draft_id,
+            what,
+            value=value,
+            update_key=update_key,
+            update_id=update_id,
+            now=now,
+            today=today,
+        )
+    activity_id = payload.get("activity_id")
+    if not isinstance(activity_id, int):
+        return Outcome("reroute")
+    change_what: Change = "count" if kind == "count" else "day" if kind == "day" else "place"
+    return await change(
+        session,
+        user_id,
+        activity_id,
+        change_what,
+        value=value,
+        update_key=update_key,
+        update_id=update_id,
+        now=now,
+        today=today,
+    )
+
+
+ANSWER_KINDS = frozenset({"count", "day", "place", "draft_count", "draft_day"})
 
 
 # --- guided logging -----------------------------------------------------------------------
@@ -774,6 +1079,9 @@ async def change(
         action = "activity.edit"
     activity.updated_at = now
     await _audit(session, scope, now, action, activity, _changes(before, activity))
+    state = await session.get(ChatState, user_id)
+    if state is not None and state.payload.get("activity_id") == activity.id:
+        await session.delete(state)  # a keyboard's typed answer is not awaited any more
     await session.flush()
     refs = await pledge_refs(session, scope, today)
     with_progress = what in ("item", "place", "count", "day")
@@ -1010,6 +1318,24 @@ async def expect(
     await scope_of(session, user_id)
     await activities.set_state(session, user_id, kind, dict(payload), now + STATE_TTL)
     return True
+
+
+async def entry_keyboard(
+    session: AsyncSession,
+    user_id: int,
+    activity_id: int,
+    kind: Literal["count", "day"],
+    *,
+    now: datetime,
+    today: date,
+) -> Entry:
+    """An entry whose count or day keyboard is shown: a number or a day typed instead of a
+    tap is that answer too (a message that is no answer is read as usual)."""
+    scope = await scope_of(session, user_id)
+    found = await _entry(session, await _own_activity(session, scope, activity_id), today)
+    payload: dict[str, object] = {"activity_id": activity_id, "soft": True}
+    await activities.set_state(session, user_id, kind, payload, now + STATE_TTL)
+    return found
 
 
 async def take_expected(

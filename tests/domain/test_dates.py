@@ -715,3 +715,56 @@ def test_swedish_labels_read_back(today, back):
 def test_future_iso_dates_are_future(today, ahead):
     day = today + timedelta(days=ahead)
     assert find_day(f"möte {day.isoformat()}", today) == DayMatch(None, 5, 15, "future")
+
+
+# --- days back, English days, and what merely looks like a day ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [
+        ("skolbesök 3 dagar sedan", 3),
+        ("för 3 dagar sedan", 3),
+        ("för tre dagar sen", 3),
+        ("en dag sedan", 1),
+        ("2 days ago", 2),
+        ("five days ago", 5),
+        ("yesterday", 1),
+        ("traffic control on E45 yesterday", 1),
+        ("today", 0),
+        ("this morning", 0),
+        ("last night", 1),
+        ("last Friday", 1),  # Saturday today: yesterday
+        ("last Saturday", 7),  # never today
+        ("Friday", 1),
+        ("the day before yesterday", 2),
+    ],
+)
+def test_days_back_and_english_days(text: str, back: int) -> None:
+    assert found_day(text) == days_ago(SATURDAY, back)
+
+
+def test_on_a_weekday_in_english_names_no_day() -> None:
+    # "on Friday" is the last Friday or the coming one: the caller asks.
+    assert find_day("speed check on Friday", SATURDAY) is None
+
+
+def test_many_days_back_are_too_old() -> None:
+    assert found("800 dagar sedan").problem == "too_old"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["32/13", "12/13", "0/0", "varje fredag", "november", "för några dagar sedan", "ago"],
+)
+def test_day_like_words_are_found_whether_read_or_not(text: str) -> None:
+    from bot.domain.dates import day_like_spans
+
+    assert day_like_spans(f"skolbesök {text}")
+
+
+@pytest.mark.parametrize("text", ["3/4 av klasserna", "åk 8/9", "rv 84/45", "1/2 timme", "E4/5"])
+def test_fractions_school_years_and_roads_are_not_day_like(text: str) -> None:
+    from bot.domain.dates import day_like_spans
+
+    assert day_like_spans(text) == []

@@ -696,3 +696,121 @@ def test_never_raises_on_messages_of_real_words(parts: list[str]) -> None:
         assert reading.pledge is not None
         assert reading.count_problem is None
         assert reading.day_problem is None
+
+
+# --- What the reader did not understand is asked, never defaulted ----------------------------
+
+
+@pytest.mark.parametrize("text", ["skolbesök 32/13", "skolbesök 12/13", "skolbesök 0/0"])
+def test_a_day_like_number_that_is_no_day_makes_the_day_unclear(text: str) -> None:
+    reading = read(text)
+    assert reading.day is None
+    assert reading.day_problem == "unclear"
+    assert len(reading.day_options) == 7
+    assert not reading.decided
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "skolbesök 12345678901234567890",
+        "1e6 skolbesök",
+        "3,5 skolbesök",
+        "tusen skolbesök",
+        "en miljon skolbesök",
+        "flera skolbesök igår",
+        "några trafikkontroller",
+    ],
+)
+def test_a_number_that_is_not_read_makes_the_count_unsure(text: str) -> None:
+    reading = read(text)
+    assert not reading.count_sure
+    assert not reading.decided
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "skolbesök 1,5 h",
+        "skolbesök kl 14.30",
+        "hastighetskontroll på 52:an",
+        "Lag och rätt i 8B",
+        "skolbesök, pratade med några elever",
+        "skolbesök, tusen elever på skolan",
+    ],
+)
+def test_numbers_read_as_something_else_leave_the_count_sure(text: str) -> None:
+    # (and words of quantity about people: "några ungdomar", "tusen besökare")
+    reading = read(text)
+    assert (reading.count, reading.count_sure) == (1, True)
+
+
+def test_last_week_offers_last_weeks_days() -> None:
+    reading = read("trafikkontroll i förra veckan")
+    assert reading.day is None
+    assert reading.day_options == tuple(date(2026, 11, d) for d in range(15, 8, -1))
+
+
+@pytest.mark.parametrize(
+    ("text", "others"),
+    [
+        ("två föräldramöten i Åsele i fredags", ("Åsele",)),
+        ("skolbesök i asele", ("Åsele",)),
+        ("möte i Östersund", ("Östersund",)),
+        ("skolbesök Malung-Sälen", ("Malung-Sälen",)),
+        ("skolbesök i Vara", ("Vara",)),
+        ("trafikkontroll i morse", ()),  # "morse" is not Mora
+        ("skolbesök, vara på plats", ()),  # a word, not the kommun
+        ("skolbesök i Härjedalen", ()),  # the reporter's own
+    ],
+)
+def test_other_kommuner_named_in_the_text(text: str, others: tuple[str, ...]) -> None:
+    reading = read(text)
+    assert reading.other_municipalities == others
+    if others:
+        assert not reading.decided
+
+
+def test_the_fields_words_connect_a_message_to_a_pledge() -> None:
+    assert key_of(read("fartkontroll E45").pledge) == "hj-trafikkontroller"
+    assert key_of(read("patrull på torget", "Haparanda").pledge) == "hp-synlig-polis"
+    # A word two pledges of a kommun share through the lexicon decides neither.
+    choices = [
+        PledgeChoice(1, "X", "trafikkontroller"),
+        PledgeChoice(2, "X", "hastighetskontroller"),
+    ]
+    reading = read_report("fartkontroll", choices, TODAY)
+    assert reading.pledge is None
+
+
+def test_the_words_nothing_was_read_from() -> None:
+    assert read("lektion med nian").unread_words == "lektion med nian"
+    assert read("snöröjning vid skolan").unread_words == "snöröjning"
+    assert read("3 trafikkontroller E45 igår").unread_words is None
+
+
+@pytest.mark.parametrize(
+    ("text", "pledge_id"),
+    [
+        ("lektion med nian", 1),
+        ("pratade med niorna på Högalidskolan", 1),
+        ("trygghetsvandring Luossavaara igår", 2),
+        ("krogkontroll på Ripan i fredags", 3),
+        ("fotpatrull centrum 2 timmar", 4),
+        ("grannsamverkansmöte i Lombolo", 5),
+    ],
+)
+def test_the_lexicon_reads_a_kommun_whose_pledges_are_worded_otherwise(
+    text: str, pledge_id: int
+) -> None:
+    choices = [
+        PledgeChoice(1, "Kiruna", "åk 9-lektioner", ("årskurs 9",)),
+        PledgeChoice(2, "Kiruna", "trygghetsvandringar"),
+        PledgeChoice(3, "Kiruna", "krogtillsyn"),
+        PledgeChoice(4, "Kiruna", "fotpatrullering", ("synlig polis",)),
+        PledgeChoice(5, "Kiruna", "grannsamverkan"),
+    ]
+    reading = read_report(text, choices, TODAY)
+    assert reading.pledge is not None and reading.pledge.id == pledge_id
+    assert (reading.count, reading.count_sure) == (1, True)
+    assert reading.decided

@@ -192,8 +192,9 @@ async def test_problems_are_explained_and_nothing_is_saved(harness: Harness) -> 
         "10 000 trafikkontroller idag": "större än 999",
         "trafikkontroll i morgon": "framtiden",
         "trafikkontroll 2027-01-05": "framtiden",
-        "trafikkontroll förra veckan": "vilken dag",
-        "trafikkontroll 31/2": "finns inte i kalendern",
+        # A day that is not clear (a week, a date that does not exist) is asked, in one tap.
+        "trafikkontroll förra veckan": "Vilken dag gällde det?",
+        "trafikkontroll 31/2": "Vilken dag gällde det?",
         "trafikkontroll " + "x" * 4000: "för långt",
     }
     for message, expected in cases.items():
