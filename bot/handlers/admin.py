@@ -20,7 +20,7 @@ from bot.render import callbacks, texts
 from bot.render.catalogue import reading_summary
 from bot.services import catalogue, people
 from bot.services.errors import ServiceError
-from bot.services.importing import ImportFailed, import_document, read_source
+from bot.services.importing import ImportFailed, import_document, plan_follow_up, read_source
 
 PENDING_KEY = "pending_import"
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".text")
@@ -122,9 +122,17 @@ async def _preview(
             ]
         ]
     )
-    await message.reply_text(
-        reading_summary(document, lang), parse_mode=ParseMode.HTML, reply_markup=keyboard
-    )
+    if document.get("kind") == "follow_up":
+        try:
+            async with context.services.db.read() as session:
+                plan = await plan_follow_up(session, document)
+        except ImportFailed as exc:
+            await message.reply_text(render.cannot_read(lang, str(exc)), parse_mode=ParseMode.HTML)
+            return
+        summary = render.follow_up_preview(document, plan, lang)
+    else:
+        summary = reading_summary(document, lang)
+    await message.reply_text(summary, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
 
 async def import_button(update: Update, context: BotContext) -> None:

@@ -10,6 +10,7 @@ from bot.render.html import b, esc, i
 from bot.render.texts import Lang
 from bot.services.catalogue import PledgeRow
 from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
+from bot.services.importing import FollowUpPlan, years_text
 
 MESSAGE_LIMIT = 3800
 
@@ -83,6 +84,105 @@ def preview_without_period(document: Mapping[str, Any], lang: Lang) -> str:
     return f"{reading_summary(document, lang)}\n\n{period_missing(lang)}"
 
 
+def _join(items: list[str], lang: Lang) -> str:
+    word = " och " if lang == "sv" else " and "
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
+
+
+def _sureness(score: int, sure: bool, lang: Lang) -> str:
+    if lang == "sv":
+        return f"{'säker' if sure else 'trolig'} matchning, {score} %"
+    return f"{'sure' if sure else 'likely'} match, {score} %"
+
+
+def follow_up_preview(
+    document: Mapping[str, Any], plan: FollowUpPlan, lang: Lang, *, limit: int = 3800
+) -> str:
+    """A follow-up before import: which set it goes to, each result and the pledge it will be
+    attached to (with how sure that is), the extras and their dates, what to check."""
+    sv = lang == "sv"
+    head = f"{plan.municipality} – {'uppföljning' if sv else 'follow-up report'}"
+    lines = [b(head)]
+    start, end = plan.period
+    if plan.window is not None:
+        covered = years_text(*plan.window, lang)
+        whole = years_text(start, end, lang) if start else covered
+        if whole != covered:
+            lines.append(
+                esc(f"Löftena {whole}, resultat för {covered}")
+                if sv
+                else esc(f"Pledges {whole}, results for {covered}")
+            )
+        else:
+            lines.append(esc(covered))
+    others = [years_text(o.start, o.end, lang) for o in plan.others]
+    if plan.target is not None:
+        target = years_text(plan.target.start, plan.target.end, lang)
+        lines.append(
+            esc(f"Resultaten kopplas till löftena {target}.")
+            if sv
+            else esc(f"The results go to the pledges of {target}.")
+        )
+    else:
+        own = years_text(start, end, lang) if start else "?"
+        lines.append(
+            esc(
+                f"Löftena för {own} finns inte i boten. Uppföljningen sparas som en egen period "
+                f"{own} med sina löften och resultat."
+            )
+            if sv
+            else esc(
+                f"The pledges of {own} are not in the bot. The report is stored as a period of "
+                f"its own, {own}, with its pledges and results."
+            )
+        )
+    if others:
+        lines.append(
+            esc(f"Löftena för {_join(others, lang)} ändras inte.")
+            if sv
+            else esc(f"The pledges of {_join(others, lang)} are not changed.")
+        )
+    body: list[str] = []
+    area_name: object = object()
+    for planned in plan.pledges:
+        if planned.area != area_name:
+            area_name = planned.area
+            body += ["", b(planned.area or ("Utan rubrik" if sv else "No heading"))]
+        if plan.target is None:
+            where = ""
+        elif planned.pledge_name is not None:
+            where = (
+                f" → {b(planned.pledge_name)} ({esc(_sureness(planned.score, planned.sure, lang))})"
+            )
+        else:
+            where = " → " + esc(
+                "nytt löfte (inget av löftena passar)" if sv else "new pledge (none fits)"
+            )
+        body.append(f"• {esc(planned.name)}{where}")
+        for text, count in zip(planned.results, planned.counts, strict=True):
+            shown = text if len(text) <= 90 else text[:89] + "…"
+            figure = f" [{count}]" if count is not None else ""
+            body.append(f"   {i(shown)}{esc(figure)}")
+    if plan.extras:
+        when = years_text(*plan.window, lang) if plan.window else ""
+        title = "Extra insatser utöver löftena" if sv else "Extra activities"
+        if when:
+            title += f" (under {when})" if sv else f" (in {when})"
+        body += ["", b(title)]
+        body += [f"• {esc(text[:80])}" for text in plan.extras]
+    warnings = document.get("warnings") or []
+    if warnings:
+        body += ["", b("Att kontrollera" if sv else "Please check")]
+        body += [f"⚠️ {i(w)}" for w in warnings]
+    text = "\n".join(lines)
+    for line in body:
+        if len(text) + len(line) + 40 > limit:
+            text += "\n…" + ("(förkortat)" if sv else "(shortened)")
+            break
+        text += "\n" + line
+    return text
+
+
 def import_button(lang: Lang) -> str:
     return "Importera" if lang == "sv" else "Import"
 
@@ -109,14 +209,18 @@ def imported(lang: Lang, outcome: Any) -> str:
         return f"The page for {name} was already imported. Nothing changed."
     parts = []
     if outcome.pledges_created:
-        parts.append(f"{outcome.pledges_created} {'löften' if lang == 'sv' else 'pledges'}")
+        n = outcome.pledges_created
+        parts.append(f"{n} {('löfte' if n == 1 else 'löften') if lang == 'sv' else 'pledges'}")
     if outcome.results_attached:
         parts.append(f"{outcome.results_attached} {'resultat' if lang == 'sv' else 'results'}")
     if outcome.extra_activities:
-        extra = "extra insatser" if lang == "sv" else "extra activities"
-        parts.append(f"{outcome.extra_activities} {extra}")
+        n = outcome.extra_activities
+        if lang == "sv":
+            parts.append(f"{n} extra {'insats' if n == 1 else 'insatser'}")
+        else:
+            parts.append(f"{n} extra {'activity' if n == 1 else 'activities'}")
     head = f"Importerat för {name}" if lang == "sv" else f"Imported for {name}"
-    lines = [f"✅ {head}: {esc(', '.join(parts))}."]
+    lines = [f"✅ {head}: {esc(_join(parts, lang))}."]
     lines += [i(note) for note in outcome.notes]
     return "\n".join(lines)
 

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.render.catalogue import reading_summary
+from bot.services.examples import load_examples
+from bot.services.importing import import_document, read_source
 from storage import catalogue, people
-from storage.models import AuditEntry, Pledge, Role
-from tests.conftest import ADMIN, CITIZEN, REPORTER, Harness, replies
+from storage.models import (
+    Activity,
+    ActivitySource,
+    AuditEntry,
+    FocusArea,
+    Pledge,
+    PledgeSet,
+    ResultNote,
+    Role,
+)
+from tests.conftest import ADMIN, CITIZEN, REPORTER, SEEDS, Harness, replies
 
 PAGES = Path(__file__).resolve().parent / "pages"
 PAGE = (PAGES / "storberga.txt").read_bytes()
@@ -198,3 +211,141 @@ async def test_a_page_without_a_period_explains_how_to_give_one(harness: Harness
     assert "Sidan säger inte vilken period" in reply
     assert _buttons(calls) == {}
     assert await _pledges(harness) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Follow-up reports: attached to the pledge set whose period they follow up, never to another
+
+
+def _seed(prefix: str) -> bytes:
+    if not SEEDS.is_dir():
+        pytest.skip(f"the seed pages are not at {SEEDS}")
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_bytes()
+
+
+async def _load_examples(h: Harness) -> None:
+    async with h.services.db.transaction() as session:
+        await load_examples(session, today=h.services.today(), now=h.services.now())
+
+
+async def _set_of(h: Harness, period_start: date) -> tuple[int, int, int]:
+    """Focus areas, pledges and result notes of the municipality's set starting on a day."""
+    async with h.services.db.read() as session:
+        pledge_set = await session.scalar(
+            select(PledgeSet).where(PledgeSet.period_start == period_start)
+        )
+        assert pledge_set is not None
+        areas = (
+            await session.scalars(
+                select(FocusArea.id).where(FocusArea.pledge_set_id == pledge_set.id)
+            )
+        ).all()
+        pledges = (
+            await session.scalars(select(Pledge.id).where(Pledge.focus_area_id.in_(areas)))
+        ).all()
+        notes = await session.scalar(
+            select(func.count()).select_from(ResultNote).where(ResultNote.pledge_id.in_(pledges))
+        )
+    return len(areas), len(pledges), int(notes or 0)
+
+
+async def test_a_follow_up_of_an_earlier_period_leaves_the_current_pledges_alone(
+    harness: Harness,
+) -> None:
+    await _load_examples(harness)
+    await _grant(harness, ADMIN.user_id, "Härjedalen", Role.ADMIN)
+    current = await _set_of(harness, date(2026, 1, 1))
+    calls = await _send_file(harness, ADMIN, _seed("001"))
+    [preview] = replies(calls)
+    assert "Härjedalen – uppföljning" in preview
+    assert "2019–2020 finns inte i boten" in preview
+    assert "2026–2027 ändras inte" in preview
+    done = await harness.press(ADMIN, _buttons(calls)["Importera"])
+    [text] = [c.text or "" for c in done if c.method == "editMessageText"]
+    assert "Importerat för <b>Härjedalen</b>" in text
+    assert "2026–2027 ändrades inte" in text
+    # The current set is exactly as it was: no old pledge, no new focus area, no result.
+    assert await _set_of(harness, date(2026, 1, 1)) == current
+    async with harness.services.db.read() as session:
+        imported = (
+            await session.scalars(select(Activity).where(Activity.source == ActivitySource.IMPORT))
+        ).all()
+    assert imported and all(a.occurred_on.year == 2019 for a in imported)
+
+
+async def test_importing_an_old_follow_up_adds_nothing_to_the_current_set(
+    harness: Harness,
+) -> None:
+    """The old importer put the follow-up's unmatched pledges into the latest set."""
+    await _load_examples(harness)
+    await _grant(harness, ADMIN.user_id, "Härjedalen", Role.ADMIN)
+    before = await _set_of(harness, date(2026, 1, 1))
+    calls = await _send_file(harness, ADMIN, _seed("001"))
+    await harness.press(ADMIN, _buttons(calls)["Importera"])
+    after = await _set_of(harness, date(2026, 1, 1))
+    assert after == before
+
+
+async def _import_seed_000_for_2019(h: Harness) -> None:
+    document = read_source(_seed("000"), source="000", today=h.services.today()).to_json()
+    document["period"] = {"start": "2019-01-01", "end": "2020-12-31"}
+    async with h.services.db.transaction() as session:
+        await import_document(session, document, now=h.services.now(), actor="test")
+
+
+async def _notes_by_pledge(h: Harness) -> dict[str, list[str]]:
+    async with h.services.db.read() as session:
+        rows = (
+            await session.execute(
+                select(Pledge.short_name, ResultNote.text).join(
+                    ResultNote, ResultNote.pledge_id == Pledge.id
+                )
+            )
+        ).all()
+    found: dict[str, list[str]] = {}
+    for name, text in rows:
+        found.setdefault(name, []).append(text)
+    return found
+
+
+async def test_the_preview_shows_each_result_and_where_it_goes(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Härjedalen", Role.ADMIN)
+    await _import_seed_000_for_2019(harness)
+    calls = await _send_file(harness, ADMIN, _seed("001"))
+    [preview] = replies(calls)
+    assert "Resultaten kopplas till löftena 2019–2020" in preview
+    # Each result with its pledge and how sure the match is.
+    assert "Besök hos alla åttor → <b>lag och rätt åk 8</b>" in preview
+    assert "Information till invandrare → nytt löfte" in preview
+    assert "Information om ANDT på SFI → nytt löfte" in preview
+    assert "säker" in preview
+    await harness.press(ADMIN, _buttons(calls)["Importera"])
+    notes = await _notes_by_pledge(harness)
+    # Results land on the pledge they report on; wrong matches seen before are not made.
+    assert any("alla åttondeklasser" in t for t in notes["lag och rätt åk 8"])
+    assert "besök hos alla åttor" not in notes  # no duplicate of the åk 8 pledge
+    assert not any("skoterklubbar" in t for t in notes.get("förbättra samverkan", []))
+    assert any(
+        "skoterklubbar" in t for t in notes["information om trafikregler och trafiksäkerhet"]
+    )
+    assert not any("Inga aktiviteter" in t for t in notes["information om andt på sfi"])
+    assert any("Inga aktiviteter" in t for t in notes["information till invandrare"])
+    assert any("80 trafikkontroller" in t for t in notes["trafikkontroller"])
+
+
+async def test_extras_of_a_year_are_stored_and_shown_as_that_year(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Härjedalen", Role.ADMIN)
+    await _import_seed_000_for_2019(harness)
+    calls = await _send_file(harness, ADMIN, _seed("001"))
+    [preview] = replies(calls)
+    assert "Extra insatser utöver löftena (under 2019)" in preview
+    await harness.press(ADMIN, _buttons(calls)["Importera"])
+    async with harness.services.db.read() as session:
+        extras = (await session.scalars(select(Activity).where(Activity.pledge_id.is_(None)))).all()
+        notes = (await session.scalars(select(ResultNote))).all()
+    assert len(extras) == 4
+    for extra in extras:
+        assert (extra.occurred_on, extra.occurred_until) == (date(2019, 1, 1), date(2019, 12, 31))
+    assert {(n.window_start, n.window_end) for n in notes} == {
+        (date(2019, 1, 1), date(2019, 12, 31))
+    }

@@ -340,6 +340,42 @@ def find_period(
     )
 
 
+_REPORTED_RES = (
+    re.compile(
+        rf"\b(?:gjorts|genomförts|hänt|gjordes|genomfördes|uträttats|redovisa\w*|resultat\w*|"
+        rf"uppföljning\w*|utfall\w*)\b.{{0,40}}?\b(?:under|för|år|i)\s+(?:år\s+)?"
+        rf"(?P<y>{_YEAR})\b(?!\s*(?:-|–|—|och|till)\s*{_YEAR})",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"^(?:resultat\w*|uppföljning\w*|utfall\w*|så gick det)\s+(?:för\s+|under\s+)?"
+        rf"(?:år\s+)?(?P<y>{_YEAR})\s*:?$",
+        re.IGNORECASE,
+    ),
+)
+
+
+def find_reported_period(blocks: Sequence[Block], period: PagePeriod) -> PagePeriod | None:
+    """The year a follow-up reports on, when the page names one inside a longer period
+    ("Här redovisas vad som har gjorts under 2019" on a 2019–2020 page, or on a page that gives
+    no period); else None."""
+    for text, heading in _sentences(blocks):
+        for pattern in _REPORTED_RES:
+            if pattern is _REPORTED_RES[1] and not heading:
+                continue
+            match = pattern.search(text)
+            if match is None:
+                continue
+            year = int(match.group("y"))
+            start, end = date(year, 1, 1), date(year, 12, 31)
+            if period.start is None:
+                return PagePeriod(start, end)
+            inside = period.start <= start and (period.end is None or end <= period.end)
+            if inside and (start, end) != (period.start, period.end):
+                return PagePeriod(start, end)
+    return None
+
+
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -17,7 +17,13 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from bot.domain.pages.meta import find_municipality, find_period, find_police_area, find_published
+from bot.domain.pages.meta import (
+    find_municipality,
+    find_period,
+    find_police_area,
+    find_published,
+    find_reported_period,
+)
 from bot.domain.pages.model import (
     PageError,
     PageExtraActivity,
@@ -258,6 +264,9 @@ def read_page(
         focus_areas=focus_areas,
         extra_activities=extras,
         warnings=tuple(dict.fromkeys(warnings)),
+        reported_period=find_reported_period(blocks, period.period)
+        if kind == "follow_up"
+        else None,
     )
 
 
