@@ -311,8 +311,9 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
     """Read each file; print what was read (--dry-run) or write it to the database."""
     from bot.clock import SystemClock, local_today
     from bot.console.chat import TerminalHTML
+    from bot.render.admin import follow_up_preview
     from bot.render.catalogue import reading_summary
-    from bot.services.importing import ImportFailed, import_document, read_source
+    from bot.services.importing import ImportFailed, import_document, plan_follow_up, read_source
 
     clock = SystemClock()
     today = local_today(clock, settings.bot.timezone)
@@ -336,7 +337,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                 period["end"] = args.end.isoformat() if args.end else period["end"]
             if args.json:
                 print(json.dumps(document, ensure_ascii=False))
-            else:
+            elif args.dry_run or document.get("kind") != "follow_up":
                 print(TerminalHTML.render(reading_summary(document, "sv"), colour=False))
             if args.dry_run:
                 continue
@@ -347,6 +348,14 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                     await migrate.upgrade(db)
             try:
                 async with db.transaction() as session:
+                    if document.get("kind") == "follow_up" and not args.json:
+                        # Where each result goes, read in the same transaction that writes it.
+                        plan = await plan_follow_up(session, document)
+                        print(
+                            TerminalHTML.render(
+                                follow_up_preview(document, plan, "sv"), colour=False
+                            )
+                        )
                     outcome = await import_document(session, document, now=clock.now(), actor="cli")
             except ImportFailed as exc:
                 failures += 1
@@ -383,11 +392,15 @@ def _outcome_line(path: Path, outcome: Any) -> str:
         return f"{path}: redan inläst, inget ändrades."
     parts = []
     if outcome.pledges_created:
-        parts.append(f"{outcome.pledges_created} löften")
+        n = outcome.pledges_created
+        parts.append(f"{n} {'löfte' if n == 1 else 'löften'}")
     if outcome.results_attached:
         parts.append(f"{outcome.results_attached} resultat")
     if outcome.extra_activities:
-        parts.append(f"{outcome.extra_activities} extra insatser")
+        n = outcome.extra_activities
+        parts.append(f"{n} extra {'insats' if n == 1 else 'insatser'}")
+    if len(parts) > 1:
+        parts = [", ".join(parts[:-1]) + " och " + parts[-1]]
     return (
         f"{path}: importerad för {outcome.municipality} ({', '.join(parts) or 'inga ändringar'})."
     )

@@ -140,7 +140,8 @@ def test_import_writes_once_and_then_changes_nothing(
     code, out, _ = run(["import", page, str(PAGES / "storberga_uppfoljning.txt")], capsys)
     assert code == 0
     assert "redan inläst" in out
-    assert "2 resultat, 1 extra insatser" in out
+    assert "2 resultat och 1 extra insats" in out
+    assert "Hastighetskontroller → hastighetskontroller (säker matchning" in out
     with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
         assert conn.execute("SELECT count(*) FROM pledges").fetchone()[0] == 4
         assert conn.execute("SELECT count(*) FROM result_notes").fetchone()[0] == 2

@@ -294,6 +294,13 @@ def years_text(start: date | None, end: date | None, lang: str = "sv") -> str:
     return f"{start.isoformat()} – {end.isoformat()}"
 
 
+def _extras_note(start: date, end: date | None) -> str:
+    return (
+        "Sidan anger ingen dag för de extra insatserna; de sparas som gjorda under "
+        f"{years_text(start, end)}."
+    )
+
+
 def _untouched(others: Sequence[SetPeriod]) -> str | None:
     if not others:
         return None
@@ -328,6 +335,8 @@ async def _import_follow_up(
             extra_activities=len(plan.extras) if saved.created else 0,
         )
         if saved.created:
+            if plan.extras and plan.window is not None:
+                outcome.notes.append(_extras_note(*plan.window))
             untouched = _untouched(plan.others)
             if untouched:
                 outcome.notes.append(untouched)
@@ -402,6 +411,8 @@ async def _import_follow_up(
         session, document, municipality.id, (window_start, window_end), now
     )
     outcome.changed = outcome.changed or outcome.extra_activities > 0
+    if outcome.extra_activities:
+        outcome.notes.append(_extras_note(window_start, window_end))
     if outcome.changed:
         untouched = _untouched(plan.others)
         if untouched:

@@ -339,7 +339,8 @@ async def test_extras_of_a_year_are_stored_and_shown_as_that_year(harness: Harne
     calls = await _send_file(harness, ADMIN, _seed("001"))
     [preview] = replies(calls)
     assert "Extra insatser utöver löftena (under 2019)" in preview
-    await harness.press(ADMIN, _buttons(calls)["Importera"])
+    done = await harness.press(ADMIN, _buttons(calls)["Importera"])
+    assert "de sparas som gjorda under 2019" in (done[-1].text or "")
     async with harness.services.db.read() as session:
         extras = (await session.scalars(select(Activity).where(Activity.pledge_id.is_(None)))).all()
         notes = (await session.scalars(select(ResultNote))).all()
