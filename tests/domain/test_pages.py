@@ -696,8 +696,10 @@ OWN_SPECS: dict[str, Spec] = {
 
 
 def test_there_are_enough_own_pages() -> None:
-    files = sorted(p.name for p in PAGES.iterdir() if p.suffix in (".txt", ".html"))
-    assert files == sorted(OWN_SPECS)
+    files = sorted(
+        p.name for p in PAGES.iterdir() if p.suffix in (".txt", ".html") and p.name < "10"
+    )
+    assert files == sorted(OWN_SPECS)  # 10_* onwards: test_pages_varied.py
     assert len(files) >= 8
     assert sum(1 for f in files if f.endswith(".html")) >= 2
 

@@ -99,15 +99,11 @@ def _parties_clash(a: str | None, b: str | None) -> bool:
     return a in ("polisen", "kommunen") and b in ("polisen", "kommunen") and a != b
 
 
-def match_pledges(
-    reported: Sequence[Candidate], existing: Sequence[Candidate], *, ignore: Iterable[str] = ()
-) -> list[Match]:
-    """For each restated pledge, the pledge of ``existing`` it reports on (see module docs).
-    ``ignore``: more words to leave out, such as the kommun's name."""
-    skip = frozenset(w.lower() for w in ignore) | frozenset(
-        w.lower()[:-1] for w in ignore if w.lower().endswith("s")
-    )
-    skip = skip | frozenset(f"{w}s" for w in skip)
+def _scores(
+    reported: Sequence[Candidate], existing: Sequence[Candidate], skip: frozenset[str]
+) -> list[tuple[float, float, int, int]]:
+    """(score, text score, reported index, existing index) for every pair at ``LIKELY`` or
+    above, except pairs whose parties clash."""
     theirs = [_words_of(c, skip) for c in existing]
     ours = [_words_of(c, skip) for c in reported]
     headings = [_stems(c.names[0], skip) if c.names else set() for c in reported]
@@ -139,6 +135,36 @@ def match_pledges(
             score = max(text_score, NAMED) if named else text_score
             if score >= LIKELY:
                 scored.append((score, text_score, i, j))
+    return scored
+
+
+def closest(
+    text: str, candidates: Sequence[Candidate], *, margin: float = 10.0
+) -> tuple[int | None, int]:
+    """The one candidate a text (a result) speaks of, by content words: (index, score), or
+    (None, best score) when none reaches ``LIKELY`` or two are within ``margin`` points."""
+    matches = _scores([Candidate(text)], candidates, frozenset())
+    ranked = sorted((row for row in matches), key=lambda s: -s[0])
+    if not ranked or ranked[0][0] < LIKELY:
+        return None, round(ranked[0][0]) if ranked else 0
+    if len(ranked) > 1 and ranked[1][0] > ranked[0][0] - margin:
+        return None, round(ranked[0][0])
+    return ranked[0][3], round(ranked[0][0])
+
+
+def _skip_words(ignore: Iterable[str]) -> frozenset[str]:
+    skip = frozenset(w.lower() for w in ignore) | frozenset(
+        w.lower()[:-1] for w in ignore if w.lower().endswith("s")
+    )
+    return skip | frozenset(f"{w}s" for w in skip)
+
+
+def match_pledges(
+    reported: Sequence[Candidate], existing: Sequence[Candidate], *, ignore: Iterable[str] = ()
+) -> list[Match]:
+    """For each restated pledge, the pledge of ``existing`` it reports on (see module docs).
+    ``ignore``: more words to leave out, such as the kommun's name."""
+    scored = _scores(reported, existing, _skip_words(ignore))
     scored.sort(key=lambda s: (-s[0], -s[1], s[2], s[3]))
     result = [Match(None, 0, False) for _ in reported]
     taken: set[int] = set()

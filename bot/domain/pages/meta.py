@@ -104,7 +104,7 @@ _TITLE_PATTERNS = (
     ),
 )
 _IN_TEXT_RE = re.compile(
-    rf"(?<![\wåäö])(?P<name>{_NAME})\s+(?:kommun|kommuns|kommunen|stad|stads)\b"
+    rf"(?<![\wåäö])(?P<name>{_NAME})\s+(?:kommun|kommuns|kommunen|stad|stads|Stad|Stads)\b"
 )
 _REGION_RE = re.compile(r"\bRegion\s+(?P<name>Gotland)\b")
 _NOT_NAMES = frozenset(
@@ -144,6 +144,13 @@ _NOT_NAMES = frozenset(
         "Välkommen",
         "Nyhet",
         "Nyheter",
+        "Stadsdel",
+        "Stadsdelen",
+        "Stadsdelsområde",
+        "Stadsdelsområdet",
+        "Området",
+        "Kommundel",
+        "Kommundelen",
     }
 )
 _OWN_S_ENDINGS = ("fors", "ås", "näs", "os", "us", "is", "es", "ss", "xs", "zs")
@@ -167,11 +174,22 @@ def _base_name(raw: str, text: str) -> str:
 def find_municipality(titles: Sequence[str], blocks: Sequence[Block]) -> str | None:
     """The municipality of the page, or None."""
     text = "\n".join(b.text for b in blocks if b.kind != "noise")
+    in_text = _named_in_text(text)
     for title in titles:
         for pattern in _TITLE_PATTERNS:
             match = pattern.search(title)
             if match and match.group("name") not in _NOT_NAMES:
-                return _base_name(match.group("name"), text)
+                name = _base_name(match.group("name"), text)
+                if name not in MUNICIPALITIES and in_text in MUNICIPALITIES:
+                    # A district or an area of a city ("Angered", "Södra innerstaden"): the
+                    # kommun is the city the text names.
+                    return in_text
+                return name
+    return in_text
+
+
+def _named_in_text(text: str) -> str | None:
+    """The kommun the text names most often as "X kommun" / "X stad" (a real one first)."""
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     for match in _IN_TEXT_RE.finditer(text):
@@ -342,8 +360,8 @@ def find_period(
 
 _REPORTED_RES = (
     re.compile(
-        rf"\b(?:gjorts|genomförts|hänt|gjordes|genomfördes|uträttats|redovisa\w*|resultat\w*|"
-        rf"uppföljning\w*|utfall\w*)\b.{{0,40}}?\b(?:under|för|år|i)\s+(?:år\s+)?"
+        rf"\b(?:gjorts|genomförts|hänt|gjordes|genomfördes|uträttats|redovis\w*|resultat\w*|"
+        rf"uppföljning\w*|utfall\w*)\b.{{0,40}}?\b(?:under|för|år|året,?|i)\s+(?:år\s+)?"
         rf"(?P<y>{_YEAR})\b(?!\s*(?:-|–|—|och|till)\s*{_YEAR})",
         re.IGNORECASE,
     ),

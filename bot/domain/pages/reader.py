@@ -17,6 +17,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
+from bot.domain.pages.matching import Candidate, closest
 from bot.domain.pages.meta import (
     find_municipality,
     find_period,
@@ -112,6 +113,10 @@ def _result_text(result: ResultDraft) -> str:
     return body
 
 
+def _party_of_draft(draft: PledgeDraft) -> Responsible:
+    return _responsible(draft, [])
+
+
 def _match(
     result: ResultDraft, drafts: Sequence[PledgeDraft], names: Sequence[str]
 ) -> PledgeDraft | None:
@@ -122,6 +127,11 @@ def _match(
         label = head if len(head) < 60 and ":" in text else None
     scores: list[tuple[float, int]] = []
     for index, draft in enumerate(drafts):
+        if result.party in ("polisen", "kommunen") and _party_of_draft(draft) not in (
+            result.party,
+            "båda",
+        ):
+            continue  # "Polisens uppföljning" reports on the police's pledges
         score = 0.0
         if label:
             score = max(
@@ -136,7 +146,14 @@ def _match(
     scores.sort(reverse=True)
     best, index = scores[0]
     if best < _MATCH_THRESHOLD:
-        return None
+        # Worded differently ("Belysningen i Parkstråket är utbytt" for "rusta upp
+        # belysningen i Parkstråket"): the content words decide, with a clear margin.
+        allowed = [i for _, i in scores]
+        found, _ = closest(
+            text,
+            [Candidate(drafts[i].text, (names[i], drafts[i].heading or ""), None) for i in allowed],
+        )
+        return drafts[allowed[found]] if found is not None else None
     if len(scores) > 1 and scores[1][0] >= best - 3:
         return None
     return drafts[index]

@@ -61,6 +61,8 @@ _EXTRAS_RE = re.compile(
 )
 _RESULT_HEADING_RE = re.compile(
     r"^(?:resultat(?:et)?(?!\s+av\b)(?:\s+[\wåäö-]+){0,3}|utfall(?:et)?(?:\s+[\wåäö-]+){0,2}|"
+    r"(?:polisens|kommunens|[A-ZÅÄÖa-zåäö][\wåäö-]+\s+(?:kommuns|stads)|gemensam|gemensamma|"
+    r"vår|våra)\s+uppföljning(?:ar)?(?:\s+(?:19|20)\d\d)?|"
     r"uppföljning\s+(?:19|20)\d\d|så (?:här )?gick det|det här har (?:vi|polisen|kommunen) "
     r"gjort|detta har (?:vi|polisen|kommunen) (?:gjort|genomfört)|måluppfyllelse|"
     r"genomfört|genomförda insatser)\s*:?$",
@@ -115,7 +117,11 @@ _GENERIC_RE = re.compile(
     r"kommunen och polisen))\s*[:!.]?$",
     re.IGNORECASE,
 )
-_LOFTE_PREFIX_RE = re.compile(r"^(?:löfte|medborgarlöfte)(?:\s+\d{1,2})?\s*[:.–—-]\s*", re.I)
+_LOFTE_PREFIX_RE = re.compile(
+    r"^(?:löfte|löftet|medborgarlöfte|vi lovade|så lovade vi|det här lovade vi|detta lovade vi)"
+    r"(?:\s+\d{1,2})?\s*[:.–—-]\s*",
+    re.I,
+)
 _PROMISE_RE = re.compile(r"\blovar\b", re.IGNORECASE)
 _MODAL_RE = re.compile(r"^(?:ska|skall|kommer\s+att|åtar\s+sig|åtar\s+vi\s+oss)\b", re.I)
 _ACTION_VERBS = frozenset(
@@ -185,6 +191,8 @@ class ResultDraft:
     label: str | None
     parts: list[str]
     pledge: PledgeDraft | None
+    party: Responsible | None = None
+    """Set under "Polisens uppföljning" / "Kommunens uppföljning": whose pledges it reports on."""
 
     @property
     def text(self) -> str:
@@ -231,6 +239,17 @@ def _role_of(heading: Block) -> Responsible | None:
 _TRAILING_YEARS_RE = re.compile(
     r"\s+(?:för\s+|år\s+)?(?:19|20)\d\d(?:\s*(?:-|–|—|och|till)\s*(?:19|20)\d\d)?\s*[:.]?$"
 )
+
+
+def _result_party(text: str) -> Responsible | None:
+    lowered = text.lower()
+    if lowered.startswith("polisens"):
+        return "polisen"
+    if lowered.startswith(("kommunens", "gemensam")) or re.match(
+        r"\S+\s+(?:kommuns|stads)", lowered
+    ):
+        return "kommunen" if not lowered.startswith("gemensam") else "båda"
+    return None
 
 
 def heading_kind(heading: Block) -> str:
@@ -389,6 +408,7 @@ def walk(blocks: Sequence[Block], title: int | None) -> Structure:
     extras_level = 0
     results_level = 0
     pending_heading: str | None = None
+    result_party: Responsible | None = None
     group: list[str] = []
     previous_kind = ""
     exact: dict[str, PledgeDraft] = {}
@@ -482,6 +502,7 @@ def walk(blocks: Sequence[Block], title: int | None) -> Structure:
                 extras_level = block.level
                 intro = None
             elif kind == "result":
+                result_party = _result_party(block.text)
                 if following is not None and following.kind == "bullet":
                     mode = "result_list"
                 elif (
@@ -530,7 +551,7 @@ def walk(blocks: Sequence[Block], title: int | None) -> Structure:
                 previous_kind = kind_now
                 continue
             if mode == "result_list":
-                results.append(ResultDraft(None, [block.text], None))
+                results.append(ResultDraft(None, [block.text], None, result_party))
                 previous_kind = kind_now
                 continue
             if current_result is not None and not promises(block.text):
