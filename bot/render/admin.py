@@ -125,15 +125,16 @@ def follow_up_preview(
         )
     else:
         own = years_text(start, end, lang) if start else "?"
+        n = sum(len(a.get("pledges") or []) for a in document.get("focus_areas") or [])
         lines.append(
             esc(
                 f"Löftena för {own} finns inte i boten. Uppföljningen sparas som en egen period "
-                f"{own} med sina löften och resultat."
+                f"{own} med sina {n} {'löfte' if n == 1 else 'löften'} och deras resultat."
             )
             if sv
             else esc(
                 f"The pledges of {own} are not in the bot. The report is stored as a period of "
-                f"its own, {own}, with its pledges and results."
+                f"its own, {own}, with its {n} {'pledge' if n == 1 else 'pledges'} and results."
             )
         )
     if others:

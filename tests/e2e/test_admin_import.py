@@ -350,3 +350,87 @@ async def test_extras_of_a_year_are_stored_and_shown_as_that_year(harness: Harne
     assert {(n.window_start, n.window_end) for n in notes} == {
         (date(2019, 1, 1), date(2019, 12, 31))
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages written in other styles, imported from the chat
+
+VARIED = Path(__file__).resolve().parents[1] / "domain" / "pages"
+
+
+async def _import_page(h: Harness, name: str, municipality: str) -> str:
+    await _grant(h, ADMIN.user_id, municipality, Role.ADMIN)
+    calls = await _send_file(h, ADMIN, (VARIED / name).read_bytes(), name)
+    [preview] = replies(calls)
+    assert "Importera" in _buttons(calls), preview
+    done = await h.press(ADMIN, _buttons(calls)["Importera"])
+    assert "Importerat för" in (done[-1].text or "")
+    return preview
+
+
+async def _stored(h: Harness) -> list[tuple[str, str, int | None, str | None, list[int | None]]]:
+    async with h.services.db.read() as session:
+        pledges = (await session.scalars(select(Pledge).order_by(Pledge.id))).all()
+        notes = (await session.scalars(select(ResultNote).order_by(ResultNote.id))).all()
+    return [
+        (
+            p.text,
+            p.responsible.value,
+            p.target_count,
+            p.target_per,
+            [n.count for n in notes if n.pledge_id == p.id],
+        )
+        for p in pledges
+    ]
+
+
+async def test_pledges_under_party_headings_get_that_party(harness: Harness) -> None:
+    await _import_page(harness, "10_solberga_delar.txt", "Solberga")
+    stored = await _stored(harness)
+    assert [(s[1], s[2]) for s in stored] == [
+        ("polisen", 10),
+        ("polisen", 1),
+        ("polisen", None),
+        ("kommunen", 2),
+        ("kommunen", None),  # "anställa två fältassistenter" is staff, not a target
+        ("kommunen", None),
+        ("båda", stored[6][2]),
+        ("båda", 4),
+    ]
+
+
+async def test_bullets_of_a_follow_up_section_are_results_not_pledges(harness: Harness) -> None:
+    preview = await _import_page(harness, "11_ravlunda_bada.txt", "Rävlunda")
+    assert "4 löften" in preview
+    stored = await _stored(harness)
+    assert [(s[1], s[4]) for s in stored] == [
+        ("polisen", [26]),
+        ("polisen", [None]),
+        ("kommunen", [30]),
+        ("kommunen", [4]),  # "fyra stycken"
+    ]
+
+
+async def test_a_city_district_page_belongs_to_the_city(harness: Harness) -> None:
+    preview = await _import_page(harness, "12_angered_stadsdel.html", "Göteborg")
+    assert "Göteborg – löftessida" in preview
+    stored = await _stored(harness)
+    assert len(stored) == 6
+    assert [s[1] for s in stored] == ["polisen", "kommunen", "båda", "polisen", "kommunen", "båda"]
+
+
+async def test_results_in_words_and_restated_pledges(harness: Harness) -> None:
+    await _import_page(harness, "13_lillby_ord.txt", "Lillby")
+    await _import_page(harness, "14_kvarnby_upprepad.txt", "Kvarnby")
+    stored = await _stored(harness)
+    assert [s[4] for s in stored] == [[40], [None], [4], [30], [None], [1], [None]]
+    assert [s[1] for s in stored][3:] == ["polisen", "kommunen", "båda", "kommunen"]
+
+
+async def test_a_table_of_pledges_is_read(harness: Harness) -> None:
+    await _import_page(harness, "16_ekeby_tabell.html", "Ekeby")
+    stored = await _stored(harness)
+    assert [(s[1], s[2], s[3]) for s in stored][::2] == [
+        ("polisen", 6, "month"),
+        ("båda", 1, "half_year"),
+    ]
