@@ -100,7 +100,9 @@ async def _preview(
             render.not_admin_for(lang, document["municipality"]), parse_mode=ParseMode.HTML
         )
         return
-    if not (document.get("period") or {}).get("start"):
+    if not (document.get("period") or {}).get("start") and not (
+        document.get("kind") == "follow_up" and document.get("reported_period")
+    ):
         # Nothing can be imported without a period; say how to give one instead of guessing.
         await message.reply_text(
             render.preview_without_period(document, lang),

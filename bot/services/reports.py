@@ -110,6 +110,7 @@ class ExtraActivity:
     day: date
     count: int
     place: str | None  # only when public
+    until: date | None = None  # known only as a span of days (an imported "under 2019")
 
 
 @dataclass(frozen=True)
@@ -209,9 +210,15 @@ async def build_report(
     extras: Sequence[ExtraActivity] = []
     if totals[1]:
         extras = [
-            ExtraActivity(day, int(count), place if public else None)
-            for day, count, place, public in await session.execute(
-                select(Activity.occurred_on, Activity.count, Activity.place, Activity.place_public)
+            ExtraActivity(day, int(count), place if public else None, until)
+            for day, count, place, public, until in await session.execute(
+                select(
+                    Activity.occurred_on,
+                    Activity.count,
+                    Activity.place,
+                    Activity.place_public,
+                    Activity.occurred_until,
+                )
                 .where(*extra_filter)
                 .order_by(Activity.occurred_on.desc(), Activity.id.desc())
                 .limit(RECENT_EXTRAS)

@@ -434,3 +434,19 @@ async def test_a_table_of_pledges_is_read(harness: Harness) -> None:
         ("polisen", 6, "month"),
         ("båda", 1, "half_year"),
     ]
+
+
+async def test_a_follow_up_that_names_only_its_year_goes_to_the_set_of_that_year(
+    harness: Harness,
+) -> None:
+    """ "Vad som har gjorts under 2026" is enough to find the 2026–2027 pledges."""
+    await _grant(harness, ADMIN.user_id, "Storberga", Role.ADMIN)
+    calls = await _send_file(harness, ADMIN, PAGE)
+    await harness.press(ADMIN, _buttons(calls)["Importera"])
+    calls = await _send_file(harness, ADMIN, (PAGES / "storberga_uppfoljning.txt").read_bytes())
+    [preview] = replies(calls)
+    assert "Resultaten kopplas till löftena 2026–2027" in preview
+    assert "Hastighetskontroller → <b>hastighetskontroller</b> (säker matchning" in preview
+    done = await harness.press(ADMIN, _buttons(calls)["Importera"])
+    assert "2 resultat och 1 extra insats" in (done[-1].text or "")
+    assert await _pledges(harness) == 4

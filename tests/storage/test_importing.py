@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.render.report import telegram_messages
 from bot.services.importing import ImportFailed, best_match, import_document, read_source
+from bot.services.reports import build_report
 from storage.db import Database
 from storage.models import Activity, Pledge, PledgeSet, ResultNote
 from tests.conftest import NOW, SEEDS
@@ -105,3 +107,19 @@ def test_best_match_refuses_to_guess_between_equal_pledges() -> None:
     assert best_match("skolbesök polisen", [a, b]) is None
     assert best_match("kommunen och lampor på vägarna", [a, c]) is c
     assert best_match("något helt annat om fiske", [a, c]) is None
+
+
+async def test_extras_known_only_by_year_are_reported_as_that_year(db: Database) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"the seed pages are not at {SEEDS}")
+    promises = _read(next(SEEDS.glob("000_*.txt")))
+    promises["period"] = {"start": "2019-01-01", "end": "2020-12-31"}
+    await _import(db, promises)
+    await _import(db, _read(next(SEEDS.glob("001_*.txt"))))
+    async with db.read() as session:
+        municipality_id = await session.scalar(select(PledgeSet.municipality_id))
+        assert municipality_id is not None
+        report = await build_report(session, municipality_id, None, date(2020, 6, 1))
+    text = "\n".join(telegram_messages(report))
+    assert "under 2019: 1" in text
+    assert "1 jan: " not in text
