@@ -360,7 +360,7 @@ def find_period(
 
 _REPORTED_RES = (
     re.compile(
-        rf"\b(?:gjorts|genomförts|hänt|gjordes|genomfördes|uträttats|redovis\w*|resultat\w*|"
+        rf"\b(?:gjorts|gjort|genomförts|hänt|gjordes|genomfördes|uträttats|redovis\w*|resultat\w*|"
         rf"uppföljning\w*|utfall\w*)\b.{{0,40}}?\b(?:under|för|år|året,?|i)\s+(?:år\s+)?"
         rf"(?P<y>{_YEAR})\b(?!\s*(?:-|–|—|och|till)\s*{_YEAR})",
         re.IGNORECASE,
