@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,8 +35,6 @@ from storage.models import (
     Responsible,
     ResultNote,
 )
-
-MATCH_THRESHOLD = 62.0
 
 
 class ImportFailed(ValueError):
@@ -93,21 +90,6 @@ async def import_document(
         pledges_created=saved.pledges,
         extra_activities=len(document.get("extra_activities") or []) if saved.created else 0,
     )
-
-
-def _match_score(text: str, pledge: Pledge) -> float:
-    candidates = [pledge.text, pledge.short_name, *pledge.synonyms]
-    return max(fuzz.token_set_ratio(text.lower(), c.lower()) for c in candidates if c)
-
-
-def best_match(text: str, pledges: Sequence[Pledge]) -> Pledge | None:
-    """The pledge a result's pledge text speaks of, or None when no pledge is close enough."""
-    scored = sorted(((_match_score(text, p), p.id, p) for p in pledges), reverse=True)
-    if not scored or scored[0][0] < MATCH_THRESHOLD:
-        return None
-    if len(scored) > 1 and scored[0][0] - scored[1][0] < 3:
-        return None  # two pledges fit about equally well: do not guess
-    return scored[0][2]
 
 
 @dataclass(frozen=True)

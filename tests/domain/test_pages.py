@@ -1004,6 +1004,12 @@ def test_two_restated_pledges_are_never_merged_into_one() -> None:
     assert [m.index for m in matches] == [0, None]
 
 
+def test_a_match_between_two_equal_pledges_is_not_sure() -> None:
+    twins = [Candidate("Polisen besöker skolorna.", ("skolbesök",), "polisen")] * 2
+    [match] = match_pledges([Candidate("Polisen besöker skolorna.", ("skolbesök",))], twins)
+    assert match.index == 0 and not match.sure
+
+
 def test_a_pledge_of_the_other_party_does_not_match() -> None:
     existing = [Candidate("Kommunen röjer sly längs skolvägen.", ("sly",), "kommunen")]
     reported = [Candidate("Polisen röjer sly längs skolvägen.", ("sly",), "polisen")]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.render.report import telegram_messages
-from bot.services.importing import ImportFailed, best_match, import_document, read_source
+from bot.services.importing import ImportFailed, import_document, read_source
 from bot.services.reports import build_report
 from storage.db import Database
 from storage.models import Activity, Pledge, PledgeSet, ResultNote
@@ -98,15 +98,6 @@ async def test_seed_follow_up_attaches_to_the_seed_promise_page(db: Database) ->
     counts = {(name, count, approx) for name, count, approx in rows if count is not None}
     assert ("trafikkontroller", 80, False) in counts
     assert any(count == 40 and approx for _, count, approx in counts)  # "över 40 besök"
-
-
-def test_best_match_refuses_to_guess_between_equal_pledges() -> None:
-    a = Pledge(id=1, text="Polisen besöker skolorna", short_name="skolbesök", synonyms=[])
-    b = Pledge(id=2, text="Polisen besöker skolorna", short_name="skolbesök", synonyms=[])
-    c = Pledge(id=3, text="Kommunen tänder lampor", short_name="belysning", synonyms=[])
-    assert best_match("skolbesök polisen", [a, b]) is None
-    assert best_match("kommunen och lampor på vägarna", [a, c]) is c
-    assert best_match("något helt annat om fiske", [a, c]) is None
 
 
 async def test_extras_known_only_by_year_are_reported_as_that_year(db: Database) -> None:

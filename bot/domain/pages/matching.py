@@ -11,6 +11,7 @@ Rules:
   shorter or longer than the original).
 - A restated pledge whose name ("Besök hos alla åttor") has two or more content words, all of
   them found in a pledge of the set, scores at least ``NAMED``; ties go to the better text.
+  A match with another pledge within three points of it is never sure.
 - A restated pledge kept by one party does not match a pledge kept only by the other.
 - Each pledge of the set takes at most one restated pledge, best scores first: two follow-up
   pledges are never merged into one. Below ``LIKELY`` there is no match (the caller says so);
@@ -171,6 +172,8 @@ def match_pledges(
     for score, _, i, j in scored:
         if result[i].index is not None or j in taken:
             continue
-        result[i] = Match(j, round(score), score >= SURE)
+        # Another pledge about as close: still the better one, but not a sure match.
+        rival = any(r[2] == i and r[3] != j and r[0] >= score - 3 for r in scored)
+        result[i] = Match(j, round(score), score >= SURE and not rival)
         taken.add(j)
     return result
