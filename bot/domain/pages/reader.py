@@ -1,12 +1,15 @@
 """``read_page``: from a published page to a ``PageReading``.
 
-Who keeps a pledge, in order: its own subject; a party in parentheses or after "Ansvarig:";
-for a pledge without one, the subject of the introduction above it, then a role heading
-("Polisens del i löftet"); "vi" under a joint page means both; a named co-actor makes a single
-party "båda". When nothing says, "båda" with a warning.
+Who keeps a pledge, in order: its own subject; a party in parentheses or after "Ansvarig:"
+(also for a pledge whose subject is "vi"); for a pledge without one, the subject of the
+introduction above it, then a role heading ("Polisens del i löftet", "Vad gör kommunen?");
+"vi" under a joint page means both; a named co-actor makes a single party "båda". When nothing
+says, "båda" with a warning.
 Results that do not follow their pledge are matched to pledges with rapidfuzz (the label or the
-text against each pledge's short name and text); below the threshold, or when two pledges match
-equally well, they are reported in a warning instead of guessed.
+text against each pledge's short name and text), else by content words with a clear margin
+(``matching.closest``); under "Polisens uppföljning" only the police's pledges (and joint ones)
+are candidates. Below the threshold, or when two pledges match about equally well, they are
+reported in a warning instead of guessed.
 """
 
 from __future__ import annotations
@@ -68,7 +71,8 @@ def _responsible(draft: PledgeDraft, warnings: list[str]) -> Responsible:
     party: Responsible | None = None
     if own in _PARTIES:
         party = own
-    if party is None and own is None:
+    if party is None and own in (None, "vi"):
+        # "Vi lovar att … (Polisen)": the party named after the pledge says who "vi" is.
         party = stated_party(draft.text)
     intro_subject = draft.intro.subject if draft.intro else None
     if party is None:

@@ -9,7 +9,8 @@ Rules:
   löftena"), results ("Resultat", "Resultat belysning", "Utfall 2020", "Så gick det"), a pledge's
   own heading (a heading followed by its paragraph(s) and then a result marker, or a heading one
   level below a focus heading that holds one or two pledge paragraphs), roles ("Polisens del i
-  löftet", "Kommunens del", "Gemensamt": they set who keeps the pledges below), generic pledge
+  löftet", "Kommunens del", "Vad gör polisen?", "Polis och kommun i samverkan", "Gemensamt": they
+  set who keeps the pledges below), generic pledge
   headings ("Det här ska vi göra", "Medborgarlöfte 2017": a section without a name), or focus
   areas.
 - Pledges are bullet items (three words or more) and paragraphs that promise ("… lovar …", "Vi
@@ -24,7 +25,9 @@ Rules:
   "Uppföljning:", "Genomfört:", "Detta har polisen genomfört" … collects the paragraphs after it
   up to the next heading or promise, and belongs to the pledge just before it. A result heading
   followed by bullets or by sub-headings opens a list of results that are matched to pledges by
-  similarity instead.
+  similarity instead. "Polisens uppföljning" / "Kommunens uppföljning" are such headings: their
+  bullets are results on that party's pledges, never new pledges.
+- "Vi lovade: …" / "Löfte: …" restates a pledge; "Det här har vi gjort: …" is its result.
 - A pledge seen twice (a follow-up that restates the pledges) is kept once; its results join it.
 """
 
@@ -80,8 +83,9 @@ _ROLE_RES: tuple[tuple[re.Pattern[str], Responsible], ...] = (
         re.compile(
             r"^(?:polisens?\s+(?:del|löften|löfte|åtaganden|ansvar|insatser)(?:\s+i\s+löftet)?|"
             r"polisen\s+lovar(?:\s+att)?|det här (?:gör|lovar) polisen|polisen|"
+            r"vad (?:gör|lovar) polisen|så här (?:gör|arbetar) polisen|"
             r"(?:lokal)?polisen\s+i\s+[A-ZÅÄÖ][\wåäö-]+(?:\s+[A-ZÅÄÖ][\wåäö-]+)?\s+lovar"
-            r"(?:\s+att)?)\s*:?$",
+            r"(?:\s+att)?)\s*[:?]?$",
             re.IGNORECASE,
         ),
         "polisen",
@@ -90,9 +94,10 @@ _ROLE_RES: tuple[tuple[re.Pattern[str], Responsible], ...] = (
         re.compile(
             r"^(?:kommunens?\s+(?:del|löften|löfte|åtaganden|ansvar|insatser)(?:\s+i\s+löftet)?|"
             r"kommunen\s+lovar(?:\s+att)?|det här (?:gör|lovar) kommunen|kommunen|"
+            r"vad (?:gör|lovar) kommunen|så här (?:gör|arbetar) kommunen|"
             r"[A-ZÅÄÖ][\wåäö-]+\s+(?:kommun|stad)\s+lovar(?:\s+att)?|"
             r"[A-ZÅÄÖ][\wåäö-]+\s+(?:kommuns|stads)\s+(?:del|löften|åtaganden)(?:\s+i\s+löftet)?)"
-            r"\s*:?$",
+            r"\s*[:?]?$",
             re.IGNORECASE,
         ),
         "kommunen",
@@ -102,7 +107,9 @@ _ROLE_RES: tuple[tuple[re.Pattern[str], Responsible], ...] = (
             r"^(?:gemensamt|gemensamma\s+(?:löften|åtaganden|insatser)|gemensam del|"
             r"tillsammans(?:\s+lovar\s+vi)?|det gör vi tillsammans|vi lovar tillsammans|"
             r"polisen och kommunen(?:\s+lovar)?|kommunen och polisen(?:\s+lovar)?|"
-            r"båda parter|polisens och kommunens (?:del|löften|åtaganden))\s*:?$",
+            r"båda parter|polisens och kommunens (?:del|löften|åtaganden)|"
+            r"vad (?:gör|lovar) (?:vi|polisen och kommunen) tillsammans|"
+            r"polis och kommun i samverkan|i samverkan|polis och kommun tillsammans)\s*[:?]?$",
             re.IGNORECASE,
         ),
         "båda",

@@ -6,7 +6,8 @@ Rules:
 - HTML is recognised by its tags and turned into lines with BeautifulSoup's ``html.parser``
   (lenient: broken markup still yields its text). ``<h1>``–``<h6>`` become headings with their
   level, ``<li>`` become bullets, block elements end lines; scripts, styles, navigation, forms
-  and figure captions are dropped.
+  and figure captions are dropped. A table row becomes a bullet: its first cell, with the other
+  short cells in parentheses ("… (Polisen)"), so that a column "Ansvarig" names the party.
 - Plain text: a line starting with "•", "-", "–", "*", "1." or "1)" is a bullet; a short line
   that does not end like a sentence is a heading (level 1 in capitals, else 2); a line that
   starts in lower case (or an indented line after a bullet) continues the line above, which
