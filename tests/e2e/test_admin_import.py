@@ -450,3 +450,23 @@ async def test_a_follow_up_that_names_only_its_year_goes_to_the_set_of_that_year
     done = await harness.press(ADMIN, _buttons(calls)["Importera"])
     assert "2 resultat och 1 extra insats" in (done[-1].text or "")
     assert await _pledges(harness) == 4
+
+
+async def test_question_headings_and_a_party_in_parentheses_give_the_party(
+    harness: Harness,
+) -> None:
+    await _import_page(harness, "21_alvik_fragor.txt", "Älvik")
+    await _import_page(harness, "23_rinkeby_stadsdel.txt", "Stockholm")
+    stored = await _stored(harness)
+    assert [s[1] for s in stored] == [
+        "polisen",
+        "polisen",
+        "kommunen",
+        "polisen",
+        "kommunen",
+        "kommunen",
+        "polisen",  # "Vi lovar … (Polisen)"
+        "kommunen",  # "… (Stockholms stad)"
+        "båda",  # "… (Polisen och stadsdelsförvaltningen)"
+    ]
+    assert stored[6][2:4] == (4, "week")
