@@ -10,7 +10,7 @@ from bot.render.html import b, esc, i
 from bot.render.texts import Lang
 from bot.services.catalogue import PledgeRow
 from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
-from bot.services.importing import FollowUpPlan, years_text
+from bot.services.importing import FollowUpPlan, PlannedPledge, years_text
 
 MESSAGE_LIMIT = 3800
 
@@ -151,6 +151,14 @@ def follow_up_preview(
             body += ["", b(planned.area or ("Utan rubrik" if sv else "No heading"))]
         if plan.target is None:
             where = ""
+        elif planned.chosen:
+            chosen = "valt av dig" if sv else "your choice"
+            target = (
+                b(planned.pledge_name)
+                if planned.pledge_name
+                else esc("nytt löfte" if sv else "new pledge")
+            )
+            where = f" → {target} ({esc(chosen)})"
         elif planned.pledge_name is not None:
             where = (
                 f" → {b(planned.pledge_name)} ({esc(_sureness(planned.score, planned.sure, lang))})"
@@ -182,6 +190,44 @@ def follow_up_preview(
             break
         text += "\n" + line
     return text
+
+
+def change_button(name: str, lang: Lang) -> str:
+    label = name if len(name) <= 40 else name[:39] + "…"
+    return f"Ändra: {label}" if lang == "sv" else f"Change: {label}"
+
+
+def pledge_button(name: str, current: bool) -> str:
+    label = name if len(name) <= 50 else name[:49] + "…"
+    return f"✓ {label}" if current else label
+
+
+def new_pledge_button(lang: Lang) -> str:
+    return "Nytt löfte" if lang == "sv" else "New pledge"
+
+
+def back_button(lang: Lang) -> str:
+    return "Tillbaka" if lang == "sv" else "Back"
+
+
+def not_admin_for_short(lang: Lang) -> str:
+    if lang == "sv":
+        return "Du är inte längre admin för kommunen. Inget har sparats."
+    return "You are no longer an admin for this municipality. Nothing was saved."
+
+
+def choose_pledge(planned: PlannedPledge, lang: Lang) -> str:
+    """Which pledge one restated pledge's results belong to: the result, then the choices."""
+    sv = lang == "sv"
+    lines = [b(planned.name)]
+    lines += [i(t if len(t) <= 200 else t[:199] + "…") for t in planned.results]
+    lines.append("")
+    lines.append(
+        esc("Vilket löfte gäller resultatet? Välj nedan, eller Nytt löfte.")
+        if sv
+        else esc("Which pledge is this result about? Choose below, or New pledge.")
+    )
+    return "\n".join(lines)
 
 
 def import_button(lang: Lang) -> str:

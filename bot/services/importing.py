@@ -70,12 +70,19 @@ async def import_document(
     now: datetime,
     actor: str,
     actor_user_id: int | None = None,
+    choices: Mapping[int, int] | None = None,
 ) -> ImportOutcome:
-    """Write one import document (the shape `loftesbot import --json` prints)."""
+    """Write one import document (the shape `loftesbot import --json` prints); ``choices``
+    correct where a follow-up's results go (see ``plan_follow_up``)."""
     try:
         if document.get("kind") == "follow_up":
             return await _import_follow_up(
-                session, document, now=now, actor=actor, actor_user_id=actor_user_id
+                session,
+                document,
+                now=now,
+                actor=actor,
+                actor_user_id=actor_user_id,
+                choices=choices,
             )
         saved = await save_catalogue(
             session, document, now=now, actor=actor, actor_user_id=actor_user_id
@@ -114,6 +121,10 @@ class PlannedPledge:
     pledge_name: str | None
     score: int
     sure: bool
+    chosen: bool = False
+    """The admin chose where these results go (``choices``)."""
+    others: tuple[int, ...] = ()
+    """Other pledges of the set that came close, best first."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +141,14 @@ class FollowUpPlan:
     """The municipality's other sets, which the import leaves as they are."""
     pledges: tuple[PlannedPledge, ...]
     extras: tuple[str, ...]
+    set_pledges: tuple[tuple[int, str], ...] = ()
+    """The pledges of the target set (id, short name), to choose from."""
+
+    def unsure(self) -> list[int]:
+        """Indexes of the restated pledges whose place a person should confirm."""
+        if self.target is None:
+            return []
+        return [i for i, p in enumerate(self.pledges) if not (p.sure or p.chosen)]
 
 
 def _day(value: Any) -> date | None:
@@ -173,12 +192,22 @@ def display_name(short_name: str, text: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-async def plan_follow_up(session: AsyncSession, document: Mapping[str, Any]) -> FollowUpPlan:
+NEW_PLEDGE = 0
+"""In ``choices``: the results go to a new pledge of the set, not to an existing one."""
+
+
+async def plan_follow_up(
+    session: AsyncSession,
+    document: Mapping[str, Any],
+    choices: Mapping[int, int] | None = None,
+) -> FollowUpPlan:
     """Which set a follow-up belongs to and where each of its results goes. Reads only.
 
     The set is the one whose period the follow-up's period (or the part it reports on)
     overlaps most; a municipality's other sets are never touched. Without such a set the
-    follow-up is stored as a set of its own, with its own period.
+    follow-up is stored as a set of its own, with its own period. ``choices`` are an admin's
+    corrections: restated pledge (by its index in the plan) → pledge id, or ``NEW_PLEDGE``;
+    a pledge id outside the set is ignored.
     """
     name = str(document.get("municipality") or "").strip()
     if not name:
@@ -231,10 +260,15 @@ async def plan_follow_up(session: AsyncSession, document: Mapping[str, Any]) -> 
         [Candidate(p.text, (p.short_name, *p.synonyms), p.responsible.value) for p in existing],
         ignore=name.split(),
     )
+    by_id = {p.id: p for p in existing}
     planned = []
-    for (area, doc_pledge), match in zip(doc_pledges, matches, strict=True):
+    for index, ((area, doc_pledge), match) in enumerate(zip(doc_pledges, matches, strict=True)):
         results = [r for r in doc_pledge.get("results") or [] if str(r.get("text") or "").strip()]
         pledge = existing[match.index] if match.index is not None else None
+        choice = (choices or {}).get(index)
+        chosen = choice is not None and (choice == NEW_PLEDGE or choice in by_id)
+        if chosen:
+            pledge = by_id.get(choice) if choice else None
         planned.append(
             PlannedPledge(
                 area=area,
@@ -247,6 +281,8 @@ async def plan_follow_up(session: AsyncSession, document: Mapping[str, Any]) -> 
                 pledge_name=pledge.short_name if pledge else None,
                 score=match.score,
                 sure=match.sure,
+                chosen=chosen,
+                others=tuple(existing[j].id for j in match.others),
             )
         )
     extras = tuple(
@@ -262,6 +298,7 @@ async def plan_follow_up(session: AsyncSession, document: Mapping[str, Any]) -> 
         others=others,
         pledges=tuple(planned),
         extras=extras,
+        set_pledges=tuple((p.id, p.short_name) for p in existing),
     )
 
 
@@ -298,8 +335,9 @@ async def _import_follow_up(
     now: datetime,
     actor: str,
     actor_user_id: int | None,
+    choices: Mapping[int, int] | None = None,
 ) -> ImportOutcome:
-    plan = await plan_follow_up(session, document)
+    plan = await plan_follow_up(session, document, choices)
     name = plan.municipality
     if plan.target is None:
         # The set it follows up is not here: its own restated pledges become a set of their

@@ -470,3 +470,47 @@ async def test_question_headings_and_a_party_in_parentheses_give_the_party(
         "båda",  # "… (Polisen och stadsdelsförvaltningen)"
     ]
     assert stored[6][2:4] == (4, "week")
+
+
+async def test_an_admin_can_change_where_a_result_goes_in_one_tap(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Härjedalen", Role.ADMIN)
+    await _import_seed_000_for_2019(harness)
+    calls = await _send_file(harness, ADMIN, _seed("001"))
+    buttons = _buttons(calls)
+    assert "Ändra: Drogförebyggande arbete i skolorna" in buttons
+    assert "Ändra: Trafikkontroller" not in buttons  # a sure match needs no button
+
+    calls = await harness.press(ADMIN, buttons["Ändra: Drogförebyggande arbete i skolorna"])
+    [choice] = replies(calls)
+    assert "Vilket löfte gäller resultatet?" in choice
+    options = _buttons(calls)
+    assert {"utbildningsinsatser", "Nytt löfte", "Tillbaka"} <= set(options)
+
+    # A forged button for a pledge outside the set changes nothing.
+    forged = options["utbildningsinsatser"].rsplit("|", 1)[0] + "|999999"
+    calls = await harness.press(ADMIN, forged)
+    assert "Drogförebyggande arbete i skolorna → nytt löfte" in replies(calls)[0]
+
+    calls = await harness.press(ADMIN, options["utbildningsinsatser"])
+    [preview] = replies(calls)
+    assert (
+        "Drogförebyggande arbete i skolorna → <b>utbildningsinsatser</b> (valt av dig)" in preview
+    )
+    buttons = _buttons(calls)
+    assert "Ändra: Drogförebyggande arbete i skolorna" in buttons  # may be changed again
+
+    await harness.press(ADMIN, buttons["Importera"])
+    notes = await _notes_by_pledge(harness)
+    assert any("drogförebyggande" in t.lower() or "ANDT" in t for t in notes["utbildningsinsatser"])
+    assert "drogförebyggande arbete i skolorna" not in notes
+
+
+async def test_a_revoked_admin_cannot_change_a_match(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Härjedalen", Role.ADMIN)
+    await _import_seed_000_for_2019(harness)
+    calls = await _send_file(harness, ADMIN, _seed("001"))
+    await _revoke(harness, ADMIN.user_id)
+    calls = await harness.press(ADMIN, _buttons(calls)["Ändra: Drogförebyggande arbete i skolorna"])
+    assert calls[0].method == "answerCallbackQuery"
+    assert "inte längre admin" in calls[0].params["text"]
+    assert replies(calls) == []

@@ -78,6 +78,8 @@ class Match:
     index: int | None
     score: int
     sure: bool
+    others: tuple[int, ...] = ()
+    """Other pledges that came close, best first (for a person to choose from)."""
 
 
 def _stems(text: str, ignore: frozenset[str]) -> set[str]:
@@ -176,4 +178,7 @@ def match_pledges(
         rival = any(r[2] == i and r[3] != j and r[0] >= score - 3 for r in scored)
         result[i] = Match(j, round(score), score >= SURE and not rival)
         taken.add(j)
+    for i, match in enumerate(result):
+        others = tuple(dict.fromkeys(r[3] for r in scored if r[2] == i and r[3] != match.index))
+        result[i] = Match(match.index, match.score, match.sure, others[:3])
     return result
