@@ -539,7 +539,7 @@ async def _add_extras(
                 pledge_id=None,
                 occurred_on=first,
                 occurred_until=last if last > first else None,
-                count=extra.get("count") or 1,
+                count=extra["count"] if extra.get("count") is not None else 1,
                 note=text,
                 place_public=False,
                 source=ActivitySource.IMPORT,
