@@ -19,7 +19,7 @@ JSON is one document, dates and times as ISO 8601 (times in local time with thei
           [{"name", "pledge_ids"}]}],
       "pledges": [{"id", "short_name", "text", "responsible", "focus_area", "period_start",
           "period_end", "target": null | {"count", "at_least", "per", "unit", "coverage"}}],
-      "activities": [{"date", "pledge_id", "pledge", "count", "place"}],
+      "activities": [{"date", "date_until", "pledge_id", "pledge", "count", "place"}],
       "result_notes": [{"pledge_id", "pledge", "window_start", "window_end", "text", "count",
           "approximate"}]}]}
 
@@ -81,6 +81,7 @@ PUBLIC_COLUMNS: tuple[str, ...] = (
     "pledge_id",
     "pledge",
     "date",
+    "date_until",
     "count",
     "place",
     "focus_area",
@@ -343,6 +344,7 @@ async def _activities(
             Activity.count,
             # Only places an admin marked public ever leave the database.
             case((Activity.place_public.is_(True), Activity.place), else_=None),
+            Activity.occurred_until,
         ).where(
             Activity.municipality_id == municipality_id,
             Activity.deleted_at.is_(None),
@@ -363,6 +365,7 @@ async def _activities(
                 Activity.created_at,
                 Activity.updated_at,
                 Activity.deleted_at,
+                Activity.occurred_until,
             )
             .outerjoin(Reporter, Reporter.id == Activity.reporter_id)
             .where(Activity.municipality_id == municipality_id)
@@ -373,8 +376,11 @@ async def _activities(
         rows = []
         for row in partition:
             item: dict[str, Any] = {} if public else {"activity_id": row[4]}
+            until = row[4] if public else row[12]
             item.update(
                 date=row[0].isoformat(),
+                # Set when the day is not known, only the span ("under 2019"): first and last day.
+                date_until=until.isoformat() if until is not None else None,
                 pledge_id=row[1],
                 pledge=pledge_names.get(row[1], "") if row[1] is not None else "",
                 count=row[2],

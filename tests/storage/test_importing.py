@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.render.report import telegram_messages
+from bot.services.export import build_export
 from bot.services.importing import ImportFailed, import_document, read_source
 from bot.services.reports import build_report
 from storage.db import Database
@@ -114,3 +116,11 @@ async def test_extras_known_only_by_year_are_reported_as_that_year(db: Database)
     text = "\n".join(telegram_messages(report))
     assert "under 2019: 1" in text
     assert "1 jan: " not in text
+    for public in (True, False):
+        async with db.read() as session:
+            exported = await build_export(
+                session, municipality_ids=None, public=public, fmt="json", now=NOW, tz=UTC
+            )
+        [place] = json.loads(exported.content)["municipalities"]
+        spans = {(a["date"], a["date_until"]) for a in place["activities"]}
+        assert spans == {("2019-01-01", "2019-12-31")}
