@@ -271,7 +271,8 @@ def test_export_json_to_stdout_and_to_a_given_path(
     assert place["name"] == "Storberga"
     assert len(place["pledges"]) == 4 and len(place["result_notes"]) == 2
     assert all(
-        set(a) == {"date", "pledge_id", "pledge", "count", "place"} for a in place["activities"]
+        set(a) == {"date", "date_until", "pledge_id", "pledge", "count", "place"}
+        for a in place["activities"]
     )
     assert "HEMLIG" not in out
     assert "standard ut" in err  # the summary stays out of the data
