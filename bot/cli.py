@@ -314,8 +314,9 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
     """Read each file; print what was read (--dry-run) or write it to the database."""
     from bot.clock import SystemClock, local_today
     from bot.console.chat import TerminalHTML
+    from bot.render.admin import follow_up_preview
     from bot.render.catalogue import reading_summary
-    from bot.services.importing import ImportFailed, import_document, read_source
+    from bot.services.importing import ImportFailed, import_document, plan_follow_up, read_source
 
     clock = SystemClock()
     today = local_today(clock, settings.bot.timezone)
@@ -339,7 +340,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                 period["end"] = args.end.isoformat() if args.end else period["end"]
             if args.json:
                 print(json.dumps(document, ensure_ascii=False))
-            else:
+            elif args.dry_run or document.get("kind") != "follow_up":
                 print(TerminalHTML.render(reading_summary(document, "sv"), colour=False))
             if args.dry_run:
                 continue
@@ -350,6 +351,14 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                     await migrate.upgrade(db)
             try:
                 async with db.transaction() as session:
+                    if document.get("kind") == "follow_up" and not args.json:
+                        # Where each result goes, read in the same transaction that writes it.
+                        plan = await plan_follow_up(session, document)
+                        print(
+                            TerminalHTML.render(
+                                follow_up_preview(document, plan, "sv"), colour=False
+                            )
+                        )
                     outcome = await import_document(session, document, now=clock.now(), actor="cli")
             except ImportFailed as exc:
                 failures += 1

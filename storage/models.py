@@ -329,6 +329,9 @@ class Activity(Timestamped, Base):
     __tablename__ = "activities"
     __table_args__ = (
         CheckConstraint("count >= 0", name="count_not_negative"),
+        CheckConstraint(
+            "occurred_until IS NULL OR occurred_until >= occurred_on", name="span_order"
+        ),
         UniqueConstraint("source_chat_id", "source_message_id"),
         Index("ix_activities_pledge_day", "pledge_id", "occurred_on"),
         Index("ix_activities_municipality_day", "municipality_id", "occurred_on"),
@@ -366,6 +369,9 @@ class Activity(Timestamped, Base):
     )
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("reporters.id", ondelete="SET NULL"))
     occurred_on: Mapped[date] = mapped_column(Date)
+    # Set when only a span is known (an imported page says "under 2019", not the day): the
+    # activity happened on some day from `occurred_on` to `occurred_until`. Shown as the span.
+    occurred_until: Mapped[date | None] = mapped_column(Date)
     count: Mapped[int] = mapped_column(Integer, default=1)
     place: Mapped[str | None] = mapped_column(String(200))
     place_public: Mapped[bool] = mapped_column(Boolean, default=False)

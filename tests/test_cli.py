@@ -141,6 +141,7 @@ def test_import_writes_once_and_then_changes_nothing(
     assert code == 0
     assert "redan inläst" in out
     assert "2 resultat och 1 extra insats" in out
+    assert "Hastighetskontroller → hastighetskontroller (säker matchning" in out
     with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
         assert conn.execute("SELECT count(*) FROM pledges").fetchone()[0] == 4
         assert conn.execute("SELECT count(*) FROM result_notes").fetchone()[0] == 2
@@ -270,7 +271,7 @@ def test_export_json_to_stdout_and_to_a_given_path(
     assert place["name"] == "Storberga"
     assert len(place["pledges"]) == 4 and len(place["result_notes"]) == 2
     assert all(
-        set(a) == {"date", "pledge_id", "pledge", "count", "place", "coverage_item"}
+        set(a) == {"date", "date_until", "pledge_id", "pledge", "count", "place", "coverage_item"}
         for a in place["activities"]
     )
     assert "HEMLIG" not in out

@@ -7,6 +7,7 @@ random token until "Importera" or "Avbryt". The admin role is checked again on e
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -18,13 +19,23 @@ from bot.handlers.common import lang_of_update, who
 from bot.render import admin as render
 from bot.render import callbacks, texts
 from bot.render.catalogue import reading_summary
+from bot.render.texts import Lang
 from bot.services import catalogue, people
 from bot.services.errors import ServiceError
-from bot.services.importing import ImportFailed, import_document, read_source
+from bot.services.importing import (
+    NEW_PLEDGE,
+    FollowUpPlan,
+    ImportFailed,
+    import_document,
+    plan_follow_up,
+    read_source,
+)
 
 PENDING_KEY = "pending_import"
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".text")
 PASTED_PAGE_MIN_CHARS = 400
+MAX_CHANGE_BUTTONS = 12
+MAX_CHOICES = 20
 
 
 def looks_like_a_page(text: str) -> bool:
@@ -100,31 +111,92 @@ async def _preview(
             render.not_admin_for(lang, document["municipality"]), parse_mode=ParseMode.HTML
         )
         return
-    if not (document.get("period") or {}).get("start"):
+    if not (document.get("period") or {}).get("start") and not (
+        document.get("kind") == "follow_up" and document.get("reported_period")
+    ):
         # Nothing can be imported without a period; say how to give one instead of guessing.
         await message.reply_text(
             render.preview_without_period(document, lang),
             parse_mode=ParseMode.HTML,
         )
         return
+    plan: FollowUpPlan | None = None
+    if document.get("kind") == "follow_up":
+        try:
+            async with context.services.db.read() as session:
+                plan = await plan_follow_up(session, document)
+        except ImportFailed as exc:
+            await message.reply_text(render.cannot_read(lang, str(exc)), parse_mode=ParseMode.HTML)
+            return
     token = secrets.token_urlsafe(6)
     assert context.user_data is not None
-    context.user_data[PENDING_KEY] = {"token": token, "document": document}
-    keyboard = InlineKeyboardMarkup(
+    context.user_data[PENDING_KEY] = {"token": token, "document": document, "choices": {}}
+    if plan is not None:
+        summary = render.follow_up_preview(document, plan, lang)
+    else:
+        summary = reading_summary(document, lang)
+    await message.reply_text(
+        summary, parse_mode=ParseMode.HTML, reply_markup=_preview_keyboard(token, plan, lang)
+    )
+
+
+def _preview_keyboard(token: str, plan: FollowUpPlan | None, lang: Lang) -> InlineKeyboardMarkup:
+    """Importera / Avbryt, and for a follow-up one "Ändra" per result whose place is unsure."""
+    rows = [
         [
-            [
-                InlineKeyboardButton(
-                    render.import_button(lang), callback_data=callbacks.encode("imp", "ok", token)
-                ),
-                InlineKeyboardButton(
-                    render.cancel_button(lang), callback_data=callbacks.encode("imp", "no", token)
-                ),
-            ]
+            InlineKeyboardButton(
+                render.import_button(lang), callback_data=callbacks.encode("imp", "ok", token)
+            ),
+            InlineKeyboardButton(
+                render.cancel_button(lang), callback_data=callbacks.encode("imp", "no", token)
+            ),
+        ]
+    ]
+    if plan is not None and plan.target is not None:
+        changeable = [i for i, p in enumerate(plan.pledges) if not p.sure or p.chosen]
+        for index in changeable[:MAX_CHANGE_BUTTONS]:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        render.change_button(plan.pledges[index].name, lang),
+                        callback_data=callbacks.encode("imp", "fix", token, index),
+                    )
+                ]
+            )
+    return InlineKeyboardMarkup(rows)
+
+
+def _choice_keyboard(
+    token: str, plan: FollowUpPlan, index: int, lang: Lang
+) -> InlineKeyboardMarkup:
+    """The pledges of the set to attach one restated pledge's results to (suggestions first),
+    a new pledge, and back."""
+    planned = plan.pledges[index]
+    names = dict(plan.set_pledges)
+    first = [i for i in (planned.pledge_id, *planned.others) if i is not None]
+    order = list(dict.fromkeys([*first, *names]))
+    rows = [
+        [
+            InlineKeyboardButton(
+                render.pledge_button(names[pledge_id], pledge_id == planned.pledge_id),
+                callback_data=callbacks.encode("imp", "set", token, index, pledge_id),
+            )
+        ]
+        for pledge_id in order[:MAX_CHOICES]
+        if pledge_id in names
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                render.new_pledge_button(lang),
+                callback_data=callbacks.encode("imp", "set", token, index, NEW_PLEDGE),
+            ),
+            InlineKeyboardButton(
+                render.back_button(lang), callback_data=callbacks.encode("imp", "back", token)
+            ),
         ]
     )
-    await message.reply_text(
-        reading_summary(document, lang), parse_mode=ParseMode.HTML, reply_markup=keyboard
-    )
+    return InlineKeyboardMarkup(rows)
 
 
 async def import_button(update: Update, context: BotContext) -> None:
@@ -138,12 +210,17 @@ async def import_button(update: Update, context: BotContext) -> None:
     if request is None or pending is None or request.args[1:2] != (pending["token"],):
         await query.answer(render.preview_expired(lang), show_alert=True)
         return
-    if request.args[0] == "no":
+    action = request.args[0]
+    if action == "no":
         context.user_data.pop(PENDING_KEY, None)
         await query.answer()
         await query.edit_message_text(render.import_cancelled(lang))
         return
+    if action in ("fix", "set", "back"):
+        await _change_match(update, context, request, pending, lang)
+        return
     document = pending["document"]
+    choices = {int(k): int(v) for k, v in (pending.get("choices") or {}).items()}
     services = context.services
     try:
         async with services.db.transaction() as session:
@@ -151,7 +228,12 @@ async def import_button(update: Update, context: BotContext) -> None:
             if document["municipality"] not in person.admin_in:
                 raise ImportFailed(render.not_admin_for(lang, document["municipality"]))
             outcome = await import_document(
-                session, document, now=services.now(), actor="admin", actor_user_id=user.id
+                session,
+                document,
+                now=services.now(),
+                actor="admin",
+                actor_user_id=user.id,
+                choices=choices,
             )
     except ImportFailed as exc:
         await query.answer()
@@ -162,6 +244,47 @@ async def import_button(update: Update, context: BotContext) -> None:
     context.user_data.pop(PENDING_KEY, None)
     await query.answer()
     await query.edit_message_text(render.imported(lang, outcome), parse_mode=ParseMode.HTML)
+
+
+async def _change_match(
+    update: Update,
+    context: BotContext,
+    request: callbacks.Callback,
+    pending: dict[str, Any],
+    lang: Lang,
+) -> None:
+    """An "Ändra" press shows the pledges to choose from; a choice is kept and the preview is
+    shown again with it."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    document = pending["document"]
+    person = await who(context, user.id)
+    if document["municipality"] not in person.admin_in:
+        await query.answer(render.not_admin_for_short(lang), show_alert=True)
+        return
+    choices: dict[str, int] = pending.setdefault("choices", {})
+    action, token = request.args[0], pending["token"]
+    index = request.int_arg(2)
+    if request.args[0] == "set":
+        pledge_id = request.int_arg(3)
+        if index is not None and pledge_id is not None:
+            choices[str(index)] = pledge_id
+    async with context.services.db.read() as session:
+        plan = await plan_follow_up(session, document, {int(k): int(v) for k, v in choices.items()})
+    await query.answer()
+    if action == "fix" and index is not None and 0 <= index < len(plan.pledges):
+        await query.edit_message_text(
+            render.choose_pledge(plan.pledges[index], lang),
+            parse_mode=ParseMode.HTML,
+            reply_markup=_choice_keyboard(token, plan, index, lang),
+        )
+        return
+    await query.edit_message_text(
+        render.follow_up_preview(document, plan, lang),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_preview_keyboard(token, plan, lang),
+    )
 
 
 async def short_names(update: Update, context: BotContext) -> None:

@@ -11,6 +11,7 @@ from bot.render.html import b, esc, i
 from bot.render.texts import Lang
 from bot.services.catalogue import PledgeRow
 from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
+from bot.services.importing import FollowUpPlan, PlannedPledge, years_text
 
 MESSAGE_LIMIT = 3800
 
@@ -82,6 +83,152 @@ def period_missing(lang: Lang) -> str:
 
 def preview_without_period(document: Mapping[str, Any], lang: Lang) -> str:
     return f"{reading_summary(document, lang)}\n\n{period_missing(lang)}"
+
+
+def _join(items: list[str], lang: Lang) -> str:
+    word = " och " if lang == "sv" else " and "
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
+
+
+def _sureness(score: int, sure: bool, lang: Lang) -> str:
+    if lang == "sv":
+        return f"{'säker' if sure else 'trolig'} matchning, {score} %"
+    return f"{'sure' if sure else 'likely'} match, {score} %"
+
+
+def follow_up_preview(
+    document: Mapping[str, Any], plan: FollowUpPlan, lang: Lang, *, limit: int = 3800
+) -> str:
+    """A follow-up before import: which set it goes to, each result and the pledge it will be
+    attached to (with how sure that is), the extras and their dates, what to check."""
+    sv = lang == "sv"
+    head = f"{plan.municipality} – {'uppföljning' if sv else 'follow-up report'}"
+    lines = [b(head)]
+    start, end = plan.period
+    if plan.window is not None:
+        covered = years_text(*plan.window, lang)
+        whole = years_text(start, end, lang) if start else covered
+        if whole != covered:
+            lines.append(
+                esc(f"Löftena {whole}, resultat för {covered}")
+                if sv
+                else esc(f"Pledges {whole}, results for {covered}")
+            )
+        else:
+            lines.append(esc(covered))
+    others = [years_text(o.start, o.end, lang) for o in plan.others]
+    if plan.target is not None:
+        target = years_text(plan.target.start, plan.target.end, lang)
+        lines.append(
+            esc(f"Resultaten kopplas till löftena {target}.")
+            if sv
+            else esc(f"The results go to the pledges of {target}.")
+        )
+    else:
+        own = years_text(start, end, lang) if start else "?"
+        n = sum(len(a.get("pledges") or []) for a in document.get("focus_areas") or [])
+        lines.append(
+            esc(
+                f"Löftena för {own} finns inte i boten. Uppföljningen sparas som en egen period "
+                f"{own} med sina {n} {'löfte' if n == 1 else 'löften'} och deras resultat."
+            )
+            if sv
+            else esc(
+                f"The pledges of {own} are not in the bot. The report is stored as a period of "
+                f"its own, {own}, with its {n} {'pledge' if n == 1 else 'pledges'} and results."
+            )
+        )
+    if others:
+        lines.append(
+            esc(f"Löftena för {_join(others, lang)} ändras inte.")
+            if sv
+            else esc(f"The pledges of {_join(others, lang)} are not changed.")
+        )
+    body: list[str] = []
+    area_name: object = object()
+    for planned in plan.pledges:
+        if planned.area != area_name:
+            area_name = planned.area
+            body += ["", b(planned.area or ("Utan rubrik" if sv else "No heading"))]
+        if plan.target is None:
+            where = ""
+        elif planned.chosen:
+            chosen = "valt av dig" if sv else "your choice"
+            target = (
+                b(planned.pledge_name)
+                if planned.pledge_name
+                else esc("nytt löfte" if sv else "new pledge")
+            )
+            where = f" → {target} ({esc(chosen)})"
+        elif planned.pledge_name is not None:
+            where = (
+                f" → {b(planned.pledge_name)} ({esc(_sureness(planned.score, planned.sure, lang))})"
+            )
+        else:
+            where = " → " + esc(
+                "nytt löfte (inget av löftena passar)" if sv else "new pledge (none fits)"
+            )
+        body.append(f"• {esc(planned.name)}{where}")
+        for text, figure_count in zip(planned.results, planned.counts, strict=True):
+            shown = text if len(text) <= 90 else text[:89] + "…"
+            figure = f" [{figure_count}]" if figure_count is not None else ""
+            body.append(f"   {i(shown)}{esc(figure)}")
+    if plan.extras:
+        when = years_text(*plan.window, lang) if plan.window else ""
+        title = "Extra insatser utöver löftena" if sv else "Extra activities"
+        if when:
+            title += f" (under {when})" if sv else f" (in {when})"
+        body += ["", b(title)]
+        body += [f"• {esc(text[:80])}" for text in plan.extras]
+    warnings = document.get("warnings") or []
+    if warnings:
+        body += ["", b("Att kontrollera" if sv else "Please check")]
+        body += [f"⚠️ {i(w)}" for w in warnings]
+    text = "\n".join(lines)
+    for line in body:
+        if len(text) + len(line) + 40 > limit:
+            text += "\n…" + ("(förkortat)" if sv else "(shortened)")
+            break
+        text += "\n" + line
+    return text
+
+
+def change_button(name: str, lang: Lang) -> str:
+    label = name if len(name) <= 40 else name[:39] + "…"
+    return f"Ändra: {label}" if lang == "sv" else f"Change: {label}"
+
+
+def pledge_button(name: str, current: bool) -> str:
+    label = name if len(name) <= 50 else name[:49] + "…"
+    return f"✓ {label}" if current else label
+
+
+def new_pledge_button(lang: Lang) -> str:
+    return "Nytt löfte" if lang == "sv" else "New pledge"
+
+
+def back_button(lang: Lang) -> str:
+    return "Tillbaka" if lang == "sv" else "Back"
+
+
+def not_admin_for_short(lang: Lang) -> str:
+    if lang == "sv":
+        return "Du är inte längre admin för kommunen. Inget har sparats."
+    return "You are no longer an admin for this municipality. Nothing was saved."
+
+
+def choose_pledge(planned: PlannedPledge, lang: Lang) -> str:
+    """Which pledge one restated pledge's results belong to: the result, then the choices."""
+    sv = lang == "sv"
+    lines = [b(planned.name)]
+    lines += [i(t if len(t) <= 200 else t[:199] + "…") for t in planned.results]
+    lines.append("")
+    lines.append(
+        esc("Vilket löfte gäller resultatet? Välj nedan, eller Nytt löfte.")
+        if sv
+        else esc("Which pledge is this result about? Choose below, or New pledge.")
+    )
+    return "\n".join(lines)
 
 
 def import_button(lang: Lang) -> str:

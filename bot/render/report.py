@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from bot.domain.pace import Status, status_label
@@ -142,7 +143,11 @@ def _extra_text(extra: ExtraActivity, report: Report, lang: Lang) -> str:
     """One extra activity in words: a published page's own text when it came from one, else
     how many, with the place where it is public ("16 aug: 1 insats · Sveg"). A reporter's note
     is never shown (the report does not even carry it)."""
-    day = short_day(extra.day, report.as_of, lang)
+    day = (
+        _span(extra.day, extra.until, lang)
+        if extra.until is not None
+        else short_day(extra.day, report.as_of, lang)
+    )
     if extra.text:
         text = f"{day}: {_clip(extra.text, NOTE_LIMIT)}"
         return text + (f" ({_insatser(extra.count, lang)})" if extra.count > 1 else "")
@@ -462,3 +467,11 @@ def html_page(report: Report, lang: Lang = "sv") -> str:
         "padding:0 1rem;line-height:1.5}li{margin-bottom:.6rem}.note{color:#555}</style>\n"
         "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )
+
+
+def _span(first: date, last: date, lang: Lang) -> str:
+    """A day known only as a span: "under 2019", "2019–2020", else the two days."""
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        years = str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
+        return f"under {years}" if lang == "sv" else f"in {years}"
+    return f"{first.isoformat()} – {last.isoformat()}"

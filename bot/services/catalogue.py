@@ -109,6 +109,11 @@ async def save_catalogue(
     session.add(pledge_set)
     await session.flush()
 
+    # A follow-up that reports on part of its period ("under 2019") dates its results and
+    # extras by that part; a page gives no day for them, so none is invented.
+    reported = document.get("reported_period") or {}
+    known_from = _date(reported.get("start"), "reported_period.start") or start
+    known_until = _date(reported.get("end"), "reported_period.end") if reported else end
     keys: dict[str, int] = {}
     listed: set[int] = set()
     count = 0
@@ -132,8 +137,8 @@ async def save_catalogue(
                 session.add(
                     ResultNote(
                         pledge_id=pledge.id,
-                        window_start=start,
-                        window_end=end,
+                        window_start=known_from,
+                        window_end=known_until,
                         position=note_position,
                         text=str(result["text"]),
                         count=result.get("count"),
@@ -149,7 +154,8 @@ async def save_catalogue(
             Activity(
                 municipality_id=municipality.id,
                 pledge_id=None,
-                occurred_on=end or start,
+                occurred_on=known_from,
+                occurred_until=_span_end(known_from, known_until or now.date()),
                 count=extra.get("count") if extra.get("count") is not None else 1,
                 note=str(extra["text"]),
                 place_public=False,
@@ -172,6 +178,10 @@ async def save_catalogue(
     )
     await session.flush()
     return SavedCatalogue(pledge_set.id, municipality.id, True, count, keys)
+
+
+def _span_end(first: date, last: date) -> date | None:
+    return last if last > first else None
 
 
 def _pledge(

@@ -22,7 +22,8 @@ JSON is one document, dates and times as ISO 8601 (times in local time with thei
           "progress": null | {"as_of", "window_start", "window_end", "done", "target",
               "covered", "list_items", "windows_kept", "windows_judged", "windows_per",
               "status"}}],
-      "activities": [{"date", "pledge_id", "pledge", "count", "place", "coverage_item"}],
+      "activities": [{"date", "date_until", "pledge_id", "pledge", "count", "place",
+          "coverage_item"}],
       "result_notes": [{"pledge_id", "pledge", "window_start", "window_end", "text", "count",
           "approximate"}]}]}
 
@@ -93,6 +94,7 @@ PUBLIC_COLUMNS: tuple[str, ...] = (
     "pledge_id",
     "pledge",
     "date",
+    "date_until",
     "count",
     "place",
     "coverage_item",
@@ -377,6 +379,7 @@ async def _activities(
                 # an activity counts for names its place too.
                 case((Activity.place_public.is_(True), Activity.place), else_=None),
                 case((Activity.place_public.is_(True), CoverageItem.name), else_=None),
+                Activity.occurred_until,
             )
             .outerjoin(CoverageItem, CoverageItem.id == Activity.coverage_item_id)
             .where(
@@ -401,6 +404,7 @@ async def _activities(
                 Activity.updated_at,
                 Activity.deleted_at,
                 CoverageItem.name,
+                Activity.occurred_until,
             )
             .outerjoin(Reporter, Reporter.id == Activity.reporter_id)
             .outerjoin(CoverageItem, CoverageItem.id == Activity.coverage_item_id)
@@ -412,8 +416,11 @@ async def _activities(
         rows = []
         for row in partition:
             item: dict[str, Any] = {} if public else {"activity_id": row[4]}
+            until = row[5] if public else row[13]
             item.update(
                 date=row[0].isoformat(),
+                # Set when the day is not known, only the span ("under 2019"): first and last day.
+                date_until=until.isoformat() if until is not None else None,
                 pledge_id=row[1],
                 pledge=pledge_names.get(row[1], "") if row[1] is not None else "",
                 count=row[2],

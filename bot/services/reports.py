@@ -123,6 +123,7 @@ class ExtraActivity:
     count: int
     place: str | None  # only when public
     text: str | None = None  # only a published page's own words (an imported extra)
+    until: date | None = None  # known only as a span of days (an imported "under 2019")
 
 
 @dataclass(frozen=True)
@@ -240,8 +241,9 @@ async def build_report(
                 int(count),
                 place if public else None,
                 note if source is ActivitySource.IMPORT and note else None,
+                until,
             )
-            for day, count, place, public, source, note in await session.execute(
+            for day, count, place, public, source, note, until in await session.execute(
                 select(
                     Activity.occurred_on,
                     Activity.count,
@@ -250,6 +252,7 @@ async def build_report(
                     Activity.source,
                     # Read only for imported extras: a reporter's note never leaves.
                     case((Activity.source == ActivitySource.IMPORT, Activity.note), else_=None),
+                    Activity.occurred_until,
                 )
                 .where(*extra_filter)
                 .order_by(Activity.occurred_on.desc(), Activity.id.desc())

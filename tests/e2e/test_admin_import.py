@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.render.catalogue import reading_summary
+from bot.services.examples import load_examples
+from bot.services.importing import import_document, read_source
 from storage import catalogue, people
-from storage.models import AuditEntry, Pledge, Role
-from tests.conftest import ADMIN, CITIZEN, REPORTER, Harness, replies
+from storage.models import (
+    Activity,
+    ActivitySource,
+    AuditEntry,
+    FocusArea,
+    Pledge,
+    PledgeSet,
+    ResultNote,
+    Role,
+)
+from tests.conftest import ADMIN, CITIZEN, REPORTER, SEEDS, Harness, replies
 
 PAGES = Path(__file__).resolve().parent / "pages"
 PAGE = (PAGES / "storberga.txt").read_bytes()
@@ -198,3 +211,306 @@ async def test_a_page_without_a_period_explains_how_to_give_one(harness: Harness
     assert "Sidan säger inte vilken period" in reply
     assert _buttons(calls) == {}
     assert await _pledges(harness) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Follow-up reports: attached to the pledge set whose period they follow up, never to another
+
+
+def _seed(prefix: str) -> bytes:
+    if not SEEDS.is_dir():
+        pytest.skip(f"the seed pages are not at {SEEDS}")
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_bytes()
+
+
+async def _load_examples(h: Harness) -> None:
+    async with h.services.db.transaction() as session:
+        await load_examples(session, today=h.services.today(), now=h.services.now())
+
+
+async def _set_of(h: Harness, period_start: date) -> tuple[int, int, int]:
+    """Focus areas, pledges and result notes of the municipality's set starting on a day."""
+    async with h.services.db.read() as session:
+        pledge_set = await session.scalar(
+            select(PledgeSet).where(PledgeSet.period_start == period_start)
+        )
+        assert pledge_set is not None
+        areas = (
+            await session.scalars(
+                select(FocusArea.id).where(FocusArea.pledge_set_id == pledge_set.id)
+            )
+        ).all()
+        pledges = (
+            await session.scalars(select(Pledge.id).where(Pledge.focus_area_id.in_(areas)))
+        ).all()
+        notes = await session.scalar(
+            select(func.count()).select_from(ResultNote).where(ResultNote.pledge_id.in_(pledges))
+        )
+    return len(areas), len(pledges), int(notes or 0)
+
+
+async def test_a_follow_up_of_an_earlier_period_leaves_the_current_pledges_alone(
+    harness: Harness,
+) -> None:
+    await _load_examples(harness)
+    await _grant(harness, ADMIN.user_id, "Härjedalen", Role.ADMIN)
+    current = await _set_of(harness, date(2026, 1, 1))
+    calls = await _send_file(harness, ADMIN, _seed("001"))
+    [preview] = replies(calls)
+    assert "Härjedalen – uppföljning" in preview
+    assert "2019–2020 finns inte i boten" in preview
+    assert "2026–2027 ändras inte" in preview
+    done = await harness.press(ADMIN, _buttons(calls)["Importera"])
+    [text] = [c.text or "" for c in done if c.method == "editMessageText"]
+    assert "Importerat för <b>Härjedalen</b>" in text
+    assert "2026–2027 ändrades inte" in text
+    # The current set is exactly as it was: no old pledge, no new focus area, no result.
+    assert await _set_of(harness, date(2026, 1, 1)) == current
+    async with harness.services.db.read() as session:
+        imported = (
+            await session.scalars(select(Activity).where(Activity.source == ActivitySource.IMPORT))
+        ).all()
+    assert imported and all(a.occurred_on.year == 2019 for a in imported)
+
+
+async def test_importing_an_old_follow_up_adds_nothing_to_the_current_set(
+    harness: Harness,
+) -> None:
+    """The old importer put the follow-up's unmatched pledges into the latest set."""
+    await _load_examples(harness)
+    await _grant(harness, ADMIN.user_id, "Härjedalen", Role.ADMIN)
+    before = await _set_of(harness, date(2026, 1, 1))
+    calls = await _send_file(harness, ADMIN, _seed("001"))
+    await harness.press(ADMIN, _buttons(calls)["Importera"])
+    after = await _set_of(harness, date(2026, 1, 1))
+    assert after == before
+
+
+async def _import_seed_000_for_2019(h: Harness) -> None:
+    document = read_source(_seed("000"), source="000", today=h.services.today()).to_json()
+    document["period"] = {"start": "2019-01-01", "end": "2020-12-31"}
+    async with h.services.db.transaction() as session:
+        await import_document(session, document, now=h.services.now(), actor="test")
+
+
+async def _notes_by_pledge(h: Harness) -> dict[str, list[str]]:
+    async with h.services.db.read() as session:
+        rows = (
+            await session.execute(
+                select(Pledge.short_name, ResultNote.text).join(
+                    ResultNote, ResultNote.pledge_id == Pledge.id
+                )
+            )
+        ).all()
+    found: dict[str, list[str]] = {}
+    for name, text in rows:
+        found.setdefault(name, []).append(text)
+    return found
+
+
+async def test_the_preview_shows_each_result_and_where_it_goes(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Härjedalen", Role.ADMIN)
+    await _import_seed_000_for_2019(harness)
+    calls = await _send_file(harness, ADMIN, _seed("001"))
+    [preview] = replies(calls)
+    assert "Resultaten kopplas till löftena 2019–2020" in preview
+    # Each result with its pledge and how sure the match is.
+    assert "Besök hos alla åttor → <b>lag och rätt åk 8</b>" in preview
+    assert "Information till invandrare → nytt löfte" in preview
+    assert "Information om ANDT på SFI → nytt löfte" in preview
+    assert "säker" in preview
+    await harness.press(ADMIN, _buttons(calls)["Importera"])
+    notes = await _notes_by_pledge(harness)
+    # Results land on the pledge they report on; wrong matches seen before are not made.
+    assert any("alla åttondeklasser" in t for t in notes["lag och rätt åk 8"])
+    assert "besök hos alla åttor" not in notes  # no duplicate of the åk 8 pledge
+    assert not any("skoterklubbar" in t for t in notes.get("förbättra samverkan", []))
+    assert any(
+        "skoterklubbar" in t for t in notes["information om trafikregler och trafiksäkerhet"]
+    )
+    assert not any("Inga aktiviteter" in t for t in notes["information om ANDT på SFI"])
+    assert any("Inga aktiviteter" in t for t in notes["information till invandrare"])
+    assert any("80 trafikkontroller" in t for t in notes["trafikkontroller"])
+
+
+async def test_extras_of_a_year_are_stored_and_shown_as_that_year(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Härjedalen", Role.ADMIN)
+    await _import_seed_000_for_2019(harness)
+    calls = await _send_file(harness, ADMIN, _seed("001"))
+    [preview] = replies(calls)
+    assert "Extra insatser utöver löftena (under 2019)" in preview
+    done = await harness.press(ADMIN, _buttons(calls)["Importera"])
+    assert "de sparas som gjorda under 2019" in (done[-1].text or "")
+    async with harness.services.db.read() as session:
+        extras = (await session.scalars(select(Activity).where(Activity.pledge_id.is_(None)))).all()
+        notes = (await session.scalars(select(ResultNote))).all()
+    assert len(extras) == 4
+    for extra in extras:
+        assert (extra.occurred_on, extra.occurred_until) == (date(2019, 1, 1), date(2019, 12, 31))
+    assert {(n.window_start, n.window_end) for n in notes} == {
+        (date(2019, 1, 1), date(2019, 12, 31))
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages written in other styles, imported from the chat
+
+VARIED = Path(__file__).resolve().parents[1] / "domain" / "pages"
+
+
+async def _import_page(h: Harness, name: str, municipality: str) -> str:
+    await _grant(h, ADMIN.user_id, municipality, Role.ADMIN)
+    calls = await _send_file(h, ADMIN, (VARIED / name).read_bytes(), name)
+    [preview] = replies(calls)
+    assert "Importera" in _buttons(calls), preview
+    done = await h.press(ADMIN, _buttons(calls)["Importera"])
+    assert "Importerat för" in (done[-1].text or "")
+    return preview
+
+
+async def _stored(h: Harness) -> list[tuple[str, str, int | None, str | None, list[int | None]]]:
+    async with h.services.db.read() as session:
+        pledges = (await session.scalars(select(Pledge).order_by(Pledge.id))).all()
+        notes = (await session.scalars(select(ResultNote).order_by(ResultNote.id))).all()
+    return [
+        (
+            p.text,
+            p.responsible.value,
+            p.target_count,
+            p.target_per,
+            [n.count for n in notes if n.pledge_id == p.id],
+        )
+        for p in pledges
+    ]
+
+
+async def test_pledges_under_party_headings_get_that_party(harness: Harness) -> None:
+    await _import_page(harness, "10_solberga_delar.txt", "Solberga")
+    stored = await _stored(harness)
+    assert [(s[1], s[2]) for s in stored] == [
+        ("polisen", 10),
+        ("polisen", 1),
+        ("polisen", None),
+        ("kommunen", 2),
+        ("kommunen", None),  # "anställa två fältassistenter" is staff, not a target
+        ("kommunen", None),
+        ("båda", stored[6][2]),
+        ("båda", 4),
+    ]
+
+
+async def test_bullets_of_a_follow_up_section_are_results_not_pledges(harness: Harness) -> None:
+    preview = await _import_page(harness, "11_ravlunda_bada.txt", "Rävlunda")
+    assert "4 löften" in preview
+    stored = await _stored(harness)
+    assert [(s[1], s[4]) for s in stored] == [
+        ("polisen", [26]),
+        ("polisen", [None]),
+        ("kommunen", [30]),
+        ("kommunen", [4]),  # "fyra stycken"
+    ]
+
+
+async def test_a_city_district_page_belongs_to_the_city(harness: Harness) -> None:
+    preview = await _import_page(harness, "12_angered_stadsdel.html", "Göteborg")
+    assert "Göteborg – löftessida" in preview
+    stored = await _stored(harness)
+    assert len(stored) == 6
+    assert [s[1] for s in stored] == ["polisen", "kommunen", "båda", "polisen", "kommunen", "båda"]
+
+
+async def test_results_in_words_and_restated_pledges(harness: Harness) -> None:
+    await _import_page(harness, "13_lillby_ord.txt", "Lillby")
+    await _import_page(harness, "14_kvarnby_upprepad.txt", "Kvarnby")
+    stored = await _stored(harness)
+    assert [s[4] for s in stored] == [[40], [None], [4], [30], [None], [1], [None]]
+    assert [s[1] for s in stored][3:] == ["polisen", "kommunen", "båda", "kommunen"]
+
+
+async def test_a_table_of_pledges_is_read(harness: Harness) -> None:
+    await _import_page(harness, "16_ekeby_tabell.html", "Ekeby")
+    stored = await _stored(harness)
+    assert [(s[1], s[2], s[3]) for s in stored][::2] == [
+        ("polisen", 6, "month"),
+        ("båda", 1, "half_year"),
+    ]
+
+
+async def test_a_follow_up_that_names_only_its_year_goes_to_the_set_of_that_year(
+    harness: Harness,
+) -> None:
+    """ "Vad som har gjorts under 2026" is enough to find the 2026–2027 pledges."""
+    await _grant(harness, ADMIN.user_id, "Storberga", Role.ADMIN)
+    calls = await _send_file(harness, ADMIN, PAGE)
+    await harness.press(ADMIN, _buttons(calls)["Importera"])
+    calls = await _send_file(harness, ADMIN, (PAGES / "storberga_uppfoljning.txt").read_bytes())
+    [preview] = replies(calls)
+    assert "Resultaten kopplas till löftena 2026–2027" in preview
+    assert "Hastighetskontroller → <b>hastighetskontroller</b> (säker matchning" in preview
+    done = await harness.press(ADMIN, _buttons(calls)["Importera"])
+    assert "2 resultat och 1 extra insats" in (done[-1].text or "")
+    assert await _pledges(harness) == 4
+
+
+async def test_question_headings_and_a_party_in_parentheses_give_the_party(
+    harness: Harness,
+) -> None:
+    await _import_page(harness, "21_alvik_fragor.txt", "Älvik")
+    await _import_page(harness, "23_rinkeby_stadsdel.txt", "Stockholm")
+    stored = await _stored(harness)
+    assert [s[1] for s in stored] == [
+        "polisen",
+        "polisen",
+        "kommunen",
+        "polisen",
+        "kommunen",
+        "kommunen",
+        "polisen",  # "Vi lovar … (Polisen)"
+        "kommunen",  # "… (Stockholms stad)"
+        "båda",  # "… (Polisen och stadsdelsförvaltningen)"
+    ]
+    assert stored[6][2:4] == (4, "week")
+
+
+async def test_an_admin_can_change_where_a_result_goes_in_one_tap(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Härjedalen", Role.ADMIN)
+    await _import_seed_000_for_2019(harness)
+    calls = await _send_file(harness, ADMIN, _seed("001"))
+    buttons = _buttons(calls)
+    assert "Ändra: Drogförebyggande arbete i skolorna" in buttons
+    assert "Ändra: Trafikkontroller" not in buttons  # a sure match needs no button
+
+    calls = await harness.press(ADMIN, buttons["Ändra: Drogförebyggande arbete i skolorna"])
+    [choice] = replies(calls)
+    assert "Vilket löfte gäller resultatet?" in choice
+    options = _buttons(calls)
+    assert {"utbildningsinsatser", "Nytt löfte", "Tillbaka"} <= set(options)
+
+    # A forged button for a pledge outside the set changes nothing.
+    forged = options["utbildningsinsatser"].rsplit("|", 1)[0] + "|999999"
+    calls = await harness.press(ADMIN, forged)
+    assert "Drogförebyggande arbete i skolorna → nytt löfte" in replies(calls)[0]
+
+    calls = await harness.press(ADMIN, options["utbildningsinsatser"])
+    [preview] = replies(calls)
+    assert (
+        "Drogförebyggande arbete i skolorna → <b>utbildningsinsatser</b> (valt av dig)" in preview
+    )
+    buttons = _buttons(calls)
+    assert "Ändra: Drogförebyggande arbete i skolorna" in buttons  # may be changed again
+
+    await harness.press(ADMIN, buttons["Importera"])
+    notes = await _notes_by_pledge(harness)
+    assert any("drogförebyggande" in t.lower() or "ANDT" in t for t in notes["utbildningsinsatser"])
+    assert "drogförebyggande arbete i skolorna" not in notes
+
+
+async def test_a_revoked_admin_cannot_change_a_match(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Härjedalen", Role.ADMIN)
+    await _import_seed_000_for_2019(harness)
+    calls = await _send_file(harness, ADMIN, _seed("001"))
+    await _revoke(harness, ADMIN.user_id)
+    calls = await harness.press(ADMIN, _buttons(calls)["Ändra: Drogförebyggande arbete i skolorna"])
+    assert calls[0].method == "answerCallbackQuery"
+    assert "inte längre admin" in calls[0].params["text"]
+    assert replies(calls) == []

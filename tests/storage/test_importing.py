@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.importing import ImportFailed, best_match, import_document, read_source
+from bot.render.report import telegram_messages
+from bot.services.export import build_export
+from bot.services.importing import ImportFailed, import_document, read_source
+from bot.services.reports import build_report
 from storage.db import Database
 from storage.models import Activity, Pledge, PledgeSet, ResultNote
 from tests.conftest import NOW, SEEDS
@@ -98,10 +102,27 @@ async def test_seed_follow_up_attaches_to_the_seed_promise_page(db: Database) ->
     assert any(count == 40 and approx for _, count, approx in counts)  # "över 40 besök"
 
 
-def test_best_match_refuses_to_guess_between_equal_pledges() -> None:
-    a = Pledge(id=1, text="Polisen besöker skolorna", short_name="skolbesök", synonyms=[])
-    b = Pledge(id=2, text="Polisen besöker skolorna", short_name="skolbesök", synonyms=[])
-    c = Pledge(id=3, text="Kommunen tänder lampor", short_name="belysning", synonyms=[])
-    assert best_match("skolbesök polisen", [a, b]) is None
-    assert best_match("kommunen och lampor på vägarna", [a, c]) is c
-    assert best_match("något helt annat om fiske", [a, c]) is None
+async def test_extras_known_only_by_year_are_reported_as_that_year(db: Database) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"the seed pages are not at {SEEDS}")
+    promises = _read(next(SEEDS.glob("000_*.txt")))
+    promises["period"] = {"start": "2019-01-01", "end": "2020-12-31"}
+    await _import(db, promises)
+    await _import(db, _read(next(SEEDS.glob("001_*.txt"))))
+    async with db.read() as session:
+        municipality_id = await session.scalar(select(PledgeSet.municipality_id))
+        assert municipality_id is not None
+        report = await build_report(session, municipality_id, None, date(2020, 6, 1))
+    text = "\n".join(telegram_messages(report))
+    # Each extra known only by its year is shown as that year, in the page's own words.
+    assert "• under 2019: " in text
+    assert "31 dec:" not in text
+    assert "1 jan: " not in text
+    for public in (True, False):
+        async with db.read() as session:
+            exported = await build_export(
+                session, municipality_ids=None, public=public, fmt="json", now=NOW, tz=UTC
+            )
+        [place] = json.loads(exported.content)["municipalities"]
+        spans = {(a["date"], a["date_until"]) for a in place["activities"]}
+        assert spans == {("2019-01-01", "2019-12-31")}

@@ -104,7 +104,7 @@ _TITLE_PATTERNS = (
     ),
 )
 _IN_TEXT_RE = re.compile(
-    rf"(?<![\wåäö])(?P<name>{_NAME})\s+(?:kommun|kommuns|kommunen|stad|stads)\b"
+    rf"(?<![\wåäö])(?P<name>{_NAME})\s+(?:kommun|kommuns|kommunen|stad|stads|Stad|Stads)\b"
 )
 _REGION_RE = re.compile(r"\bRegion\s+(?P<name>Gotland)\b")
 _NOT_NAMES = frozenset(
@@ -144,6 +144,13 @@ _NOT_NAMES = frozenset(
         "Välkommen",
         "Nyhet",
         "Nyheter",
+        "Stadsdel",
+        "Stadsdelen",
+        "Stadsdelsområde",
+        "Stadsdelsområdet",
+        "Området",
+        "Kommundel",
+        "Kommundelen",
     }
 )
 _OWN_S_ENDINGS = ("fors", "ås", "näs", "os", "us", "is", "es", "ss", "xs", "zs")
@@ -167,11 +174,22 @@ def _base_name(raw: str, text: str) -> str:
 def find_municipality(titles: Sequence[str], blocks: Sequence[Block]) -> str | None:
     """The municipality of the page, or None."""
     text = "\n".join(b.text for b in blocks if b.kind != "noise")
+    in_text = _named_in_text(text)
     for title in titles:
         for pattern in _TITLE_PATTERNS:
             match = pattern.search(title)
             if match and match.group("name") not in _NOT_NAMES:
-                return _base_name(match.group("name"), text)
+                name = _base_name(match.group("name"), text)
+                if name not in MUNICIPALITIES and in_text in MUNICIPALITIES:
+                    # A district or an area of a city ("Angered", "Södra innerstaden"): the
+                    # kommun is the city the text names.
+                    return in_text
+                return name
+    return in_text
+
+
+def _named_in_text(text: str) -> str | None:
+    """The kommun the text names most often as "X kommun" / "X stad" (a real one first)."""
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     for match in _IN_TEXT_RE.finditer(text):
@@ -338,6 +356,42 @@ def find_period(
     return PeriodReading(
         PagePeriod(None, None), False, ("Hittade ingen period – ange den vid importen",)
     )
+
+
+_REPORTED_RES = (
+    re.compile(
+        rf"\b(?:gjorts|gjort|genomförts|hänt|gjordes|genomfördes|uträttats|redovis\w*|resultat\w*|"
+        rf"uppföljning\w*|utfall\w*)\b.{{0,40}}?\b(?:under|för|år|året,?|i)\s+(?:år\s+)?"
+        rf"(?P<y>{_YEAR})\b(?!\s*(?:-|–|—|och|till)\s*{_YEAR})",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"^(?:resultat\w*|uppföljning\w*|utfall\w*|så gick det)\s+(?:för\s+|under\s+)?"
+        rf"(?:år\s+)?(?P<y>{_YEAR})\s*:?$",
+        re.IGNORECASE,
+    ),
+)
+
+
+def find_reported_period(blocks: Sequence[Block], period: PagePeriod) -> PagePeriod | None:
+    """The year a follow-up reports on, when the page names one inside a longer period
+    ("Här redovisas vad som har gjorts under 2019" on a 2019–2020 page, or on a page that gives
+    no period); else None."""
+    for text, heading in _sentences(blocks):
+        for pattern in _REPORTED_RES:
+            if pattern is _REPORTED_RES[1] and not heading:
+                continue
+            match = pattern.search(text)
+            if match is None:
+                continue
+            year = int(match.group("y"))
+            start, end = date(year, 1, 1), date(year, 12, 31)
+            if period.start is None:
+                return PagePeriod(start, end)
+            inside = period.start <= start and (period.end is None or end <= period.end)
+            if inside and (start, end) != (period.start, period.end):
+                return PagePeriod(start, end)
+    return None
 
 
 def _short(text: str, limit: int = 60) -> str:

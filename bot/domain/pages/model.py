@@ -125,6 +125,9 @@ class PageReading:
     focus_areas: tuple[PageFocusArea, ...]
     extra_activities: tuple[PageExtraActivity, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    reported_period: PagePeriod | None = None
+    """A follow-up that reports on part of the period ("vad som gjorts under 2019"): that part.
+    In the JSON only when known, so that the document keeps its shape otherwise."""
 
     @property
     def pledges(self) -> tuple[PagePledge, ...]:
@@ -141,4 +144,9 @@ class PageReading:
             "focus_areas": [a.to_json() for a in self.focus_areas],
             "extra_activities": [e.to_json() for e in self.extra_activities],
             "warnings": list(self.warnings),
+            **(
+                {"reported_period": self.reported_period.to_json()}
+                if self.reported_period is not None
+                else {}
+            ),
         }

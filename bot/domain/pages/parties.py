@@ -87,6 +87,14 @@ _MUNICIPAL_WORDS = frozenset(
         "kommunala",
     }
 )
+_MUNICIPAL_ENDINGS = ("förvaltningen", "förvaltning", "nämnden", "nämnd")
+
+
+def _municipal(word: str) -> bool:
+    """A word for the kommun or one of its offices ("stadsdelsförvaltningen")."""
+    return word in _MUNICIPAL_WORDS or word.endswith(_MUNICIPAL_ENDINGS)
+
+
 _JOINT_WORDS = frozenset({"vi", "tillsammans", "gemensamt", "parterna", "båda", "både"})
 _CONNECTORS = frozenset({"och", "samt", "i", "&", "med", "+"})
 _TOKEN_RE = re.compile(r"[\wåäöÅÄÖéÉü&+-]+")
@@ -115,7 +123,7 @@ def subject_of(text: str) -> tuple[Subject | None, int]:
         lower = word.lower()
         if lower in _POLICE_WORDS:
             has_police = True
-        elif lower in _MUNICIPAL_WORDS:
+        elif _municipal(lower):
             has_municipal = True
         elif lower in _JOINT_WORDS:
             has_joint = True
@@ -141,7 +149,7 @@ def parties_in(words: str) -> Responsible | None:
     """The party named anywhere in a short phrase ("Haparanda stad och polisen")."""
     lowered = [t.lower() for t in _TOKEN_RE.findall(words)]
     has_police = any(t in _POLICE_WORDS for t in lowered)
-    has_municipal = any(t in _MUNICIPAL_WORDS for t in lowered)
+    has_municipal = any(_municipal(t) for t in lowered)
     return _party_of(has_police, has_municipal)
 
 

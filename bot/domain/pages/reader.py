@@ -1,12 +1,15 @@
 """``read_page``: from a published page to a ``PageReading``.
 
-Who keeps a pledge, in order: its own subject; a party in parentheses or after "Ansvarig:";
-for a pledge without one, the subject of the introduction above it, then a role heading
-("Polisens del i löftet"); "vi" under a joint page means both; a named co-actor makes a single
-party "båda". When nothing says, "båda" with a warning.
+Who keeps a pledge, in order: its own subject; a party in parentheses or after "Ansvarig:"
+(also for a pledge whose subject is "vi"); for a pledge without one, the subject of the
+introduction above it, then a role heading ("Polisens del i löftet", "Vad gör kommunen?");
+"vi" under a joint page means both; a named co-actor makes a single party "båda". When nothing
+says, "båda" with a warning.
 Results that do not follow their pledge are matched to pledges with rapidfuzz (the label or the
-text against each pledge's short name and text); below the threshold, or when two pledges match
-equally well, they are reported in a warning instead of guessed.
+text against each pledge's short name and text), else by content words with a clear margin
+(``matching.closest``); under "Polisens uppföljning" only the police's pledges (and joint ones)
+are candidates. Below the threshold, or when two pledges match about equally well, they are
+reported in a warning instead of guessed.
 """
 
 from __future__ import annotations
@@ -17,7 +20,14 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from bot.domain.pages.meta import find_municipality, find_period, find_police_area, find_published
+from bot.domain.pages.matching import Candidate, closest
+from bot.domain.pages.meta import (
+    find_municipality,
+    find_period,
+    find_police_area,
+    find_published,
+    find_reported_period,
+)
 from bot.domain.pages.model import (
     PageError,
     PageExtraActivity,
@@ -61,7 +71,8 @@ def _responsible(draft: PledgeDraft, warnings: list[str]) -> Responsible:
     party: Responsible | None = None
     if own in _PARTIES:
         party = own
-    if party is None and own is None:
+    if party is None and own in (None, "vi"):
+        # "Vi lovar att … (Polisen)": the party named after the pledge says who "vi" is.
         party = stated_party(draft.text)
     intro_subject = draft.intro.subject if draft.intro else None
     if party is None:
@@ -106,6 +117,10 @@ def _result_text(result: ResultDraft) -> str:
     return body
 
 
+def _party_of_draft(draft: PledgeDraft) -> Responsible:
+    return _responsible(draft, [])
+
+
 def _match(
     result: ResultDraft, drafts: Sequence[PledgeDraft], names: Sequence[str]
 ) -> PledgeDraft | None:
@@ -116,6 +131,11 @@ def _match(
         label = head if len(head) < 60 and ":" in text else None
     scores: list[tuple[float, int]] = []
     for index, draft in enumerate(drafts):
+        if result.party in ("polisen", "kommunen") and _party_of_draft(draft) not in (
+            result.party,
+            "båda",
+        ):
+            continue  # "Polisens uppföljning" reports on the police's pledges
         score = 0.0
         if label:
             score = max(
@@ -130,7 +150,14 @@ def _match(
     scores.sort(reverse=True)
     best, index = scores[0]
     if best < _MATCH_THRESHOLD:
-        return None
+        # Worded differently ("Belysningen i Parkstråket är utbytt" for "rusta upp
+        # belysningen i Parkstråket"): the content words decide, with a clear margin.
+        allowed = [i for _, i in scores]
+        found, _ = closest(
+            text,
+            [Candidate(drafts[i].text, (names[i], drafts[i].heading or ""), None) for i in allowed],
+        )
+        return drafts[allowed[found]] if found is not None else None
     if len(scores) > 1 and scores[1][0] >= best - 3:
         return None
     return drafts[index]
@@ -258,6 +285,9 @@ def read_page(
         focus_areas=focus_areas,
         extra_activities=extras,
         warnings=tuple(dict.fromkeys(warnings)),
+        reported_period=find_reported_period(blocks, period.period)
+        if kind == "follow_up"
+        else None,
     )
 
 

@@ -9,7 +9,8 @@ Rules:
   löftena"), results ("Resultat", "Resultat belysning", "Utfall 2020", "Så gick det"), a pledge's
   own heading (a heading followed by its paragraph(s) and then a result marker, or a heading one
   level below a focus heading that holds one or two pledge paragraphs), roles ("Polisens del i
-  löftet", "Kommunens del", "Gemensamt": they set who keeps the pledges below), generic pledge
+  löftet", "Kommunens del", "Vad gör polisen?", "Polis och kommun i samverkan", "Gemensamt": they
+  set who keeps the pledges below), generic pledge
   headings ("Det här ska vi göra", "Medborgarlöfte 2017": a section without a name), or focus
   areas.
 - Pledges are bullet items (three words or more) and paragraphs that promise ("… lovar …", "Vi
@@ -24,7 +25,9 @@ Rules:
   "Uppföljning:", "Genomfört:", "Detta har polisen genomfört" … collects the paragraphs after it
   up to the next heading or promise, and belongs to the pledge just before it. A result heading
   followed by bullets or by sub-headings opens a list of results that are matched to pledges by
-  similarity instead.
+  similarity instead. "Polisens uppföljning" / "Kommunens uppföljning" are such headings: their
+  bullets are results on that party's pledges, never new pledges.
+- "Vi lovade: …" / "Löfte: …" restates a pledge; "Det här har vi gjort: …" is its result.
 - A pledge seen twice (a follow-up that restates the pledges) is kept once; its results join it.
 """
 
@@ -61,6 +64,8 @@ _EXTRAS_RE = re.compile(
 )
 _RESULT_HEADING_RE = re.compile(
     r"^(?:resultat(?:et)?(?!\s+av\b)(?:\s+[\wåäö-]+){0,3}|utfall(?:et)?(?:\s+[\wåäö-]+){0,2}|"
+    r"(?:polisens|kommunens|[A-ZÅÄÖa-zåäö][\wåäö-]+\s+(?:kommuns|stads)|gemensam|gemensamma|"
+    r"vår|våra)\s+uppföljning(?:ar)?(?:\s+(?:19|20)\d\d)?|"
     r"uppföljning\s+(?:19|20)\d\d|så (?:här )?gick det|det här har (?:vi|polisen|kommunen) "
     r"gjort|detta har (?:vi|polisen|kommunen) (?:gjort|genomfört)|måluppfyllelse|"
     r"genomfört|genomförda insatser)\s*:?$",
@@ -78,8 +83,9 @@ _ROLE_RES: tuple[tuple[re.Pattern[str], Responsible], ...] = (
         re.compile(
             r"^(?:polisens?\s+(?:del|löften|löfte|åtaganden|ansvar|insatser)(?:\s+i\s+löftet)?|"
             r"polisen\s+lovar(?:\s+att)?|det här (?:gör|lovar) polisen|polisen|"
+            r"vad (?:gör|lovar) polisen|så här (?:gör|arbetar) polisen|"
             r"(?:lokal)?polisen\s+i\s+[A-ZÅÄÖ][\wåäö-]+(?:\s+[A-ZÅÄÖ][\wåäö-]+)?\s+lovar"
-            r"(?:\s+att)?)\s*:?$",
+            r"(?:\s+att)?)\s*[:?]?$",
             re.IGNORECASE,
         ),
         "polisen",
@@ -88,9 +94,10 @@ _ROLE_RES: tuple[tuple[re.Pattern[str], Responsible], ...] = (
         re.compile(
             r"^(?:kommunens?\s+(?:del|löften|löfte|åtaganden|ansvar|insatser)(?:\s+i\s+löftet)?|"
             r"kommunen\s+lovar(?:\s+att)?|det här (?:gör|lovar) kommunen|kommunen|"
+            r"vad (?:gör|lovar) kommunen|så här (?:gör|arbetar) kommunen|"
             r"[A-ZÅÄÖ][\wåäö-]+\s+(?:kommun|stad)\s+lovar(?:\s+att)?|"
             r"[A-ZÅÄÖ][\wåäö-]+\s+(?:kommuns|stads)\s+(?:del|löften|åtaganden)(?:\s+i\s+löftet)?)"
-            r"\s*:?$",
+            r"\s*[:?]?$",
             re.IGNORECASE,
         ),
         "kommunen",
@@ -100,7 +107,9 @@ _ROLE_RES: tuple[tuple[re.Pattern[str], Responsible], ...] = (
             r"^(?:gemensamt|gemensamma\s+(?:löften|åtaganden|insatser)|gemensam del|"
             r"tillsammans(?:\s+lovar\s+vi)?|det gör vi tillsammans|vi lovar tillsammans|"
             r"polisen och kommunen(?:\s+lovar)?|kommunen och polisen(?:\s+lovar)?|"
-            r"båda parter|polisens och kommunens (?:del|löften|åtaganden))\s*:?$",
+            r"båda parter|polisens och kommunens (?:del|löften|åtaganden)|"
+            r"vad (?:gör|lovar) (?:vi|polisen och kommunen) tillsammans|"
+            r"polis och kommun i samverkan|i samverkan|polis och kommun tillsammans)\s*[:?]?$",
             re.IGNORECASE,
         ),
         "båda",
@@ -115,7 +124,11 @@ _GENERIC_RE = re.compile(
     r"kommunen och polisen))\s*[:!.]?$",
     re.IGNORECASE,
 )
-_LOFTE_PREFIX_RE = re.compile(r"^(?:löfte|medborgarlöfte)(?:\s+\d{1,2})?\s*[:.–—-]\s*", re.I)
+_LOFTE_PREFIX_RE = re.compile(
+    r"^(?:löfte|löftet|medborgarlöfte|vi lovade|så lovade vi|det här lovade vi|detta lovade vi)"
+    r"(?:\s+\d{1,2})?\s*[:.–—-]\s*",
+    re.I,
+)
 _PROMISE_RE = re.compile(r"\blovar\b", re.IGNORECASE)
 _MODAL_RE = re.compile(r"^(?:ska|skall|kommer\s+att|åtar\s+sig|åtar\s+vi\s+oss)\b", re.I)
 _ACTION_VERBS = frozenset(
@@ -185,6 +198,8 @@ class ResultDraft:
     label: str | None
     parts: list[str]
     pledge: PledgeDraft | None
+    party: Responsible | None = None
+    """Set under "Polisens uppföljning" / "Kommunens uppföljning": whose pledges it reports on."""
 
     @property
     def text(self) -> str:
@@ -231,6 +246,17 @@ def _role_of(heading: Block) -> Responsible | None:
 _TRAILING_YEARS_RE = re.compile(
     r"\s+(?:för\s+|år\s+)?(?:19|20)\d\d(?:\s*(?:-|–|—|och|till)\s*(?:19|20)\d\d)?\s*[:.]?$"
 )
+
+
+def _result_party(text: str) -> Responsible | None:
+    lowered = text.lower()
+    if lowered.startswith("polisens"):
+        return "polisen"
+    if lowered.startswith(("kommunens", "gemensam")) or re.match(
+        r"\S+\s+(?:kommuns|stads)", lowered
+    ):
+        return "kommunen" if not lowered.startswith("gemensam") else "båda"
+    return None
 
 
 def heading_kind(heading: Block) -> str:
@@ -389,6 +415,7 @@ def walk(blocks: Sequence[Block], title: int | None) -> Structure:
     extras_level = 0
     results_level = 0
     pending_heading: str | None = None
+    result_party: Responsible | None = None
     group: list[str] = []
     previous_kind = ""
     exact: dict[str, PledgeDraft] = {}
@@ -482,6 +509,7 @@ def walk(blocks: Sequence[Block], title: int | None) -> Structure:
                 extras_level = block.level
                 intro = None
             elif kind == "result":
+                result_party = _result_party(block.text)
                 if following is not None and following.kind == "bullet":
                     mode = "result_list"
                 elif (
@@ -530,7 +558,7 @@ def walk(blocks: Sequence[Block], title: int | None) -> Structure:
                 previous_kind = kind_now
                 continue
             if mode == "result_list":
-                results.append(ResultDraft(None, [block.text], None))
+                results.append(ResultDraft(None, [block.text], None, result_party))
                 previous_kind = kind_now
                 continue
             if current_result is not None and not promises(block.text):

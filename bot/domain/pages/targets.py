@@ -162,7 +162,8 @@ _DETERMINERS = frozenset(
 )
 _BEFORE_NOT_COUNT_RE = re.compile(
     r"(?:\b(?:årskurs|åk|klass|år|kl|klockan|nr|nummer|e|rv|lv|väg|riksväg|länsväg|sidan|"
-    r"vecka|v|kapitel|punkt|steg|fas|nivå|version|inom|senast|före|efter|av)\.?|§)\s*$",
+    r"vecka|v|kapitel|punkt|steg|fas|nivå|version|inom|senast|före|efter|av|"
+    r"anställa|anställer|anställs|rekrytera|rekryterar|rekryteras)\.?|§)\s*$",
     re.IGNORECASE,
 )
 _AFTER_NOT_COUNT_RE = re.compile(
@@ -330,14 +331,18 @@ def _rate_follows(after: str) -> bool:
 def _noun_after(after: str) -> str | None:
     rest = re.sub(r"^\s*\(\s*\d+\s*\)", "", after)
     words: list[str] = []
+    skipped = 0
     for match in _WORD_RE.finditer(rest[:80]):
-        gap = rest[: match.start()] if not words else ""
+        gap = rest[skipped : match.start()] if not words else ""
         if not words and gap.strip(" \u00a0") not in ("", "(", "”", '"'):
             # Punctuation right after the number: "4, 5" or "4." — nothing counted.
             return None
         word = match.group(0)
         if word.lower() in _FILLERS:
+            skipped = match.end()  # "fyra stycken kontroller"
             continue
+        if re.match(r"-(?:\s|$)", rest[match.end() : match.end() + 2]):
+            return None  # the first half of "gång- och cykelbana", not a counted noun
         words.append(word)
         if len(words) >= 3:
             break
@@ -384,7 +389,21 @@ def _candidates(sentence: str, *, for_target: bool) -> list[_Count]:
                 bool(number.prefix) or re.search(r"\bvid\s*$", before) is not None or not for_target
             )
             with_rate = noun is not None and is_activity_noun(noun) and window is not None
-            if not (counted_once or with_rate or (noun_lower.startswith("gång") and window)):
+            # A result that opens "En dialogträff hölls": one was done.
+            opens_result = (
+                not for_target
+                and not before.strip()
+                and noun is not None
+                and is_activity_noun(noun)
+                and first_after is not None
+                and first_after.group(0) == noun
+            )
+            if not (
+                counted_once
+                or with_rate
+                or opens_result
+                or (noun_lower.startswith("gång") and window)
+            ):
                 continue
         if noun is None and not number.prefix:
             continue

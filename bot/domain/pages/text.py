@@ -6,7 +6,8 @@ Rules:
 - HTML is recognised by its tags and turned into lines with BeautifulSoup's ``html.parser``
   (lenient: broken markup still yields its text). ``<h1>``–``<h6>`` become headings with their
   level, ``<li>`` become bullets, block elements end lines; scripts, styles, navigation, forms
-  and figure captions are dropped.
+  and figure captions are dropped. A table row becomes a bullet: its first cell, with the other
+  short cells in parentheses ("… (Polisen)"), so that a column "Ansvarig" names the party.
 - Plain text: a line starting with "•", "-", "–", "*", "1." or "1)" is a bullet; a short line
   that does not end like a sentence is a heading (level 1 in capitals, else 2); a line that
   starts in lower case (or an indented line after a bullet) continues the line above, which
@@ -209,10 +210,36 @@ def looks_like_html(text: str) -> bool:
     )
 
 
+def _tables_to_items(soup: BeautifulSoup) -> None:
+    """A table of pledges ("Löfte | Ansvarig | Mål") becomes a list: one item per data row, the
+    first cell as the text and the other (short) cells in parentheses, where a party named
+    there is read as who keeps the pledge. Header rows go."""
+    for row in list(soup.find_all("tr")):
+        cells = [c for c in row.find_all(["td", "th"]) if c.find_parent("tr") is row]
+        if not cells or all(c.name == "th" for c in cells):
+            row.decompose()
+            continue
+        texts = [_WHITESPACE_RE.sub(" ", c.get_text(" ")).strip() for c in cells]
+        texts = [t for t in texts if t]
+        if not texts:
+            row.decompose()
+            continue
+        first, rest = texts[0], texts[1:]
+        extra = [t for t in rest if len(t.split()) <= 8]
+        longer = [t for t in rest if len(t.split()) > 8]
+        text = " ".join([first, *longer])
+        if extra:
+            text = f"{text.rstrip('.')} ({', '.join(extra)})."
+        item = soup.new_tag("li")
+        item.string = text
+        row.replace_with(item)
+
+
 def _html_to_lines(markup: str) -> tuple[str, str | None]:
     """Text of the markup with one block per line; an explicit stack keeps deep or broken
     nesting linear (no recursion, no tree edits)."""
     soup = BeautifulSoup(markup, "html.parser")
+    _tables_to_items(soup)
     title_tag = soup.find("title")
     html_title = title_tag.get_text(" ", strip=True) if title_tag else None
     out: list[str] = []

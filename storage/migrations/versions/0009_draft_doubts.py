@@ -1,6 +1,6 @@
 """drafts remember what is still to be asked: the pledge, the count, the day, the kommun
 
-Revision ID: 0009_reader
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-04 17:30:00.000000
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_reader"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
