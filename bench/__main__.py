@@ -1,7 +1,9 @@
 """Benchmarks: `python -m bench [--quick] [--json PATH] [--database-url URL]`.
 
 Prints a table of figures (value, unit, target) measured through the real application with the
-in-process Bot API, on the example data. Speed is checked here, never in timed tests.
+in-process Bot API, on the example data. Speed is checked here, never in timed tests. Each run
+also times a fixed control workload (bench/control.py) at its start and end, and gives every
+time figure as a multiple of it, so that runs from a slow hour and a normal hour compare.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from telegram.ext import MessageHandler, filters
 
 from bench.broadcast import broadcast_figures
 from bench.citizen import question_figures
+from bench.control import NAME as CONTROL_NAME
+from bench.control import control_figures, relate, time_control
 from bench.dataset import FULL, QUICK
 from bench.figures import Figure
 from bench.seeds import seed_figures, seed_pages
@@ -198,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     updates = 200 if args.quick else 2000
+    started_at = datetime.now(UTC)
+    control_start = time_control()
     figures = asyncio.run(_bench(args.database_url, updates))
     figures += asyncio.run(
         broadcast_figures(args.database_url, subscribers=2_000 if args.quick else 10_000)
@@ -208,11 +214,27 @@ def main(argv: list[str] | None = None) -> int:
         figures += asyncio.run(
             question_figures(args.dataset_url, scale, 100 if args.quick else 400)
         )
+    control_end = time_control()
+    control = (control_start + control_end) / 2
+    figures = control_figures(control_start, control_end) + figures
+    relate(figures, control)
+    print(
+        f"Run at {started_at:%Y-%m-%d %H:%M} UTC; control {control:.3f} s "
+        f"(start {control_start:.3f} s, end {control_end:.3f} s). "
+        "Times are also given as a multiple of the control, rates per control."
+    )
     width = max(len(f.name) for f in figures)
-    print(f"{'figure':<{width}}  {'value':>10}  {'unit':<10} {'target':<10} result")
+    print(
+        f"{'figure':<{width}}  {'value':>10}  {'unit':<10} {'target':<10} {'result':<6}  "
+        f"{'relative':>10}"
+    )
     for f in figures:
         result = "" if f.passed is None else ("pass" if f.passed else "FAIL")
-        print(f"{f.name:<{width}}  {f.value:>10.2f}  {f.unit:<10} {f.target:<10} {result}")
+        relative = "" if f.relative is None else f"{f.relative:>10.4g}  {f.relative_unit}"
+        print(
+            f"{f.name:<{width}}  {f.value:>10.2f}  {f.unit:<10} {f.target:<10} {result:<6}  "
+            f"{relative}".rstrip()
+        )
     if args.json:
         machine = {
             "python": sys.version.split()[0],
@@ -221,8 +243,20 @@ def main(argv: list[str] | None = None) -> int:
             "sqlalchemy": sqlalchemy.__version__,
             "updates_per_figure": updates,
         }
+        run = {
+            "started_at": started_at.isoformat(timespec="seconds"),
+            "control": {
+                "workload": CONTROL_NAME,
+                "seconds": control,
+                "start_seconds": control_start,
+                "end_seconds": control_end,
+            },
+        }
         args.json.write_text(
-            json.dumps({"machine": machine, "figures": [asdict(f) for f in figures]}, indent=2),
+            json.dumps(
+                {"machine": machine, "run": run, "figures": [asdict(f) for f in figures]},
+                indent=2,
+            ),
             encoding="utf-8",
         )
     return 0 if all(f.passed is not False for f in figures) else 1

@@ -1,4 +1,5 @@
-"""One measured figure, with its target when it has one."""
+"""One measured figure, with its target when it has one, and its value relative to the run's
+control (bench/control.py) when it is a time or a rate."""
 
 from __future__ import annotations
 
@@ -12,3 +13,5 @@ class Figure:
     unit: str
     target: str = ""
     passed: bool | None = None
+    relative: float | None = None
+    relative_unit: str = ""

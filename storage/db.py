@@ -4,7 +4,10 @@ SQLite is the embedded default, through `storage.sqlite_driver` (aiosqlite's dia
 statements run in place and lock waits that do not block the event loop): WAL and foreign keys
 are switched on for every connection, and write transactions begin IMMEDIATE so that two
 writers queue for the lock (up to SQLITE_BUSY_TIMEOUT_MS) instead of failing half-way.
-PostgreSQL (asyncpg) is the production database.
+PostgreSQL (asyncpg) is the production database. SQLAlchemy's own aiosqlite dialect stays
+selectable by writing ``sqlite+aiosqlite://`` (statements on aiosqlite's thread, SQLite's own
+busy timeout); `storage.sqlite_driver` is imported only when a URL needs it, so a SQLAlchemy or
+aiosqlite release that does not fit it leaves that way open.
 Repositories never commit; the caller's `transaction()` does.
 """
 
@@ -25,9 +28,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage import sqlite_driver
-
-SQLITE_BUSY_TIMEOUT_MS = sqlite_driver.BUSY_TIMEOUT_MS
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another connection's lock
+STOCK_SQLITE = "sqlite+aiosqlite"  # SQLAlchemy's own dialect, as written in a URL
 
 
 class DatabaseError(Exception):
@@ -38,6 +40,7 @@ def normalise_url(url: str) -> URL:
     """Accept the URLs people write and pick the async driver for them.
 
     ``sqlite:///file.db`` -> aiosqlite (through `storage.sqlite_driver`),
+    ``sqlite+aiosqlite:///file.db`` -> aiosqlite through SQLAlchemy's own dialect,
     ``postgresql://…`` or ``postgres://…`` -> asyncpg.
     """
     try:
@@ -48,6 +51,10 @@ def normalise_url(url: str) -> URL:
     if backend in ("postgres", "postgresql"):
         return parsed.set(drivername="postgresql+asyncpg")
     if backend == "sqlite":
+        if parsed.drivername == STOCK_SQLITE:
+            return parsed
+        from storage import sqlite_driver  # registers its dialect
+
         return parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
     raise DatabaseError(
         f"databasen '{backend}' stöds inte: använd sqlite:///fil.sqlite3 eller postgresql://…"
@@ -69,7 +76,7 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
     def _on_begin(conn: Any) -> None:
         options = conn.get_execution_options()
         driver = conn.connection.dbapi_connection
-        if isinstance(driver, sqlite_driver.InPlaceConnection):
+        if hasattr(driver, "on_thread"):  # storage.sqlite_driver's connection
             driver.on_thread = bool(options.get("sqlite_on_thread", False))
         conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', '')}".strip())
 
@@ -109,6 +116,9 @@ class Database:
             database = self.url.database or ""
             if database and database != ":memory:":
                 Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            if self.url.drivername == STOCK_SQLITE:
+                # SQLite waits for another connection's lock itself, on aiosqlite's thread.
+                kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
             kwargs["connect_args"] = {"timeout": 10}

@@ -43,8 +43,10 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_, in_greenlet
 
+from storage.db import SQLITE_BUSY_TIMEOUT_MS
+
 DRIVER = "loftesqlite"
-BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another connection's lock
+BUSY_TIMEOUT_MS = SQLITE_BUSY_TIMEOUT_MS  # how long a statement waits for another's lock
 _SQLITE_BUSY = 5
 _FIRST_WAIT, _LONGEST_WAIT = 0.001, 0.1
 

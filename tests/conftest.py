@@ -43,6 +43,14 @@ BACKENDS = {
     "postgresql": ["postgresql"],
 }[os.environ.get("LOFTESBOT_TEST_DB", "all")]
 
+# LOFTESBOT_TEST_SQLITE_DRIVER=aiosqlite: the SQLite databases use SQLAlchemy's own aiosqlite
+# dialect instead of storage/sqlite_driver.py.
+SQLITE = (
+    "sqlite+aiosqlite"
+    if os.environ.get("LOFTESBOT_TEST_SQLITE_DRIVER") == "aiosqlite"
+    else "sqlite"
+)
+
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)  # a Saturday, 13:00 in Stockholm
 
 
@@ -78,7 +86,7 @@ def database_template(backend: str, tmp_path_factory: pytest.TempPathFactory) ->
     """A migrated database per backend: a template file for SQLite, a scratch db for PostgreSQL."""
     if backend == "sqlite":
         path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-        asyncio.run(_migrate(f"sqlite:///{path}"))
+        asyncio.run(_migrate(f"{SQLITE}:///{path}"))
         yield str(path)
         return
     name = f"loftesbot_test_{uuid.uuid4().hex[:10]}"
@@ -97,7 +105,7 @@ def database_url(backend: str, database_template: str, tmp_path: Path) -> str:
     if backend == "sqlite":
         path = tmp_path / "test.sqlite3"
         shutil.copyfile(database_template, path)
-        return f"sqlite:///{path}"
+        return f"{SQLITE}:///{path}"
     return database_template
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -196,3 +198,45 @@ async def test_rowcount_and_returning_come_back_from_the_worker_thread(
         ids = dict((await session.execute(select(Municipality.slug, Municipality.id))).all())
     assert new_id == ids["kommun-7"]
     assert getattr(result, "rowcount", None) == 2  # kommun-7 and kommun-8
+
+
+async def test_the_stock_aiosqlite_dialect_stays_selectable(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'stock.sqlite3'}")
+    try:
+        assert db.url.drivername == "sqlite+aiosqlite"
+        assert db.engine.dialect.driver == "aiosqlite"
+        assert not isinstance(db.engine.dialect, sqlite_driver.SQLiteDialect_loftesqlite)
+        await migrate.upgrade(db)
+        async with db.transaction() as session:
+            await session.execute(insert(Municipality), _municipality(1))
+        async with db.read() as session:
+            assert (await session.execute(select(func.count(Municipality.id)))).scalar() == 1
+        async with db.engine.connect() as conn:
+            busy = (await conn.execute(text("PRAGMA busy_timeout"))).scalar()
+        assert busy == sqlite_driver.BUSY_TIMEOUT_MS  # SQLite waits itself, off the event loop
+    finally:
+        await db.dispose()
+
+
+def test_the_stock_dialect_works_when_the_in_place_driver_cannot_be_imported(
+    tmp_path: Path,
+) -> None:
+    """As after a SQLAlchemy release that storage/sqlite_driver.py does not fit."""
+    script = f"""
+import asyncio, sys
+sys.modules["storage.sqlite_driver"] = None  # importing it now fails
+from storage import migrate
+from storage.db import Database
+
+async def main():
+    db = Database("sqlite+aiosqlite:///{tmp_path / "stock.sqlite3"}")
+    await migrate.upgrade(db)
+    print(await migrate.current_revision(db) == migrate.head_revision())
+    await db.dispose()
+
+asyncio.run(main())
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stdout.strip() == "True", done.stderr
