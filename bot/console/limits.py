@@ -9,7 +9,11 @@ sendDocument are refused with HTTP 429 and a `retry_after` when they break a lim
   or "@username").
 
 While a `retry_after` it handed out has not passed, every send gets 429 again. A refused call is
-not recorded. Time comes from a `TimeSource`, so with `ScaledTime` a benchmark can send for
+not recorded. `cut` breaks the connection for a chat's next sends, as `HTTPXRequest` reports it:
+before the request left (no effect, `NetworkError` from `httpx.ConnectError`), or after Telegram
+took it (recorded in `accepted`, then `NetworkError` from `httpx.RemoteProtocolError`).
+
+Time comes from a `TimeSource`, so with `ScaledTime` a benchmark can send for
 minutes of simulated time in seconds.
 """
 
@@ -20,8 +24,10 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
+import httpx
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
+from telegram.error import NetworkError
 from telegram.request import RequestData
 
 from bot.console.transport import ApiCall, OfflineTransport
@@ -88,6 +94,7 @@ class LimitedTransport(OfflineTransport):
     _groups: dict[int | str, deque[float]] = field(default_factory=dict)
     _injected: dict[int, int] = field(default_factory=dict)
     _refusals: dict[int | str, _Refusal] = field(default_factory=dict)
+    _cuts: dict[int | str, list[bool]] = field(default_factory=dict)  # after sending?, per send
 
     def inject_retry_after(self, at_send: int, seconds: int) -> None:
         """Answer the `at_send`-th message call (1-based, counting refused ones) with a 429."""
@@ -106,6 +113,13 @@ class LimitedTransport(OfflineTransport):
         key = _chat_key(chat_id)
         if key is not None:
             self._refusals[key] = _Refusal(status, description, times)
+
+    def cut(self, chat_id: int | str, *, after_sending: bool, times: int = 1) -> None:
+        """The next `times` sends to `chat_id` lose their connection: before the request left,
+        or after Telegram took the message (it arrives, the answer does not)."""
+        key = _chat_key(chat_id)
+        if key is not None:
+            self._cuts.setdefault(key, []).extend([after_sending] * times)
 
     def allow(self, chat_id: int | str) -> None:
         key = _chat_key(chat_id)
@@ -142,6 +156,12 @@ class LimitedTransport(OfflineTransport):
         chat = _chat_key(raw if isinstance(raw, (int, str)) else None)
         now = self.time.monotonic()
         self.attempts += 1
+        cuts = self._cuts.get(chat) if chat is not None else None
+        cut = cuts.pop(0) if cuts else None
+        if cut is False:
+            self.rejections.append(Rejection(now, chat, 0))  # status 0: no answer at all
+            error = httpx.ConnectError("All connection attempts failed")
+            raise NetworkError(f"httpx.ConnectError: {error}") from error
         answer = self._check(chat, now)
         if answer is None:
             answer = await super().do_request(
@@ -155,6 +175,11 @@ class LimitedTransport(OfflineTransport):
             )
             if answer[0] == 200:
                 self._record(chat, now)
+                if cut:
+                    lost = httpx.RemoteProtocolError(
+                        "Server disconnected without sending a response"
+                    )
+                    raise NetworkError(f"httpx.RemoteProtocolError: {lost}") from lost
         if self.latency > 0:
             await self.time.sleep(self.latency)
         return answer

@@ -7,10 +7,21 @@ send the same row), waits for its slot and sends it. A 429 pauses every send for
 `retry_after` and the same row is tried again: nothing is dropped.
 
 Row states: pending -> sending (claimed, a send may be in flight) -> sent | failed | ambiguous.
-A row found "sending" at start-up (`recover`) becomes "ambiguous" and is not sent again, since
-Telegram may have accepted it; so may a row whose send timed out. Up to twice `concurrency` rows
-can be claimed and still waiting for their slot when a process dies; they, too, end up
-"ambiguous" rather than risk a second copy.
+
+Policy for notices and reminders: **at most once**. Every failed send is classified
+(`bot.delivery.errors.classify_send_error`): a 429 waits and sends again; a refusal (4xx) fails
+the row; a request that never left (no connection could be made) is sent again with back-off,
+up to `MAX_ATTEMPTS`; anything that may have reached Telegram (a read timeout, a connection
+dropped after the request went out, a 5xx, an unreadable answer) makes the row "ambiguous": it
+is not sent again, it is counted (`DrainResult.ambiguous`, the status counts) and logged with
+its row id. A person may miss one notice; nobody gets two. A row found "sending" at start-up
+(`recover`) becomes "ambiguous" for the same reason. Up to twice `concurrency` rows can be
+claimed and still waiting for their slot when a process dies; they, too, end up "ambiguous"
+rather than risk a second copy.
+
+Only the leader sends (`bot.leader`): the worker and every send ask the `Lease` first, so a
+process that lost the lead stops at once and gives back the rows it had claimed; Telegram's
+~30/s is the bot's budget, kept by the one pacer of the one leader.
 
 Database writes are grouped: state changes queued while a transaction runs go into the next one
 (group commit), so the database keeps up with a fast (scaled) clock. A claim is committed before
@@ -33,21 +44,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
-import httpx
 import telegram
 from sqlalchemy import Table, bindparam, select, update
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram.error import ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.delivery.errors import SendFate, classify_send_error
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.outbox import AMBIGUOUS, FAILED, PENDING, REFUSED, SENDING, SENT
@@ -62,6 +66,10 @@ MAX_ATTEMPTS = 10
 IDLE_POLL = 1.0
 GROUP_WINDOW = 60.0
 _ERROR_CHARS = 200
+# How an ambiguous row's error begins: Telegram may have the message, so it is not sent again.
+AMBIGUOUS_ERROR = (
+    "inget säkert svar från Telegram; meddelandet kan ha kommit fram, så det skickas inte igen"
+)
 
 _outbox = cast(Table, OutboxMessage.__table__)
 
@@ -99,6 +107,14 @@ class ScaledTime:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds) / self.factor)
+
+
+class Lease(Protocol):
+    """The right to send for the bot (`bot.leader.Leadership`): only the leader has it."""
+
+    async def holds(self) -> bool:
+        """True while this process may send; False once it has lost the lead."""
+        ...
 
 
 # --- pacing -----------------------------------------------------------------------------------
@@ -434,6 +450,7 @@ class DrainResult:
     ambiguous: int = 0
     retry_after_hits: int = 0  # 429s received
     elapsed: float = 0.0  # TimeSource seconds
+    lease_lost: bool = False  # stopped because this process no longer leads
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -454,9 +471,12 @@ def _markup(buttons: Sequence[Any]) -> InlineKeyboardMarkup | None:
     )
 
 
-def _never_sent(exc: TimedOut) -> bool:
-    """A timeout while waiting for a connection: the request never left (PTB's HTTPXRequest)."""
-    return isinstance(exc.__cause__, (httpx.PoolTimeout, httpx.ConnectTimeout))
+def _refusal(exc: TelegramError) -> str:
+    if isinstance(exc, ChatMigrated):
+        return f"gruppen har flyttats till chatt {exc.new_chat_id}"
+    if isinstance(exc, Forbidden):
+        return _short(REFUSED, exc)
+    return _short("avvisad av Telegram", exc)
 
 
 def _short(prefix: str, exc: BaseException) -> str:
@@ -472,12 +492,15 @@ class _Sender:
         writer: _Writer,
         now: Callable[[], datetime],
         result: DrainResult,
+        lease: Lease | None = None,
     ) -> None:
         self.bot = bot
         self.pacer = pacer
         self.writer = writer
         self.now = now
         self.result = result
+        self.lease = lease
+        self.lost = asyncio.Event()  # the lease was lost: no send may start any more
 
     async def send(self, row: _Row, attempts: int) -> None:
         """Send a claimed row until it has an outcome; never raises (but on cancellation)."""
@@ -488,6 +511,12 @@ class _Sender:
             try:
                 markup = _markup(row.buttons)
                 await self.pacer.wait(row.chat_id)
+                if self.lost.is_set() or (self.lease is not None and not await self.lease.holds()):
+                    # Another instance leads (or soon will): this one sends nothing more.
+                    self.lost.set()
+                    self.result.lease_lost = True
+                    self.writer.update(row.id, PENDING)
+                    return
                 started = True
                 message = await self.bot.send_message(
                     row.chat_id,
@@ -506,30 +535,15 @@ class _Sender:
                 self.pacer.pause(seconds)
                 log.warning("outbox: 429 from Telegram, pausing all sends for %.1f s", seconds)
                 claimed = await self._again(row, None)
-            except Forbidden as exc:
-                self._fail(row, _short(REFUSED, exc), exc)
-                return
-            except BadRequest as exc:
-                self._fail(row, _short("avvisad av Telegram", exc), exc)
-                return
-            except ChatMigrated as exc:
-                error = f"gruppen har flyttats till chatt {exc.new_chat_id}"
-                self._fail(row, error, exc)
-                return
-            except TimedOut as exc:
-                if not _never_sent(exc):
-                    self.result.ambiguous += 1
-                    self.writer.update(
-                        row.id,
-                        AMBIGUOUS,
-                        error="inget svar från Telegram i tid; meddelandet kan ha kommit fram, "
-                        "så det skickas inte igen",
-                    )
-                    log.warning("outbox: row %d timed out: ambiguous, not sent again", row.id)
+            except TelegramError as exc:
+                fate = classify_send_error(exc)
+                if fate is SendFate.REFUSED:
+                    self._fail(row, _refusal(exc), exc)
                     return
-                network_errors += 1
-                claimed = await self._network_error(row, attempts, network_errors, exc)
-            except TelegramError as exc:  # NetworkError and the rest: retried with back-off
+                if fate is SendFate.AMBIGUOUS:
+                    self._ambiguous(row, exc)
+                    return
+                # Not sent: the request never left, so sending again cannot make a copy.
                 network_errors += 1
                 claimed = await self._network_error(row, attempts, network_errors, exc)
             except Exception as exc:  # a fault of ours (e.g. a bad button): retrying won't help
@@ -570,6 +584,17 @@ class _Sender:
         await self.pacer.resumed()
         return await self.writer.claim(row.id)
 
+    def _ambiguous(self, row: _Row, exc: TelegramError) -> None:
+        """Telegram may have the message: it is not sent again (at most once), only counted."""
+        self.result.ambiguous += 1
+        self.writer.update(row.id, AMBIGUOUS, error=_short(AMBIGUOUS_ERROR, exc))
+        log.warning(
+            "outbox: row %d to chat %s: %s; it may have arrived, so it is not sent again",
+            row.id,
+            row.chat_id,
+            type(exc).__name__,
+        )
+
     def _fail(self, row: _Row, error: str, exc: BaseException) -> None:
         self.result.failed += 1
         self.writer.update(row.id, FAILED, error=error)
@@ -587,13 +612,16 @@ async def drain(
     stop_when_empty: bool = True,
     limit: int | None = None,
     stop: asyncio.Event | None = None,
+    lease: Lease | None = None,
 ) -> DrainResult:
     """Send pending rows in id order at the pacer's pace.
 
     Up to `concurrency` sends are in flight, with as many rows claimed ahead. Returns when the
     outbox has no pending row (with
     `stop_when_empty`), after `limit` rows have been claimed, or once `stop` is set; rows
-    already claimed are finished first. Cancelling gives back the rows not yet sent.
+    already claimed are finished first. Cancelling gives back the rows not yet sent. With a
+    `lease`, every send first asks `lease.holds()`; once it says no, nothing more is sent,
+    claimed rows go back to pending and the result has `lease_lost`.
     """
     if concurrency < 1 or batch < 1:
         raise ValueError("concurrency and batch must be at least 1")
@@ -601,7 +629,7 @@ async def drain(
     started = clock.monotonic()
     result = DrainResult()
     writer = _Writer(db)
-    sender = _Sender(bot, pacer, writer, now, result)
+    sender = _Sender(bot, pacer, writer, now, result, lease)
     # Two stages, so that a claim's database round trip never holds up a send: up to
     # `concurrency` rows being claimed or waiting to start, and `concurrency` in the sender.
     ahead = asyncio.Semaphore(concurrency)
@@ -644,7 +672,7 @@ async def drain(
             log.error("outbox: a send task failed", exc_info=task.exception())
 
     def stopping() -> bool:
-        return stop is not None and stop.is_set()
+        return sender.lost.is_set() or (stop is not None and stop.is_set())
 
     async def limit_reached() -> bool:
         while limit is not None and claimed + claiming >= limit:
@@ -713,9 +741,11 @@ async def _sleep_unless(clock: TimeSource, seconds: float, stop: asyncio.Event |
 class OutboxWorker:
     """Drains the outbox whenever woken, and otherwise every `idle_seconds`.
 
-    Started by the scheduler on the one leader instance; nothing runs until `start`. Errors are
-    logged and the worker carries on after `error_pause` seconds. `stop` lets rows already
-    claimed finish (for up to `grace` seconds), then cancels.
+    Started on the one leader instance; nothing runs until `start`. With a `lease`, every round
+    (and every send) first asks `lease.holds()`: once this process no longer leads, it sends
+    nothing more and the worker ends (`running` turns False; the next leader starts its own).
+    Errors are logged and the worker carries on after `error_pause` seconds. `stop` lets rows
+    already claimed finish (for up to `grace` seconds), then cancels.
     """
 
     def __init__(
@@ -729,8 +759,10 @@ class OutboxWorker:
         error_pause: float = 5.0,
         concurrency: int = 8,
         recover_on_start: bool = True,
+        lease: Lease | None = None,
     ) -> None:
         self.db = db
+        self.lease = lease
         self.now = now
         self.pacer = Pacer(limits, time)
         self.idle_seconds = idle_seconds
@@ -771,8 +803,16 @@ class OutboxWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    async def _leads(self) -> bool:
+        if self.lease is None or await self.lease.holds():
+            return True
+        log.warning("outbox: this instance no longer leads; the outbox worker stops")
+        return False
+
     async def _run(self, bot: telegram.Bot) -> None:
         clock = self.pacer.time
+        if not await self._leads():
+            return
         if self.recover_on_start:
             while not self._stop.is_set():
                 try:
@@ -786,6 +826,8 @@ class OutboxWorker:
             if self._stop.is_set():
                 return
             self._wake.clear()
+            if not await self._leads():
+                return
             try:
                 result = await drain(
                     self.db,
@@ -794,6 +836,7 @@ class OutboxWorker:
                     self.now,
                     concurrency=self.concurrency,
                     stop=self._stop,
+                    lease=self.lease,
                 )
             except Exception:
                 log.exception("outbox: draining failed; trying again")
@@ -801,6 +844,9 @@ class OutboxWorker:
                 self._wake.set()
                 continue
             self._add(result)
+            if result.lease_lost:
+                log.warning("outbox: this instance no longer leads; the outbox worker stops")
+                return
 
     async def _wait_for_work(self, clock: TimeSource) -> None:
         if self._wake.is_set():

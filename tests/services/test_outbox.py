@@ -357,12 +357,12 @@ async def test_refusals_fail_their_row_and_the_others_go_out(db, make_bot) -> No
         assert row.attempts == 1
 
 
-async def test_network_errors_are_retried_with_growing_pauses(db, make_bot) -> None:
+async def test_sends_that_never_left_are_retried_with_growing_pauses(db, make_bot) -> None:
     chats = await queue(db, 3)
     flaky = chats[1]
     clock = ScaledTime(DB_FACTOR)
     transport = LimitedTransport(time=clock)
-    transport.refuse(flaky, 502, "Bad Gateway", times=2)
+    transport.cut(flaky, after_sending=False, times=2)  # no connection could be made
     bot = await make_bot(transport)
 
     result = await drain(db, bot, Pacer(time=clock), now)
@@ -377,15 +377,13 @@ async def test_network_errors_are_retried_with_growing_pauses(db, make_bot) -> N
     assert (row.status, row.attempts, row.error) == (SENT, 3, None)
 
 
-async def test_a_row_that_keeps_hitting_network_errors_fails_after_ten_attempts(
-    db, make_bot
-) -> None:
+async def test_a_row_that_never_gets_a_connection_fails_after_ten_attempts(db, make_bot) -> None:
     (chat,) = await queue(db, 1)
     async with db.transaction() as session:  # nine attempts already made before a restart
         await session.execute(update(OutboxMessage).values(attempts=9))
     clock = ScaledTime(FAST_FACTOR)
     transport = LimitedTransport(time=clock)
-    transport.refuse(chat, 500, "Internal Server Error")
+    transport.cut(chat, after_sending=False, times=5)
     bot = await make_bot(transport)
 
     result = await drain(db, bot, Pacer(time=clock), now)
@@ -393,6 +391,42 @@ async def test_a_row_that_keeps_hitting_network_errors_fails_after_ten_attempts(
     assert (result.sent, result.failed) == (0, 1)
     row = await row_for(db, chat)
     assert (row.status, row.attempts) == (FAILED, 10)
+
+
+@pytest.mark.parametrize(
+    "fault", ["500 Internal Server Error", "502 Bad Gateway", "accepted, then connection dropped"]
+)
+async def test_a_send_whose_answer_was_lost_is_ambiguous_and_never_sent_twice(
+    db, make_bot, fault: str
+) -> None:
+    """At most once for notices: Telegram may have the message, so it is not sent again."""
+    chats = await queue(db, 4)
+    unsure = chats[2]
+    clock = ScaledTime(DB_FACTOR)
+    transport = LimitedTransport(time=clock)
+    if fault.startswith("accepted"):
+        transport.cut(unsure, after_sending=True)
+    else:
+        status, _, description = fault.partition(" ")
+        transport.refuse(unsure, int(status), description, times=1)
+    bot = await make_bot(transport)
+
+    result = await drain(db, bot, Pacer(time=clock), now)
+
+    assert (result.sent, result.failed, result.ambiguous) == (3, 0, 1)
+    assert await statuses(db) == {SENT: 3, AMBIGUOUS: 1}
+    row = await row_for(db, unsure)
+    assert row.attempts == 1
+    assert row.error is not None
+    assert "kan ha kommit fram" in row.error
+    assert "nummer" not in row.error  # never the message itself
+    # Asked once; with the dropped connection it did arrive, and only once.
+    asked = [r for r in transport.rejections if r.chat_id == unsure]
+    assert len(asked) + len(transport.sends_to(unsure)) == 1
+    assert len(transport.sends_to(unsure)) == (1 if fault.startswith("accepted") else 0)
+    assert set(chats_of(transport.accepted)) == set(chats) - (
+        set() if fault.startswith("accepted") else {unsure}
+    )
 
 
 class TimingOutTransport(LimitedTransport):

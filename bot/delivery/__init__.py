@@ -1,0 +1,1 @@
+"""The outbound wing: what speaks to Telegram on the bot's own initiative."""
