@@ -7,8 +7,9 @@ is due now?" (`Scheduler.tick`). Jobs are registered at start-up from the databa
 municipality's next due time (and approval time), plus a tick shortly after start-up, which
 catches up on posts that fell due while the bot was down, and every few minutes after that.
 
-With several instances on PostgreSQL only the holder of an advisory lock runs the schedule and
-drains the outbox; the others keep answering people. Each post's unique row makes a second
+With several instances on PostgreSQL only the holder of an advisory lock (`bot.leader`) runs the
+schedule and drains the outbox; the others keep answering people and try for the lock every
+two seconds, so a dead leader is replaced within seconds. Each post's unique row makes a second
 send impossible even if two processes tried.
 """
 
@@ -20,13 +21,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.domain.schedule import local_to_utc
+from bot.leader import LEADERSHIP_KEY, LeaderWatch
+from bot.leader import Leadership as Leadership
 from bot.render import report as render
 from bot.render.callbacks import encode
 from bot.render.html import b, esc
@@ -44,7 +47,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 SCHEDULER_KEY = "scheduler"
-LOCK_KEY = 0x4C6F6674  # "Loft": the advisory lock of the scheduler leader
+WATCH_KEY = "leader-watch"
 CATCH_UP = timedelta(days=7)  # a post overdue by more than this is reported missed, not sent
 SAFETY_TICK = 300.0  # seconds between ticks besides the exact due-time jobs
 FIRST_TICK = 10.0  # seconds after start-up: catch up on what fell due while down
@@ -53,52 +56,6 @@ REMINDER_WEEKDAY = 0  # Monday
 REMINDER_TIME = time(9)
 RETENTION_TIME = time(3, 30)  # local time: forget idle citizen chats once a day
 FINAL = (PostStatus.SENT, PostStatus.SKIPPED, PostStatus.AMBIGUOUS, PostStatus.FAILED)
-
-
-class Leadership:
-    """Who runs the schedule. On PostgreSQL: whoever holds a session-level advisory lock on a
-    connection of its own (released when the process or the connection dies). SQLite has one
-    process per database file, which leads."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self._conn: AsyncConnection | None = None
-
-    async def ensure(self) -> bool:
-        if self.db.is_sqlite:
-            return True
-        if self._conn is not None:
-            try:
-                await self._conn.execute(text("SELECT 1"))
-                return True
-            except Exception:  # the connection died: so did the lock
-                log.warning("lost the scheduler lock's connection")
-                await self.release()
-        conn = await self.db.engine.connect()
-        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        got = await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY})
-        if got:
-            self._conn = conn
-            log.info("this instance runs the schedule")
-            return True
-        await conn.close()
-        return False
-
-    async def release(self) -> None:
-        """Give the lock up. The connection is closed for real, not returned to the pool: a
-        pooled session would keep holding a session-level lock."""
-        conn, self._conn = self._conn, None
-        if conn is None:
-            return
-        try:
-            await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
-        except Exception:  # the connection is gone, and the lock with it
-            log.debug("unlocking failed", exc_info=True)
-        try:
-            await conn.invalidate()
-            await conn.close()
-        except Exception:
-            log.debug("closing the lock connection failed", exc_info=True)
 
 
 @dataclass
@@ -528,12 +485,30 @@ def _unlimited_bot(app: Any) -> Bot:
 async def install(app: Any) -> Scheduler:
     """Wire the scheduler into a running application (called from post_init)."""
     services: Services = app.bot_data["services"]
-    worker = OutboxWorker(services.db, services.now)
-    scheduler = Scheduler(services, _unlimited_bot(app), pacer=worker.pacer, worker=worker)
+    leadership = Leadership(services.db)
+    worker = OutboxWorker(services.db, services.now, lease=leadership)
+    bot = _unlimited_bot(app)
+    scheduler = Scheduler(services, bot, pacer=worker.pacer, leadership=leadership, worker=worker)
     app.bot_data[SCHEDULER_KEY] = scheduler
+    app.bot_data[LEADERSHIP_KEY] = leadership
     if app.job_queue is None:
         log.warning("no JobQueue (python-telegram-bot[job-queue] missing): nothing is scheduled")
         return scheduler
+    if services.db.is_sqlite:
+        await leadership.try_lead()  # one process per file: it leads from the start
+    else:
+        job_queue = app.job_queue
+
+        async def gained() -> None:
+            worker.start(bot)  # it sends once the handover has passed
+            job_queue.run_once(_tick_job, when=leadership.handover, name="tick-on-lead")
+
+        async def lost() -> None:
+            await worker.stop()
+
+        watch = LeaderWatch(leadership, on_gain=gained, on_lose=lost)
+        app.bot_data[WATCH_KEY] = watch
+        watch.start()
     app.job_queue.run_repeating(
         _tick_job,
         interval=SAFETY_TICK,
@@ -546,6 +521,9 @@ async def install(app: Any) -> Scheduler:
 
 
 async def uninstall(app: Any) -> None:
+    watch: LeaderWatch | None = app.bot_data.pop(WATCH_KEY, None)
+    if watch is not None:
+        await watch.stop()
     scheduler: Scheduler | None = app.bot_data.get(SCHEDULER_KEY)
     if scheduler is None:
         return

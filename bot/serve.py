@@ -14,8 +14,10 @@ they are handled. It goes through the same life cycle — `initialize`, `post_in
   `X-Telegram-Bot-Api-Secret-Token` is stored in the inbox and then answered 200 (500 when the
   database cannot take it, so that Telegram delivers it again; 403 and nothing stored for a
   missing or wrong secret; 400 for a body that is not an update). `GET /healthz` answers 200
-  with `{"status": "ok", "database": "ok", "inbox_pending": N}`, or 503 when the database does
-  not answer. The webhook is registered with Telegram once the server listens.
+  with `{"status": "ok", "database": "ok", "inbox_pending": N, "leader": {...}}`, or 503 when
+  the database does not answer. `leader` says who leads (`bot.leader`): this instance's id,
+  whether it leads and since when, and the leading instance as PostgreSQL knows it. The
+  webhook is registered with Telegram once the server listens.
 
 Either way an `InboxProcessor` handles the stored updates (unfinished ones from before first),
 and a daily job purges inbox rows and processed-update keys older than seven days. SIGINT and
@@ -45,6 +47,7 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotApplication, BotContext
 from bot.inbox import InboxProcessor, describe, item_of, parse, purge_old
+from bot.leader import LEADERSHIP_KEY, Leadership
 from bot.services.core import Services
 from bot.services.outbox import retry_after_seconds
 from storage import inbox as store
@@ -246,6 +249,7 @@ class WebhookServer:
         port: int = 8443,
         on_stored: Callable[[], None] | None = None,
         max_body_size: int = MAX_BODY_SIZE,
+        leadership: Leadership | None = None,
     ) -> None:
         if len(secret) < 32:
             raise ValueError("the webhook secret must be at least 32 characters")
@@ -256,6 +260,7 @@ class WebhookServer:
         self.requested_port = port
         self.on_stored = on_stored
         self.max_body_size = max_body_size
+        self.leadership = leadership
         self.port: int | None = None  # the bound port, once started
         self.received = 0  # updates stored as new rows
         self._secret = secret.encode()
@@ -320,7 +325,12 @@ class WebhookServer:
         except Exception as exc:
             log.warning("health check: the database does not answer (%s)", describe(exc))
             return 503, {"status": "error", "database": "unavailable"}
-        return 200, {"status": "ok", "database": "ok", "inbox_pending": pending}
+        body: dict[str, Any] = {"status": "ok", "database": "ok", "inbox_pending": pending}
+        if self.leadership is not None:
+            leader = self.leadership.status()
+            leader["leading_instance"] = await self.leadership.current_leader()
+            body["leader"] = leader
+        return 200, body
 
     async def _pending(self) -> int:
         async with self.db.read() as session:
@@ -454,6 +464,7 @@ async def run(
                 listen=hook.listen,
                 port=hook.port,
                 on_stored=processor.wake,
+                leadership=app.bot_data.get(LEADERSHIP_KEY),
             )
             port = await webhook.start()
             await app.bot.set_webhook(

@@ -13,16 +13,29 @@ lease). Three ways to run it:
   channel and a double post.
 
 In all three: one `progress_posts` row per municipality and quarter, SENT, and exactly one set of
-channel messages (its parts and one chart) per row. Skipped with the reason when PostgreSQL does
-not answer.
+channel messages (its parts and one chart) per row.
+
+Leadership (`bot.leader`): a leader whose lock connection is cut (its backend terminated from
+another connection) stops sending the outbox before the next leader starts, so the bot as a
+whole stays within Telegram's budget and every notice goes out once; a leader killed with
+SIGKILL (a real process) is replaced within seconds, and `/healthz` says who leads.
+
+Skipped with the reason when PostgreSQL does not answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -31,18 +44,22 @@ from sqlalchemy.engine import make_url
 from telegram import Bot
 
 from bot import jobs
-from bot.app import OFFLINE_TOKEN
+from bot.app import OFFLINE_TOKEN, build_application
 from bot.clock import FrozenClock
 from bot.config import DatabaseSettings, Settings
+from bot.console.limits import LimitedTransport
 from bot.console.transport import ApiCall, OfflineTransport
+from bot.leader import LEADERSHIP_KEY, LOCK_KEY, WATCH_INTERVAL, Leadership, LeaderWatch
+from bot.serve import WebhookServer
 from bot.services import schedule as schedules
 from bot.services.core import Services
 from bot.services.examples import load_examples
-from bot.services.outbox import Pacer, ScaledTime
+from bot.services.outbox import OutboxWorker, Pacer, RealTime, ScaledTime
 from storage import migrate
 from storage.catalogue import municipality_by_name
 from storage.db import Database
 from storage.models import OutboxMessage, PostStatus, ProgressPost
+from storage.outbox import SENT, Outgoing, counts, enqueue
 from tests.conftest import POSTGRES_URL
 
 pytestmark = pytest.mark.faults
@@ -113,7 +130,8 @@ class Instance:
             self.services,
             self.bot,
             pacer=Pacer(time=ScaledTime(1000.0)),
-            leadership=jobs.Leadership(self.db) if lock else AlwaysLeader(self.db),
+            # A short handover: here the lock only changes hands when released on purpose.
+            leadership=jobs.Leadership(self.db, handover=0.05) if lock else AlwaysLeader(self.db),
         )
 
     def channel_calls(self) -> list[ApiCall]:
@@ -194,3 +212,200 @@ async def test_two_instances_post_each_quarter_exactly_once(postgres_url: str, m
     finally:
         for instance in instances:
             await instance.close()
+
+
+# --- leadership ---------------------------------------------------------------------------
+
+
+def _most_in_one_second(times: list[float]) -> int:
+    times = sorted(times)
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while times[start] <= t - 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+async def _cut_lock_connection() -> int:
+    """Terminate the backend holding the leader's lock, as a failing network or an operator
+    would; how many backends were terminated."""
+    admin = Database(POSTGRES_URL)
+    try:
+        async with admin.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            killed = await conn.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
+                    "WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = :k"
+                ),
+                {"k": LOCK_KEY},
+            )
+            return int(killed or 0)
+    finally:
+        await admin.dispose()
+
+
+async def _until(condition: Callable[[], bool], within: float, what: str) -> float:
+    """Poll `condition()` every 20 ms; the seconds it took."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > within:
+            raise AssertionError(f"{what}: not within {within} s")
+        await asyncio.sleep(0.02)
+    return time.monotonic() - started
+
+
+async def test_a_leader_whose_lock_connection_is_cut_stops_before_the_next_one_sends(
+    postgres_url: str,
+) -> None:
+    rows = 200
+    chats = [800_000 + n for n in range(rows)]
+    seed = Database(postgres_url)
+    async with seed.transaction() as session:
+        await enqueue(session, [Outgoing(f"lead-{c}", c, f"Hej {c}") for c in chats], START)
+    await seed.dispose()
+
+    class Side:
+        def __init__(self, name: str) -> None:
+            self.db = Database(postgres_url)
+            self.transport = LimitedTransport(time=RealTime())  # the same Telegram clock
+            self.bot = Bot(OFFLINE_TOKEN, request=self.transport)
+            self.leadership = Leadership(self.db, instance=name)
+            self.worker = OutboxWorker(
+                self.db, lambda: START, lease=self.leadership, idle_seconds=0.2
+            )
+
+        def times(self) -> list[float]:
+            return [t.at for t in self.transport.accepted]
+
+    old, new = Side("old"), Side("new")
+    watch = LeaderWatch(
+        new.leadership,
+        interval=0.5,
+        on_gain=lambda: asyncio.sleep(0, new.worker.start(new.bot)),
+        on_lose=new.worker.stop,
+    )
+    try:
+        for side in (old, new):
+            await side.bot.initialize()
+            side.transport.clear()
+        assert await old.leadership.try_lead()
+        old.worker.start(old.bot)
+        watch.start()
+        await _until(lambda: len(old.transport.accepted) >= 30, 20, "the old leader sending")
+        assert not new.leadership.leading
+        assert await _cut_lock_connection() == 1
+        cut = time.monotonic()
+
+        with contextlib.suppress(AssertionError):  # asserted below, after the sends
+            await _until(lambda: not old.worker.running, 5, "the old leader stopping")
+        stopped = time.monotonic() - cut
+        old_running = old.worker.running
+        await _until(lambda: sum(len(s.transport.accepted) for s in (old, new)) >= rows, 30, "all")
+        await asyncio.sleep(0.3)  # anything sent twice would show up by now
+    finally:
+        await watch.stop()
+        for side in (old, new):
+            await side.worker.stop()
+            await side.leadership.release()
+            await side.bot.shutdown()
+
+    async with old.db.read() as session:
+        assert await counts(session) == {SENT: rows}
+    for side in (old, new):
+        await side.db.dispose()
+    sent = Counter(t.chat_id for s in (old, new) for t in s.transport.accepted)
+    assert sent == Counter(chats), "every notice once"
+    old_last = max(old.times())
+    new_first = min(new.times())
+    assert old_last <= cut + 1.0, f"the old leader sent {old_last - cut:.2f} s after the cut"
+    assert new_first >= old_last + 1.0, "the two leaders sent at the same time"
+    both = old.times() + new.times()
+    assert _most_in_one_second(both) <= 30, "over Telegram's budget for the bot"
+    assert not old.leadership.leading
+    assert not old_running, "the old leader's outbox worker kept running"
+    print(
+        f"\n[cut] old leader stopped {stopped:.2f} s after the cut, last send "
+        f"{old_last - cut:+.2f} s; new leader's first send {new_first - cut:+.2f} s; "
+        f"{len(old.times())} + {len(new.times())} sends, at most "
+        f"{_most_in_one_second(both)} in one second"
+    )
+
+
+LEADER_SCRIPT = """
+import asyncio, sys
+from bot.leader import Leadership
+from storage.db import Database
+
+async def main() -> None:
+    leadership = Leadership(Database(sys.argv[1]), instance="doomed", handover=0)
+    while not await leadership.try_lead():
+        await asyncio.sleep(0.1)
+    print("leading", flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_killed_leader_is_replaced_within_seconds_and_health_says_who_leads(
+    postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.leader")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    leader = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", LEADER_SCRIPT, postgres_url, stdout=subprocess.PIPE, env=env
+    )
+    db = Database(postgres_url)
+    services = Services(
+        settings=Settings(database=DatabaseSettings(url=postgres_url)),
+        db=db,
+        clock=FrozenClock(START),
+    )
+    app = build_application(services, request=OfflineTransport())
+    installed = False
+    try:
+        assert leader.stdout is not None
+        line = await asyncio.wait_for(leader.stdout.readline(), 30)
+        assert line.strip() == b"leading"
+        await app.initialize()
+        await jobs.install(app)
+        installed = True
+        leadership: Leadership = app.bot_data[LEADERSHIP_KEY]
+        health = WebhookServer(db, services.now, secret="s" * 32, port=0, leadership=leadership)
+        await asyncio.sleep(WATCH_INTERVAL / 2)
+        assert not leadership.leading
+        status, body = await health.health()
+        assert status == 200
+        assert body["leader"]["leader"] is False
+        assert body["leader"]["leading_instance"].startswith("doomed since ")
+
+        leader.send_signal(signal.SIGKILL)
+        await asyncio.wait_for(leader.wait(), 10)
+        took = await _until(lambda: leadership.leading, 3 * WATCH_INTERVAL, "a new leader")
+        ready = await asyncio.wait_for(leadership.ensure(), 10)
+        assert ready
+        assert took <= WATCH_INTERVAL + 1.0, f"replaced after {took:.1f} s"
+        scheduler: jobs.Scheduler = app.bot_data[jobs.SCHEDULER_KEY]
+        assert scheduler.worker is not None
+        assert scheduler.worker.running  # the outbox now drains here
+
+        status, body = await health.health()
+        me = body["leader"]
+        assert (me["leader"], me["instance"]) == (True, leadership.instance)
+        assert (
+            me["since"] and me["leading_instance"] == f"{leadership.instance} since {me['since']}"
+        )
+        assert any(
+            f"instance {leadership.instance} leads since" in r.getMessage() for r in caplog.records
+        )
+        print(f"\n[kill] the follower led {took:.2f} s after SIGKILL of the leader")
+    finally:
+        if leader.returncode is None:
+            leader.kill()
+            await asyncio.wait_for(leader.wait(), 10)
+        if installed:
+            await jobs.uninstall(app)
+        await app.shutdown()
+        await db.dispose()

@@ -204,7 +204,12 @@ async def test_run_in_webhook_mode(db: Database) -> None:
         assert "Välkommen" in (welcome.text or "")
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             health = (await client.get("/healthz")).json()
+        leader = health.pop("leader")
         assert health == {"status": "ok", "database": "ok", "inbox_pending": 0}
+        # One process on SQLite: it leads, and says since when.
+        assert leader["leader"] is True
+        assert leader["instance"] and leader["instance"] in leader["leading_instance"]
+        assert leader["since"] and leader["since"] in leader["leading_instance"]
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
