@@ -209,8 +209,11 @@ class Leadership:
     async def _handover_passed(self) -> None:
         if self.db.is_sqlite:
             return
-        wait = self._gained_at + self.handover - time.monotonic()
-        if wait > 0:
+        # Twice at most: the lead may be lost and taken again while this waits.
+        for _ in range(2):
+            wait = self._gained_at + self.handover - time.monotonic()
+            if wait <= 0:
+                return
             await asyncio.sleep(wait)
 
     async def _ping(self) -> bool:
@@ -287,8 +290,16 @@ class LeaderWatch:
             await task
 
     async def _run(self) -> None:
+        first = True
         while True:
             leads = await self.leadership.try_lead()
+            if first and not leads:
+                log.info(
+                    "leader: instance %s follows; leading: %s",
+                    self.leadership.instance,
+                    await self.leadership.current_leader() or "nobody yet",
+                )
+            first = False
             if leads != self._led:
                 self._led = leads
                 action = self.on_gain if leads else self.on_lose
