@@ -390,6 +390,8 @@ async def test_a_killed_leader_is_replaced_within_seconds_and_health_says_who_le
         scheduler: jobs.Scheduler = app.bot_data[jobs.SCHEDULER_KEY]
         assert scheduler.worker is not None
         assert scheduler.worker.running  # the outbox now drains here
+        assert app.job_queue is not None  # and the schedule is checked now, not in 5 minutes
+        assert any(job.name == "tick-on-lead" for job in app.job_queue.jobs())
 
         status, body = await health.health()
         me = body["leader"]

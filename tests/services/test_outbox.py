@@ -515,3 +515,47 @@ async def test_the_worker_drains_at_start_and_when_woken(db, make_bot) -> None:
     assert not worker.running
     assert chats_of(transport.accepted) == Counter(chats + more)
     assert worker.totals.sent == 15
+
+
+class Lease:
+    """A lease that is lost once `sends` messages have been accepted."""
+
+    def __init__(self, transport: LimitedTransport, sends: int) -> None:
+        self.transport = transport
+        self.sends = sends
+        self.asked = 0
+
+    async def holds(self) -> bool:
+        self.asked += 1
+        return len(self.transport.accepted) < self.sends
+
+
+async def test_a_worker_that_loses_the_lead_stops_sending_and_gives_its_rows_back(
+    db, make_bot
+) -> None:
+    chats = await queue(db, 40)
+    clock = ScaledTime(FAST_FACTOR)
+    transport = LimitedTransport(time=clock)
+    bot = await make_bot(transport)
+    lease = Lease(transport, 10)
+    worker = OutboxWorker(db, now, time=clock, idle_seconds=3600, lease=lease)
+
+    worker.start(bot)
+    try:
+        for _ in range(500):
+            if not worker.running:
+                break
+            await asyncio.sleep(0.01)
+        assert not worker.running, "the worker kept running without the lead"
+        sent = len(transport.accepted)
+        await asyncio.sleep(0.2)
+        assert len(transport.accepted) == sent  # nothing more once it stopped
+    finally:
+        await worker.stop()
+
+    # Each send asked first; the sends already past the check may finish (at most `concurrency`).
+    assert lease.asked >= sent
+    assert 10 <= sent <= 10 + worker.concurrency
+    by_status = await statuses(db)
+    assert by_status == {SENT: sent, PENDING: 40 - sent}  # given back, not ambiguous
+    assert set(chats_of(transport.accepted)) <= set(chats)
