@@ -46,13 +46,27 @@ responsible filter keeps the pledges of that party (or of both) when any of them
 of a pledge's full text counts only when no short name, synonym or area name matched, and only
 for topic-looking words ("centrum", not "vuxna").
 
+The field's lexicon (``bot.domain.lexicon``) adds, to each pledge, the words people use for the
+activity its own words name ("fartkontroll", "speed check" for a pledge about
+"hastighetskontroll"), and the words of every narrower kind of it (a pledge about traffic
+controls is met by "nykterhetskontroll"; one about speed checks is not met by "trafikkontroll").
+They weigh less than the pledge's own words, a narrower kind's less again, and match only as
+the same word, a typo or a compound ending in them ("droger" is not the start of
+"drograttfylleri"); a phrase of the lexicon counts only whole. A lexicon word that is another
+pledge's own word is left to that pledge; one that several pledges of the municipality get
+names them all equally, so the caller offers them all. A word of the field is not matched by a
+part it shares with another word ("grannsamverkan" is not "samverkan", "trygghetsvandring" not
+"trygghet"), and a field word or one written with a hyphen ("brå-möten") looks like a topic
+before the topics are known, so "fartkontroll i Sveg?" reads as a question.
+
 A question about topic-looking words that no pledge's name, synonym or area matches gets those
 words in ``missing_topic`` ("har ni besökt skolorna?" where no pledge is about schools), so that
 the caller can say so instead of showing a pledge found only through its text.
 
 Limits: a message of more than 40 words is not read ("none"). The kind never depends on the
 topics: a message that only names a pledge by a word outside the built-in topic vocabulary
-("hvb?" is in it, "nyhetsbrev?" is not) reads as "none" in both readings.
+("hvb?" and the lexicon's "nyhetsbrev?" are in it, "bokcirkel?" is not) reads as "none"
+in both readings.
 """
 
 from __future__ import annotations
