@@ -629,7 +629,8 @@ def _own_keys(topic: Topic) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _lexicon_words_of(own: frozenset[str]) -> dict[str, float]:
+@lru_cache(maxsize=1024)
+def _lexicon_words_of(own: frozenset[str]) -> tuple[tuple[str, float], ...]:
     """The lexicon's words for what a pledge's own words name, with those of every narrower
     concept (a pledge about traffic controls is met by speed checks, not the other way), each
     with its weight: a narrower concept's words weigh less, so that a pledge about speed checks
@@ -642,7 +643,7 @@ def _lexicon_words_of(own: frozenset[str]) -> dict[str, float]:
     for key in linked:
         for word in terms_for(key):
             found.setdefault(word, _W_LEXICON_NARROWER)
-    return found
+    return tuple(found.items())
 
 
 # --- Municipality names ---------------------------------------------------------------------
@@ -1056,25 +1057,32 @@ def _lexicon_terms(topics: tuple[Topic, ...]) -> list[list[_Term]]:
             if other_index != index:
                 others |= other
         terms: list[_Term] = []
-        for text, weight in _lexicon_words_of(own).items():
-            term = _term(text, weight)
-            if term is None or any(term.capitals_only):
+        for text, weight in _lexicon_words_of(own):
+            term = _lexicon_term(text, weight)
+            if term is None:
                 continue
             key = term.joined or term.words[0]
             if key in own or key in others or key in _NOT_FOR_QUESTIONS:
                 continue
-            terms.append(
-                _Term(
-                    term.words,
-                    term.capitals_only,
-                    term.joined,
-                    term.weight,
-                    whole=len(term.words) > 1,
-                    lexicon=True,
-                )
-            )
+            terms.append(term)
         found.append(terms)
     return found
+
+
+@lru_cache(maxsize=2048)
+def _lexicon_term(text: str, weight: float) -> _Term | None:
+    """A word or phrase of the lexicon as a term (the same for every pledge that gets it)."""
+    term = _term(text, weight)
+    if term is None or any(term.capitals_only):
+        return None
+    return _Term(
+        term.words,
+        term.capitals_only,
+        term.joined,
+        term.weight,
+        whole=len(term.words) > 1,
+        lexicon=True,
+    )
 
 
 def _build_topic_index(topics: tuple[Topic, ...]) -> _TopicIndex:
