@@ -56,8 +56,12 @@ the same word, a typo or a compound ending in them ("droger" is not the start of
 pledge's own word is left to that pledge; one that several pledges of the municipality get
 names them all equally, so the caller offers them all. A word of the field is not matched by a
 part it shares with another word ("grannsamverkan" is not "samverkan", "trygghetsvandring" not
-"trygghet"), and a field word or one written with a hyphen ("brå-möten") looks like a topic
-before the topics are known, so "fartkontroll i Sveg?" reads as a question.
+"trygghet"), nor the words of a phrase of the field ("speed checks": "checks" is no
+"drogkontroll"); and a field word or one written with a hyphen ("brå-möten") looks like a topic
+before the topics are known, so "fartkontroll i Sveg?" reads as a question. A pledge whose
+synonyms name a general concept beside some of its kinds, while its short name does not name the
+general one ("droger i trafiken": "trafikinsats", "drograttfylleri"), is about those kinds: it
+gets the general concept's own words, not every other kind's ("lastbilskontroller").
 
 A question about topic-looking words that no pledge's name, synonym or area matches gets those
 words in ``missing_topic`` ("har ni besökt skolorna?" where no pledge is about schools), so that
@@ -75,14 +79,14 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
 
 from rapidfuzz.distance import OSA
 
-from bot.domain.lexicon import CONCEPTS, concept, terms_for
+from bot.domain.lexicon import CONCEPTS, concept, narrower, terms_for
 from bot.domain.report_reading import (
     _FOLD,
     _GENERIC_KEYS,
@@ -614,11 +618,13 @@ def _hyphened_field_word(tokens: Sequence[_Tok], i: int) -> str | None:
     return None
 
 
-def _own_keys(topic: Topic) -> frozenset[str]:
-    """The keys of a pledge's own words: each word of its short name and synonyms, and each
-    multi-word one written together."""
+def _own_keys(topic: Topic, *, short_only: bool = False) -> frozenset[str]:
+    """The keys of a pledge's own words: each word of its short name and synonyms (or of its
+    short name only), and each multi-word one written together."""
     keys: set[str] = set()
-    texts: tuple[object, ...] = (topic.short_name, *(topic.synonyms or ()))
+    texts: tuple[object, ...] = (
+        (topic.short_name,) if short_only else (topic.short_name, *(topic.synonyms or ()))
+    )
     for text in texts:
         if not isinstance(text, str):
             continue
@@ -630,17 +636,25 @@ def _own_keys(topic: Topic) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1024)
-def _lexicon_words_of(own: frozenset[str]) -> tuple[tuple[str, float], ...]:
+def _lexicon_words_of(own: frozenset[str], short: frozenset[str]) -> tuple[tuple[str, float], ...]:
     """The lexicon's words for what a pledge's own words name, with those of every narrower
     concept (a pledge about traffic controls is met by speed checks, not the other way), each
     with its weight: a narrower concept's words weigh less, so that a pledge about speed checks
-    comes before a general one."""
+    comes before a general one.
+
+    A pledge whose synonyms name a general concept and some of its kinds, while its short name
+    does not name the general one ("droger i trafiken": "trafikinsats", "drograttfylleri"), is
+    about those kinds: it gets the general concept's own words, not every other kind's."""
     linked = [key for key, keys in _lexicon_links() if keys & own]
     found: dict[str, float] = {}
     for key in linked:
         for word in concept(key).words:
             found[word] = _W_LEXICON
+    links = dict(_lexicon_links())
     for key in linked:
+        kinds = narrower(key)
+        if not links[key] & short and any(k in linked for k in kinds):
+            continue
         for word in terms_for(key):
             found.setdefault(word, _W_LEXICON_NARROWER)
     return tuple(found.items())
@@ -1057,7 +1071,8 @@ def _lexicon_terms(topics: tuple[Topic, ...]) -> list[list[_Term]]:
             if other_index != index:
                 others |= other
         terms: list[_Term] = []
-        for text, weight in _lexicon_words_of(own):
+        short = _own_keys(topics[index], short_only=True)
+        for text, weight in _lexicon_words_of(own, short):
             term = _lexicon_term(text, weight)
             if term is None:
                 continue
@@ -1166,9 +1181,13 @@ def _with_prefix(sorted_words: list[str], prefix: str) -> Iterable[str]:
         yield word
 
 
-def _word_factors(index: _TopicIndex, key: str) -> tuple[tuple[str, float], ...]:
-    """The term words one question word key matches, with how well."""
-    found = index.memo.get(key)
+def _word_factors(
+    index: _TopicIndex, key: str, strict: bool = False
+) -> tuple[tuple[str, float], ...]:
+    """The term words one question word key matches, with how well. ``strict``: a word of a
+    phrase of the field ("speed checks"), which is not matched by its parts either."""
+    memo_key = "!" + key if strict else key
+    found = index.memo.get(memo_key)
     if found is not None:
         return found
     factors: dict[str, float] = {}
@@ -1181,7 +1200,7 @@ def _word_factors(index: _TopicIndex, key: str) -> tuple[tuple[str, float], ...]
         note(key, _F_SAME)
     # A word of the field names its own activity: not another one it shares a part with
     # ("grannsamverkan" is not "samverkan", "trygghetsvandring" not "trygghet").
-    field_word = key in _field_words()
+    field_word = strict or key in _field_words()
     if not key.isdigit():
         if len(key) >= 4:
             for word in _with_prefix(index.sorted_words, key):
@@ -1192,7 +1211,12 @@ def _word_factors(index: _TopicIndex, key: str) -> tuple[tuple[str, float], ...]
                 if len(reversed_word) - len(key) >= 3:
                     note(reversed_word[::-1], _F_HEAD)
         for size in range(4, len(key) - 1):
-            if key[:size] in index.words and not field_word:
+            if key[:size] not in index.words:
+                continue
+            if len(key) - size <= 2:
+                # what the stemmer left of the same word ("marknaden" and "marknad")
+                note(key[:size], _F_TYPO)
+            elif not field_word:
                 note(key[:size], _F_QUESTION_FIRST_PART)
         for size in range(5, len(key) - 2):
             if key[-size:] in index.words and not field_word:
@@ -1204,7 +1228,7 @@ def _word_factors(index: _TopicIndex, key: str) -> tuple[tuple[str, float], ...]
     result = tuple(factors.items())
     if len(index.memo) > _MEMO_MAX:
         index.memo.clear()
-    index.memo[key] = result
+    index.memo[memo_key] = result
     return result
 
 
@@ -1231,6 +1255,7 @@ class _QWord:
     soft: bool  # a responsible word or a number: completes a term, never names one alone
     capitals: bool
     topical: bool  # looks like a topic word: may match a pledge's full text
+    strict: bool = False  # a word of a phrase of the field: not matched by its parts
 
 
 def _question_words(
@@ -1260,8 +1285,25 @@ def _question_words(
             topical = True
             if words and words[-1].index == i - 1:
                 words.pop()
-        words.append(_QWord(i, tuple(keys.items()), soft, token.capitals, topical))
+        phrase = _field_phrase(tokens, i) if hyphened is None else None
+        if phrase is not None:
+            # "speed checks", "synlig polis": a phrase of the field names its activity, so its
+            # words are not matched by their parts ("checks" is no "drogkontroll").
+            keys[phrase] = _F_SAME
+            if words and words[-1].index == i - 1:
+                words[-1] = replace(words[-1], strict=True)
+        strict = phrase is not None
+        words.append(_QWord(i, tuple(keys.items()), soft, token.capitals, topical, strict))
     return words
+
+
+def _field_phrase(tokens: Sequence[_Tok], i: int) -> str | None:
+    """The key of a word and the one before it written together, when that is a phrase of the
+    field's lexicon ("speed checks", "foot patrol", "synlig polis"); otherwise None."""
+    if i == 0 or tokens[i].digit or tokens[i - 1].digit or tokens[i].sentence_start:
+        return None
+    key = _topic_key(tokens[i - 1].low + tokens[i].low)
+    return key if len(key) >= _FIELD_PREFIX_MIN and key in _field_words() else None
 
 
 @lru_cache(maxsize=1)
@@ -1314,7 +1356,7 @@ def _read_topics(
     hits: dict[int, dict[int, _TermHit]] = {}
     for qword in words:
         for key, key_factor in qword.keys:
-            for word, factor in _word_factors(index, key):
+            for word, factor in _word_factors(index, key, qword.strict):
                 for owner, term_index, word_index in index.postings.get(word, ()):
                     term = (
                         index.terms[owner][term_index]

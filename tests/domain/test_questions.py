@@ -895,3 +895,29 @@ def test_a_field_word_is_not_read_as_another_activity_sharing_a_part() -> None:
 def test_the_kind_of_a_question_in_the_field_s_words_needs_no_topics() -> None:
     for text in ("fartkontroll i Funäsdalen?", "any speed checks in Härjedalen?", "brå-möten?"):
         assert read_question(text, NAMES, towns=TOWNS).kind == "progress", text
+
+
+def test_a_phrase_of_the_field_is_not_matched_by_one_of_its_words() -> None:
+    haparanda = read_question("any speed checks?", NAMES, topics_of("Haparanda"))
+    assert haparanda.pledge_ids == ()
+    assert haparanda.missing_topic == "speed checks"
+    asele = read_question("any speed checks?", NAMES, topics_of("Åsele"))
+    assert [short_name(i) for i in asele.pledge_ids] == ["trafikinsatser"]
+
+
+def test_a_word_the_stemmer_cuts_differently_is_still_the_same_word() -> None:
+    question = read_question("hur går det med marknaden?", NAMES, topics_of("Härnösand"))
+    assert [short_name(i) for i in question.pledge_ids] == ["evenemang"]
+
+
+def test_a_pledge_about_some_kinds_is_not_met_by_every_other_kind() -> None:
+    """Haparanda's "droger i trafiken" lists "trafikinsats" beside drug and drink driving: it is
+    about those kinds of traffic control, not about lorries or speed."""
+    topics = topics_of("Haparanda")
+    for text in ("lastbilskontroller?", "blir det några lasermätningar?"):
+        question = read_question(text, NAMES, topics)
+        assert question.pledge_ids == (), text
+        assert question.missing_topic is not None, text
+    for text in ("rattfyllerikontroller?", "trafikkontroller?", "alkoholkontroller?"):
+        question = read_question(text, NAMES, topics)
+        assert [short_name(i) for i in question.pledge_ids][:1] == ["droger i trafiken"], text

@@ -600,6 +600,10 @@ async def test_an_activity_without_a_pledge_is_said_so(harness: Harness) -> None
     assert "<b>Hur går det i Haparanda?</b>" in text
     text = _text(await harness.send(CITIZEN, "hur går det med grannsamverkan i Åsele?"))
     assert text.startswith("Åsele har inget medborgarlöfte om ”grannsamverkan”."), text
+    # A phrase of the field is not matched by one of its words: "checks" is no "drogkontroll".
+    text = _text(await harness.send(CITIZEN_EN, "any speed checks in Haparanda?"))
+    assert text.startswith("Haparanda has no pledge about ”speed checks”."), text
+    assert "<b>droger i trafiken · Haparanda</b>" not in text
 
 
 async def test_a_field_word_is_not_matched_by_a_part_it_shares(harness: Harness) -> None:
