@@ -46,13 +46,31 @@ responsible filter keeps the pledges of that party (or of both) when any of them
 of a pledge's full text counts only when no short name, synonym or area name matched, and only
 for topic-looking words ("centrum", not "vuxna").
 
+The field's lexicon (``bot.domain.lexicon``) adds, to each pledge, the words people use for the
+activity its own words name ("fartkontroll", "speed check" for a pledge about
+"hastighetskontroll"), and the words of every narrower kind of it (a pledge about traffic
+controls is met by "nykterhetskontroll"; one about speed checks is not met by "trafikkontroll").
+They weigh less than the pledge's own words, a narrower kind's less again, and match only as
+the same word, a typo or a compound ending in them ("droger" is not the start of
+"drograttfylleri"); a phrase of the lexicon counts only whole. A lexicon word that is another
+pledge's own word is left to that pledge; one that several pledges of the municipality get
+names them all equally, so the caller offers them all. A word of the field is not matched by a
+part it shares with another word ("grannsamverkan" is not "samverkan", "trygghetsvandring" not
+"trygghet"), nor the words of a phrase of the field ("speed checks": "checks" is no
+"drogkontroll"); and a field word or one written with a hyphen ("brå-möten") looks like a topic
+before the topics are known, so "fartkontroll i Sveg?" reads as a question. A pledge whose
+synonyms name a general concept beside some of its kinds, while its short name does not name the
+general one ("droger i trafiken": "trafikinsats", "drograttfylleri"), is about those kinds: it
+gets the general concept's own words, not every other kind's ("lastbilskontroller").
+
 A question about topic-looking words that no pledge's name, synonym or area matches gets those
 words in ``missing_topic`` ("har ni besökt skolorna?" where no pledge is about schools), so that
 the caller can say so instead of showing a pledge found only through its text.
 
 Limits: a message of more than 40 words is not read ("none"). The kind never depends on the
 topics: a message that only names a pledge by a word outside the built-in topic vocabulary
-("hvb?" is in it, "nyhetsbrev?" is not) reads as "none" in both readings.
+("hvb?" and the lexicon's "nyhetsbrev?" are in it, "bokcirkel?" is not) reads as "none"
+in both readings.
 """
 
 from __future__ import annotations
@@ -61,14 +79,22 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
 
 from rapidfuzz.distance import OSA
 
-from bot.domain.report_reading import _FOLD, _SMALL_WORDS, _WORD_RE, _is_typo, _key
+from bot.domain.lexicon import CONCEPTS, concept, narrower, terms_for
+from bot.domain.report_reading import (
+    _FOLD,
+    _GENERIC_KEYS,
+    _SMALL_WORDS,
+    _WORD_RE,
+    _is_typo,
+    _key,
+)
 
 __all__ = [
     "Kind",
@@ -149,6 +175,8 @@ _F_TEXT = 0.45  # a word of the pledge's full text
 _W_SHORT_NAME = 1.0
 _W_SYNONYM = 0.9
 _W_AREA = 1.0
+_W_LEXICON = 0.8  # a word of the field's lexicon for what the pledge's own words name
+_W_LEXICON_NARROWER = 0.75  # … for a narrower kind of it (a speed check for traffic controls)
 _MULTI_BASE = 0.55  # a multi-word term: 0.55 + 0.45 × the share of its words named
 _EXTRA_WORD_BONUS = 0.1  # another question word naming the same pledge
 
@@ -288,6 +316,7 @@ _FILLER = _folds(
     i för med om och kommun kommuns det den då nu in the of about what and then at on hos inom
     just igen än hur är e vad säger sägs gäller angående beträffande nytt nya nyheter
     berätta visa kan du ni jag vill veta undrar gärna lite mer info tell show me more
+    på any some
     """
 )
 
@@ -346,7 +375,8 @@ _TOPIC_STEMS = _stems(
     information fritidsgård centrum natt helg fest langning synlig närvaro landsbygd
     ytterområde ort relation kvinnofrid hot otrygghet polisnärvaro cykel fordon
     skoter vägar väg tips enkät utbildning möte träff sociala medier valborg cyklar
-    midsommar nyår storhelg hvb sfi vnr pss traffic school schools drugs drug youth young violence
+    midsommar nyår storhelg hvb sfi vnr pss torg krog traffic school schools drugs drug youth
+    young violence
     safety crime events mopeds tobacco smoking parents speeding
     """
 )
@@ -504,7 +534,130 @@ def _topic_key(word: str) -> str:
 
 
 def _topic_ish(key: str) -> bool:
-    return key in _TOPIC_STEMS or any(key.startswith(stem) for stem in _LONG_TOPIC_STEMS)
+    return (
+        key in _TOPIC_STEMS
+        or any(key.startswith(stem) for stem in _LONG_TOPIC_STEMS)
+        or _field_word(key)
+    )
+
+
+# --- The field's lexicon --------------------------------------------------------------------
+
+_LEXICON_KEY_MIN = 3  # "epa", "ssp"
+# Words of the lexicon too common to link a pledge to one activity; "högstadiet" does link a
+# pledge to the school years 7–9 in a citizen's question ("niorna").
+_LINK_GENERIC = _GENERIC_KEYS - {_key("högstadiet")}
+# Lexicon words that do not say on their own what a citizen asks about: "langning" is as often
+# about alcohol as about drugs.
+_NOT_FOR_QUESTIONS = frozenset({_key("langning")})
+_FIELD_PREFIX_MIN = 6  # a compound that starts with a field word ("fartkontrollerna")
+
+
+def _concept_keys(words: Iterable[str]) -> set[str]:
+    """Keys of a concept's terms: one-word terms, and multi-word terms written together."""
+    keys: set[str] = set()
+    for term in words:
+        parts = [w.lower() for w in _WORD_RE.findall(term)]
+        if len(parts) == 1:
+            key = _topic_key(parts[0])
+            if len(key) >= _LEXICON_KEY_MIN and key not in _NOT_FOR_QUESTIONS:
+                keys.add(key)
+        elif parts:
+            keys.add(_topic_key("".join(parts)))
+    return keys
+
+
+@lru_cache(maxsize=1)
+def _lexicon_links() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each concept of the lexicon with the keys that link a pledge's own words to it (not
+    those too common to say which activity is meant)."""
+    return tuple((c.key, frozenset(_concept_keys(c.words) - _LINK_GENERIC)) for c in CONCEPTS)
+
+
+@lru_cache(maxsize=1)
+def _field_words() -> frozenset[str]:
+    """Keys that name an activity of the field on their own: the lexicon's one-word terms and
+    multi-word terms written together, and the content words of its English terms."""
+    keys: set[str] = set()
+    for c in CONCEPTS:
+        keys |= _concept_keys(c.words)
+        for term in c.english:
+            for word in _WORD_RE.findall(term.lower()):
+                if len(word) >= 4 and _fold(word) not in _STOP:
+                    keys.add(_topic_key(word))
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=1)
+def _long_field_words() -> frozenset[str]:
+    return frozenset(k for k in _field_words() if len(k) >= _FIELD_PREFIX_MIN)
+
+
+@lru_cache(maxsize=4096)
+def _field_word(key: str) -> bool:
+    """Whether a question word's key is a word of the field, or a compound starting with one
+    ("alkoholkontrollerna")."""
+    if key in _field_words():
+        return True
+    long_words = _long_field_words()
+    return any(key[:n] in long_words for n in range(_FIELD_PREFIX_MIN, len(key)))
+
+
+def _hyphened_field_word(tokens: Sequence[_Tok], i: int) -> str | None:
+    """The key of a word and the one before it, joined by a hyphen, when that is a word of
+    the field ("brå-möten", "epa-kontroll"); otherwise None."""
+    token = tokens[i]
+    if i == 0 or not token.joined_before or token.digit or tokens[i - 1].digit:
+        return None
+    field = _field_words()
+    for key in (_topic_key(tokens[i - 1].low + token.low), tokens[i - 1].fold + token.fold):
+        # "brå-mötena": an ending or two the stemmer left ("bramoten" for "bramot")
+        for size in range(len(key), max(_FIELD_PREFIX_MIN, len(key) - 3) - 1, -1):
+            if key[:size] in field:
+                return key[:size]
+    return None
+
+
+def _own_keys(topic: Topic, *, short_only: bool = False) -> frozenset[str]:
+    """The keys of a pledge's own words: each word of its short name and synonyms (or of its
+    short name only), and each multi-word one written together."""
+    keys: set[str] = set()
+    texts: tuple[object, ...] = (
+        (topic.short_name,) if short_only else (topic.short_name, *(topic.synonyms or ()))
+    )
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        words = [w.lower() for w in _WORD_RE.findall(text)]
+        keys.update(_topic_key(w) for w in words if not w.isdigit())
+        if len(words) > 1:
+            keys.add(_topic_key("".join(words)))
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=1024)
+def _lexicon_words_of(own: frozenset[str], short: frozenset[str]) -> tuple[tuple[str, float], ...]:
+    """The lexicon's words for what a pledge's own words name, with those of every narrower
+    concept (a pledge about traffic controls is met by speed checks, not the other way), each
+    with its weight: a narrower concept's words weigh less, so that a pledge about speed checks
+    comes before a general one.
+
+    A pledge whose synonyms name a general concept and some of its kinds, while its short name
+    does not name the general one ("droger i trafiken": "trafikinsats", "drograttfylleri"), is
+    about those kinds: it gets the general concept's own words, not every other kind's."""
+    linked = [key for key, keys in _lexicon_links() if keys & own]
+    found: dict[str, float] = {}
+    for key in linked:
+        for word in concept(key).words:
+            found[word] = _W_LEXICON
+    links = dict(_lexicon_links())
+    for key in linked:
+        kinds = narrower(key)
+        if not links[key] & short and any(k in linked for k in kinds):
+            continue
+        for word in terms_for(key):
+            found.setdefault(word, _W_LEXICON_NARROWER)
+    return tuple(found.items())
 
 
 # --- Municipality names ---------------------------------------------------------------------
@@ -847,6 +1000,8 @@ class _Term:
     capitals_only: tuple[bool, ...]  # a small word ("sig") names the pledge only in capitals
     joined: str  # the key of the words written together; "" for one word
     weight: float
+    whole: bool = False  # a lexicon phrase: names the pledge only with all its words
+    lexicon: bool = False  # from the lexicon: matched by the same word, a typo or a compound
 
 
 @dataclass(frozen=True, slots=True)
@@ -904,8 +1059,50 @@ def _area_term(name: str) -> _Term | None:
     return _Term(keys, (False,) * len(keys), joined, _W_AREA)
 
 
+def _lexicon_terms(topics: tuple[Topic, ...]) -> list[list[_Term]]:
+    """Per pledge, the lexicon's words for what its own words name, as weaker terms. A word
+    that is another pledge's own word is left to that pledge; one that several pledges get
+    from the lexicon names each of them equally, so the question offers them all."""
+    owns = [_own_keys(t) for t in topics]
+    found: list[list[_Term]] = []
+    for index, own in enumerate(owns):
+        others: set[str] = set()
+        for other_index, other in enumerate(owns):
+            if other_index != index:
+                others |= other
+        terms: list[_Term] = []
+        short = _own_keys(topics[index], short_only=True)
+        for text, weight in _lexicon_words_of(own, short):
+            term = _lexicon_term(text, weight)
+            if term is None:
+                continue
+            key = term.joined or term.words[0]
+            if key in own or key in others or key in _NOT_FOR_QUESTIONS:
+                continue
+            terms.append(term)
+        found.append(terms)
+    return found
+
+
+@lru_cache(maxsize=2048)
+def _lexicon_term(text: str, weight: float) -> _Term | None:
+    """A word or phrase of the lexicon as a term (the same for every pledge that gets it)."""
+    term = _term(text, weight)
+    if term is None or any(term.capitals_only):
+        return None
+    return _Term(
+        term.words,
+        term.capitals_only,
+        term.joined,
+        term.weight,
+        whole=len(term.words) > 1,
+        lexicon=True,
+    )
+
+
 def _build_topic_index(topics: tuple[Topic, ...]) -> _TopicIndex:
     per_topic: list[tuple[_Term, ...]] = []
+    lexicon = _lexicon_terms(topics)
     postings: dict[str, list[tuple[int, int, int]]] = {}
     text_words: dict[str, list[int]] = {}
     area_order: dict[str, list[int]] = {}
@@ -920,6 +1117,10 @@ def _build_topic_index(topics: tuple[Topic, ...]) -> _TopicIndex:
                     terms.append(term)
                     if len(term.joined) >= 5:  # written as one word: "rökfriaskolgårdar"
                         terms.append(_Term((term.joined,), (False,), "", weight))
+        for term in lexicon[t_index]:
+            terms.append(term)
+            if len(term.joined) >= 5:
+                terms.append(_Term((term.joined,), (False,), "", term.weight, lexicon=True))
         per_topic.append(tuple(terms))
         for term_index, term in enumerate(terms):
             for word_index, word in enumerate(term.words):
@@ -980,9 +1181,13 @@ def _with_prefix(sorted_words: list[str], prefix: str) -> Iterable[str]:
         yield word
 
 
-def _word_factors(index: _TopicIndex, key: str) -> tuple[tuple[str, float], ...]:
-    """The term words one question word key matches, with how well."""
-    found = index.memo.get(key)
+def _word_factors(
+    index: _TopicIndex, key: str, strict: bool = False
+) -> tuple[tuple[str, float], ...]:
+    """The term words one question word key matches, with how well. ``strict``: a word of a
+    phrase of the field ("speed checks"), which is not matched by its parts either."""
+    memo_key = "!" + key if strict else key
+    found = index.memo.get(memo_key)
     if found is not None:
         return found
     factors: dict[str, float] = {}
@@ -993,20 +1198,28 @@ def _word_factors(index: _TopicIndex, key: str) -> tuple[tuple[str, float], ...]
 
     if key in index.words:
         note(key, _F_SAME)
+    # A word of the field names its own activity: not another one it shares a part with
+    # ("grannsamverkan" is not "samverkan", "trygghetsvandring" not "trygghet").
+    field_word = strict or key in _field_words()
     if not key.isdigit():
         if len(key) >= 4:
             for word in _with_prefix(index.sorted_words, key):
                 if len(word) - len(key) >= 2:
                     note(word, _F_FIRST_PART)
-        if len(key) >= 5:
+        if len(key) >= 5 and not field_word:
             for reversed_word in _with_prefix(index.sorted_reversed, key[::-1]):
                 if len(reversed_word) - len(key) >= 3:
                     note(reversed_word[::-1], _F_HEAD)
         for size in range(4, len(key) - 1):
-            if key[:size] in index.words:
+            if key[:size] not in index.words:
+                continue
+            if len(key) - size <= 2:
+                # what the stemmer left of the same word ("marknaden" and "marknad")
+                note(key[:size], _F_TYPO)
+            elif not field_word:
                 note(key[:size], _F_QUESTION_FIRST_PART)
         for size in range(5, len(key) - 2):
-            if key[-size:] in index.words:
+            if key[-size:] in index.words and not field_word:
                 note(key[-size:], _F_COMPOUND_IN_QUESTION)
         if len(key) >= 5:
             for word in index.words_by_letter.get(key[0], ()):
@@ -1015,7 +1228,7 @@ def _word_factors(index: _TopicIndex, key: str) -> tuple[tuple[str, float], ...]
     result = tuple(factors.items())
     if len(index.memo) > _MEMO_MAX:
         index.memo.clear()
-    index.memo[key] = result
+    index.memo[memo_key] = result
     return result
 
 
@@ -1042,6 +1255,7 @@ class _QWord:
     soft: bool  # a responsible word or a number: completes a term, never names one alone
     capitals: bool
     topical: bool  # looks like a topic word: may match a pledge's full text
+    strict: bool = False  # a word of a phrase of the field: not matched by its parts
 
 
 def _question_words(
@@ -1064,8 +1278,32 @@ def _question_words(
         for related in _related(base):
             keys.setdefault(related, _F_RELATED)
         topical = english is not None or _topic_ish(base)
-        words.append(_QWord(i, tuple(keys.items()), soft, token.capitals, topical))
+        hyphened = _hyphened_field_word(tokens, i)
+        if hyphened is not None:
+            # "brå-möten": one word of the field written with a hyphen, not two words.
+            keys = {hyphened: _F_SAME}
+            topical = True
+            if words and words[-1].index == i - 1:
+                words.pop()
+        phrase = _field_phrase(tokens, i) if hyphened is None else None
+        if phrase is not None:
+            # "speed checks", "synlig polis": a phrase of the field names its activity, so its
+            # words are not matched by their parts ("checks" is no "drogkontroll").
+            keys[phrase] = _F_SAME
+            if words and words[-1].index == i - 1:
+                words[-1] = replace(words[-1], strict=True)
+        strict = phrase is not None
+        words.append(_QWord(i, tuple(keys.items()), soft, token.capitals, topical, strict))
     return words
+
+
+def _field_phrase(tokens: Sequence[_Tok], i: int) -> str | None:
+    """The key of a word and the one before it written together, when that is a phrase of the
+    field's lexicon ("speed checks", "foot patrol", "synlig polis"); otherwise None."""
+    if i == 0 or tokens[i].digit or tokens[i - 1].digit or tokens[i].sentence_start:
+        return None
+    key = _topic_key(tokens[i - 1].low + tokens[i].low)
+    return key if len(key) >= _FIELD_PREFIX_MIN and key in _field_words() else None
 
 
 @lru_cache(maxsize=1)
@@ -1089,6 +1327,11 @@ def _term_score(term: _Term, hit: _TermHit) -> tuple[float, frozenset[int]] | No
     if not any(not soft for _, _, soft in hit.factors.values()):
         return None
     matched = list(hit.factors.values())
+    if term.whole and (
+        len(matched) < len(term.words)
+        or any(soft and factor < _F_SAME for factor, _, soft in matched)
+    ):
+        return None  # a phrase of the lexicon names the pledge only with all its own words
     quality = sum(f for f, _, _ in matched) / len(matched)
     coverage = (
         1.0
@@ -1113,7 +1356,7 @@ def _read_topics(
     hits: dict[int, dict[int, _TermHit]] = {}
     for qword in words:
         for key, key_factor in qword.keys:
-            for word, factor in _word_factors(index, key):
+            for word, factor in _word_factors(index, key, qword.strict):
                 for owner, term_index, word_index in index.postings.get(word, ()):
                     term = (
                         index.terms[owner][term_index]
@@ -1122,6 +1365,8 @@ def _read_topics(
                     )
                     if term is None or (term.capitals_only[word_index] and not qword.capitals):
                         continue
+                    if term.lexicon and factor < _F_COMPOUND_IN_QUESTION - _EPSILON:
+                        continue  # "droger" is not the start of "drograttfylleri"
                     value = factor * key_factor
                     term_hits = hits.setdefault(owner, {}).setdefault(term_index, _TermHit({}))
                     known = term_hits.factors.get(word_index)
@@ -1415,8 +1660,12 @@ def read_question(
         for i, t in enumerate(tokens)
         if i not in place_tokens
         and not t.digit
-        and t.fold not in _STOP
-        and (_topic_ish(_topic_key(t.low)) or t.low in _ENGLISH_WORDS)
+        and (
+            (t.fold not in _STOP and (_topic_ish(_topic_key(t.low)) or t.low in _ENGLISH_WORDS))
+            # a word of the field written with a hyphen ("brå-möten")
+            or _hyphened_field_word(tokens, i) is not None
+            or (i + 1 < len(tokens) and _hyphened_field_word(tokens, i + 1) is not None)
+        )
     )
 
     unknown: str | None = None

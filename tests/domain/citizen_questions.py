@@ -9,7 +9,8 @@ whole municipality) and the responsible party it asks about.
 ``remembered`` is the municipality the chat remembers: the caller reads the topics of that one
 when the message names none. ``unknown_place``, when set, is the place the bot should say it
 does not know. ``missing``: the question asks about a topic none of the municipality's pledges
-is about (the bot says so instead of showing another pledge). A town leads to its kommun
+is about (the bot says so instead of showing another pledge). ``choices``: the question fits
+several pledges equally well (the bot offers them all, never one at random). A town leads to its kommun
 ("Sveg" → Härjedalen), and a kommun the example catalogue does not hold is still named.
 
 ``ROWS`` is the table the reader was tuned on; ``HELD_OUT`` was written in other people's
@@ -37,6 +38,7 @@ class CitizenQuestion:
     remembered: str | None = None
     unknown_place: str | None = None
     missing: bool = False
+    choices: tuple[str, ...] = ()  # several pledges to choose from, in any order
 
 
 def _random_text(seed: int, length: int) -> str:
@@ -317,6 +319,50 @@ ROWS: tuple[CitizenQuestion, ...] = (
     Q("Hur går det i Sundsval?", "progress", "Sundsvall"),
     Q("hur går det i Skelefteå", "progress", "Skellefteå"),
     Q("vad gör kommunen i Järpen", "progress", "Åre", None, "kommunen"),
+    # --- The field's own words: what a citizen calls an activity the pledge names otherwise ------
+    Q("gör ni fartkontroller i Sveg?", "progress", H, "trafikkontroller"),
+    Q("hur går det med nattvandringen i Haparanda", "progress", P, missing=True),
+    Q("har polisen varit ute på krogarna?", "progress", None, None, "polisen", P, missing=True),
+    Q("any speed checks in Härjedalen?", "progress", H, "trafikkontroller"),
+    Q("synlig polis på torget?", "progress", None, "synlig polis", remembered=P),
+    Q("blir det några fotpatruller i haparanda", "progress", P, "synlig polis"),
+    Q("hur många rattfyllerikontroller har ni gjort i åsele?", "progress", A, "trafikinsatser"),
+    Q("har ni haft laserkontroller i härjedalen i år", "progress", H, "trafikkontroller"),
+    Q("fartkontroll i Funäsdalen?", "progress", H, "trafikkontroller"),
+    Q("har polisen patrullerat i Haparanda?", "progress", P, "synlig polis", "polisen"),
+    Q("hur går det med föräldrakvällarna i Härjedalen", "progress", H, "föräldramöten"),
+    Q("blev det några klassbesök i Härnösand?", "progress", N, "skolbesök"),
+    Q("har ni pratat med niorna i Härnösand", "progress", N, "skolbesök"),
+    Q("hur går det med buskörningen i Härnösand", "progress", N, "motorburen ungdom"),
+    Q("drunk driving checks in Haparanda?", "progress", P, "droger i trafiken"),
+    Q("how are the breath tests going in Åsele", "progress", A, "trafikinsatser"),
+    Q("Har det blivit några medborgarmöten i Härnösand?", "progress", N, "invånardialog"),
+    Q("hur går det med ssp-mötena i Härjedalen", "progress", H, "samverkan"),
+    Q("brå-möten i härjedalen?", "progress", H, "samverkan"),
+    Q("has the police been on foot patrol in Haparanda?", "progress", P, "synlig polis", "polisen"),
+    Q("nattvandrare i Härnösand?", "progress", N, missing=True),
+    Q("krogtillsyn i åsele", "progress", A, missing=True),
+    Q("lastbilskontroller i Härjedalen?", "progress", H, "trafikkontroller"),
+    Q("gör ni nåt åt rattonykterheten i Haparanda?", "progress", P, "droger i trafiken"),
+    Q("hur går det med grannsamverkan i Åsele?", "progress", A, missing=True),
+    Q("har ni haft några föreläsningar för åttorna i Härjedalen", "progress", H, "lag och rätt"),
+    Q("alkoholkontroller i Härjedalen?", "progress", H, "trafikkontroller"),
+    Q(
+        "vad har polisen lovat om fartkontroller i Åsele",
+        "pledges",
+        A,
+        "trafikinsatser",
+        "polisen",
+    ),
+    Q("vad har ni lovat om nattvandring i Haparanda", "pledges", P, missing=True),
+    Q("fartkontrolelr i åsele?", "progress", A, "trafikinsatser"),
+    Q("any foot patrols in haparanda?", "progress", P, "synlig polis"),
+    Q(
+        "hur går det med det drogförebyggande i Härjedalen",
+        "progress",
+        H,
+        choices=("ANDT-utbildning", "drogvaneundersökning"),
+    ),
     # --- Not a question we read ----------------------------------------------------------------
     Q("tack!", "none", None),
     Q("Hej", "none", None),
@@ -385,4 +431,22 @@ HELD_OUT: tuple[CitizenQuestion, ...] = (
         H,
         "Trafiksäkerhet",
     ),
+    # The field's own words (written with the lexicon's rows, kept aside the same way).
+    Q("Har ni gjort några hastighetsmätningar i Sveg i år?", "progress", H, "trafikkontroller"),
+    Q("nattvandring i haparanda?", "progress", P, missing=True),
+    Q("any patrols in Haparanda?", "progress", P, "synlig polis"),
+    Q("hur går det med blåskontrollerna i Åsele", "progress", A, "trafikinsatser"),
+    Q("har polisen gjort krogbesök i Härjedalen", "progress", H, None, "polisen", missing=True),
+    Q("Har det blivit några föräldrafikor i Haparanda?", "progress", P, "föräldraträffar"),
+    Q("how are the parent meetings going in Härjedalen", "progress", H, "föräldramöten"),
+    Q("hur går det med klassbesöken i åsele", "progress", A, "skolbesök"),
+    Q(
+        "gör polisen några radarkontroller i härjedalen?",
+        "progress",
+        H,
+        "trafikkontroller",
+        "polisen",
+    ),
+    Q("grannsamverkan i Härnösand, hur går det?", "progress", N, missing=True),
+    Q("sobriety checks in Härjedalen?", "progress", H, "trafikkontroller"),
 )

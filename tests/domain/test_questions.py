@@ -89,7 +89,12 @@ def understood(row: CitizenQuestion) -> bool:
         first.kind == row.kind
         and first.municipality == row.municipality
         and (second.missing_topic is not None) == row.missing
-        and focus_as_expected(second, row.focus)
+        and (
+            focus_as_expected(second, row.focus)
+            if not row.choices
+            else second.focus_area is None
+            and {short_name(i) for i in second.pledge_ids} == set(row.choices)
+        )
         and second.responsible == row.responsible
         and (row.unknown_place is None or first.unknown_place == row.unknown_place)
     )
@@ -829,3 +834,90 @@ def test_a_topic_without_a_pledge_is_named_as_written() -> None:
     assert read_question("tack!", NAMES, topics_of("Haparanda")).missing_topic is None
     both = read_question("hur går det med klotter och inbrott", NAMES, topics_of("Åsele"))
     assert both.missing_topic == "klotter och inbrott"
+
+
+# --- The field's lexicon ----------------------------------------------------------------------
+
+_FIELD_TOPICS = (
+    Topic(1, "trafikkontroller", ("trafikkontroll",), "Trafik", "polisen"),
+    Topic(2, "hastighetskontroller", ("fartkontroll",), "Trafik", "polisen"),
+    Topic(3, "skolbesök", ("skola",), "Unga", "polisen"),
+    Topic(4, "ANDT-lektion", ("andt",), "Unga", "kommunen"),
+    Topic(5, "drogvanor", ("drogvaneundersökning",), "Unga", "kommunen"),
+    Topic(6, "samverkan", ("samverkansmöte",), "Samverkan", "båda"),
+)
+
+
+def _ids(text: str, topics: tuple[Topic, ...] = _FIELD_TOPICS) -> tuple[int, ...]:
+    return read_question(text, NAMES, topics).pledge_ids
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("blir det några nykterhetskontroller?", 1),  # a narrower kind: the general pledge
+        ("any breath tests lately?", 1),
+        ("gör ni lasermätningar?", 2),  # speed checks: the speed pledge before the general one
+        ("har ni gjort några klassbesök?", 3),
+        ("ssp-möten?", 6),
+        ("hur går det med brå-mötena?", 6),
+    ],
+)
+def test_the_lexicon_leads_a_citizen_s_word_to_its_pledge(text: str, first: int) -> None:
+    assert _ids(text)[:1] == (first,), read_question(text, NAMES, _FIELD_TOPICS)
+
+
+def test_a_broader_word_does_not_reach_a_narrower_pledge_only() -> None:
+    """A pledge about speed checks is not a pledge about every traffic control."""
+    speed_only = (Topic(2, "hastighetskontroller", ("fartkontroll",), "Trafik", "polisen"),)
+    question = read_question("blir det några alkoholkontroller?", NAMES, speed_only)
+    assert question.pledge_ids == ()
+    assert question.missing_topic == "alkoholkontroller"
+
+
+def test_a_lexicon_word_that_two_pledges_share_offers_both() -> None:
+    assert set(_ids("hur går det med det drogförebyggande?")) == {4, 5}
+
+
+def test_a_pledge_s_own_word_is_not_given_to_another_by_the_lexicon() -> None:
+    # "drogvaneundersökning" is a word of the ANDT concept, and pledge 5's own synonym.
+    assert _ids("drogvaneundersökningen?") == (5,)
+
+
+def test_a_field_word_is_not_read_as_another_activity_sharing_a_part() -> None:
+    question = read_question("hur går det med grannsamverkan?", NAMES, _FIELD_TOPICS)
+    assert question.pledge_ids == ()
+    assert question.missing_topic == "grannsamverkan"
+    # A word that is not the field's own still finds a pledge through its part.
+    assert _ids("hur går det med skolsamverkan?")[:1] == (6,)
+
+
+def test_the_kind_of_a_question_in_the_field_s_words_needs_no_topics() -> None:
+    for text in ("fartkontroll i Funäsdalen?", "any speed checks in Härjedalen?", "brå-möten?"):
+        assert read_question(text, NAMES, towns=TOWNS).kind == "progress", text
+
+
+def test_a_phrase_of_the_field_is_not_matched_by_one_of_its_words() -> None:
+    haparanda = read_question("any speed checks?", NAMES, topics_of("Haparanda"))
+    assert haparanda.pledge_ids == ()
+    assert haparanda.missing_topic == "speed checks"
+    asele = read_question("any speed checks?", NAMES, topics_of("Åsele"))
+    assert [short_name(i) for i in asele.pledge_ids] == ["trafikinsatser"]
+
+
+def test_a_word_the_stemmer_cuts_differently_is_still_the_same_word() -> None:
+    question = read_question("hur går det med marknaden?", NAMES, topics_of("Härnösand"))
+    assert [short_name(i) for i in question.pledge_ids] == ["evenemang"]
+
+
+def test_a_pledge_about_some_kinds_is_not_met_by_every_other_kind() -> None:
+    """Haparanda's "droger i trafiken" lists "trafikinsats" beside drug and drink driving: it is
+    about those kinds of traffic control, not about lorries or speed."""
+    topics = topics_of("Haparanda")
+    for text in ("lastbilskontroller?", "blir det några lasermätningar?"):
+        question = read_question(text, NAMES, topics)
+        assert question.pledge_ids == (), text
+        assert question.missing_topic is not None, text
+    for text in ("rattfyllerikontroller?", "trafikkontroller?", "alkoholkontroller?"):
+        question = read_question(text, NAMES, topics)
+        assert [short_name(i) for i in question.pledge_ids][:1] == ["droger i trafiken"], text

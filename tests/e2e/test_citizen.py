@@ -572,3 +572,58 @@ async def test_a_synpunkt_delivered_twice_is_stored_once(harness: Harness) -> No
         "Fler papperskorgar vid skolan",
         "Mer ljus i parken",
     ]
+
+
+# --- The field's words -------------------------------------------------------------------------
+
+
+async def test_a_citizen_s_word_for_an_activity_leads_to_its_pledge(harness: Harness) -> None:
+    """A citizen's "fartkontroller", "speed checks", "synlig polis på torget": the lexicon
+    of the field leads them to the pledge that names the same activity otherwise."""
+    await _setup(harness)
+    text = _text(await harness.send(CITIZEN, "gör ni fartkontroller i Sveg?"))
+    assert "<b>trafikkontroller · Härjedalen</b>" in text
+    text = _text(await harness.send(CITIZEN_EN, "any speed checks in Härjedalen?"))
+    assert "<b>trafikkontroller · Härjedalen</b>" in text
+    await harness.send(CITIZEN, "/kommun Haparanda")
+    text = _text(await harness.send(CITIZEN, "synlig polis på torget?"))
+    assert "<b>synlig polis · Haparanda</b>" in text
+    text = _text(await harness.send(CITIZEN, "blir det några fotpatruller?"))
+    assert "<b>synlig polis · Haparanda</b>" in text
+
+
+async def test_an_activity_without_a_pledge_is_said_so(harness: Harness) -> None:
+    await _setup(harness)
+    await harness.send(CITIZEN, "/kommun Haparanda")
+    text = _text(await harness.send(CITIZEN, "har polisen varit ute på krogarna?"))
+    assert text.startswith("Haparanda har inget medborgarlöfte om ”krogarna”."), text
+    assert "<b>Hur går det i Haparanda?</b>" in text
+    text = _text(await harness.send(CITIZEN, "hur går det med grannsamverkan i Åsele?"))
+    assert text.startswith("Åsele har inget medborgarlöfte om ”grannsamverkan”."), text
+    # A phrase of the field is not matched by one of its words: "checks" is no "drogkontroll".
+    text = _text(await harness.send(CITIZEN_EN, "any speed checks in Haparanda?"))
+    assert text.startswith("Haparanda has no pledge about ”speed checks”."), text
+    assert "<b>droger i trafiken · Haparanda</b>" not in text
+
+
+async def test_a_field_word_is_not_matched_by_a_part_it_shares(harness: Harness) -> None:
+    """The word "grannsamverkan" is not the pledge "samverkan", "trygghetsvandringar" not the
+    area about trygghet: the bot says it has no such pledge instead."""
+    await _setup(harness)
+    text = _text(await harness.send(CITIZEN, "hur går det med grannsamverkan i Härjedalen?"))
+    assert text.startswith("Härjedalen har inget medborgarlöfte om ”grannsamverkan”."), text
+    assert "<b>samverkan · Härjedalen</b>" not in text
+    text = _text(await harness.send(CITIZEN, "blir det några trygghetsvandringar i Åsele?"))
+    assert text.startswith("Åsele har inget medborgarlöfte om ”trygghetsvandringar”."), text
+
+
+async def test_two_pledges_of_one_activity_are_both_offered(harness: Harness) -> None:
+    """Härjedalen's ANDT training and its drug-habits survey are both drug prevention: a
+    question about that gets both, never one of them (or a third) picked."""
+    await _setup(harness)
+    calls = await harness.send(CITIZEN, "hur går det med det drogförebyggande i Härjedalen")
+    text = _text(calls)
+    assert "<b>ANDT-utbildning</b>" in text, text
+    assert "<b>drogvaneundersökning</b>" in text
+    assert "<b>narkotikatips</b>" not in text
+    assert "<b>trafikkontroller</b>" not in text
