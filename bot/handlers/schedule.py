@@ -68,6 +68,7 @@ async def answer(
     lang = lang_of_update(update)
     services = context.services
     try:
+        view: schedules.ScheduleView | None = None
         async with services.db.transaction() as session:
             if not await claim_update(
                 session, update_key(update), update.update_id, services.now()
@@ -84,12 +85,17 @@ async def answer(
                     post_time=schedules.read_time(text),
                 )
                 view = await schedules.view(session, user.id, mid, services.now(), services.tz)
-                reply, markup = render.schedule_view(view, services.tz, lang)
-                await message.reply_text(reply, parse_mode=ParseMode.HTML, reply_markup=markup)
-                _reschedule(context)
-                return
-            approval_id = int(str(payload["approval_id"]))
-            name = await schedules.set_comment(session, user.id, approval_id, text, services.now())
+            else:
+                approval_id = int(str(payload["approval_id"]))
+                name = await schedules.set_comment(
+                    session, user.id, approval_id, text, services.now()
+                )
+        # Committed: only now speak to Telegram (never while holding the write lock).
+        if view is not None:
+            reply, markup = render.schedule_view(view, services.tz, lang)
+            await message.reply_text(reply, parse_mode=ParseMode.HTML, reply_markup=markup)
+            _reschedule(context)
+            return
         await message.reply_text(render.comment_saved(name, lang), parse_mode=ParseMode.HTML)
     except schedules.ScheduleError as exc:
         async with services.db.transaction() as session:

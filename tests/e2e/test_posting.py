@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from telegram import Bot
 
 from bot import jobs
@@ -627,3 +627,38 @@ async def test_publisher_answers_already_published(
     assert (first.outcome, second.outcome) == ("sent", "already")
     assert second.message_ids == first.message_ids
     assert len([c for c in _channel_calls(harness.transport) if c.method == "sendPhoto"]) == 1
+
+
+async def test_schema_speaks_to_telegram_only_after_its_transaction_ends(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    """A reply sent inside a write transaction would hold SQLite's write lock (and a
+    PostgreSQL transaction) over a network call: every Bot API call of the /schema journey
+    finds no transaction open."""
+    engine = harness.services.db.engine.sync_engine
+    open_now: list[int] = [0]
+    during: list[tuple[str, int]] = []
+
+    def began(conn: Any) -> None:
+        open_now[0] += 1
+
+    def ended(conn: Any) -> None:
+        open_now[0] -= 1
+
+    listeners = (("begin", began), ("commit", ended), ("rollback", ended))
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
+    harness.transport.on_call = lambda call: during.append((call.method, open_now[0]))
+    try:
+        mid = posting["municipality_id"]
+        await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|t")
+        bad = await harness.send(EXAMPLE_ADMIN, "klockan nio")
+        assert any("TT:MM" in r for r in replies(bad))
+        done = await harness.send(EXAMPLE_ADMIN, "10.30")
+        assert any("10:30" in r for r in replies(done))
+    finally:
+        harness.transport.on_call = None
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
+    assert during
+    assert [(method, n) for method, n in during if n] == []
