@@ -14,8 +14,9 @@ What it does, like Telegram:
 
 Faults, armed for the next N calls of a method: an HTTP error (500 by default), a delay (the
 answer comes only after `seconds`, beyond the client's read timeout, but the call *did* take
-effect, as with Telegram), a 429 with `retry_after`, or a hang-up (the connection is closed
-with no answer, before the call takes effect).
+effect, as with Telegram), a 429 with `retry_after`, a hang-up (the connection is closed
+with no answer, before the call takes effect), or a drop (the call takes effect, then the
+connection is closed before the answer: the message is out and the client cannot know).
 
 Every call is recorded under a lock with what happened to it; `calls()` returns a copy, so a
 test thread can read while the server writes. Loopback only.
@@ -76,10 +77,11 @@ TRUE_METHODS = frozenset(
     }
 )
 
-FaultKind = Literal["status", "delay", "retry_after", "hangup"]
+FaultKind = Literal["status", "delay", "retry_after", "hangup", "drop"]
 # What became of a call: answered normally; answered late (it took effect, the client may have
-# given up); refused with an HTTP status (no effect); or the connection closed (no effect).
-Outcome = Literal["ok", "delayed", "error", "hangup"]
+# given up); refused with an HTTP status (no effect); the connection closed (no effect); or
+# took effect and then the connection closed with no answer.
+Outcome = Literal["ok", "delayed", "error", "hangup", "dropped"]
 
 
 @dataclass
@@ -105,7 +107,7 @@ class Call:
     @property
     def took_effect(self) -> bool:
         """Telegram did what was asked (even if the client never saw the answer)."""
-        return self.outcome in ("ok", "delayed")
+        return self.outcome in ("ok", "delayed", "dropped")
 
     @property
     def chat_id(self) -> int | str | None:
@@ -286,6 +288,11 @@ class FakeBotApi:
         """The next `count` calls of `method` see the connection closed, without an answer."""
         self._arm(method, Fault("hangup", count))
 
+    def drop(self, method: str, count: int = 1) -> None:
+        """The next `count` calls of `method` take effect, then the connection is closed before
+        the answer (a proxy or network failing on the way back)."""
+        self._arm(method, Fault("drop", count))
+
     def faults_left(self, method: str) -> int:
         with self._lock:
             return sum(f.remaining for f in self._state.faults.get(method, ()))
@@ -433,6 +440,11 @@ class _Handler(tornado.web.RequestHandler):
                 result = api._take_updates(offset, limit)
         else:
             result = api.result_for(method, params)
+        if fault is not None and fault.kind == "drop":
+            api._record(Call(method, params, arrived, "dropped", 0, result))
+            stream = self.request.connection.stream  # type: ignore[union-attr]
+            stream.close()
+            return
         outcome: Outcome = "delayed" if fault is not None else "ok"
         api._record(Call(method, params, arrived, outcome, 200, result))
         if fault is not None:

@@ -73,6 +73,7 @@ def test_faults_are_injected_for_the_next_n_calls(fake_api: FakeBotApi) -> None:
     fake_api.throttle("sendMessage", retry_after=3)
     fake_api.delay("sendMessage", seconds=1.0)
     fake_api.hang_up("sendMessage")
+    fake_api.drop("sendMessage")
     assert call(fake_api, "sendMessage", chat_id=1, text="a").status_code == 500
     assert call(fake_api, "sendMessage", chat_id=1, text="b").status_code == 500
     throttled = call(fake_api, "sendMessage", chat_id=1, text="c")
@@ -82,6 +83,8 @@ def test_faults_are_injected_for_the_next_n_calls(fake_api: FakeBotApi) -> None:
         call(fake_api, "sendMessage", wait=0.3, chat_id=1, text="d")
     with pytest.raises(httpx.RemoteProtocolError):
         call(fake_api, "sendMessage", chat_id=1, text="e")
+    with pytest.raises(httpx.RemoteProtocolError):
+        call(fake_api, "sendMessage", chat_id=1, text="g")
     assert call(fake_api, "sendMessage", chat_id=1, text="f").status_code == 200
     assert fake_api.faults_left("sendMessage") == 0
     outcomes = [(c.text, c.outcome) for c in fake_api.calls("sendMessage")]
@@ -91,6 +94,7 @@ def test_faults_are_injected_for_the_next_n_calls(fake_api: FakeBotApi) -> None:
         ("c", "error"),
         ("d", "delayed"),  # Telegram took it; the client gave up waiting
         ("e", "hangup"),
+        ("g", "dropped"),  # Telegram took it; the connection closed before the answer
         ("f", "ok"),
     ]
-    assert [c.text for c in fake_api.delivered()] == ["d", "f"]
+    assert [c.text for c in fake_api.delivered()] == ["d", "g", "f"]
