@@ -331,6 +331,10 @@ async def _claim(
     )
     if getattr(taken, "rowcount", 0) != 1:
         return PostOutcome("busy", row.id, tuple(sent), channel)
+    if row.status is not PostStatus.CLAIMED and not sent:
+        # A failed or skipped post published again by hand, none of it out: today's figures.
+        return _Claim(row.id, sent)
+    # A resume (or "skicka igen"): the parts of the one rendering, some of which are out.
     return _Claim(row.id, sent, Rendered.from_row(row))
 
 
