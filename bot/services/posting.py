@@ -257,10 +257,13 @@ async def _claim(
     due: datetime | None,
     me: str,
     now: datetime,
+    lease_now: datetime,
     allow: frozenset[PostStatus],
 ) -> _Claim | PostOutcome:
     """Claim the post before anything is rendered: a post taken, sent or settled costs no
-    rendering. A claim taken over brings the parts stored by the first claimer."""
+    rendering. A claim taken over brings the parts stored by the first claimer. `now` dates
+    the claim (the tick's time); `lease_now` is the clock's time now, which leases are measured
+    by (a long tick's start is minutes old by its last post)."""
     insert = insert_for(session)
     created = await session.execute(
         insert(ProgressPost)
@@ -272,7 +275,7 @@ async def _claim(
             status=PostStatus.CLAIMED,
             claimed_by=me,
             claimed_at=now,
-            lease_until=now + LEASE,
+            lease_until=lease_now + LEASE,
             parts=0,
             due_at=due,
             message_ids=[],
@@ -300,7 +303,7 @@ async def _claim(
         return PostOutcome("skipped", row.id, tuple(sent), channel, row.error or "")
     if row.status is PostStatus.FAILED and row.status not in allow:
         return PostOutcome("failed", row.id, tuple(sent), channel, row.error or "")
-    if lease_held(row, now):
+    if lease_held(row, lease_now):
         return PostOutcome("busy", row.id, tuple(sent), channel)
     if row.status is PostStatus.CLAIMED and row.sending_part is not None:
         # The claimer died while Telegram had a message of ours in hand.
@@ -324,7 +327,7 @@ async def _claim(
             status=PostStatus.CLAIMED,
             claimed_by=me,
             claimed_at=now,
-            lease_until=now + LEASE,
+            lease_until=lease_now + LEASE,
             sending_part=None,
             error=None,
         )
@@ -400,6 +403,7 @@ class Publisher:
                 due=due,
                 me=self.me,
                 now=now,
+                lease_now=self.clock(),
                 allow=allow,
             )
             if isinstance(claim, PostOutcome) and claim.detail == "new" and claim.post_id:
