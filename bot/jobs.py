@@ -516,6 +516,21 @@ class Scheduler:
         return len(moments)
 
 
+def tick_soon(application: Any, delay: float = 2.0) -> None:
+    """Run a tick shortly (an admin's decision may have made a post due now)."""
+    queue = application.job_queue
+    if queue is not None and SCHEDULER_KEY in application.bot_data:
+        queue.run_once(_tick_job, when=delay, name="tick-now")
+
+
+def reschedule(application: Any) -> None:
+    """Register the due-time jobs again after a change of schedule."""
+    scheduler = application.bot_data.get(SCHEDULER_KEY)
+    queue = application.job_queue
+    if scheduler is not None and queue is not None:
+        application.create_task(scheduler.register_due_jobs(queue))
+
+
 async def _tick_job(context: Any) -> None:
     scheduler: Scheduler = context.application.bot_data[SCHEDULER_KEY]
     try:

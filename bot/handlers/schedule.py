@@ -33,9 +33,7 @@ def _tick_soon(context: BotContext) -> None:
     """Run the scheduler shortly (a decision may have made a post due now)."""
     from bot import jobs
 
-    queue = context.application.job_queue
-    if queue is not None and jobs.SCHEDULER_KEY in context.application.bot_data:
-        queue.run_once(jobs._tick_job, when=2, name="tick-now")
+    jobs.tick_soon(context.application)
 
 
 async def schedule_command(update: Update, context: BotContext) -> None:
@@ -113,10 +111,7 @@ def _reschedule(context: BotContext) -> None:
     """Register the due-time jobs again after a change."""
     from bot import jobs
 
-    scheduler = context.application.bot_data.get(jobs.SCHEDULER_KEY)
-    queue = context.application.job_queue
-    if scheduler is not None and queue is not None:
-        context.application.create_task(scheduler.register_due_jobs(queue))
+    jobs.reschedule(context.application)
 
 
 async def button(update: Update, context: BotContext) -> None:
