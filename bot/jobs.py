@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import defer
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -181,7 +182,9 @@ class Scheduler:
             posts = {
                 (row.municipality_id, row.channel, row.period_key): row
                 for row in await session.scalars(
-                    select(ProgressPost).where(ProgressPost.kind == KIND)
+                    select(ProgressPost)
+                    .options(defer(ProgressPost.chart), defer(ProgressPost.rendering))
+                    .where(ProgressPost.kind == KIND)
                 )
             }
             approvals = {

@@ -523,7 +523,14 @@ class Publisher:
             await session.execute(
                 update(ProgressPost)
                 .where(ProgressPost.id == claim.post_id)
-                .values(status=PostStatus.SENT, sent_at=now, sending_part=None, lease_until=None)
+                # Out for good: the texts stay on record, the chart's bytes are not kept.
+                .values(
+                    status=PostStatus.SENT,
+                    sent_at=now,
+                    sending_part=None,
+                    lease_until=None,
+                    chart=None,
+                )
             )
             notices = await self._queue_notices(
                 session, municipality_id, rendered, channel, claim.post_id, sent, now
