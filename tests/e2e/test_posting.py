@@ -145,6 +145,8 @@ async def test_the_post_goes_out_at_its_due_time_and_only_once(
     assert post.status is PostStatus.SENT
     assert len(post.message_ids) == len(calls)
     assert post.sending_part is None
+    assert post.rendering is not None  # the texts stay on record
+    assert post.chart is None  # the chart's bytes are not kept once out
     notices = await _outbox(harness, "post:%:sub:%")
     assert sorted(n.chat_id for n in notices) == [300_001, 300_002, 300_003]
     english = next(n for n in notices if n.chat_id == 300_002)
