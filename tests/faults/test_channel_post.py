@@ -80,12 +80,16 @@ async def test_a_fault_on_the_channel_post_never_doubles_a_part(
     arm(fake_api)
     harness.clock.set(Q4_DUE)
     scheduler = _scheduler(harness, fake_api)
-    async with scheduler.bot:
-        first = await scheduler.tick()
-        assert [p.outcome for p in first.posts] == [outcome]
-        for _ in range(2):  # later ticks, each after a lease would have run out
-            harness.clock.advance(timedelta(minutes=5))
-            assert (await scheduler.tick()).posts == []
+    assert scheduler.leadership is not None
+    try:
+        async with scheduler.bot:
+            first = await scheduler.tick()
+            assert [p.outcome for p in first.posts] == [outcome]
+            for _ in range(2):  # later ticks, each after a lease would have run out
+                harness.clock.advance(timedelta(minutes=5))
+                assert (await scheduler.tick()).posts == []
+    finally:
+        await scheduler.leadership.release()  # on PostgreSQL, the scheduler's lock
     in_channel = [
         c
         for method in ("sendMessage", "sendPhoto")
