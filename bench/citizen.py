@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from bench.dataset import BENCH_TODAY, Scale, build_dataset
 from bench.figures import Figure
 from bench.process import process_figures
-from bench.reports import quarterly_figures
+from bench.reports import quarterly_figures, scheduled_figures
 from bot.app import build_application
 from bot.clock import FrozenClock
 from bot.config import DatabaseSettings, Settings
@@ -64,6 +64,7 @@ async def question_figures(url: str | None, scale: Scale, samples: int) -> list[
             figures += await quarterly_figures(db)
             await db.dispose()
             figures += await asyncio.to_thread(process_figures, db_url)
+            figures += await scheduled_figures(db_url)
         finally:
             await db.dispose()
     return figures

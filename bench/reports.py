@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
+
+from sqlalchemy import update
 
 from bench.dataset import BENCH_TODAY
 from bench.figures import Figure
@@ -57,4 +61,78 @@ async def quarterly_figures(db: Database) -> list[Figure]:
         Figure("quarterly run: chart per kommun", drawing / n * 1000, "ms"),
         Figure("quarterly run: Telegram messages per kommun", messages / n, "msgs"),
         Figure("quarterly run: chart size per kommun", png_bytes / n / 1024, "KiB"),
+    ]
+
+
+async def scheduled_figures(db_url: str) -> list[Figure]:
+    """The quarterly run as the schedule does it: every municipality with a channel falls due
+    at the same moment, the ticks of that moment start together (the job queue used to start
+    one per municipality), and each post is claimed, rendered, stored and sent to the
+    in-process Bot API. Counts the renderings: one per municipality is the goal (each extra
+    tick once drew every report again before finding it taken). Run last: it gives every
+    municipality a channel."""
+    from telegram import Bot
+
+    from bot import jobs
+    from bot.app import OFFLINE_TOKEN
+    from bot.clock import FrozenClock
+    from bot.config import DatabaseSettings, Settings
+    from bot.console.transport import OfflineTransport
+    from bot.services import schedule as schedules
+    from bot.services.core import Services
+    from bot.services.outbox import Pacer, ScaledTime
+    from storage.models import Municipality
+
+    period = previous_period(BENCH_TODAY)
+    db = Database(db_url)
+    try:
+        tz = Settings().bot.timezone
+        due = datetime.combine(period.window.end + timedelta(days=1), dtime(9), tz).astimezone(UTC)
+        clock = FrozenClock(due - timedelta(days=30))
+        services = Services(Settings(database=DatabaseSettings(url=db_url)), db, clock)
+        async with db.transaction() as session:
+            await session.execute(
+                update(Municipality)
+                .where(Municipality.channel.is_(None))
+                .values(channel="@" + Municipality.slug)
+            )
+            await schedules.ensure_schedules(session, clock.now())
+        async with db.read() as session:
+            n = len(await catalogue.list_municipalities(session))
+        clock.set(due + timedelta(minutes=1))
+        transport = OfflineTransport()
+        scheduler = jobs.Scheduler(
+            services, Bot(OFFLINE_TOKEN, request=transport), pacer=Pacer(time=ScaledTime(1e6))
+        )
+        assert scheduler.publisher is not None
+        started = time.perf_counter()
+        try:
+            ticks = await asyncio.gather(*(scheduler.tick() for _ in range(n)))
+        finally:
+            if scheduler.leadership is not None:
+                await scheduler.leadership.release()
+        total = time.perf_counter() - started
+        sent = sum(1 for r in ticks for p in r.posts if p.outcome == "sent")
+        photos = sum(1 for c in transport.calls if c.method == "sendPhoto")
+    finally:
+        await db.dispose()
+    return [
+        Figure(
+            f"scheduled quarterly run, {n} kommuner due at once, {n} ticks: total",
+            total,
+            "s",
+            "≤ 60 s",
+            total <= 60 * n / 290,
+        ),
+        Figure(
+            "scheduled quarterly run: reports rendered",
+            scheduler.publisher.renders,
+            "",
+            f"= {n}",
+            scheduler.publisher.renders == n,
+        ),
+        Figure("scheduled quarterly run: posts sent", sent, "", f"= {n}", sent == n),
+        Figure(
+            "scheduled quarterly run: charts in the channels", photos, "", f"= {n}", photos == n
+        ),
     ]

@@ -15,14 +15,16 @@ send impossible even if two processes tried.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -37,7 +39,14 @@ from bot.services import reminders, retention
 from bot.services import schedule as schedules
 from bot.services.core import Services
 from bot.services.outbox import OutboxWorker, Pacer
-from bot.services.posting import KIND, LEASE, PostOutcome, Publisher, admins_of, tell_admins
+from bot.services.posting import (
+    KIND,
+    PostOutcome,
+    Publisher,
+    admins_of,
+    lease_held,
+    tell_admins,
+)
 from bot.services.reports import ReportPeriod, build_report
 from storage import audit
 from storage.db import Database, insert_for
@@ -79,12 +88,16 @@ class Scheduler:
     publisher: Publisher | None = None
     # Runs this process knows are done (action, id): later ticks need not ask the database.
     _done: set[tuple[str, int]] = field(default_factory=set, repr=False)
+    # One tick at a time: jobs falling due together wait, then find the work done.
+    _ticking: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     def __post_init__(self) -> None:
         if self.leadership is None:
             self.leadership = Leadership(self.services.db)
         if self.publisher is None:
-            self.publisher = Publisher(self.services.db, self.bot, self.pacer)
+            self.publisher = Publisher(
+                self.services.db, self.bot, self.pacer, clock=self.services.now
+            )
 
     @property
     def db(self) -> Database:
@@ -92,7 +105,14 @@ class Scheduler:
 
     async def tick(self) -> TickReport:
         """Do whatever is due now: ask for approvals, publish, remind. Safe to run any time and
-        from any number of processes."""
+        from any number of processes. One tick handles every municipality that is due; ticks
+        of one process run one after another, so jobs due at the same moment do the work once
+        (each post is claimed before it is rendered, so another process's tick renders
+        nothing it does not send)."""
+        async with self._ticking:
+            return await self._tick()
+
+    async def _tick(self) -> TickReport:
         assert self.leadership is not None
         assert self.publisher is not None
         if not await self.leadership.ensure():
@@ -119,7 +139,9 @@ class Scheduler:
             posts = {
                 (row.municipality_id, row.channel, row.period_key): row
                 for row in await session.scalars(
-                    select(ProgressPost).where(ProgressPost.kind == KIND)
+                    select(ProgressPost)
+                    .options(defer(ProgressPost.chart), defer(ProgressPost.rendering))
+                    .where(ProgressPost.kind == KIND)
                 )
             }
             approvals = {
@@ -146,12 +168,7 @@ class Scheduler:
             row = posts.get((mid, channel, key))
             if row is not None and row.status in FINAL:
                 continue
-            if (
-                row is not None
-                and row.claimed_at is not None
-                and row.claimed_at > now - LEASE
-                and row.sending_part is None
-            ):
+            if row is not None and lease_held(row, now):
                 continue  # someone is sending it right now
             if row is None and now - due > CATCH_UP:
                 report.missed += await self._missed(mid, name, channel, window, due, now)
@@ -438,24 +455,40 @@ class Scheduler:
                 )
             )
             plans = await schedules.schedules(session)
-        count = 0
+        # One job per moment, however many municipalities fall due then: its tick handles
+        # them all (a quarter's turn is one job, not one per municipality).
+        moments: set[datetime] = set()
         for mid in ids:
             plan = plans.get(mid) or schedules.Schedule(mid)
             if not plan.active:
                 continue
-            window, due = schedules.next_due(plan, now, tz)
-            times = [due]
+            _window, due = schedules.next_due(plan, now, tz)
+            moments.add(due)
             if plan.approval and schedules.ask_at(plan, due) > now:
-                times.append(schedules.ask_at(plan, due))
-            for when in times:
-                job_queue.run_once(
-                    _tick_job,
-                    when=when,
-                    name=f"due:{mid}:{window.code()}:{when:%H%M}",
-                    job_kwargs={"misfire_grace_time": int(SAFETY_TICK), "coalesce": True},
-                )
-                count += 1
-        return count
+                moments.add(schedules.ask_at(plan, due))
+        for when in sorted(moments):
+            job_queue.run_once(
+                _tick_job,
+                when=when,
+                name=f"due:{when.astimezone(UTC):%Y-%m-%dT%H:%M:%S}",
+                job_kwargs={"misfire_grace_time": int(SAFETY_TICK), "coalesce": True},
+            )
+        return len(moments)
+
+
+def tick_soon(application: Any, delay: float = 2.0) -> None:
+    """Run a tick shortly (an admin's decision may have made a post due now)."""
+    queue = application.job_queue
+    if queue is not None and SCHEDULER_KEY in application.bot_data:
+        queue.run_once(_tick_job, when=delay, name="tick-now")
+
+
+def reschedule(application: Any) -> None:
+    """Register the due-time jobs again after a change of schedule."""
+    scheduler = application.bot_data.get(SCHEDULER_KEY)
+    queue = application.job_queue
+    if scheduler is not None and queue is not None:
+        application.create_task(scheduler.register_due_jobs(queue))
 
 
 async def _tick_job(context: Any) -> None:

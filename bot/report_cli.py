@@ -123,7 +123,7 @@ async def _publish(
     if args.force:
         allow.add(PostStatus.SKIPPED)
     async with bot:
-        publisher = Publisher(db, bot, Pacer())
+        publisher = Publisher(db, bot, Pacer(), clock=clock.now)
         outcome = await publisher.publish(
             municipality_id,
             period,

@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -524,6 +525,13 @@ class ProgressPost(Timestamped, Base):
     sending_part: Mapped[int | None] = mapped_column(Integer)
     # When admins were told that the post is ambiguous or failed.
     admins_told_at: Mapped[datetime | None] = mapped_column()
+    # The claim is a lease: the claimer renews it while it sends (also while it waits out a
+    # 429), and only a lease run out lets another process take the post over.
+    lease_until: Mapped[datetime | None] = mapped_column()
+    # The post as rendered once, when first claimed: its texts and the chart's caption and
+    # titles (`rendering`), and the chart's PNG. A resume sends these, never a new rendering.
+    rendering: Mapped[dict[str, Any] | None] = mapped_column()
+    chart: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class PostSchedule(Base):

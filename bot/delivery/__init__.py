@@ -1,1 +1,2 @@
-"""The outbound wing: what speaks to Telegram on the bot's own initiative."""
+"""The delivery wing: what goes out to Telegram on the bot's own initiative, paced, exactly once
+or openly ambiguous."""

@@ -1,16 +1,20 @@
-"""What a failed Telegram call says about delivery.
+"""What a failed Bot API call tells us about the message: sent, not sent, or nobody knows.
 
-Telegram has no idempotency key, so the one question after an error is: may the message have
-arrived? `classify_send_error` answers it from the exception alone (pure, no I/O):
+Telegram has no idempotency key, so a send whose answer was lost may well have been delivered.
+Every sender (the channel publisher, the outbox) asks `classify_send_error` what a failure means
+before it decides to send again. Pure, no I/O:
 
-- ``RATE_LIMITED``: a 429; Telegram refused it, so it was not delivered. Wait, then send again.
-- ``REFUSED``: any other 4xx (blocked, chat not found, bad markup, chat migrated, bad token);
-  not delivered, and sending it again will not help.
-- ``NOT_SENT``: the request never left this process (no connection could be made, no pooled
-  connection was free in time); not delivered, safe to send again.
-- ``AMBIGUOUS``: the request may have reached Telegram and the answer was lost or was an error
-  of Telegram's side (a read timeout, a connection dropped after sending, a 5xx, an answer that
-  could not be read). It may have been delivered: never resend blindly.
+- ``RATE_LIMITED`` (``"retry_after"``): a 429; Telegram refused the call (no effect) and said when
+  to try again. Wait, then send the same thing again.
+- ``REFUSED``: Telegram answered and refused it for good (400, 401, 403, 404, 409, a migrated
+  chat, a bad token): no effect, and the same call would be refused again.
+- ``NOT_SENT``: the request never left this process: the connection could not be made (refused,
+  or timed out while connecting) or no pooled connection was free. Safe to send again.
+- ``AMBIGUOUS``: the request may have reached Telegram and the answer was lost: a read or write
+  timeout, a connection dropped after sending, a 5xx (502 included), an answer that could not be
+  read. The message may be out: never send it again blindly. PTB turns every status it does not
+  know (5xx and the rarer 4xx alike) into a bare `NetworkError` without the code, so those count
+  as ambiguous too: the safe side.
 """
 
 from __future__ import annotations
@@ -28,28 +32,40 @@ from telegram.error import (
     RetryAfter,
 )
 
-# httpx errors raised before any byte of the request went out.
-_BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# httpx failures raised before a byte of the request went out.
+_BEFORE_SENDING: tuple[type[BaseException], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
+_REFUSALS = (Forbidden, BadRequest, ChatMigrated, InvalidToken, EndPointNotFound, Conflict)
 
 
 class SendFate(StrEnum):
-    RATE_LIMITED = "rate_limited"
+    RATE_LIMITED = "retry_after"
     REFUSED = "refused"
     NOT_SENT = "not_sent"
     AMBIGUOUS = "ambiguous"
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and what it was raised from (PTB raises its errors `from` httpx's)."""
+    chain: list[BaseException] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
 
 
 def classify_send_error(exc: BaseException) -> SendFate:
     """What the exception raised by a send call says about the message's delivery."""
     if isinstance(exc, RetryAfter):
         return SendFate.RATE_LIMITED
-    if isinstance(
-        exc, (Forbidden, BadRequest, ChatMigrated, InvalidToken, EndPointNotFound, Conflict)
-    ):
+    if isinstance(exc, _REFUSALS):
         return SendFate.REFUSED
-    cause: BaseException | None = exc
-    while cause is not None:  # PTB raises NetworkError/TimedOut `from` the httpx error
-        if isinstance(cause, _BEFORE_SENDING):
-            return SendFate.NOT_SENT
-        cause = cause.__cause__
+    if any(isinstance(cause, _BEFORE_SENDING) for cause in _chain(exc)):
+        return SendFate.NOT_SENT
     return SendFate.AMBIGUOUS

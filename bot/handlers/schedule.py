@@ -33,9 +33,7 @@ def _tick_soon(context: BotContext) -> None:
     """Run the scheduler shortly (a decision may have made a post due now)."""
     from bot import jobs
 
-    queue = context.application.job_queue
-    if queue is not None and jobs.SCHEDULER_KEY in context.application.bot_data:
-        queue.run_once(jobs._tick_job, when=2, name="tick-now")
+    jobs.tick_soon(context.application)
 
 
 async def schedule_command(update: Update, context: BotContext) -> None:
@@ -68,6 +66,7 @@ async def answer(
     lang = lang_of_update(update)
     services = context.services
     try:
+        view: schedules.ScheduleView | None = None
         async with services.db.transaction() as session:
             if not await claim_update(
                 session, update_key(update), update.update_id, services.now()
@@ -84,12 +83,17 @@ async def answer(
                     post_time=schedules.read_time(text),
                 )
                 view = await schedules.view(session, user.id, mid, services.now(), services.tz)
-                reply, markup = render.schedule_view(view, services.tz, lang)
-                await message.reply_text(reply, parse_mode=ParseMode.HTML, reply_markup=markup)
-                _reschedule(context)
-                return
-            approval_id = int(str(payload["approval_id"]))
-            name = await schedules.set_comment(session, user.id, approval_id, text, services.now())
+            else:
+                approval_id = int(str(payload["approval_id"]))
+                name = await schedules.set_comment(
+                    session, user.id, approval_id, text, services.now()
+                )
+        # Committed: only now speak to Telegram (never while holding the write lock).
+        if view is not None:
+            reply, markup = render.schedule_view(view, services.tz, lang)
+            await message.reply_text(reply, parse_mode=ParseMode.HTML, reply_markup=markup)
+            _reschedule(context)
+            return
         await message.reply_text(render.comment_saved(name, lang), parse_mode=ParseMode.HTML)
     except schedules.ScheduleError as exc:
         async with services.db.transaction() as session:
@@ -107,10 +111,7 @@ def _reschedule(context: BotContext) -> None:
     """Register the due-time jobs again after a change."""
     from bot import jobs
 
-    scheduler = context.application.bot_data.get(jobs.SCHEDULER_KEY)
-    queue = context.application.job_queue
-    if scheduler is not None and queue is not None:
-        context.application.create_task(scheduler.register_due_jobs(queue))
+    jobs.reschedule(context.application)
 
 
 async def button(update: Update, context: BotContext) -> None:

@@ -372,6 +372,7 @@ async def settle_ambiguous(
         post.status = PostStatus.CLAIMED
         post.claimed_at = None
         post.claimed_by = None
+        post.lease_until = None
         post.sending_part = None
         post.error = None
     audit.record(

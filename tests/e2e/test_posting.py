@@ -13,14 +13,17 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from telegram import Bot
+from telegram.error import NetworkError, TimedOut
 
 from bot import jobs
 from bot.app import OFFLINE_TOKEN
 from bot.console.transport import ApiCall, OfflineTransport
 from bot.console.updates import Person
+from bot.services import posting as posting_service
 from bot.services import schedule as schedules
 from bot.services.examples import load_examples
 from bot.services.outbox import Pacer, ScaledTime
@@ -31,7 +34,9 @@ from storage.models import (
     Activity,
     ActivitySource,
     AuditEntry,
+    Municipality,
     OutboxMessage,
+    PledgeSet,
     PostApproval,
     PostStatus,
     ProgressPost,
@@ -140,6 +145,8 @@ async def test_the_post_goes_out_at_its_due_time_and_only_once(
     assert post.status is PostStatus.SENT
     assert len(post.message_ids) == len(calls)
     assert post.sending_part is None
+    assert post.rendering is not None  # the texts stay on record
+    assert post.chart is None  # the chart's bytes are not kept once out
     notices = await _outbox(harness, "post:%:sub:%")
     assert sorted(n.chat_id for n in notices) == [300_001, 300_002, 300_003]
     english = next(n for n in notices if n.chat_id == 300_002)
@@ -627,3 +634,264 @@ async def test_publisher_answers_already_published(
     assert (first.outcome, second.outcome) == ("sent", "already")
     assert second.message_ids == first.message_ids
     assert len([c for c in _channel_calls(harness.transport) if c.method == "sendPhoto"]) == 1
+
+
+async def test_schema_speaks_to_telegram_only_after_its_transaction_ends(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    """A reply sent inside a write transaction would hold SQLite's write lock (and a
+    PostgreSQL transaction) over a network call: every Bot API call of the /schema journey
+    finds no transaction open."""
+    engine = harness.services.db.engine.sync_engine
+    open_now: list[int] = [0]
+    during: list[tuple[str, int]] = []
+
+    def began(conn: Any) -> None:
+        open_now[0] += 1
+
+    def ended(conn: Any) -> None:
+        open_now[0] -= 1
+
+    listeners = (("begin", began), ("commit", ended), ("rollback", ended))
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
+    harness.transport.on_call = lambda call: during.append((call.method, open_now[0]))
+    try:
+        mid = posting["municipality_id"]
+        await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|t")
+        bad = await harness.send(EXAMPLE_ADMIN, "klockan nio")
+        assert any("TT:MM" in r for r in replies(bad))
+        done = await harness.send(EXAMPLE_ADMIN, "10.30")
+        assert any("10:30" in r for r in replies(done))
+    finally:
+        harness.transport.on_call = None
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
+    assert during
+    assert [(method, n) for method, n in during if n] == []
+
+
+# --- faults: lost answers, leases, one rendering, one tick ----------------------------------
+
+
+def _lose_answer_to_channel_part(transport: OfflineTransport, part: int, fault: str) -> None:
+    """The `part`-th channel message fails with `fault`. "dropped": Telegram took it, then the
+    connection closed before the answer (as HTTPXRequest reports it); "timeout": no answer in
+    time; "refused_connection": the connection could not be made (nothing was sent)."""
+    seen = [0]
+
+    def hook(call: ApiCall) -> None:
+        if call.chat_id != CHANNEL:
+            return
+        seen[0] += 1
+        if seen[0] != part + 1:
+            return
+        if fault == "dropped":
+            cause: Exception = httpx.RemoteProtocolError("Server disconnected")
+            raise NetworkError(f"httpx.RemoteProtocolError: {cause}") from cause
+        if fault == "timeout":
+            raise TimedOut from httpx.ReadTimeout("timed out")
+        transport.calls.remove(call)  # it never reached Telegram
+        refused = httpx.ConnectError("[Errno 111] Connection refused")
+        raise NetworkError(f"httpx.ConnectError: {refused}") from refused
+
+    transport.on_call = hook
+
+
+@pytest.mark.parametrize("fault", ["dropped", "502", "timeout"])
+async def test_a_channel_part_whose_answer_was_lost_is_ambiguous_and_never_resent(
+    harness: Harness, posting: dict[str, Any], fault: str
+) -> None:
+    transport = OfflineTransport()
+    if fault == "502":
+        transport.fail_next("sendMessage", 502)
+    else:
+        _lose_answer_to_channel_part(transport, 0, fault)
+    harness.clock.set(Q4_DUE)
+    report = await (await _scheduler(harness, transport)).tick()
+    assert [p.outcome for p in report.posts] == ["ambiguous"]
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    assert post.status is PostStatus.AMBIGUOUS
+    told = await _outbox(harness, f"post:{post.id}:ambiguous:%")
+    assert [n.chat_id for n in told] == [EXAMPLE_ADMIN.user_id]
+    assert "går inte att veta om den kom ut" in told[0].text
+    assert "/schema" in told[0].text
+    before = len(_channel_calls(transport))
+    for _ in range(3):  # later ticks, each after the lease would have run out
+        harness.clock.advance(timedelta(minutes=5))
+        assert (await (await _scheduler(harness, transport)).tick()).posts == []
+    assert len(_channel_calls(transport)) == before
+
+
+async def test_a_channel_part_refused_before_sending_is_sent_at_the_next_tick_once(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    transport = OfflineTransport()
+    _lose_answer_to_channel_part(transport, 1, "refused_connection")
+    harness.clock.set(Q4_DUE)
+    first = await (await _scheduler(harness, transport)).tick()
+    assert [p.outcome for p in first.posts] == ["retry"]
+    harness.clock.advance(timedelta(minutes=5))
+    second = await (await _scheduler(harness, transport)).tick()
+    assert [p.outcome for p in second.posts] == ["sent"]
+    texts = [c.text for c in _channel_calls(transport)]
+    assert len(texts) == len(set(texts))
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    assert post.status is PostStatus.SENT
+    assert len(post.message_ids) == len(texts)
+
+
+def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[posting_service.Rendered]:
+    """Every rendering of a post, in order (the real rendering runs)."""
+    renderings: list[posting_service.Rendered] = []
+    real = posting_service.render_post
+
+    async def counted(report: Any, lang: str = "sv") -> posting_service.Rendered:
+        rendered = await real(report, lang)
+        renderings.append(rendered)
+        return rendered
+
+    monkeypatch.setattr(posting_service, "render_post", counted)
+    return renderings
+
+
+async def test_a_resumed_post_sends_the_stored_parts_of_its_one_rendering(
+    harness: Harness, posting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renderings = _count_renders(monkeypatch)
+    transport = OfflineTransport()
+    _lose_answer_to_channel_part(transport, 1, "refused_connection")
+    harness.clock.set(Q4_DUE)
+    await (await _scheduler(harness, transport)).tick()
+    harness.clock.advance(timedelta(minutes=5))
+    resumed = await (await _scheduler(harness, transport)).tick()
+    assert [p.outcome for p in resumed.posts] == ["sent"]
+    assert len(renderings) == 1
+    calls = _channel_calls(transport)
+    one = renderings[0]
+    assert [c.text for c in calls] == [*one.messages, one.caption]
+    assert calls[-1].uploads and next(iter(calls[-1].uploads.values())) == one.chart
+
+
+async def test_send_again_after_a_lost_answer_sends_the_stored_parts(
+    harness: Harness, posting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renderings = _count_renders(monkeypatch)
+    transport = OfflineTransport()
+    _lose_answer_to_channel_part(transport, 1, "dropped")
+    harness.clock.set(Q4_DUE)
+    first = await (await _scheduler(harness, transport)).tick()
+    assert [p.outcome for p in first.posts] == ["ambiguous"]
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    # The admin looks in the channel, does not find part 2 and says "skicka igen".
+    await harness.press(EXAMPLE_ADMIN, f"1|pp|{post.id}|n")
+    harness.clock.advance(timedelta(minutes=1))
+    again = await (await _scheduler(harness, transport)).tick()
+    assert [p.outcome for p in again.posts] == ["sent"]
+    assert len(renderings) == 1
+    one = renderings[0]
+    texts = [c.text for c in _channel_calls(transport)]
+    # Part 1, then part 2 (lost answer), then from part 2 again, as the admin decided.
+    parts = [*one.messages, one.caption]
+    assert texts == [parts[0], parts[1], *parts[1:]]
+
+
+class _WatchedTime(ScaledTime):
+    """Scaled time that says when someone starts a wait of more than a minute."""
+
+    def __init__(self, factor: float) -> None:
+        super().__init__(factor)
+        self.long_wait = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds > 60:
+            self.long_wait.set()
+        await super().sleep(seconds)
+
+
+async def test_a_sender_waiting_out_a_long_429_keeps_its_claim(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    """retry_after=180 is longer than the lease: the sender renews it to cover the wait, so a
+    second process ticking meanwhile neither takes the post nor calls it ambiguous."""
+    transport = OfflineTransport()
+    transport.fail_next("sendMessage", 429, retry_after=180)
+    harness.clock.set(Q4_DUE)
+    first = await _scheduler(harness, transport)
+    watched = _WatchedTime(100.0)  # 180 s pass in 1.8 s
+    first.pacer = Pacer(time=watched)
+    assert first.publisher is not None
+    first.publisher.pacer = first.pacer
+    sending = asyncio.create_task(first.tick())
+    await asyncio.wait_for(watched.long_wait.wait(), 10)  # waiting out the 429
+    harness.clock.advance(timedelta(minutes=3))
+    other = OfflineTransport()
+    second = await _scheduler(harness, other, alongside=True)
+    meanwhile = await second.tick()
+    assert [p.outcome for p in meanwhile.posts] in ([], ["busy"])
+    assert _channel_calls(other) == []
+    async with asyncio.timeout(30):
+        done = await sending
+    assert [p.outcome for p in done.posts] == ["sent"]
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    assert post.status is PostStatus.SENT
+    assert await _outbox(harness, "post:%:ambiguous:%") == []
+    texts = [c.text for c in _channel_calls(transport)]
+    assert len(texts) == len(set(texts)) == len(post.message_ids)
+
+
+async def _channels_for_every_example_municipality(harness: Harness) -> list[int]:
+    async with harness.services.db.transaction() as session:
+        rows = list(
+            await session.scalars(
+                select(Municipality).join(PledgeSet, PledgeSet.municipality_id == Municipality.id)
+            )
+        )
+        for row in set(rows):
+            row.channel = row.channel or f"@{row.slug}_loften"
+        ids = sorted({row.id for row in rows})
+    harness.clock.set(BEFORE)
+    async with harness.services.db.transaction() as session:
+        await schedules.ensure_schedules(session, harness.services.now())
+    return ids
+
+
+async def test_municipalities_due_together_are_rendered_once_each(
+    harness: Harness, posting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a quarter's turn every municipality falls due at once. However many ticks run then
+    (one per due job before), each municipality's report is drawn once: N renders, not N²."""
+    ids = await _channels_for_every_example_municipality(harness)
+    n = len(ids)
+    assert n >= 3
+    renderings = _count_renders(monkeypatch)
+    scheduler = await _scheduler(harness)
+    harness.clock.set(Q4_DUE)
+    reports = await asyncio.gather(*(scheduler.tick() for _ in range(n)))
+    outcomes = [p.outcome for r in reports for p in r.posts]
+    assert outcomes.count("sent") == n
+    assert len(renderings) == n, f"{len(renderings)} renders for {n} municipalities"
+    photos = [c for c in harness.transport.calls if c.method == "sendPhoto"]
+    assert len(photos) == n
+
+
+async def test_one_due_job_per_moment_however_many_municipalities(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    ids = await _channels_for_every_example_municipality(harness)
+    assert len(ids) >= 3
+    app = harness.app
+    assert app.job_queue is not None
+    scheduler = await jobs.install(app)
+    try:
+        await app.job_queue.start()
+        due_jobs = [j for j in app.job_queue.jobs() if j.name and j.name.startswith("due:")]
+        assert [job.next_t for job in due_jobs] == [Q4_DUE]
+    finally:
+        await app.job_queue.stop()
+        await jobs.uninstall(app)
+    assert scheduler.worker is not None
