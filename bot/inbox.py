@@ -20,11 +20,13 @@ it is written, the row is processed again and the key makes that harmless. Read-
 **Retries.** A row whose processing raised (a handler error reaches the error handler, which
 tells the user once) is released and tried again after 5 s, 30 s, 2 min and 10 min; after
 `max_attempts` attempts it is given up: marked done with its error kept and logged without the
-message body. A row that was claimed when the process died counts as an attempt too, so an
-update that crashes the process is given up as well. Telegram's "forbidden" and "bad request"
-answers are not retried. Other rows are processed while a failed row waits, so a poison update
-never blocks the queue (the price: a retried update may be handled after a later one from the
-same chat).
+message body. The row a process was handling when it died counts as an attempt too, so an
+update that crashes the process is given up as well; the other rows of its claim do not (an
+attempt is counted when a row is started: by the claim for its first row, and for each next row
+in the transaction that records how the one before it ended).
+Telegram's "forbidden" and "bad request" answers are not retried. Other rows are processed
+while a failed row waits, so a poison update never blocks the queue (the price: a retried
+update may be handled after a later one from the same chat).
 
 **Several workers.** Each process runs one processor that handles its claims one by one, in
 order. Claims are leases (60 s) kept fresh by a heartbeat while the worker works; a dead
@@ -47,6 +49,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 
@@ -288,11 +291,16 @@ class InboxProcessor:
         held = [row.id for row in rows]
         heartbeat = asyncio.create_task(self._heartbeat(held), name="inbox-heartbeat")
         handled = 0
+        counted = True  # the claim counted the first row's attempt
         try:
-            for row in rows:
+            for index, row in enumerate(rows):
                 if self._stopping.is_set():
                     break
-                await self._handle(row)
+                if not counted and not await self._begin(row):
+                    held.remove(row.id)
+                    continue
+                following = rows[index + 1] if index + 1 < len(rows) else None
+                counted = await self._handle(row, following)
                 held.remove(row.id)
                 handled += 1
         finally:
@@ -300,13 +308,36 @@ class InboxProcessor:
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
         if held and not self._cancelling():
-            # Stopping: the rows not started go back, with their attempt.
+            # Stopping: the rows not started go back; an attempt counted for one is given back.
             try:
                 async with self.db.transaction() as session:
-                    await store.release(session, ids=held, refund=True)
+                    if counted:
+                        await store.release(session, ids=held[:1], refund=True)
+                    await store.release(session, ids=held)
             except Exception as exc:
                 log.warning("inbox: could not give claims back (%s)", describe(exc))
         return handled
+
+    async def _begin(self, row: InboxUpdate) -> bool:
+        """Count an attempt for the row about to be handled; False when it is no longer ours."""
+        try:
+            async with self.db.transaction() as session:
+                ours = await store.begin(session, row.id, self.worker)
+        except Exception as exc:
+            log.warning("inbox: could not start row %d (%s)", row.id, describe(exc))
+            return False
+        if ours:
+            row.attempts += 1
+        return ours
+
+    async def _end(
+        self, session: AsyncSession, row: InboxUpdate, following: InboxUpdate | None
+    ) -> bool:
+        """In the transaction that records how `row` ended: count the next row's attempt."""
+        if following is None or not await store.begin(session, following.id, self.worker):
+            return False
+        following.attempts += 1
+        return True
 
     @staticmethod
     def _cancelling() -> bool:
@@ -323,29 +354,31 @@ class InboxProcessor:
             except Exception as exc:
                 log.warning("inbox: could not renew claims (%s)", describe(exc))
 
-    async def _handle(self, row: InboxUpdate) -> None:
+    async def _handle(self, row: InboxUpdate, following: InboxUpdate | None = None) -> bool:
+        """Process the row and record how it ended; True when that transaction also counted
+        the attempt of `following` (the next row of the claim)."""
         if row.attempts > self.max_attempts:
-            await self._give_up(
-                row, f"the process stopped while handling it ({row.attempts - 1} times)"
+            return await self._give_up(
+                row,
+                f"the process stopped while handling it ({row.attempts - 1} times)",
+                None,
+                following,
             )
-            return
         try:
             update = Update.de_json(dict(row.payload), self.app.bot)
             assert update is not None
         except Exception as exc:
-            await self._give_up(row, f"not an update: {type(exc).__name__}")
-            return
+            return await self._give_up(row, f"not an update: {type(exc).__name__}", None, following)
         error = await self._process(
             update,
             retrying=row.attempts > 1,
             reply_failed=row.attempts > 1 and (row.error or "").split(":")[0] in TRANSIENT,
         )
         if error is None:
-            await self._finish(row)
-        elif isinstance(error, PERMANENT_ERRORS) or row.attempts >= self.max_attempts:
-            await self._give_up(row, _error_text(error), error)
-        else:
-            await self._defer(row, error)
+            return await self._finish(row, following)
+        if isinstance(error, PERMANENT_ERRORS) or row.attempts >= self.max_attempts:
+            return await self._give_up(row, _error_text(error), error, following)
+        return await self._defer(row, error, following)
 
     async def _process(
         self, update: Update, *, retrying: bool, reply_failed: bool = False
@@ -370,18 +403,22 @@ class InboxProcessor:
         if marker in self._watching and context.error is not None:
             self._watching[marker] = context.error
 
-    async def _finish(self, row: InboxUpdate) -> None:
+    async def _finish(self, row: InboxUpdate, following: InboxUpdate | None = None) -> bool:
         try:
             async with self.db.transaction() as session:
                 await store.mark_done(session, [row.id], self.now())
+                counted = await self._end(session, row, following)
         except Exception as exc:
             # The handler's own transaction holds the update's key: processing it again after
             # the lease changes nothing.
             log.warning("inbox: could not mark row %d done (%s)", row.id, describe(exc))
-            return
+            return False
         self.totals.done += 1
+        return counted
 
-    async def _defer(self, row: InboxUpdate, error: BaseException) -> None:
+    async def _defer(
+        self, row: InboxUpdate, error: BaseException, following: InboxUpdate | None = None
+    ) -> bool:
         delay = self.retry_delays[min(row.attempts, len(self.retry_delays)) - 1]
         now = self.now()
         try:
@@ -389,9 +426,10 @@ class InboxProcessor:
                 await store.mark_failed(
                     session, row.id, now, _error_text(error), retry_at=now + delay
                 )
+                counted = await self._end(session, row, following)
         except Exception as exc:
             log.warning("inbox: could not record a failure of row %d (%s)", row.id, describe(exc))
-            return
+            return False
         self.totals.retried += 1
         log.warning(
             "inbox: update %d (row %d) failed on attempt %d of %d (%s); trying again in %.0f s",
@@ -402,16 +440,22 @@ class InboxProcessor:
             describe(error),
             delay.total_seconds(),
         )
+        return counted
 
     async def _give_up(
-        self, row: InboxUpdate, reason: str, error: BaseException | None = None
-    ) -> None:
+        self,
+        row: InboxUpdate,
+        reason: str,
+        error: BaseException | None = None,
+        following: InboxUpdate | None = None,
+    ) -> bool:
         try:
             async with self.db.transaction() as session:
                 await store.mark_failed(session, row.id, self.now(), reason)
+                counted = await self._end(session, row, following)
         except Exception as exc:
             log.warning("inbox: could not record a failure of row %d (%s)", row.id, describe(exc))
-            return
+            return False
         self.totals.failed += 1
         log.error(
             "inbox: gave up on update %d (row %d) after %d attempt(s): %s",
@@ -420,6 +464,7 @@ class InboxProcessor:
             row.attempts,
             describe(error) if error is not None else reason.split(":")[0],
         )
+        return counted
 
 
 async def purge_old(db: Database, now: datetime, keep: timedelta = KEEP) -> int:

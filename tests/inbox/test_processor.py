@@ -18,7 +18,7 @@ from telegram.ext import MessageHandler, filters
 from bot.console.updates import Person
 from bot.context import BotContext
 from bot.handlers.common import update_key
-from bot.inbox import InboxProcessor, key_of, parse, purge_old
+from bot.inbox import MAX_ATTEMPTS, InboxProcessor, key_of, parse, purge_old
 from bot.render import texts
 from storage import inbox
 from storage.models import InboxUpdate
@@ -243,6 +243,25 @@ async def test_unfinished_updates_go_first_at_start_up(harness: Harness) -> None
     assert all(r.done_at is not None for r in state)
     [crashed] = [r for r in state if r.update_id == crash["update_id"]]
     assert crashed.error is not None and "stopped while handling" in crashed.error
+
+
+async def test_a_crash_loop_charges_only_the_update_in_hand(harness: Harness) -> None:
+    """A process that dies again and again right after claiming a batch: only the row it was
+    handling counts the attempts; the other rows of its batches are handled and answered."""
+    f = harness.factory
+    people = [Person(310_000 + n, f"Q{n}", "sv") for n in range(4)]
+    await store(harness, *(f.message(p, "/hjalp") for p in people))
+    dead = f"{socket.gethostname()}:{DEAD_PID}"
+    for _ in range(MAX_ATTEMPTS + 1):
+        async with harness.services.db.transaction() as session:
+            assert len(await inbox.claim(session, dead, harness.clock.now(), limit=8)) == 4
+        assert await processor(harness, worker=dead).recover() == 4
+    worker = processor(harness)
+    assert await worker.drain() == 4
+    first, *others = await rows(harness)
+    assert first.error is not None and "stopped while handling" in first.error
+    assert [(r.attempts, r.error) for r in others] == [(1, None)] * 3
+    assert [c.chat_id for c in harness.transport.sent()] == [p.user_id for p in people[1:]]
 
 
 async def test_a_live_claim_of_another_instance_is_left_alone(
