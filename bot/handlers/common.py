@@ -16,8 +16,9 @@ def lang_of_update(update: Update) -> texts.Lang:
 
 
 def update_key(update: Update) -> str:
-    """What makes an update unique whatever its update_id: chat and message id for a message,
-    plus the edit time for an edit, the query id for a button press.
+    """What makes an update unique: chat and message id for a message; for an edit also its
+    edit time and update_id (two edits may share a second, and a redelivered edit keeps its
+    update_id); the query id for a button press.
 
     The inbox (`bot.inbox`) stores each incoming update once under this key, and handlers
     claim it with their writes (`storage.activities.claim_update`)."""
@@ -25,8 +26,8 @@ def update_key(update: Update) -> str:
         return f"cb:{update.callback_query.id}"
     edited = update.edited_message or update.edited_channel_post or update.edited_business_message
     if edited is not None:
-        stamp = int(edited.edit_date.timestamp()) if edited.edit_date else update.update_id
-        return f"ed:{edited.chat.id}:{edited.message_id}:{stamp}"
+        stamp = int(edited.edit_date.timestamp()) if edited.edit_date else 0
+        return f"ed:{edited.chat.id}:{edited.message_id}:{stamp}:{update.update_id}"
     message = update.effective_message
     if message is not None:
         return f"msg:{message.chat.id}:{message.message_id}"
