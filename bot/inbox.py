@@ -292,6 +292,7 @@ class InboxProcessor:
         heartbeat = asyncio.create_task(self._heartbeat(held), name="inbox-heartbeat")
         handled = 0
         counted = True  # the claim counted the first row's attempt
+        in_hand: int | None = None
         try:
             for index, row in enumerate(rows):
                 if self._stopping.is_set():
@@ -300,7 +301,9 @@ class InboxProcessor:
                     held.remove(row.id)
                     continue
                 following = rows[index + 1] if index + 1 < len(rows) else None
+                in_hand = row.id
                 counted = await self._handle(row, following)
+                in_hand = None
                 held.remove(row.id)
                 handled += 1
         finally:
@@ -311,7 +314,7 @@ class InboxProcessor:
             # Stopping: the rows not started go back; an attempt counted for one is given back.
             try:
                 async with self.db.transaction() as session:
-                    if counted:
+                    if counted and in_hand is None:  # counted for a row not started
                         await store.release(session, ids=held[:1], refund=True)
                     await store.release(session, ids=held)
             except Exception as exc:
@@ -407,6 +410,7 @@ class InboxProcessor:
         try:
             async with self.db.transaction() as session:
                 await store.mark_done(session, [row.id], self.now())
+                await store.mark_replied(session, row.key, self.now())
                 counted = await self._end(session, row, following)
         except Exception as exc:
             # The handler's own transaction holds the update's key: processing it again after

@@ -61,6 +61,48 @@ async def claim_update(session: AsyncSession, key: str, update_id: int, now: dat
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
+def message_key(chat_id: int, message_id: int) -> str:
+    """The update key of a (new, not edited) message: `bot.handlers.common.update_key`."""
+    return f"msg:{chat_id}:{message_id}"
+
+
+async def record_reply(
+    session: AsyncSession, key: str, reply: dict[str, Any], **notes: Any
+) -> None:
+    """Keep the reply to the update with this (claimed) key, in the transaction of its change,
+    until it is sent: `processed_at` stays empty until the inbox marks the update done (see
+    `storage.inbox.mark_replied`). `notes` are kept beside it (e.g. that the message was an
+    answer to a question)."""
+    await session.execute(
+        update(ProcessedUpdate)
+        .where(ProcessedUpdate.key == key)
+        .values(payload={"reply": reply, **notes}, processed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def pending_reply(session: AsyncSession, key: str) -> dict[str, Any] | None:
+    """The recorded reply to this update when it has not been marked sent."""
+    row = await session.execute(
+        select(ProcessedUpdate.payload, ProcessedUpdate.processed_at).where(
+            ProcessedUpdate.key == key
+        )
+    )
+    found = row.first()
+    if found is None or found.processed_at is not None or not found.payload:
+        return None
+    reply = found.payload.get("reply")
+    return reply if isinstance(reply, dict) else None
+
+
+async def update_notes(session: AsyncSession, key: str) -> dict[str, Any]:
+    """What was noted with the handled update's reply (empty when nothing, or not handled)."""
+    payload = await session.scalar(
+        select(ProcessedUpdate.payload).where(ProcessedUpdate.key == key)
+    )
+    return dict(payload) if isinstance(payload, dict) else {}
+
+
 async def touch_municipality(session: AsyncSession, municipality_id: int, now: datetime) -> None:
     """Note that the municipality's activities changed (shown as "uppdaterades senast")."""
     await session.execute(_TOUCH, {"municipality_id": municipality_id, "now": now})

@@ -163,6 +163,17 @@ async def mark_done(session: AsyncSession, ids: Sequence[int], now: datetime) ->
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+async def mark_replied(session: AsyncSession, key: str, now: datetime) -> None:
+    """The update with this key was processed to its end: a reply recorded for it
+    (`storage.activities.record_reply`) is sent."""
+    await session.execute(
+        update(ProcessedUpdate)
+        .where(ProcessedUpdate.key == key, ProcessedUpdate.processed_at.is_(None))
+        .values(processed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def mark_failed(
     session: AsyncSession,
     row_id: int,

@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.context import BotContext
 from bot.render import callbacks, texts
 from bot.services import people
+from storage.activities import message_key
+
+Reply = dict[str, Any]  # a reply kept as data: sendMessage's chat_id, text, parse_mode, markup
+
+
+def reply_data(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> Reply:
+    """A reply as data, to be recorded with the change it confirms and sent after the commit."""
+    return {
+        "chat_id": chat_id,
+        "text": text,
+        "parse_mode": ParseMode.HTML.value,
+        "reply_markup": markup.to_dict() if markup is not None else None,
+    }
+
+
+async def send_reply(bot: Bot, reply: Reply) -> None:
+    """Send a reply kept as data."""
+    markup = reply.get("reply_markup")
+    await bot.send_message(
+        reply["chat_id"],
+        reply["text"],
+        parse_mode=reply.get("parse_mode"),
+        reply_markup=InlineKeyboardMarkup.de_json(markup, bot) if markup else None,
+    )
 
 
 def lang_of_update(update: Update) -> texts.Lang:
@@ -30,7 +56,7 @@ def update_key(update: Update) -> str:
         return f"ed:{edited.chat.id}:{edited.message_id}:{stamp}:{update.update_id}"
     message = update.effective_message
     if message is not None:
-        return f"msg:{message.chat.id}:{message.message_id}"
+        return message_key(message.chat.id, message.message_id)
     return f"upd:{update.update_id}"
 
 

@@ -325,6 +325,41 @@ async def test_a_confirmation_telegram_refused_is_sent_on_the_retry(harness: Har
     harness.errors.clear()  # the refused reply was the point
 
 
+async def test_a_reply_lost_to_a_kill_after_the_commit_is_sent_once_by_the_next_run(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process stops between the commit and the reply: the report is saved, its reply was
+    recorded with it, and the next run sends that reply (once) instead of staying silent."""
+    await _setup(harness)
+    await store(harness, harness.factory.message(REPORTER, "3 trafikkontroller E45 igår"))
+    transport = harness.transport
+    request = transport.do_request
+
+    async def stopped(url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if url.endswith("/sendMessage"):
+            raise asyncio.CancelledError  # the process goes down as the reply is sent
+        return await request(url, *args, **kwargs)
+
+    monkeypatch.setattr(transport, "do_request", stopped)
+    with pytest.raises(asyncio.CancelledError):
+        await processor(harness).drain()
+    monkeypatch.setattr(transport, "do_request", request)
+    assert len(await _mine(harness)) == 1
+    assert transport.sent("sendMessage") == []
+    restarted = processor(harness, worker="restarted")
+    assert await restarted.recover() == 1  # at start-up: the dead process's claim goes back
+    assert await restarted.drain() == 1
+    [reply] = replies(transport.sent())
+    assert reply.startswith("✅ Sparat: <b>trafikkontroller</b> · 3 st")
+    # Done now, and the reply is marked sent: a further run says nothing.
+    async with harness.services.db.transaction() as session:
+        await session.execute(update(InboxUpdate).values(done_at=None, claimed_at=None))
+    transport.clear()
+    assert await processor(harness).drain() == 1
+    assert transport.sent() == []
+    assert len(await _mine(harness)) == 1
+
+
 async def test_a_redelivered_report_stays_silent(harness: Harness) -> None:
     """A second delivery of a handled message (not a retry) answers nothing."""
     await _setup(harness)
