@@ -361,6 +361,19 @@ async def test_an_answer_that_is_not_a_number_changes_nothing(harness: Harness) 
     assert activity.count == 2
 
 
+async def test_editing_a_typed_answer_into_a_report_adds_no_activity(harness: Harness) -> None:
+    await _setup(harness)
+    await harness.send(REPORTER, "2 trafikkontroller idag")
+    [activity] = await _live(harness)
+    await harness.press(REPORTER, callbacks.encode("cw", activity.id))
+    answer = harness.factory.message(REPORTER, "5")
+    await harness.feed(answer)
+    calls = await harness.feed(harness.factory.edited(answer, "5 trafikkontroller idag"))
+    assert "var ett svar på min fråga" in _only_reply(calls)
+    [activity] = await _live(harness)
+    assert activity.count == 5
+
+
 # --- /logga -------------------------------------------------------------------------------
 
 
