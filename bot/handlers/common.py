@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.context import BotContext
 from bot.render import callbacks, texts
 from bot.services import people
-from storage.activities import message_key
+from storage.activities import claim_update, message_key
 
 Reply = dict[str, Any]  # a reply kept as data: sendMessage's chat_id, text, parse_mode, markup
 
@@ -34,6 +37,23 @@ async def send_reply(bot: Bot, reply: Reply) -> None:
         parse_mode=reply.get("parse_mode"),
         reply_markup=InlineKeyboardMarkup.de_json(markup, bot) if markup else None,
     )
+
+
+class AlreadyHandled(Exception):
+    """The update's key was claimed before: its change is made, nothing is written again."""
+
+
+@asynccontextmanager
+async def use_case(update: Update, context: BotContext) -> AsyncIterator[AsyncSession]:
+    """The one transaction of a writing use case, with the update's key claimed first
+    (`storage.activities.claim_update`, as the services that take an update key do). A second
+    run of the same update (a retry, a redelivery) raises AlreadyHandled before anything is
+    written, so a button, a toggle or an invite never acts twice."""
+    services = context.services
+    async with services.db.transaction() as session:
+        if not await claim_update(session, update_key(update), update.update_id, services.now()):
+            raise AlreadyHandled
+        yield session
 
 
 def lang_of_update(update: Update) -> texts.Lang:

@@ -68,6 +68,18 @@ async def test_an_admin_invites_from_the_chat_and_the_link_makes_a_reporter(
     assert await _roles(harness, CITIZEN.user_id) == []
 
 
+async def test_the_invite_button_handled_again_makes_no_second_invite(harness: Harness) -> None:
+    await _setup(harness)
+    calls = await harness.send(ADMIN, "/inbjudan")
+    press = harness.factory.callback(ADMIN, _buttons(calls)["Rapportör – polisen"])
+    first = await harness.feed(press)
+    assert any("start=in_" in r for r in replies(first))
+    again = await harness.feed(press)  # a retry or a redelivery of the same press
+    assert not any("start=in_" in r for r in replies(again))
+    async with harness.services.db.read() as session:
+        assert len((await session.scalars(select(Invite.id))).all()) == 1
+
+
 async def test_expired_malformed_and_guessed_codes_are_refused_and_slowed_down(
     harness: Harness,
 ) -> None:
