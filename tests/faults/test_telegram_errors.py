@@ -28,12 +28,9 @@ import pytest
 
 from tests.faults.conftest import Rig
 from tests.faults.fakeapi import Call
-from tests.faults.runner import INBOX_MISSING, confirmation_of, confirmations, wait_for
+from tests.faults.runner import confirmation_of, confirmations, wait_for
 
-pytestmark = [
-    pytest.mark.faults,
-    pytest.mark.skipif(INBOX_MISSING is not None, reason=INBOX_MISSING or ""),
-]
+pytestmark = pytest.mark.faults
 
 READ_TIMEOUT = 5.0  # PTB's default HTTPXRequest read timeout, which `loftesbot run` keeps
 
