@@ -51,7 +51,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TimedOut
 
 from bot.context import SERVICES_KEY, BotApplication, BotContext
 from bot.handlers.common import update_key
@@ -430,6 +430,10 @@ class InboxProcessor:
                 await store.mark_failed(
                     session, row.id, now, _error_text(error), retry_at=now + delay
                 )
+                if isinstance(error, TimedOut):
+                    # Telegram may well have taken the reply: the retry does not send it again
+                    # (one confirmation too few beats two).
+                    await store.mark_replied(session, row.key, now)
                 counted = await self._end(session, row, following)
         except Exception as exc:
             log.warning("inbox: could not record a failure of row %d (%s)", row.id, describe(exc))
