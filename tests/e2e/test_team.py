@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot.console.transport import ApiCall
-from bot.services import invites
+from bot.render import callbacks
+from bot.services import invites, words
 from bot.services.examples import load_examples
-from storage import catalogue, people
-from storage.models import Activity, CoverageItem, Invite, Role
+from storage import audit, catalogue, people
+from storage.models import Activity, CoverageItem, Invite, Pledge, Role
 from tests.conftest import ADMIN, CITIZEN, REPORTER, Harness, Person, replies
 
 TODAY = date(2026, 11, 21)
@@ -210,3 +211,34 @@ async def test_a_list_can_come_as_a_csv_file(harness: Harness) -> None:
     assert "har nu 2 poster" in text
     assert "• Sveg skola" in text and "• Hede skola" in text
     assert "elever" not in text
+
+
+async def test_forgetting_a_learnt_word_handled_again_forgets_no_second_word(
+    harness: Harness,
+) -> None:
+    await _setup(harness)
+    async with harness.services.db.transaction() as session:
+        place = await catalogue.municipality_by_name(session, "Härjedalen")
+        assert place is not None
+        pledge = await session.scalar(select(Pledge).where(Pledge.municipality_id == place.id))
+        assert pledge is not None
+        pledge.synonyms = ["fartkoll", "hastighetskoll"]
+        for word in pledge.synonyms:
+            audit.record(
+                session,
+                at=harness.clock.now(),
+                actor="admin",
+                actor_user_id=ADMIN.user_id,
+                action=words.LEARN_ACTION,
+                entity="pledge",
+                entity_id=pledge.id,
+                details={"word": word},
+            )
+        pledge_id = pledge.id
+    press = harness.factory.callback(ADMIN, callbacks.encode("wr", pledge_id, 0))
+    await harness.feed(press)
+    await harness.feed(press)  # a retry or a redelivery of the same press
+    async with harness.services.db.read() as session:
+        stored = await session.get(Pledge, pledge_id)
+    assert stored is not None
+    assert stored.synonyms == ["hastighetskoll"]
