@@ -9,12 +9,22 @@ dispatch (`Application.process_update`).
 
 **Done in the same transaction as its effects.** Handlers that change anything claim the
 update's content key (`update_key`, also the inbox row's key) in `processed_updates` in the same
-transaction as their writes (`storage.activities.claim_update`). That claim *is* the commit
-point of an update: once it is written, the update's effects are in the database, and a second
-run of the same update (after a crash between the handler and the inbox's done mark, a lease
-that ran out, or a redelivery) finds the key taken, changes nothing and sends no reply. The
-inbox row's `done_at` is bookkeeping written right after processing; if the process dies before
-it is written, the row is processed again and the key makes that harmless. Read-only answers
+transaction as their writes (`storage.activities.claim_update`; handlers through
+`bot.handlers.common.use_case`). That claim *is* the commit point of an update: once it is
+written, the update's effects are in the database, and a second run of the same update (after a
+crash between the handler and the inbox's done mark, a lease that ran out, or a redelivery)
+finds the key taken and changes nothing. The inbox row's `done_at` is written right after
+processing; if the process dies before it is written, the row is processed again and the key
+makes that harmless.
+
+**Replies as durable as the change.** A reporter's confirmation is recorded in the same
+transaction as the report (`storage.activities.record_reply`, kept with the key) and sent after
+the commit; the done mark also marks it sent (`storage.inbox.mark_replied`). A retry that finds
+the key taken sends a recorded reply not marked sent: the process died after the commit and
+before the done mark, or Telegram refused the reply. The policy for private replies is at least
+once: a process killed after the reply went out and before the done mark sends it again on the
+restart (at most the one update in hand). A reply whose send timed out counts as sent (Telegram
+may have taken it). A redelivery (not a retry) stays silent. Read-only answers
 (`/hjalp`, "hur går det?") claim nothing: they may be answered twice after a crash, never lost.
 
 **Retries.** A row whose processing raised (a handler error reaches the error handler, which
@@ -55,7 +65,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TimedOut
 
 from bot.context import SERVICES_KEY, BotApplication, BotContext
 from bot.handlers.common import update_key
-from bot.handlers.errors import REPLY_FAILED, RETRYING
+from bot.handlers.errors import RETRYING
 from storage import inbox as store
 from storage.db import Database
 from storage.models import InboxUpdate
@@ -128,11 +138,6 @@ def _dead_local_workers(names: Sequence[str], me: str) -> list[str]:
         except OSError:
             pass  # exists (perhaps another user's): not ours to judge
     return dead
-
-
-# Errors of Telegram's that mean a reply did not get through, so a retry sends it. Not TimedOut:
-# then Telegram may well have taken it, and one confirmation too few beats two.
-TRANSIENT = frozenset({"NetworkError", "RetryAfter"})
 
 
 def describe(exc: BaseException) -> str:
@@ -372,31 +377,23 @@ class InboxProcessor:
             assert update is not None
         except Exception as exc:
             return await self._give_up(row, f"not an update: {type(exc).__name__}", None, following)
-        error = await self._process(
-            update,
-            retrying=row.attempts > 1,
-            reply_failed=row.attempts > 1 and (row.error or "").split(":")[0] in TRANSIENT,
-        )
+        error = await self._process(update, retrying=row.attempts > 1)
         if error is None:
             return await self._finish(row, following)
         if isinstance(error, PERMANENT_ERRORS) or row.attempts >= self.max_attempts:
             return await self._give_up(row, _error_text(error), error, following)
         return await self._defer(row, error, following)
 
-    async def _process(
-        self, update: Update, *, retrying: bool, reply_failed: bool = False
-    ) -> BaseException | None:
+    async def _process(self, update: Update, *, retrying: bool) -> BaseException | None:
         """Run the update through the dispatch; the error a handler raised, if any."""
         marker = id(update)
         self._watching[marker] = None
         token = RETRYING.set(retrying)
-        failed = REPLY_FAILED.set(reply_failed)
         try:
             await self.app.process_update(update)
         except Exception as exc:  # process_update itself failed (handlers' errors go below)
             self._watching[marker] = exc
         finally:
-            REPLY_FAILED.reset(failed)
             RETRYING.reset(token)
         return self._watching.pop(marker, None)
 
