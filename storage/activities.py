@@ -35,6 +35,12 @@ _TOUCH = (
     .values(data_updated_at=bindparam("now"))
 )
 _INSERT_ACTIVITY = insert(_ACTIVITIES).returning(_ACTIVITIES.c.id)
+_PROCESSED = cast(Table, ProcessedUpdate.__table__)
+_RECORD_REPLY = (
+    update(_PROCESSED)
+    .where(_PROCESSED.c.key == bindparam("k"))
+    .values(payload=bindparam("payload"), processed_at=None)
+)
 
 
 async def claim_update(session: AsyncSession, key: str, update_id: int, now: datetime) -> bool:
@@ -73,12 +79,7 @@ async def record_reply(
     until it is sent: `processed_at` stays empty until the inbox marks the update done (see
     `storage.inbox.mark_replied`). `notes` are kept beside it (e.g. that the message was an
     answer to a question)."""
-    await session.execute(
-        update(ProcessedUpdate)
-        .where(ProcessedUpdate.key == key)
-        .values(payload={"reply": reply, **notes}, processed_at=None)
-        .execution_options(synchronize_session=False)
-    )
+    await session.execute(_RECORD_REPLY, {"k": key, "payload": {"reply": reply, **notes}})
 
 
 async def pending_reply(session: AsyncSession, key: str) -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ from bot.render import callbacks, texts
 from bot.services import people
 from storage.activities import claim_update, message_key
 
-Reply = dict[str, Any]  # a reply kept as data: sendMessage's chat_id, text, parse_mode, markup
+Reply = dict[str, Any]  # a reply kept as data: sendMessage's chat_id, text, parse_mode, buttons
 
 
 def reply_data(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> Reply:
@@ -24,18 +24,31 @@ def reply_data(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = No
         "chat_id": chat_id,
         "text": text,
         "parse_mode": ParseMode.HTML.value,
-        "reply_markup": markup.to_dict() if markup is not None else None,
+        "buttons": _buttons(markup) if markup is not None else None,
     }
 
 
-async def send_reply(bot: Bot, reply: Reply) -> None:
-    """Send a reply kept as data."""
-    markup = reply.get("reply_markup")
+def _buttons(markup: InlineKeyboardMarkup) -> list[list[dict[str, str]]]:
+    # Plain fields, cheaper than to_dict() on every logged message; callback and link buttons.
+    return [
+        [
+            {"text": b.text, "callback_data": b.callback_data}
+            if isinstance(b.callback_data, str)
+            else {"text": b.text, "url": b.url or ""}
+            for b in row
+        ]
+        for row in markup.inline_keyboard
+    ]
+
+
+async def send_reply(bot: Bot, reply: Reply, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send a reply kept as data (`markup`: its keyboard as an object, when still at hand)."""
+    if markup is None and reply.get("buttons"):
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(**button) for button in row] for row in reply["buttons"]]
+        )
     await bot.send_message(
-        reply["chat_id"],
-        reply["text"],
-        parse_mode=reply.get("parse_mode"),
-        reply_markup=InlineKeyboardMarkup.de_json(markup, bot) if markup else None,
+        reply["chat_id"], reply["text"], parse_mode=reply.get("parse_mode"), reply_markup=markup
     )
 
 

@@ -131,9 +131,10 @@ async def _use_case(
     lang = lang_of_update(update)
     key = update_key(update)
     reply: Reply | None = None
+    markup: InlineKeyboardMarkup | None = None
 
     async def run(session: AsyncSession) -> Outcome:
-        nonlocal reply
+        nonlocal reply, markup
         outcome = await work(session)
         if outcome.kind == "duplicate":
             if RETRYING.get():
@@ -141,13 +142,13 @@ async def _use_case(
             return outcome
         shown = _shown(outcome, today, lang, photo=photo)
         if shown is not None:
-            reply = reply_data(message.chat.id, *shown)
+            reply, markup = reply_data(message.chat.id, *shown), shown[1]
             await record_reply(session, key, reply, **notes)
         return outcome
 
     outcome = await _run(update, context, run)
     if outcome is not None and reply is not None:
-        await send_reply(context.bot, reply)
+        await send_reply(context.bot, reply, markup)
     return outcome
 
 
