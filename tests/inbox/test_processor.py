@@ -342,7 +342,7 @@ async def test_a_reply_lost_to_a_kill_after_the_commit_is_sent_once_by_the_next_
 
     monkeypatch.setattr(transport, "do_request", stopped)
     with pytest.raises(asyncio.CancelledError):
-        await processor(harness).drain()
+        await processor(harness, worker=f"{socket.gethostname()}:{DEAD_PID}").drain()
     monkeypatch.setattr(transport, "do_request", request)
     assert len(await _mine(harness)) == 1
     assert transport.sent("sendMessage") == []
