@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 from telegram import Update
+from telegram.error import TimedOut
 from telegram.ext import MessageHandler, filters
 
 from bot.console.updates import Person
@@ -358,6 +359,31 @@ async def test_a_reply_lost_to_a_kill_after_the_commit_is_sent_once_by_the_next_
     assert await processor(harness).drain() == 1
     assert transport.sent() == []
     assert len(await _mine(harness)) == 1
+
+
+async def test_a_reply_whose_send_timed_out_is_not_sent_again(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram took the reply but answered after the timeout: the retry does not send it
+    again (one confirmation too few beats two)."""
+    await _setup(harness)
+    await store(harness, harness.factory.message(REPORTER, "3 trafikkontroller E45 igår"))
+    transport = harness.transport
+    request = transport.do_request
+
+    timeouts = [TimedOut()]
+
+    async def late(url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        answer = await request(url, *args, **kwargs)
+        if url.endswith("/sendMessage") and timeouts:
+            raise timeouts.pop()  # taken, but the answer came too late
+        return answer
+
+    monkeypatch.setattr(transport, "do_request", late)
+    assert await processor(harness, retry_delays=[timedelta(0)]).drain() == 2  # and the retry
+    assert len([r for r in replies(transport.sent()) if r.startswith("✅ Sparat")]) == 1
+    assert len(await _mine(harness)) == 1
+    harness.errors.clear()  # the late answer was the point
 
 
 async def test_a_redelivered_report_stays_silent(harness: Harness) -> None:
