@@ -9,22 +9,34 @@ dispatch (`Application.process_update`).
 
 **Done in the same transaction as its effects.** Handlers that change anything claim the
 update's content key (`update_key`, also the inbox row's key) in `processed_updates` in the same
-transaction as their writes (`storage.activities.claim_update`). That claim *is* the commit
-point of an update: once it is written, the update's effects are in the database, and a second
-run of the same update (after a crash between the handler and the inbox's done mark, a lease
-that ran out, or a redelivery) finds the key taken, changes nothing and sends no reply. The
-inbox row's `done_at` is bookkeeping written right after processing; if the process dies before
-it is written, the row is processed again and the key makes that harmless. Read-only answers
+transaction as their writes (`storage.activities.claim_update`; handlers through
+`bot.handlers.common.use_case`). That claim *is* the commit point of an update: once it is
+written, the update's effects are in the database, and a second run of the same update (after a
+crash between the handler and the inbox's done mark, a lease that ran out, or a redelivery)
+finds the key taken and changes nothing. The inbox row's `done_at` is written right after
+processing; if the process dies before it is written, the row is processed again and the key
+makes that harmless.
+
+**Replies as durable as the change.** A reporter's confirmation is recorded in the same
+transaction as the report (`storage.activities.record_reply`, kept with the key) and sent after
+the commit; the done mark also marks it sent (`storage.inbox.mark_replied`). A retry that finds
+the key taken sends a recorded reply not marked sent: the process died after the commit and
+before the done mark, or Telegram refused the reply. The policy for private replies is at least
+once: a process killed after the reply went out and before the done mark sends it again on the
+restart (at most the one update in hand). A reply whose send timed out counts as sent (Telegram
+may have taken it). A redelivery (not a retry) stays silent. Read-only answers
 (`/hjalp`, "hur går det?") claim nothing: they may be answered twice after a crash, never lost.
 
 **Retries.** A row whose processing raised (a handler error reaches the error handler, which
 tells the user once) is released and tried again after 5 s, 30 s, 2 min and 10 min; after
 `max_attempts` attempts it is given up: marked done with its error kept and logged without the
-message body. A row that was claimed when the process died counts as an attempt too, so an
-update that crashes the process is given up as well. Telegram's "forbidden" and "bad request"
-answers are not retried. Other rows are processed while a failed row waits, so a poison update
-never blocks the queue (the price: a retried update may be handled after a later one from the
-same chat).
+message body. The row a process was handling when it died counts as an attempt too, so an
+update that crashes the process is given up as well; the other rows of its claim do not (an
+attempt is counted when a row is started: by the claim for its first row, and for each next row
+in the transaction that records how the one before it ended).
+Telegram's "forbidden" and "bad request" answers are not retried. Other rows are processed
+while a failed row waits, so a poison update never blocks the queue (the price: a retried
+update may be handled after a later one from the same chat).
 
 **Several workers.** Each process runs one processor that handles its claims one by one, in
 order. Claims are leases (60 s) kept fresh by a heartbeat while the worker works; a dead
@@ -47,12 +59,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TimedOut
 
 from bot.context import SERVICES_KEY, BotApplication, BotContext
 from bot.handlers.common import update_key
-from bot.handlers.errors import REPLY_FAILED, RETRYING
+from bot.handlers.errors import RETRYING
 from storage import inbox as store
 from storage.db import Database
 from storage.models import InboxUpdate
@@ -125,11 +138,6 @@ def _dead_local_workers(names: Sequence[str], me: str) -> list[str]:
         except OSError:
             pass  # exists (perhaps another user's): not ours to judge
     return dead
-
-
-# Errors of Telegram's that mean a reply did not get through, so a retry sends it. Not TimedOut:
-# then Telegram may well have taken it, and one confirmation too few beats two.
-TRANSIENT = frozenset({"NetworkError", "RetryAfter"})
 
 
 def describe(exc: BaseException) -> str:
@@ -288,11 +296,19 @@ class InboxProcessor:
         held = [row.id for row in rows]
         heartbeat = asyncio.create_task(self._heartbeat(held), name="inbox-heartbeat")
         handled = 0
+        counted = True  # the claim counted the first row's attempt
+        in_hand: int | None = None
         try:
-            for row in rows:
+            for index, row in enumerate(rows):
                 if self._stopping.is_set():
                     break
-                await self._handle(row)
+                if not counted and not await self._begin(row):
+                    held.remove(row.id)
+                    continue
+                following = rows[index + 1] if index + 1 < len(rows) else None
+                in_hand = row.id
+                counted = await self._handle(row, following)
+                in_hand = None
                 held.remove(row.id)
                 handled += 1
         finally:
@@ -300,13 +316,36 @@ class InboxProcessor:
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
         if held and not self._cancelling():
-            # Stopping: the rows not started go back, with their attempt.
+            # Stopping: the rows not started go back; an attempt counted for one is given back.
             try:
                 async with self.db.transaction() as session:
-                    await store.release(session, ids=held, refund=True)
+                    if counted and in_hand is None:  # counted for a row not started
+                        await store.release(session, ids=held[:1], refund=True)
+                    await store.release(session, ids=held)
             except Exception as exc:
                 log.warning("inbox: could not give claims back (%s)", describe(exc))
         return handled
+
+    async def _begin(self, row: InboxUpdate) -> bool:
+        """Count an attempt for the row about to be handled; False when it is no longer ours."""
+        try:
+            async with self.db.transaction() as session:
+                ours = await store.begin(session, row.id, self.worker)
+        except Exception as exc:
+            log.warning("inbox: could not start row %d (%s)", row.id, describe(exc))
+            return False
+        if ours:
+            row.attempts += 1
+        return ours
+
+    async def _end(
+        self, session: AsyncSession, row: InboxUpdate, following: InboxUpdate | None
+    ) -> bool:
+        """In the transaction that records how `row` ended: count the next row's attempt."""
+        if following is None or not await store.begin(session, following.id, self.worker):
+            return False
+        following.attempts += 1
+        return True
 
     @staticmethod
     def _cancelling() -> bool:
@@ -323,44 +362,38 @@ class InboxProcessor:
             except Exception as exc:
                 log.warning("inbox: could not renew claims (%s)", describe(exc))
 
-    async def _handle(self, row: InboxUpdate) -> None:
+    async def _handle(self, row: InboxUpdate, following: InboxUpdate | None = None) -> bool:
+        """Process the row and record how it ended; True when that transaction also counted
+        the attempt of `following` (the next row of the claim)."""
         if row.attempts > self.max_attempts:
-            await self._give_up(
-                row, f"the process stopped while handling it ({row.attempts - 1} times)"
+            return await self._give_up(
+                row,
+                f"the process stopped while handling it ({row.attempts - 1} times)",
+                None,
+                following,
             )
-            return
         try:
             update = Update.de_json(dict(row.payload), self.app.bot)
             assert update is not None
         except Exception as exc:
-            await self._give_up(row, f"not an update: {type(exc).__name__}")
-            return
-        error = await self._process(
-            update,
-            retrying=row.attempts > 1,
-            reply_failed=row.attempts > 1 and (row.error or "").split(":")[0] in TRANSIENT,
-        )
+            return await self._give_up(row, f"not an update: {type(exc).__name__}", None, following)
+        error = await self._process(update, retrying=row.attempts > 1)
         if error is None:
-            await self._finish(row)
-        elif isinstance(error, PERMANENT_ERRORS) or row.attempts >= self.max_attempts:
-            await self._give_up(row, _error_text(error), error)
-        else:
-            await self._defer(row, error)
+            return await self._finish(row, following)
+        if isinstance(error, PERMANENT_ERRORS) or row.attempts >= self.max_attempts:
+            return await self._give_up(row, _error_text(error), error, following)
+        return await self._defer(row, error, following)
 
-    async def _process(
-        self, update: Update, *, retrying: bool, reply_failed: bool = False
-    ) -> BaseException | None:
+    async def _process(self, update: Update, *, retrying: bool) -> BaseException | None:
         """Run the update through the dispatch; the error a handler raised, if any."""
         marker = id(update)
         self._watching[marker] = None
         token = RETRYING.set(retrying)
-        failed = REPLY_FAILED.set(reply_failed)
         try:
             await self.app.process_update(update)
         except Exception as exc:  # process_update itself failed (handlers' errors go below)
             self._watching[marker] = exc
         finally:
-            REPLY_FAILED.reset(failed)
             RETRYING.reset(token)
         return self._watching.pop(marker, None)
 
@@ -370,18 +403,23 @@ class InboxProcessor:
         if marker in self._watching and context.error is not None:
             self._watching[marker] = context.error
 
-    async def _finish(self, row: InboxUpdate) -> None:
+    async def _finish(self, row: InboxUpdate, following: InboxUpdate | None = None) -> bool:
         try:
             async with self.db.transaction() as session:
                 await store.mark_done(session, [row.id], self.now())
+                await store.mark_replied(session, row.key, self.now())
+                counted = await self._end(session, row, following)
         except Exception as exc:
             # The handler's own transaction holds the update's key: processing it again after
             # the lease changes nothing.
             log.warning("inbox: could not mark row %d done (%s)", row.id, describe(exc))
-            return
+            return False
         self.totals.done += 1
+        return counted
 
-    async def _defer(self, row: InboxUpdate, error: BaseException) -> None:
+    async def _defer(
+        self, row: InboxUpdate, error: BaseException, following: InboxUpdate | None = None
+    ) -> bool:
         delay = self.retry_delays[min(row.attempts, len(self.retry_delays)) - 1]
         now = self.now()
         try:
@@ -389,9 +427,14 @@ class InboxProcessor:
                 await store.mark_failed(
                     session, row.id, now, _error_text(error), retry_at=now + delay
                 )
+                if isinstance(error, TimedOut):
+                    # Telegram may well have taken the reply: the retry does not send it again
+                    # (one confirmation too few beats two).
+                    await store.mark_replied(session, row.key, now)
+                counted = await self._end(session, row, following)
         except Exception as exc:
             log.warning("inbox: could not record a failure of row %d (%s)", row.id, describe(exc))
-            return
+            return False
         self.totals.retried += 1
         log.warning(
             "inbox: update %d (row %d) failed on attempt %d of %d (%s); trying again in %.0f s",
@@ -402,16 +445,22 @@ class InboxProcessor:
             describe(error),
             delay.total_seconds(),
         )
+        return counted
 
     async def _give_up(
-        self, row: InboxUpdate, reason: str, error: BaseException | None = None
-    ) -> None:
+        self,
+        row: InboxUpdate,
+        reason: str,
+        error: BaseException | None = None,
+        following: InboxUpdate | None = None,
+    ) -> bool:
         try:
             async with self.db.transaction() as session:
                 await store.mark_failed(session, row.id, self.now(), reason)
+                counted = await self._end(session, row, following)
         except Exception as exc:
             log.warning("inbox: could not record a failure of row %d (%s)", row.id, describe(exc))
-            return
+            return False
         self.totals.failed += 1
         log.error(
             "inbox: gave up on update %d (row %d) after %d attempt(s): %s",
@@ -420,6 +469,7 @@ class InboxProcessor:
             row.attempts,
             describe(error) if error is not None else reason.split(":")[0],
         )
+        return counted
 
 
 async def purge_old(db: Database, now: datetime, keep: timedelta = KEEP) -> int:

@@ -35,6 +35,12 @@ _TOUCH = (
     .values(data_updated_at=bindparam("now"))
 )
 _INSERT_ACTIVITY = insert(_ACTIVITIES).returning(_ACTIVITIES.c.id)
+_PROCESSED = cast(Table, ProcessedUpdate.__table__)
+_RECORD_REPLY = (
+    update(_PROCESSED)
+    .where(_PROCESSED.c.key == bindparam("k"))
+    .values(payload=bindparam("payload"), processed_at=None)
+)
 
 
 async def claim_update(session: AsyncSession, key: str, update_id: int, now: datetime) -> bool:
@@ -59,6 +65,43 @@ async def claim_update(session: AsyncSession, key: str, update_id: int, now: dat
         )
     result = await session.execute(statement, {"key": key, "update_id": update_id, "now": now})
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def message_key(chat_id: int, message_id: int) -> str:
+    """The update key of a (new, not edited) message: `bot.handlers.common.update_key`."""
+    return f"msg:{chat_id}:{message_id}"
+
+
+async def record_reply(
+    session: AsyncSession, key: str, reply: dict[str, Any], **notes: Any
+) -> None:
+    """Keep the reply to the update with this (claimed) key, in the transaction of its change,
+    until it is sent: `processed_at` stays empty until the inbox marks the update done (see
+    `storage.inbox.mark_replied`). `notes` are kept beside it (e.g. that the message was an
+    answer to a question)."""
+    await session.execute(_RECORD_REPLY, {"k": key, "payload": {"reply": reply, **notes}})
+
+
+async def pending_reply(session: AsyncSession, key: str) -> dict[str, Any] | None:
+    """The recorded reply to this update when it has not been marked sent."""
+    row = await session.execute(
+        select(ProcessedUpdate.payload, ProcessedUpdate.processed_at).where(
+            ProcessedUpdate.key == key
+        )
+    )
+    found = row.first()
+    if found is None or found.processed_at is not None or not found.payload:
+        return None
+    reply = found.payload.get("reply")
+    return reply if isinstance(reply, dict) else None
+
+
+async def update_notes(session: AsyncSession, key: str) -> dict[str, Any]:
+    """What was noted with the handled update's reply (empty when nothing, or not handled)."""
+    payload = await session.scalar(
+        select(ProcessedUpdate.payload).where(ProcessedUpdate.key == key)
+    )
+    return dict(payload) if isinstance(payload, dict) else {}
 
 
 async def touch_municipality(session: AsyncSession, municipality_id: int, now: datetime) -> None:

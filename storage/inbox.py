@@ -86,7 +86,9 @@ async def claim(
     limit: int = 10,
     lease: timedelta = DEFAULT_LEASE,
 ) -> list[InboxUpdate]:
-    """Claim up to `limit` free rows for `worker`, oldest first; each claim counts an attempt."""
+    """Claim up to `limit` free rows for `worker`, oldest first. Only the first row's attempt is
+    counted here: the others are counted by `begin` when the worker starts them, so a worker that
+    dies with a batch in hand charges only the row it was handling."""
     query = select(InboxUpdate.id).where(_free(now, lease)).order_by(InboxUpdate.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         # Rows another transaction is claiming right now are skipped, not waited for.
@@ -97,7 +99,13 @@ async def claim(
     await session.execute(
         update(InboxUpdate)
         .where(InboxUpdate.id.in_(ids))
-        .values(claimed_by=worker[:100], claimed_at=now, attempts=InboxUpdate.attempts + 1)
+        .values(
+            claimed_by=worker[:100],
+            claimed_at=now,
+            attempts=case(
+                (InboxUpdate.id == ids[0], InboxUpdate.attempts + 1), else_=InboxUpdate.attempts
+            ),
+        )
         .execution_options(synchronize_session=False)
     )
     rows = await session.scalars(
@@ -107,6 +115,22 @@ async def claim(
         .execution_options(populate_existing=True)
     )
     return list(rows)
+
+
+async def begin(session: AsyncSession, row_id: int, worker: str) -> bool:
+    """Count an attempt for a claimed row the worker is about to handle (the first row of a
+    claim is counted by the claim itself). False when the row is no longer the worker's."""
+    result = await session.execute(
+        update(InboxUpdate)
+        .where(
+            InboxUpdate.id == row_id,
+            InboxUpdate.claimed_by == worker[:100],
+            InboxUpdate.done_at.is_(None),
+        )
+        .values(attempts=InboxUpdate.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 async def renew(session: AsyncSession, ids: Sequence[int], worker: str, now: datetime) -> int:
@@ -137,6 +161,17 @@ async def mark_done(session: AsyncSession, ids: Sequence[int], now: datetime) ->
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def mark_replied(session: AsyncSession, key: str, now: datetime) -> None:
+    """The update with this key was processed to its end: a reply recorded for it
+    (`storage.activities.record_reply`) is sent."""
+    await session.execute(
+        update(ProcessedUpdate)
+        .where(ProcessedUpdate.key == key, ProcessedUpdate.processed_at.is_(None))
+        .values(processed_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def mark_failed(

@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.domain.pages import MAX_PAGE_BYTES
-from bot.handlers.common import lang_of_update, who
+from bot.handlers.common import AlreadyHandled, lang_of_update, use_case, who
 from bot.render import admin as render
 from bot.render import callbacks, texts
 from bot.render.catalogue import reading_summary
@@ -223,7 +223,7 @@ async def import_button(update: Update, context: BotContext) -> None:
     choices = {int(k): int(v) for k, v in (pending.get("choices") or {}).items()}
     services = context.services
     try:
-        async with services.db.transaction() as session:
+        async with use_case(update, context) as session:
             person = await people.who_is(session, user.id)
             if document["municipality"] not in person.admin_in:
                 raise ImportFailed(render.not_admin_for(lang, document["municipality"]))
@@ -240,6 +240,9 @@ async def import_button(update: Update, context: BotContext) -> None:
         await query.edit_message_text(
             render.cannot_import(lang, str(exc)), parse_mode=ParseMode.HTML
         )
+        return
+    except AlreadyHandled:
+        await query.answer()  # imported the first time this press was handled
         return
     context.user_data.pop(PENDING_KEY, None)
     await query.answer()
@@ -311,10 +314,12 @@ async def short_names(update: Update, context: BotContext) -> None:
         await message.reply_text(usage, parse_mode=ParseMode.HTML)
         return
     try:
-        async with services.db.transaction() as session:
+        async with use_case(update, context) as session:
             row = await catalogue.rename_pledge(
                 session, user.id, int(args[0]), " ".join(args[1:]), now=services.now()
             )
+    except AlreadyHandled:
+        return
     except ServiceError as exc:
         await message.reply_text(render.rename_refused(lang, exc), parse_mode=ParseMode.HTML)
         return

@@ -2,12 +2,71 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.context import BotContext
 from bot.render import callbacks, texts
 from bot.services import people
+from storage.activities import claim_update, message_key
+
+Reply = dict[str, Any]  # a reply kept as data: sendMessage's chat_id, text, parse_mode, buttons
+
+
+def reply_data(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> Reply:
+    """A reply as data, to be recorded with the change it confirms and sent after the commit."""
+    return {
+        "chat_id": chat_id,
+        "text": text,
+        "parse_mode": ParseMode.HTML.value,
+        "buttons": _buttons(markup) if markup is not None else None,
+    }
+
+
+def _buttons(markup: InlineKeyboardMarkup) -> list[list[dict[str, str]]]:
+    # Plain fields, cheaper than to_dict() on every logged message; callback and link buttons.
+    return [
+        [
+            {"text": b.text, "callback_data": b.callback_data}
+            if isinstance(b.callback_data, str)
+            else {"text": b.text, "url": b.url or ""}
+            for b in row
+        ]
+        for row in markup.inline_keyboard
+    ]
+
+
+async def send_reply(bot: Bot, reply: Reply, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send a reply kept as data (`markup`: its keyboard as an object, when still at hand)."""
+    if markup is None and reply.get("buttons"):
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(**button) for button in row] for row in reply["buttons"]]
+        )
+    await bot.send_message(
+        reply["chat_id"], reply["text"], parse_mode=reply.get("parse_mode"), reply_markup=markup
+    )
+
+
+class AlreadyHandled(Exception):
+    """The update's key was claimed before: its change is made, nothing is written again."""
+
+
+@asynccontextmanager
+async def use_case(update: Update, context: BotContext) -> AsyncIterator[AsyncSession]:
+    """The one transaction of a writing use case, with the update's key claimed first
+    (`storage.activities.claim_update`, as the services that take an update key do). A second
+    run of the same update (a retry, a redelivery) raises AlreadyHandled before anything is
+    written, so a button, a toggle or an invite never acts twice."""
+    services = context.services
+    async with services.db.transaction() as session:
+        if not await claim_update(session, update_key(update), update.update_id, services.now()):
+            raise AlreadyHandled
+        yield session
 
 
 def lang_of_update(update: Update) -> texts.Lang:
@@ -16,8 +75,9 @@ def lang_of_update(update: Update) -> texts.Lang:
 
 
 def update_key(update: Update) -> str:
-    """What makes an update unique whatever its update_id: chat and message id for a message,
-    plus the edit time for an edit, the query id for a button press.
+    """What makes an update unique: chat and message id for a message; for an edit also its
+    edit time and update_id (two edits may share a second, and a redelivered edit keeps its
+    update_id); the query id for a button press.
 
     The inbox (`bot.inbox`) stores each incoming update once under this key, and handlers
     claim it with their writes (`storage.activities.claim_update`)."""
@@ -25,11 +85,11 @@ def update_key(update: Update) -> str:
         return f"cb:{update.callback_query.id}"
     edited = update.edited_message or update.edited_channel_post or update.edited_business_message
     if edited is not None:
-        stamp = int(edited.edit_date.timestamp()) if edited.edit_date else update.update_id
-        return f"ed:{edited.chat.id}:{edited.message_id}:{stamp}"
+        stamp = int(edited.edit_date.timestamp()) if edited.edit_date else 0
+        return f"ed:{edited.chat.id}:{edited.message_id}:{stamp}:{update.update_id}"
     message = update.effective_message
     if message is not None:
-        return f"msg:{message.chat.id}:{message.message_id}"
+        return message_key(message.chat.id, message.message_id)
     return f"upd:{update.update_id}"
 
 

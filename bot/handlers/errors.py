@@ -20,9 +20,6 @@ _LAST_NOTE_KEY = "last_error_note_at"
 # True while an update that failed before is tried again (the inbox sets it): the user was
 # told about the failure the first time and is not told again.
 RETRYING: ContextVar[bool] = ContextVar("retrying", default=False)
-# True when that earlier failure was Telegram's (a reply could not be sent): work the update did
-# is saved, and the retry should send the confirmation that did not go out.
-REPLY_FAILED: ContextVar[bool] = ContextVar("reply_failed", default=False)
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -35,7 +32,7 @@ async def on_error(update: object, context: BotContext) -> None:
     # "Try again" is right when our side failed and nothing was kept. When Telegram itself
     # failed (the reply could not be sent, or timed out after Telegram took it), the work may be
     # saved already: asking the person to send it again would store it twice. The inbox retries
-    # such updates and the retry sends the confirmation.
+    # such updates and the retry sends the recorded confirmation.
     telegram_failed = isinstance(error, TelegramError)
     if (
         isinstance(update, Update)

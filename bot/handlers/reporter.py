@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -18,8 +18,15 @@ from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.handlers import citizen
-from bot.handlers.common import lang_of_update, not_understood, update_key
-from bot.handlers.errors import REPLY_FAILED
+from bot.handlers.common import (
+    Reply,
+    lang_of_update,
+    not_understood,
+    reply_data,
+    send_reply,
+    update_key,
+)
+from bot.handlers.errors import RETRYING
 from bot.render import callbacks, texts
 from bot.render import reporting as render
 from bot.render.texts import Lang
@@ -27,7 +34,7 @@ from bot.services import people, reporting
 from bot.services.citizens import FEEDBACK_STATES
 from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
 from bot.services.reporting import Incoming, Outcome
-from storage.activities import get_state
+from storage.activities import get_state, pending_reply, record_reply
 from storage.people import active_memberships
 
 T = TypeVar("T")
@@ -85,15 +92,12 @@ def _incoming(update: Update, context: BotContext, message: Message, text: str) 
     )
 
 
-async def _send_outcome(
-    message: Message, outcome: Outcome, today: date, lang: Lang, *, photo: bool = False
-) -> None:
-    if outcome.kind == "duplicate":
-        if REPLY_FAILED.get() and outcome.entry is not None:
-            # The inbox tries again after the confirmation failed to go out: send it now.
-            again, buttons = render.saved(Outcome("saved", entry=outcome.entry), today, lang)
-            await message.reply_text(again, parse_mode=ParseMode.HTML, reply_markup=buttons)
-        return
+def _shown(
+    outcome: Outcome, today: date, lang: Lang, *, photo: bool = False
+) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """What to say about an outcome (nothing for a duplicate or a reroute)."""
+    if outcome.kind in ("duplicate", "reroute"):
+        return None
     markup: InlineKeyboardMarkup | None = None
     if outcome.kind in ("saved", "updated"):
         text, markup = render.saved(outcome, today, lang)
@@ -107,7 +111,45 @@ async def _send_outcome(
         text = render.dropped(lang)
     else:
         text = render.problem(outcome.problem or "", lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    return text, markup
+
+
+async def _use_case(
+    update: Update,
+    context: BotContext,
+    message: Message,
+    work: Callable[[AsyncSession], Awaitable[Outcome]],
+    *,
+    today: date,
+    photo: bool = False,
+    **notes: Any,
+) -> Outcome | None:
+    """Run a use case in one transaction and record its reply in that transaction; send the
+    reply after the commit. A retry of an update whose change was made (the process died before
+    the reply went out, or Telegram refused it) finds the key taken and sends the recorded
+    reply; a redelivery stays silent."""
+    lang = lang_of_update(update)
+    key = update_key(update)
+    reply: Reply | None = None
+    markup: InlineKeyboardMarkup | None = None
+
+    async def run(session: AsyncSession) -> Outcome:
+        nonlocal reply, markup
+        outcome = await work(session)
+        if outcome.kind == "duplicate":
+            if RETRYING.get():
+                reply = await pending_reply(session, key)
+            return outcome
+        shown = _shown(outcome, today, lang, photo=photo)
+        if shown is not None:
+            reply, markup = reply_data(message.chat.id, *shown), shown[1]
+            await record_reply(session, key, reply, **notes)
+        return outcome
+
+    outcome = await _run(update, context, run)
+    if outcome is not None and reply is not None:
+        await send_reply(context.bot, reply, markup)
+    return outcome
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -175,18 +217,17 @@ async def _log(
     services = context.services
     today = services.today()
     incoming = _incoming(update, context, message, text)
-    outcome = await _run(
+    outcome = await _use_case(
         update,
         context,
+        message,
         lambda s: reporting.log_message(
             s, incoming, now=services.now(), today=today, cache=services.cache, route=route
         ),
+        today=today,
+        photo=photo,
     )
-    if outcome is not None and outcome.kind == "reroute":
-        return False
-    if outcome is not None:
-        await _send_outcome(message, outcome, today, lang_of_update(update), photo=photo)
-    return True
+    return outcome is None or outcome.kind != "reroute"
 
 
 async def edited(update: Update, context: BotContext) -> None:
@@ -205,15 +246,15 @@ async def edited(update: Update, context: BotContext) -> None:
     services = context.services
     today = services.today()
     incoming = _incoming(update, context, message, message.text or message.caption or "")
-    outcome = await _run(
+    await _use_case(
         update,
         context,
+        message,
         lambda s: reporting.log_message(
             s, incoming, now=services.now(), today=today, edited=True, cache=services.cache
         ),
+        today=today,
     )
-    if outcome is not None:
-        await _send_outcome(message, outcome, today, lang_of_update(update))
 
 
 async def _answer_expected(update: Update, context: BotContext, message: Message) -> None:
@@ -225,9 +266,10 @@ async def _answer_expected(update: Update, context: BotContext, message: Message
     text = (message.text or "").strip()
     today = services.today()
     # A count, a day or a place: read and applied in one transaction with the question.
-    outcome = await _run(
+    outcome = await _use_case(
         update,
         context,
+        message,
         lambda s: reporting.answer_expected(
             s,
             user.id,
@@ -238,11 +280,10 @@ async def _answer_expected(update: Update, context: BotContext, message: Message
             now=services.now(),
             today=today,
         ),
+        today=today,
+        answer=True,  # an edit of this message is no new report
     )
-    if outcome is None:
-        return
-    if outcome.kind != "reroute":
-        await _send_outcome(message, outcome, today, lang)
+    if outcome is None or outcome.kind != "reroute":
         return
     async with services.db.transaction() as session:
         expected = await reporting.take_expected(session, user.id, now=services.now())
@@ -264,8 +305,9 @@ async def _answer_expected(update: Update, context: BotContext, message: Message
         outcome = await _guided_save(
             update, context, pledge_id, count, day, text, card_chat, card_id
         )
-        if outcome is not None:
-            await _send_outcome(message, outcome, today, lang)
+        shown = None if outcome is None else _shown(outcome, today, lang)
+        if shown is not None:
+            await send_reply(context.bot, reply_data(message.chat.id, *shown))
         return
 
     # an unknown kind from a newer version: forgotten; read the message afresh

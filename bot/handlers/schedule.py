@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot.context import BotContext
-from bot.handlers.common import lang_of_update, update_key
+from bot.handlers.common import AlreadyHandled, lang_of_update, use_case
 from bot.render import callbacks, texts
 from bot.render import report as report_render
 from bot.render import schedule as render
@@ -22,7 +22,6 @@ from bot.services import schedule as schedules
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.invites import admin_places
 from bot.services.reports import ReportPeriod, previous_period
-from storage.activities import claim_update
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +66,7 @@ async def answer(
     services = context.services
     try:
         view: schedules.ScheduleView | None = None
-        async with services.db.transaction() as session:
-            if not await claim_update(
-                session, update_key(update), update.update_id, services.now()
-            ):
-                return
+        async with use_case(update, context) as session:
             if kind == "schedule_time":
                 mid = int(str(payload["municipality_id"]))
                 await schedules.admin_of(session, user.id, mid)
@@ -103,6 +98,8 @@ async def answer(
         async with services.db.transaction() as session:
             await reporting.expect(session, user.id, kind, payload, now=services.now())
         await message.reply_text(exc.detail or texts.stale_button(lang))
+    except AlreadyHandled:
+        return
     except (NotAllowed, NotFound):
         await message.reply_text(only_admins(lang))
 
@@ -132,7 +129,7 @@ async def button(update: Update, context: BotContext) -> None:
             await _schedule_button(update, context, first, step, request.args[2:])
             return
         if action == "ap" and step == "c":
-            async with services.db.transaction() as session:
+            async with use_case(update, context) as session:
                 await schedules.approval_of(session, user.id, first)
                 await reporting.expect(
                     session, user.id, "approval_comment", {"approval_id": first}, now=now
@@ -142,7 +139,7 @@ async def button(update: Update, context: BotContext) -> None:
             return
         if action == "ap" and step in ("p", "s"):
             decision = "publish" if step == "p" else "skip"
-            async with services.db.transaction() as session:
+            async with use_case(update, context) as session:
                 name, key = await schedules.decide(session, user.id, first, decision, now)
             await query.answer()
             await query.edit_message_text(
@@ -151,7 +148,7 @@ async def button(update: Update, context: BotContext) -> None:
             _tick_soon(context)
             return
         if action == "pp" and step in ("y", "n"):
-            async with services.db.transaction() as session:
+            async with use_case(update, context) as session:
                 name, key = await schedules.settle_ambiguous(
                     session, user.id, first, step == "y", now
                 )
@@ -163,6 +160,8 @@ async def button(update: Update, context: BotContext) -> None:
                 _tick_soon(context)
             return
         await query.answer(texts.stale_button(lang), show_alert=True)
+    except AlreadyHandled:
+        await query.answer()  # handled before (a retry or a redelivery): done already
     except NotAllowed:
         await query.answer(only_admins(lang), show_alert=True)
     except (NotFound, Invalid, schedules.ScheduleError) as exc:
@@ -184,7 +183,7 @@ async def _schedule_button(
     services = context.services
     now = services.now()
     if step == "t":
-        async with services.db.transaction() as session:
+        async with use_case(update, context) as session:
             await schedules.admin_of(session, user.id, mid)
             await reporting.expect(
                 session, user.id, "schedule_time", {"municipality_id": mid}, now=now
@@ -205,22 +204,22 @@ async def _schedule_button(
             for part in report_render.telegram_messages(draft, lang):
                 await context.bot.send_message(user.id, part, parse_mode=ParseMode.HTML)
         return
-    async with services.db.transaction() as session:
-        plan = await schedules.schedule_of(session, mid)
+    async with use_case(update, context) as session:
         await schedules.admin_of(session, user.id, mid)
         changes: dict[str, tuple[object, object]] = {}
+        # Every button says the state it sets ("approval on"), never "the other one": pressed
+        # twice, or handled again, it sets the same.
         if step == "e" and rest and rest[0] in render.EVERY_CODES:
             _p, changes = await schedules.change(
                 session, mid, now=now, user_id=user.id, every=render.EVERY_CODES[rest[0]]
             )
-        elif step == "a":
+        elif step == "a" and rest and rest[0] in ("0", "1"):
             _p, changes = await schedules.change(
-                session, mid, now=now, user_id=user.id, approval=not plan.approval
+                session, mid, now=now, user_id=user.id, approval=rest[0] == "1"
             )
-        elif step == "u":
-            flipped = "hold" if plan.unanswered == "publish" else "publish"
+        elif step == "u" and rest and rest[0] in render.UNANSWERED_CODES:
             _p, changes = await schedules.change(
-                session, mid, now=now, user_id=user.id, unanswered=flipped
+                session, mid, now=now, user_id=user.id, unanswered=render.UNANSWERED_CODES[rest[0]]
             )
         elif step == "h" and rest and rest[0].isdigit():
             _p, changes = await schedules.change(

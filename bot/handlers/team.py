@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.handlers import common
-from bot.handlers.common import lang_of_update, update_key
+from bot.handlers.common import AlreadyHandled, lang_of_update, update_key, use_case
 from bot.render import callbacks, texts
 from bot.render import team as render
 from bot.render.admin import only_admins
@@ -254,7 +254,7 @@ async def button(update: Update, context: BotContext) -> None:
             await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
             return
         if action == "la":
-            async with services.db.transaction() as session:
+            async with use_case(update, context) as session:
                 await reporting.take_expected(session, user.id, now=services.now())
             await query.answer()
             await query.edit_message_text(cancelled(lang))
@@ -272,7 +272,7 @@ async def button(update: Update, context: BotContext) -> None:
         elif action == "iv" and len(args) == 3:
             role = Role.ADMIN if args[1] == "a" else Role.REPORTER
             organisation = {"p": Organisation.POLICE, "k": Organisation.MUNICIPALITY}.get(args[2])
-            async with services.db.transaction() as session:
+            async with use_case(update, context) as session:
                 invite = await invites.create_invite_by_id(
                     session,
                     admin_user_id=user.id,
@@ -295,23 +295,25 @@ async def button(update: Update, context: BotContext) -> None:
             text, markup = render.confirm_remove(first, lang)
             await query.edit_message_text(text, reply_markup=markup)
         elif action == "ry":
-            async with services.db.transaction() as session:
+            async with use_case(update, context) as session:
                 member = await invites.revoke_member(session, user.id, first, now=services.now())
             await query.answer()
             await query.edit_message_text(render.removed(member, lang), parse_mode=ParseMode.HTML)
         elif action == "ri":
-            async with services.db.transaction() as session:
+            async with use_case(update, context) as session:
                 place = await invites.revoke_invite(session, user.id, first, now=services.now())
             await query.answer()
             await query.edit_message_text(render.invite_revoked(place, lang))
         elif action == "ll":
-            async with services.db.transaction() as session:
+            async with use_case(update, context) as session:
                 current = await lists.begin(session, user.id, first, now=services.now())
             await query.answer()
             text, markup = render.list_prompt(current, lang)
             await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
         else:
             await query.answer(texts.stale_button(lang), show_alert=True)
+    except AlreadyHandled:
+        await query.answer()  # handled before (a retry or a redelivery): done already
     except NotAllowed:
         await query.answer(_only_admins(lang), show_alert=True)
     except (NotFound, Invalid) as exc:

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot.context import BotContext
-from bot.handlers.common import lang_of_update
+from bot.handlers.common import AlreadyHandled, lang_of_update, use_case
 from bot.render import callbacks, texts
 from bot.render import words as render
 from bot.services import words
@@ -43,9 +43,12 @@ async def button(update: Update, context: BotContext) -> None:
         return
     services = context.services
     try:
-        async with services.db.transaction() as session:
+        async with use_case(update, context) as session:
             word = await words.forget_word(session, user.id, pledge_id, index, now=services.now())
             remaining = await words.learnt_words(session, user.id)
+    except AlreadyHandled:
+        await query.answer()  # forgotten the first time this press was handled
+        return
     except NotAllowed:
         await query.answer(render.only_admins(lang), show_alert=True)
         return

@@ -421,6 +421,12 @@ def municipality_pledges(
 
 
 PROBLEMS: dict[str, tuple[str, str]] = {
+    "edited_answer": (
+        "Det meddelandet var ett svar på min fråga, så ändringen sparar ingenting. Rätta posten "
+        "med knapparna under bekräftelsen, eller se /mina.",
+        "That message answered my question, so the edit saves nothing. Fix the entry with the "
+        "buttons under the confirmation, or see /mina.",
+    ),
     "too_long": (
         "Meddelandet är för långt för en rapport (högst 4 000 tecken). Skriv kort vad du gjorde, "
         "till exempel ”3 trafikkontroller E45 i går”.",

@@ -1,8 +1,8 @@
 """Texts and buttons for /schema: the posting schedule, approvals and posts to settle.
 
 Callback actions: sh|M|v view, sh|M|e|<every> how often, sh|M|t time (typed next),
-sh|M|a approval on/off, sh|M|u when unanswered, sh|M|h|H draft hours, sh|M|r reminders,
-sh|M|p preview;
+sh|M|a|1 approval on, sh|M|a|0 off, sh|M|u|p publish when unanswered, sh|M|u|h hold,
+sh|M|h|H draft hours, sh|M|r reminders, sh|M|p preview (each button names the state it sets);
 ap|A|p publish, ap|A|s skip, ap|A|c comment (typed next); pp|P|y came out, pp|P|n send again.
 """
 
@@ -29,6 +29,7 @@ EVERY_CODES = {
     "m": "month",
     "o": "off",
 }
+UNANSWERED_CODES = {"p": "publish", "h": "hold"}
 EVERY_WORDS = {
     "quarter": ("varje kvartal", "every quarter"),
     "tertial": ("varje tertial", "every four months"),
@@ -193,10 +194,10 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
         InlineKeyboardButton(
             _t(
                 lang,
-                "Godkännande: av" if plan.approval else "Godkännande: på",
-                "Approval: off" if plan.approval else "Approval: on",
+                "Stäng av godkännande" if plan.approval else "Slå på godkännande",
+                "Turn approval off" if plan.approval else "Turn approval on",
             ),
-            callback_data=encode("sh", mid, "a"),
+            callback_data=encode("sh", mid, "a", "0" if plan.approval else "1"),
         )
     ]
     if plan.approval:
@@ -216,7 +217,7 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
                 _t(lang, "Utan svar: vänta", "Unanswered: wait")
                 if plan.unanswered == "publish"
                 else _t(lang, "Utan svar: publicera", "Unanswered: publish"),
-                callback_data=encode("sh", mid, "u"),
+                callback_data=encode("sh", mid, "u", "h" if plan.unanswered == "publish" else "p"),
             )
         )
     rows.append(approval_row)

@@ -370,6 +370,11 @@ async def log_message(
             raise NotAllowed("någon annans post")
         if activity is not None and activity.deleted_at is not None:
             return Outcome("gone", entry=await _entry(session, activity, today))
+        if activity is None:
+            original = activities.message_key(message.chat_id, message.message_id)
+            if (await activities.update_notes(session, original)).get("answer"):
+                # The message answered a question the bot asked: an edit of it is no report.
+                return Outcome("problem", problem="edited_answer")
     catalogue = await _catalogue(session, scope, today, cache)
     return await _read_and_save(
         session, scope, catalogue, message, now=now, today=today, activity=activity

@@ -444,10 +444,10 @@ async def test_schema_changes_the_schedule_for_admins_only(
     mid = posting["municipality_id"]
     refused = await harness.send(Person(200_001, "Kim", "sv"), "/schema")
     assert any("administratörer" in r for r in replies(refused))
-    await harness.press(Person(200_001, "Kim", "sv"), f"1|sh|{mid}|a")
+    await harness.press(Person(200_001, "Kim", "sv"), f"1|sh|{mid}|a|1")
     async with harness.services.db.read() as session:
         assert not (await schedules.schedule_of(session, mid)).approval
-    await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|a")
+    await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|a|1")
     await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|e|h")
     await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|h|72")
     await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|h|99999")  # refused, nothing changes
@@ -467,6 +467,31 @@ async def test_schema_changes_the_schedule_for_admins_only(
     assert f"{plan.post_time:%H:%M}" == "10:30"
     assert plan.approval_hours == 72
     assert len(changes) == 4
+
+
+async def test_schema_toggles_set_a_state_and_a_second_run_changes_nothing(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    mid = posting["municipality_id"]
+    calls = await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|v")
+    buttons = {b["text"]: b["callback_data"] for c in calls for row in c.buttons for b in row}
+    press = harness.factory.callback(EXAMPLE_ADMIN, buttons["Slå på godkännande"])
+    calls = await harness.feed(press)
+    shown = {b["text"] for c in calls for row in c.buttons for b in row}
+    assert "Stäng av godkännande" in shown
+    await harness.feed(press)  # handled again (a retry, a redelivery): approval stays on
+    await harness.press(EXAMPLE_ADMIN, buttons["Slå på godkännande"])  # an old message: the same
+    async with harness.services.db.read() as session:
+        plan = await schedules.schedule_of(session, mid)
+    assert plan.approval
+    calls = await harness.press(EXAMPLE_ADMIN, f"1|sh|{mid}|v")
+    buttons = {b["text"]: b["callback_data"] for c in calls for row in c.buttons for b in row}
+    assert buttons["Utan svar: vänta"] == f"1|sh|{mid}|u|h"
+    second = harness.factory.callback(EXAMPLE_ADMIN, f"1|sh|{mid}|u|h")
+    await harness.feed(second)
+    await harness.feed(second)
+    async with harness.services.db.read() as session:
+        assert (await schedules.schedule_of(session, mid)).unanswered == "hold"
 
 
 # --- the report itself ----------------------------------------------------------------------

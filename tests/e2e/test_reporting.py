@@ -133,6 +133,21 @@ async def test_an_edited_message_changes_its_activity_instead_of_adding_one(
     assert [a for a, _ in await _audit(harness)] == ["activity.create", "activity.edit"]
 
 
+async def test_two_edits_in_one_second_both_count(harness: Harness) -> None:
+    await _setup(harness)
+    original = harness.factory.message(REPORTER, "2 trafikkontroller idag")
+    await harness.feed(original)
+    first = harness.factory.edited(original, "4 trafikkontroller idag")
+    second = harness.factory.edited(original, "5 trafikkontroller idag")
+    assert first["edited_message"]["edit_date"] == second["edited_message"]["edit_date"]
+    await harness.feed(first)
+    calls = await harness.feed(second)
+    assert _only_reply(calls).startswith("✏️ Ändrat: <b>trafikkontroller</b> · 5 st")
+    [activity] = await _mine(harness)
+    assert activity.count == 5
+    assert await harness.feed(second) == []  # the same edit delivered again changes nothing
+
+
 async def test_a_photo_with_a_caption_is_logged_and_keeps_the_photo(harness: Harness) -> None:
     await _setup(harness)
     photo = {
@@ -344,6 +359,19 @@ async def test_an_answer_that_is_not_a_number_changes_nothing(harness: Harness) 
     assert "minst 1" in _only_reply(calls)
     [activity] = await _live(harness)
     assert activity.count == 2
+
+
+async def test_editing_a_typed_answer_into_a_report_adds_no_activity(harness: Harness) -> None:
+    await _setup(harness)
+    await harness.send(REPORTER, "2 trafikkontroller idag")
+    [activity] = await _live(harness)
+    await harness.press(REPORTER, callbacks.encode("cw", activity.id))
+    answer = harness.factory.message(REPORTER, "5")
+    await harness.feed(answer)
+    calls = await harness.feed(harness.factory.edited(answer, "5 trafikkontroller idag"))
+    assert "var ett svar på min fråga" in _only_reply(calls)
+    [activity] = await _live(harness)
+    assert activity.count == 5
 
 
 # --- /logga -------------------------------------------------------------------------------

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot.console.transport import ApiCall
-from bot.services import invites
+from bot.render import callbacks
+from bot.services import invites, words
 from bot.services.examples import load_examples
-from storage import catalogue, people
-from storage.models import Activity, CoverageItem, Invite, Role
+from storage import audit, catalogue, people
+from storage.models import Activity, CoverageItem, Invite, Pledge, Role
 from tests.conftest import ADMIN, CITIZEN, REPORTER, Harness, Person, replies
 
 TODAY = date(2026, 11, 21)
@@ -66,6 +67,18 @@ async def test_an_admin_invites_from_the_chat_and_the_link_makes_a_reporter(
     calls = await harness.send(CITIZEN, f"/start {code}")
     assert "redan använts" in replies(calls)[0]
     assert await _roles(harness, CITIZEN.user_id) == []
+
+
+async def test_the_invite_button_handled_again_makes_no_second_invite(harness: Harness) -> None:
+    await _setup(harness)
+    calls = await harness.send(ADMIN, "/inbjudan")
+    press = harness.factory.callback(ADMIN, _buttons(calls)["Rapportör – polisen"])
+    first = await harness.feed(press)
+    assert any("start=in_" in r for r in replies(first))
+    again = await harness.feed(press)  # a retry or a redelivery of the same press
+    assert not any("start=in_" in r for r in replies(again))
+    async with harness.services.db.read() as session:
+        assert len((await session.scalars(select(Invite.id))).all()) == 1
 
 
 async def test_expired_malformed_and_guessed_codes_are_refused_and_slowed_down(
@@ -198,3 +211,34 @@ async def test_a_list_can_come_as_a_csv_file(harness: Harness) -> None:
     assert "har nu 2 poster" in text
     assert "• Sveg skola" in text and "• Hede skola" in text
     assert "elever" not in text
+
+
+async def test_forgetting_a_learnt_word_handled_again_forgets_no_second_word(
+    harness: Harness,
+) -> None:
+    await _setup(harness)
+    async with harness.services.db.transaction() as session:
+        place = await catalogue.municipality_by_name(session, "Härjedalen")
+        assert place is not None
+        pledge = await session.scalar(select(Pledge).where(Pledge.municipality_id == place.id))
+        assert pledge is not None
+        pledge.synonyms = ["fartkoll", "hastighetskoll"]
+        for word in pledge.synonyms:
+            audit.record(
+                session,
+                at=harness.clock.now(),
+                actor="admin",
+                actor_user_id=ADMIN.user_id,
+                action=words.LEARN_ACTION,
+                entity="pledge",
+                entity_id=pledge.id,
+                details={"word": word},
+            )
+        pledge_id = pledge.id
+    press = harness.factory.callback(ADMIN, callbacks.encode("wr", pledge_id, 0))
+    await harness.feed(press)
+    await harness.feed(press)  # a retry or a redelivery of the same press
+    async with harness.services.db.read() as session:
+        stored = await session.get(Pledge, pledge_id)
+    assert stored is not None
+    assert stored.synonyms == ["hastighetskoll"]

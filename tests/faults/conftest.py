@@ -16,8 +16,15 @@ from tests.faults.runner import (
     Reports,
     SqliteProbe,
     prepare_database,
+    require_parts,
     write_config,
 )
+
+
+@pytest.fixture(autouse=True)
+def _parts_in_place() -> None:
+    """Every fault test fails, and none skips, when what it drives has moved."""
+    require_parts()
 
 
 @pytest.fixture

@@ -42,18 +42,26 @@ ROOT = Path(__file__).resolve().parents[2]
 STOCKHOLM = "Europe/Stockholm"
 
 
-def _missing_inbox() -> str | None:
-    """Why `loftesbot run` cannot be fault-tested yet, or None when the durable inbox is in."""
-    for part in ("bot/serve.py", "bot/inbox.py", "storage/inbox.py"):
-        if not (ROOT / part).exists():
-            return f"the durable inbox is not there yet: {part} is missing"
-    cli = (ROOT / "bot" / "cli.py").read_text(encoding="utf-8")
+NEEDED = ("bot/serve.py", "bot/inbox.py", "storage/inbox.py", "bot/cli.py")
+
+
+def missing_parts(root: Path = ROOT) -> str | None:
+    """What of the durable inbox the fault tests drive cannot be found, or None."""
+    for part in NEEDED:
+        if not (root / part).exists():
+            return f"{part} is missing"
+    cli = (root / "bot" / "cli.py").read_text(encoding="utf-8")
     if "bot.serve" not in cli and "from bot import serve" not in cli:
-        return "the durable inbox is not wired in: bot/cli.py `_serve` does not use bot.serve"
+        return "bot/cli.py `_serve` does not use bot.serve"
     return None
 
 
-INBOX_MISSING = _missing_inbox()
+def require_parts(root: Path = ROOT) -> None:
+    """Fail (never skip) when the files the fault tests drive have moved: a refactor must move
+    these tests with it, not turn them silently into skips."""
+    missing = missing_parts(root)
+    if missing is not None:
+        raise AssertionError(f"the fault tests cannot run `loftesbot run`: {missing}")
 
 
 class WaitTimeout(AssertionError):
@@ -269,7 +277,7 @@ class StoredActivity:
 
 
 class SqliteProbe:
-    """Read-only looks into the bot's SQLite database while it runs."""
+    """Looks into the bot's SQLite database while it runs (and one write while it is down)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -308,6 +316,30 @@ class SqliteProbe:
             "SELECT update_id, error FROM inbox WHERE done_at IS NOT NULL AND error IS NOT NULL"
         )
         return [(int(r[0]), str(r[1])) for r in rows]
+
+    def forget_done_marks(self, count: int) -> list[int]:
+        """Make `count` handled rows look as a kill right after the handler's commit (and its
+        reply) leaves them: no done mark, still claimed by the dead process, one attempt
+        counted. Only while the bot is down. Returns their update_ids."""
+        conn = sqlite3.connect(self.path, timeout=5)
+        try:
+            with conn:
+                ids = [
+                    int(r[0])
+                    for r in conn.execute(
+                        "SELECT update_id FROM inbox WHERE done_at IS NOT NULL AND error IS NULL "
+                        "ORDER BY id DESC LIMIT ?",
+                        (count,),
+                    )
+                ]
+                conn.executemany(
+                    "UPDATE inbox SET done_at = NULL, claimed_by = 'gone:1', "
+                    "claimed_at = received_at, attempts = 1 WHERE update_id = ?",
+                    [(i,) for i in ids],
+                )
+            return ids
+        finally:
+            conn.close()
 
     def processed_keys(self) -> list[str]:
         return [str(r[0]) for r in self._query("SELECT key FROM processed_updates")]

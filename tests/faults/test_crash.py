@@ -19,12 +19,9 @@ from typing import Any
 import pytest
 
 from tests.faults.conftest import Rig
-from tests.faults.runner import INBOX_MISSING, confirmations, wait_for
+from tests.faults.runner import confirmations, wait_for
 
-pytestmark = [
-    pytest.mark.faults,
-    pytest.mark.skipif(INBOX_MISSING is not None, reason=INBOX_MISSING or ""),
-]
+pytestmark = pytest.mark.faults
 
 
 def settled(rig: Rig, pushed: int, activities: int) -> bool:
@@ -70,6 +67,11 @@ def test_kill_9_while_200_reports_arrive_loses_nothing_and_stores_nothing_twice(
         rig.bot.kill()
         at_kill = {"pushed": pushed, **state(rig)}
     assert at_kill["pushed"] < 200 or at_kill["pending at Telegram"] > 0, at_kill
+    # A kill -9 lands between a handler's commit and the inbox's done mark only now and then;
+    # make it certain for five handled updates. Only the update key stops them being stored
+    # (and answered) twice: the inbox row is the same row, so its unique key does not.
+    again = rig.db.forget_done_marks(5)
+    assert len(again) == 5
 
     rig.bot.start()
     wait_for(
@@ -90,17 +92,21 @@ def test_kill_9_while_200_reports_arrive_loses_nothing_and_stores_nothing_twice(
     assert not rig.db.inbox_given_up()
     assert rig.db.inbox_rows() == 200
 
-    # Replies: never two for one report. The killed process may have committed a report and
-    # died before its reply went out; the restarted one then finds the report's key taken and
-    # stays silent. The inbox handles one update at a time, so that is at most one reply.
+    # Replies: every report answered. The reply is recorded with the report: a process killed
+    # after the commit and before the reply leaves it to the restarted one, which sends it.
+    # The policy for a private reply: at least once. A kill after the reply went out and before
+    # the done mark sends it twice; the inbox handles one update at a time, so that is at most
+    # the one update in hand at the kill (the five made-certain ones had their reply marked
+    # sent and stay silent).
     confirmed = confirmations(rig.api.delivered())
-    assert max(len(c) for c in confirmed.values()) == 1
-    assert set(confirmed) <= {a.id for a in stored}
+    twice = [k for k, c in confirmed.items() if len(c) > 1]
+    assert len(twice) <= 1, twice
+    assert max(len(c) for c in confirmed.values()) <= 2
+    assert set(confirmed) == {a.id for a in stored}
     unanswered = 200 - len(confirmed)
-    assert unanswered <= 1, f"{unanswered} reports got no reply"
     print(
         f"\nkill -9: at the kill {at_kill}; after the restart 200 activities, "
-        f"{len(confirmed)} confirmations, {unanswered} unanswered; "
+        f"{len(confirmed)} confirmations, {unanswered} unanswered, {len(twice)} sent twice; "
         f"{time.monotonic() - started:.1f} s"
     )
 

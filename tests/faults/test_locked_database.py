@@ -19,12 +19,9 @@ import pytest
 
 from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from tests.faults.conftest import Rig
-from tests.faults.runner import INBOX_MISSING, confirmations, wait_for
+from tests.faults.runner import confirmations, wait_for
 
-pytestmark = [
-    pytest.mark.faults,
-    pytest.mark.skipif(INBOX_MISSING is not None, reason=INBOX_MISSING or ""),
-]
+pytestmark = pytest.mark.faults
 
 BUSY_TIMEOUT = SQLITE_BUSY_TIMEOUT_MS / 1000  # how long the bot's writers wait for a lock
 

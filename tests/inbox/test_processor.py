@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 from telegram import Update
+from telegram.error import TimedOut
 from telegram.ext import MessageHandler, filters
 
 from bot.console.updates import Person
 from bot.context import BotContext
 from bot.handlers.common import update_key
-from bot.inbox import InboxProcessor, key_of, parse, purge_old
+from bot.inbox import MAX_ATTEMPTS, InboxProcessor, key_of, parse, purge_old
 from bot.render import texts
 from storage import inbox
 from storage.models import InboxUpdate
@@ -245,6 +246,25 @@ async def test_unfinished_updates_go_first_at_start_up(harness: Harness) -> None
     assert crashed.error is not None and "stopped while handling" in crashed.error
 
 
+async def test_a_crash_loop_charges_only_the_update_in_hand(harness: Harness) -> None:
+    """A process that dies again and again right after claiming a batch: only the row it was
+    handling counts the attempts; the other rows of its batches are handled and answered."""
+    f = harness.factory
+    people = [Person(310_000 + n, f"Q{n}", "sv") for n in range(4)]
+    await store(harness, *(f.message(p, "/hjalp") for p in people))
+    dead = f"{socket.gethostname()}:{DEAD_PID}"
+    for _ in range(MAX_ATTEMPTS + 1):
+        async with harness.services.db.transaction() as session:
+            assert len(await inbox.claim(session, dead, harness.clock.now(), limit=8)) == 4
+        assert await processor(harness, worker=dead).recover() == 4
+    worker = processor(harness)
+    assert await worker.drain() == 4
+    first, *others = await rows(harness)
+    assert first.error is not None and "stopped while handling" in first.error
+    assert [(r.attempts, r.error) for r in others] == [(1, None)] * 3
+    assert [c.chat_id for c in harness.transport.sent()] == [p.user_id for p in people[1:]]
+
+
 async def test_a_live_claim_of_another_instance_is_left_alone(
     harness: Harness, backend: str
 ) -> None:
@@ -304,6 +324,66 @@ async def test_a_confirmation_telegram_refused_is_sent_on_the_retry(harness: Har
     [row] = await rows(harness)
     assert (row.attempts, row.error) == (2, None)
     harness.errors.clear()  # the refused reply was the point
+
+
+async def test_a_reply_lost_to_a_kill_after_the_commit_is_sent_once_by_the_next_run(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process stops between the commit and the reply: the report is saved, its reply was
+    recorded with it, and the next run sends that reply (once) instead of staying silent."""
+    await _setup(harness)
+    await store(harness, harness.factory.message(REPORTER, "3 trafikkontroller E45 igår"))
+    transport = harness.transport
+    request = transport.do_request
+
+    async def stopped(url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if url.endswith("/sendMessage"):
+            raise asyncio.CancelledError  # the process goes down as the reply is sent
+        return await request(url, *args, **kwargs)
+
+    monkeypatch.setattr(transport, "do_request", stopped)
+    with pytest.raises(asyncio.CancelledError):
+        await processor(harness, worker=f"{socket.gethostname()}:{DEAD_PID}").drain()
+    monkeypatch.setattr(transport, "do_request", request)
+    assert len(await _mine(harness)) == 1
+    assert transport.sent("sendMessage") == []
+    restarted = processor(harness, worker="restarted")
+    assert await restarted.recover() == 1  # at start-up: the dead process's claim goes back
+    assert await restarted.drain() == 1
+    [reply] = replies(transport.sent())
+    assert reply.startswith("✅ Sparat: <b>trafikkontroller</b> · 3 st")
+    # Done now, and the reply is marked sent: a further run says nothing.
+    async with harness.services.db.transaction() as session:
+        await session.execute(update(InboxUpdate).values(done_at=None, claimed_at=None))
+    transport.clear()
+    assert await processor(harness).drain() == 1
+    assert transport.sent() == []
+    assert len(await _mine(harness)) == 1
+
+
+async def test_a_reply_whose_send_timed_out_is_not_sent_again(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram took the reply but answered after the timeout: the retry does not send it
+    again (one confirmation too few beats two)."""
+    await _setup(harness)
+    await store(harness, harness.factory.message(REPORTER, "3 trafikkontroller E45 igår"))
+    transport = harness.transport
+    request = transport.do_request
+
+    timeouts = [TimedOut()]
+
+    async def late(url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        answer = await request(url, *args, **kwargs)
+        if url.endswith("/sendMessage") and timeouts:
+            raise timeouts.pop()  # taken, but the answer came too late
+        return answer
+
+    monkeypatch.setattr(transport, "do_request", late)
+    assert await processor(harness, retry_delays=[timedelta(0)]).drain() == 2  # and the retry
+    assert len([r for r in replies(transport.sent()) if r.startswith("✅ Sparat")]) == 1
+    assert len(await _mine(harness)) == 1
+    harness.errors.clear()  # the late answer was the point
 
 
 async def test_a_redelivered_report_stays_silent(harness: Harness) -> None:

@@ -64,7 +64,9 @@ async def test_store_in_chunks(db: Database) -> None:
         assert await inbox.pending_count(session) == 1202
 
 
-async def test_claim_takes_the_oldest_free_rows_and_counts_an_attempt(db: Database) -> None:
+async def test_claim_takes_the_oldest_free_rows_and_counts_the_first_ones_attempt(
+    db: Database,
+) -> None:
     await fill(db, 5)
     assert await claim(db, "a", limit=2) == [1, 2]
     assert await claim(db, "b", limit=10) == [3, 4, 5]
@@ -72,8 +74,13 @@ async def test_claim_takes_the_oldest_free_rows_and_counts_an_attempt(db: Databa
     stored = await rows(db)
     assert stored[1].claimed_by == "a"
     assert stored[3].claimed_by == "b"
-    assert {r.attempts for r in stored.values()} == {1}
+    # Only the row a worker starts with is charged; `begin` charges the others as they start.
+    assert [r.attempts for r in stored.values()] == [1, 0, 1, 0, 0]
     assert {r.claimed_at for r in stored.values()} == {NOW}
+    async with db.transaction() as session:
+        assert await inbox.begin(session, stored[2].id, "a")
+        assert not await inbox.begin(session, stored[4].id, "a")  # b's row
+    assert (await rows(db))[2].attempts == 1
 
 
 async def test_a_claim_is_taken_over_when_its_lease_runs_out_unless_renewed(db: Database) -> None:
@@ -87,7 +94,7 @@ async def test_a_claim_is_taken_over_when_its_lease_runs_out_unless_renewed(db: 
     expired = NOW + LEASE + timedelta(seconds=1)
     assert await claim(db, "b", expired) == [2]  # row 1 was renewed
     stored = await rows(db)
-    assert (stored[2].claimed_by, stored[2].attempts) == ("b", 2)
+    assert (stored[2].claimed_by, stored[2].attempts) == ("b", 1)  # a never started it
     assert await claim(db, "b", later + LEASE + timedelta(seconds=1)) == [1]
 
 
@@ -141,16 +148,16 @@ async def test_release_gives_claims_back(db: Database) -> None:
         assert await inbox.claimants(session) == ["a", "b"]
         # Claimed but never started: the attempt is taken back.
         assert await inbox.release(session, ids=[stored[1].id], refund=True) == 1
-        # A dead worker's rows: its attempt counts.
+        # A dead worker's rows: the attempt of the row it was handling counts, no other.
         assert await inbox.release(session, workers=["b"]) == 2
         assert await inbox.release(session, workers=[]) == 0
         assert await inbox.claimants(session) == ["a"]
     stored = await rows(db)
     assert [(stored[n].claimed_by, stored[n].attempts) for n in (1, 2, 3, 4)] == [
         (None, 0),
-        ("a", 1),
+        ("a", 0),
         (None, 1),
-        (None, 1),
+        (None, 0),
     ]
     assert await claim(db, "c") == [1, 3, 4]
     with pytest.raises(ValueError):

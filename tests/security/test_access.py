@@ -121,7 +121,8 @@ def forged(w: World) -> dict[str, list[tuple[Any, ...]]]:
         "ll": [(w.b_pledge,)],
         "lf": [()],
         "la": [()],
-        "sh": [(w.b, step) for step in ("v", "t", "a", "u", "p")]
+        "sh": [(w.b, step) for step in ("v", "t", "p")]
+        + [(w.b, "a", "1"), (w.b, "u", "h")]
         + [(w.b, "e", "o"), (w.b, "h", 72), (w.b, "r", 0)],
         "ap": [(w.b_approval, "p"), (w.b_approval, "s"), (w.b_approval, "c")],
         "pp": [(w.b_post, "y"), (w.b_post, "n")],

@@ -131,7 +131,7 @@ async def _walk(h: Harness) -> None:
     await _press(h, ADMIN_ALL, prompt, "Avbryt")
     schema = await h.send(ADMIN_ALL, "/schema")
     view = await _press(h, ADMIN_ALL, schema, "Åsele")
-    await _press(h, ADMIN_ALL, view, "Godkännande")
+    await _press(h, ADMIN_ALL, view, "Slå på godkännande")
     await _press(h, ADMIN_ALL, view, "Förhandsvisa")
     export = await h.send(ADMIN_ALL, "/export")
     kinds = await _press(h, ADMIN_ALL, export, "Åsele")
