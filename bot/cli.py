@@ -2,16 +2,20 @@
 
     loftesbot run [--config PATH]        serve Telegram (long polling, or webhook per config),
                                          through the durable inbox (bot/serve.py)
-    loftesbot demo [--db PATH]           the offline demo chat on example data
+    loftesbot --version                  the installed version
+    loftesbot demo [--db PATH]           the offline demo chat on example data, kept in PATH
     loftesbot import PATH... [--kommun NAME] [--dry-run] [--json]
                                          read promise pages and follow-ups into the catalogue
-    loftesbot report --kommun NAME [--period P] [--out DIR] [--publish]
+    loftesbot report --kommun NAME [--period P] [--out DIR] [--publish] [--db PATH]
                                          a progress report as files, or in the channel
-    loftesbot export --format csv|json [--kommun NAME]... [--out PATH|-] [--public]
+    loftesbot export --format csv|json [--kommun NAME]... [--out PATH|-] [--public] [--db PATH]
                                          write pledges, activities and result notes to a file
     loftesbot db upgrade [--config PATH] create or update the database schema
     loftesbot db current [--config PATH] show the schema revision
     loftesbot db backup [--out PATH]     a consistent copy of SQLite (pg_dump advice for PostgreSQL)
+
+`--db PATH` reads an existing SQLite file (the demo's) instead of the configured database. Help
+and usage errors are in Swedish (bot/cli_text.py), each command's help ends with examples.
 
 Configuration problems and an unreachable database end with one readable line on stderr and
 exit code 2, never a traceback.
@@ -31,6 +35,7 @@ from typing import Any, NoReturn
 
 from bot import logs, report_cli
 from bot.backup import BackupError
+from bot.cli_text import Parser, swedish
 from bot.config import ConfigError, Settings, load_settings
 from storage import migrate
 from storage.db import Database, DatabaseError
@@ -42,21 +47,68 @@ class CliError(Exception):
     """A problem for the person at the terminal: printed as one line, exit code 2."""
 
 
+def _examples(*lines: str) -> str:
+    return "exempel:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("loftesbot")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "okänd version"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="loftesbot",
         description="Löftesboten: medborgarlöften i Telegram.",
+        epilog=_examples(
+            "loftesbot demo --db var/demo.sqlite3",
+            "loftesbot report --kommun Härjedalen --db var/demo.sqlite3",
+            "loftesbot KOMMANDO --help   (hjälp för ett kommando)",
+        ),
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {_version()}",
+        help="visa versionen och avsluta",
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="KOMMANDO", title="kommandon"
+    )
 
-    run = sub.add_parser("run", help="kör boten mot Telegram")
+    run = sub.add_parser(
+        "run",
+        help="kör boten mot Telegram",
+        description="Kör boten mot Telegram (long polling, eller webhook enligt konfigurationen).",
+        epilog=_examples("loftesbot run --config /etc/loftesbot/config.toml"),
+    )
     run.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
 
-    demo = sub.add_parser("demo", help="demo-chatt i terminalen, utan nätverk, med exempeldata")
+    demo = sub.add_parser(
+        "demo",
+        help="demo-chatt i terminalen, utan nätverk, med exempeldata",
+        description="Demo-chatt i terminalen, utan nätverk, med exempeldata.",
+        epilog=_examples(
+            "loftesbot demo",
+            "loftesbot demo --db var/demo.sqlite3   (behåll demons data för report och export)",
+        ),
+    )
     demo.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
     demo.add_argument("--db", type=Path, help="spara demons SQLite-fil här (skrivs över)")
 
-    imp = sub.add_parser("import", help="läs in löftessidor och uppföljningar")
+    imp = sub.add_parser(
+        "import",
+        help="läs in löftessidor och uppföljningar",
+        description="Läs in löftessidor och uppföljningar i databasen.",
+        epilog=_examples(
+            "loftesbot import sida.html --dry-run",
+            "loftesbot import sida.html --kommun Härjedalen --start 2026-01-01 --end 2027-12-31",
+        ),
+    )
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt- eller .html-fil")
     imp.add_argument("--kommun", help="kommunens namn, om sidan inte säger det tydligt")
     imp.add_argument("--start", type=date.fromisoformat, help="periodens första dag (ÅÅÅÅ-MM-DD)")
@@ -65,7 +117,15 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--json", action="store_true", help="skriv ett JSON-dokument per fil")
     imp.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
 
-    inv = sub.add_parser("invite", help="skapa en inbjudan för en rapportör eller administratör")
+    inv = sub.add_parser(
+        "invite",
+        help="skapa en inbjudan för en rapportör eller administratör",
+        description="Skapa en engångslänk som gör någon till rapportör eller administratör.",
+        epilog=_examples(
+            "loftesbot invite --role reporter --kommun Härjedalen --organisation polisen"
+            " --bot LoftesbotenBot"
+        ),
+    )
     inv.add_argument("--role", required=True, choices=("reporter", "admin"), help="roll")
     inv.add_argument("--kommun", required=True, help="kommunens namn")
     inv.add_argument(
@@ -77,7 +137,16 @@ def _parser() -> argparse.ArgumentParser:
 
     report_cli.add_parser(sub)
 
-    exp = sub.add_parser("export", help="skriv löften, aktiviteter och resultat till en fil")
+    exp = sub.add_parser(
+        "export",
+        help="skriv löften, aktiviteter och resultat till en fil",
+        description="Skriv löften, aktiviteter och resultat till en CSV- eller JSON-fil.",
+        epilog=_examples(
+            "loftesbot export --format csv --kommun Härjedalen",
+            "loftesbot export --format json --db var/demo.sqlite3   (demons data)",
+            "loftesbot export --format json --public --out -",
+        ),
+    )
     exp.add_argument("--format", required=True, choices=("csv", "json"), help="filformat")
     exp.add_argument(
         "--kommun",
@@ -96,17 +165,29 @@ def _parser() -> argparse.ArgumentParser:
         help="publik fil: bara antal, datum och publika platser, inga namn eller anteckningar",
     )
     exp.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    exp.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
 
-    db = sub.add_parser("db", help="databasen")
-    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ÅTGÄRD")
+    db = sub.add_parser(
+        "db",
+        help="databasen",
+        description="Databasens schema och säkerhetskopior.",
+        epilog=_examples("loftesbot db upgrade", "loftesbot db backup --out /var/backups/"),
+    )
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ÅTGÄRD", title="åtgärder")
     for name, text in (
         ("upgrade", "skapa eller uppdatera schemat"),
         ("current", "visa schemats version"),
     ):
-        p = db_sub.add_parser(name, help=text)
+        p = db_sub.add_parser(
+            name, help=text, epilog=_examples(f"loftesbot db {name} --config config.toml")
+        )
         p.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
         p.add_argument("--url", help="databas-URL (annars från konfigurationen)")
-    backup = db_sub.add_parser("backup", help="säkerhetskopiera databasen medan boten kör")
+    backup = db_sub.add_parser(
+        "backup",
+        help="säkerhetskopiera databasen medan boten kör",
+        epilog=_examples("loftesbot db backup --out /var/backups/"),
+    )
     backup.add_argument(
         "--out", type=Path, metavar="PATH", help="fil eller mapp; annars en fil med eget namn här"
     )
@@ -115,13 +196,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+DB_HELP = "en SQLite-fil att läsa i stället för konfigurationens databas (t.ex. demons)"
+
+
+def _with_db(settings: Settings, db_path: Path | None) -> Settings:
+    """The settings with `--db PATH` (an existing SQLite file, such as the one `loftesbot demo
+    --db PATH` kept) as the database."""
+    if db_path is None:
+        return settings
+    if not db_path.is_file():
+        raise CliError(
+            f"databasfilen {db_path} finns inte; skapa den med `loftesbot demo --db {db_path}`"
+        )
+    from dataclasses import replace
+
+    database = replace(settings.database, url=f"sqlite:///{db_path}")
+    return replace(settings, database=database)
+
+
 def _fail(message: str) -> NoReturn:
     print(f"loftesbot: {message}", file=sys.stderr)
     raise SystemExit(EXIT_USAGE)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    with swedish():
+        args = _parser().parse_args(argv)
     try:
         if args.command == "run":
             return _run(load_settings(args.config, must_exist=args.config is not None))
@@ -136,10 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_invite(settings, args))
         if args.command == "report":
             settings = load_settings(args.config, must_exist=args.config is not None)
+            settings = _with_db(settings, args.db)
             asyncio.run(_prepare_database(settings))
             return asyncio.run(report_cli.run(settings, args))
         if args.command == "export":
             settings = load_settings(args.config, must_exist=args.config is not None)
+            settings = _with_db(settings, args.db)
             return asyncio.run(_export(settings, args))
         if args.command == "db":
             settings = load_settings(args.config, must_exist=args.config is not None)

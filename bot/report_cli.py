@@ -28,7 +28,16 @@ class ReportError(Exception):
 
 
 def add_parser(sub: Any) -> None:
-    rep = sub.add_parser("report", help="skriv en lägesrapport till filer och publicera den")
+    rep = sub.add_parser(
+        "report",
+        help="skriv en lägesrapport till filer och publicera den",
+        description="Skriv en lägesrapport till filer, eller publicera den i kommunens kanal.",
+        epilog="exempel:\n"
+        "  loftesbot report --kommun Härjedalen\n"
+        "  loftesbot report --kommun Härjedalen --db var/demo.sqlite3   (demons data)\n"
+        "  loftesbot report --kommun Härjedalen --period 2026 --out web/\n"
+        "  loftesbot report --kommun Härjedalen --period 2026-Q3 --publish",
+    )
     rep.add_argument("--kommun", required=True, help="kommunens namn")
     rep.add_argument(
         "--period",
@@ -43,6 +52,12 @@ def add_parser(sub: Any) -> None:
         help="publicera även en rapport som schemat hoppade över",
     )
     rep.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    rep.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="en SQLite-fil att läsa i stället för konfigurationens databas (t.ex. demons)",
+    )
 
 
 async def run(
