@@ -341,9 +341,18 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
     # Into a folder (the current one by default) the file goes under its own name.
     target: Path | None = None if out is None or out.is_dir() else out
     folder = target.parent if target is not None else out or Path()
+    from bot import progress
+
     await _prepare_database(settings)
     db = Database(settings.database.url)
     partial: Path | None = None
+    bars: list[progress.Bar] = []  # one, once the number of municipalities is known
+
+    def advance(done: int, total: int) -> None:
+        if not bars:
+            bars.append(progress.bar(total, "Export", "kommun"))
+        bars[0].update(done - bars[0].n)
+
     try:
         async with db.read() as session:
             try:
@@ -360,6 +369,7 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
                 "fmt": args.format,
                 "now": SystemClock().now(),
                 "tz": settings.bot.timezone,
+                "on_progress": advance,
             }
             if to_stdout:
                 try:
@@ -389,6 +399,8 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
                 partial = None
                 where = str(target)
     finally:
+        for shown in bars:
+            shown.close()
         if partial is not None:
             partial.unlink(missing_ok=True)
         await db.dispose()
@@ -416,6 +428,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
     """Read each file; print what was read (--dry-run) or write it to the database."""
     from bot.clock import SystemClock, local_today
     from bot.console.chat import TerminalHTML
+    from bot.progress import say, steps
     from bot.render.admin import follow_up_preview
     from bot.render.catalogue import reading_summary
     from bot.services.importing import ImportFailed, import_document, plan_follow_up, read_source
@@ -425,7 +438,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
     failures = 0
     db: Database | None = None
     try:
-        for path in args.paths:
+        for path in steps(args.paths, len(args.paths), "Import", "fil"):
             try:
                 content = _read_page_file(path)
                 reading = read_source(
@@ -433,7 +446,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                 )
             except ImportFailed as exc:
                 failures += 1
-                print(f"{path}: {exc}", file=sys.stderr)
+                say(f"{path}: {exc}", sys.stderr)
                 continue
             document = reading.to_json()
             if args.start or args.end:
@@ -441,9 +454,9 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                 period["start"] = args.start.isoformat() if args.start else period["start"]
                 period["end"] = args.end.isoformat() if args.end else period["end"]
             if args.json:
-                print(json.dumps(document, ensure_ascii=False))
+                say(json.dumps(document, ensure_ascii=False))
             elif args.dry_run or document.get("kind") != "follow_up":
-                print(TerminalHTML.render(reading_summary(document, "sv"), colour=False))
+                say(TerminalHTML.render(reading_summary(document, "sv"), colour=False))
             if args.dry_run:
                 continue
             if db is None:
@@ -456,7 +469,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                     if document.get("kind") == "follow_up" and not args.json:
                         # Where each result goes, read in the same transaction that writes it.
                         plan = await plan_follow_up(session, document)
-                        print(
+                        say(
                             TerminalHTML.render(
                                 follow_up_preview(document, plan, "sv"), colour=False
                             )
@@ -464,12 +477,12 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                     outcome = await import_document(session, document, now=clock.now(), actor="cli")
             except ImportFailed as exc:
                 failures += 1
-                print(f"{path}: {exc}", file=sys.stderr)
+                say(f"{path}: {exc}", sys.stderr)
                 continue
             stream = sys.stderr if args.json else sys.stdout
-            print(_outcome_line(path, outcome), file=stream)
+            say(_outcome_line(path, outcome), stream)
             for note in outcome.notes:
-                print(f"  {note}", file=stream)
+                say(f"  {note}", stream)
     finally:
         if db is not None:
             await db.dispose()
