@@ -14,7 +14,8 @@
     loftesbot db current [--config PATH] show the schema revision
     loftesbot db backup [--out PATH]     a consistent copy of SQLite (pg_dump advice for PostgreSQL)
 
-`--db PATH` reads an existing SQLite file (the demo's) instead of the configured database. Help
+`--db PATH` (report, export, import, invite) uses an existing SQLite file (the demo's) instead of
+the configured database. Help
 and usage errors are in Swedish (bot/cli_text.py), each command's help ends with examples.
 
 Configuration problems and an unreachable database end with one readable line on stderr and
@@ -116,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="visa vad som lästes, skriv inget")
     imp.add_argument("--json", action="store_true", help="skriv ett JSON-dokument per fil")
     imp.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    imp.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
 
     inv = sub.add_parser(
         "invite",
@@ -134,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--hours", type=float, default=72.0, help="giltighetstid i timmar (72)")
     inv.add_argument("--bot", metavar="ANVÄNDARNAMN", help="botens användarnamn, för länken")
     inv.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    inv.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
 
     report_cli.add_parser(sub)
 
@@ -196,7 +199,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-DB_HELP = "en SQLite-fil att läsa i stället för konfigurationens databas (t.ex. demons)"
+DB_HELP = "en SQLite-fil att använda i stället för konfigurationens databas (t.ex. demons)"
 
 
 def _with_db(settings: Settings, db_path: Path | None) -> Settings:
@@ -230,9 +233,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(settings, args.db)
         if args.command == "import":
             settings = load_settings(args.config, must_exist=args.config is not None)
+            settings = _with_db(settings, args.db)
             return asyncio.run(_import(settings, args))
         if args.command == "invite":
             settings = load_settings(args.config, must_exist=args.config is not None)
+            settings = _with_db(settings, args.db)
             return asyncio.run(_invite(settings, args))
         if args.command == "report":
             settings = load_settings(args.config, must_exist=args.config is not None)

@@ -119,3 +119,35 @@ def test_a_missing_demo_database_is_one_line(capsys: pytest.CaptureFixture[str])
         "loftesbot: databasfilen var/demo.sqlite3 finns inte; "
         "skapa den med `loftesbot demo --db var/demo.sqlite3`"
     )
+
+
+def _readme_demo_commands() -> list[str]:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    _, _, rest = readme.partition("**The demo's data on the command line.**")
+    block = rest.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_the_readmes_demo_commands_work_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shlex
+
+    commands = _readme_demo_commands()
+    assert commands[0].startswith("make demo")
+    assert len(commands) >= 5
+    for line in commands[1:]:
+        words = shlex.split(line, comments=True)
+        if words[0] == "printf":
+            pipe = words.index("|")
+            stdin = words[1].encode().decode("unicode_escape")
+            words = words[pipe + 1 :]
+        else:
+            stdin = ""
+        assert words[0] == ".venv/bin/loftesbot", line
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code, out, err = run(words[1:], capsys)
+        assert code == 0, (line, err)
+        assert "Traceback" not in out + err
+    assert list(tmp_path.glob("harjedalen-*.html"))
+    assert list(tmp_path.glob("loftesboten-alla-kommuner-*.csv"))
