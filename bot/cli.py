@@ -87,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Kör boten mot Telegram (long polling, eller webhook enligt konfigurationen).",
         epilog=_examples("loftesbot run --config /etc/loftesbot/config.toml"),
     )
-    run.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    run.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
 
     demo = sub.add_parser(
         "demo",
@@ -98,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
             "loftesbot demo --db var/demo.sqlite3   (behåll demons data för report och export)",
         ),
     )
-    demo.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    demo.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
     demo.add_argument("--db", type=Path, help="spara demons SQLite-fil här (skrivs över)")
 
     imp = sub.add_parser(
@@ -110,14 +110,21 @@ def _parser() -> argparse.ArgumentParser:
             "loftesbot import sida.html --kommun Härjedalen --start 2026-01-01 --end 2027-12-31",
         ),
     )
-    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt- eller .html-fil")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="FIL", help=".txt- eller .html-fil")
     imp.add_argument("--kommun", help="kommunens namn, om sidan inte säger det tydligt")
-    imp.add_argument("--start", type=date.fromisoformat, help="periodens första dag (ÅÅÅÅ-MM-DD)")
-    imp.add_argument("--end", type=date.fromisoformat, help="periodens sista dag (ÅÅÅÅ-MM-DD)")
+    imp.add_argument(
+        "--start",
+        type=date.fromisoformat,
+        metavar="DATUM",
+        help="periodens första dag (ÅÅÅÅ-MM-DD)",
+    )
+    imp.add_argument(
+        "--end", type=date.fromisoformat, metavar="DATUM", help="periodens sista dag (ÅÅÅÅ-MM-DD)"
+    )
     imp.add_argument("--dry-run", action="store_true", help="visa vad som lästes, skriv inget")
     imp.add_argument("--json", action="store_true", help="skriv ett JSON-dokument per fil")
-    imp.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
-    imp.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
+    imp.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
+    imp.add_argument("--db", type=Path, metavar="FIL", help=DB_HELP)
 
     inv = sub.add_parser(
         "invite",
@@ -133,10 +140,12 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument(
         "--organisation", choices=("polisen", "kommunen"), help="rapportörens organisation"
     )
-    inv.add_argument("--hours", type=float, default=72.0, help="giltighetstid i timmar (72)")
+    inv.add_argument(
+        "--hours", type=float, default=72.0, metavar="TIMMAR", help="giltighetstid i timmar (72)"
+    )
     inv.add_argument("--bot", metavar="ANVÄNDARNAMN", help="botens användarnamn, för länken")
-    inv.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
-    inv.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
+    inv.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
+    inv.add_argument("--db", type=Path, metavar="FIL", help=DB_HELP)
 
     report_cli.add_parser(sub)
 
@@ -154,12 +163,12 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--kommun",
         action="append",
-        metavar="NAME",
+        metavar="KOMMUN",
         help="bara den här kommunen (kan upprepas); annars alla",
     )
     exp.add_argument(
         "--out",
-        metavar="PATH",
+        metavar="SÖKVÄG",
         help="fil eller mapp att skriva till (- för standard ut); annars en fil med eget namn här",
     )
     exp.add_argument(
@@ -167,8 +176,8 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="publik fil: bara antal, datum och publika platser, inga namn eller anteckningar",
     )
-    exp.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
-    exp.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
+    exp.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
+    exp.add_argument("--db", type=Path, metavar="FIL", help=DB_HELP)
 
     db = sub.add_parser(
         "db",
@@ -184,7 +193,7 @@ def _parser() -> argparse.ArgumentParser:
         p = db_sub.add_parser(
             name, help=text, epilog=_examples(f"loftesbot db {name} --config config.toml")
         )
-        p.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+        p.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
         p.add_argument("--url", help="databas-URL (annars från konfigurationen)")
     backup = db_sub.add_parser(
         "backup",
@@ -192,9 +201,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples("loftesbot db backup --out /var/backups/"),
     )
     backup.add_argument(
-        "--out", type=Path, metavar="PATH", help="fil eller mapp; annars en fil med eget namn här"
+        "--out", type=Path, metavar="SÖKVÄG", help="fil eller mapp; annars en fil med eget namn här"
     )
-    backup.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    backup.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
     backup.add_argument("--url", help="databas-URL (annars från konfigurationen)")
     return parser
 
