@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.progress import steps
 from storage.catalogue import slugify
 from storage.db import Database
 from storage.migrate import upgrade
@@ -920,7 +921,9 @@ async def _write_activities(
     written = 0
     minute, hour = timedelta(minutes=1), timedelta(hours=1)
     lags = [timedelta(days=n) for n in range(7)]
-    for day, n_day in zip(days, counts, strict=True):
+    # A bar on standard error while the activities are written, when that is a terminal.
+    by_day = steps(zip(days, counts, strict=True), len(days), "Testdata", "dag")
+    for day, n_day in by_day:
         if not n_day:
             continue
         midnight = datetime.combine(day, clock_time(0), tzinfo=UTC)

@@ -2,16 +2,21 @@
 
     loftesbot run [--config PATH]        serve Telegram (long polling, or webhook per config),
                                          through the durable inbox (bot/serve.py)
-    loftesbot demo [--db PATH]           the offline demo chat on example data
+    loftesbot --version                  the installed version
+    loftesbot demo [--db PATH]           the offline demo chat on example data, kept in PATH
     loftesbot import PATH... [--kommun NAME] [--dry-run] [--json]
                                          read promise pages and follow-ups into the catalogue
-    loftesbot report --kommun NAME [--period P] [--out DIR] [--publish]
+    loftesbot report --kommun NAME [--period P] [--out DIR] [--publish] [--db PATH]
                                          a progress report as files, or in the channel
-    loftesbot export --format csv|json [--kommun NAME]... [--out PATH|-] [--public]
+    loftesbot export --format csv|json [--kommun NAME]... [--out PATH|-] [--public] [--db PATH]
                                          write pledges, activities and result notes to a file
     loftesbot db upgrade [--config PATH] create or update the database schema
     loftesbot db current [--config PATH] show the schema revision
     loftesbot db backup [--out PATH]     a consistent copy of SQLite (pg_dump advice for PostgreSQL)
+
+`--db PATH` (report, export, import, invite) uses an existing SQLite file (the demo's) instead of
+the configured database. Help
+and usage errors are in Swedish (bot/cli_text.py), each command's help ends with examples.
 
 Configuration problems and an unreachable database end with one readable line on stderr and
 exit code 2, never a traceback.
@@ -31,6 +36,7 @@ from typing import Any, NoReturn
 
 from bot import logs, report_cli
 from bot.backup import BackupError
+from bot.cli_text import Parser, swedish
 from bot.config import ConfigError, Settings, load_settings
 from storage import migrate
 from storage.db import Database, DatabaseError
@@ -42,52 +48,127 @@ class CliError(Exception):
     """A problem for the person at the terminal: printed as one line, exit code 2."""
 
 
+def _examples(*lines: str) -> str:
+    return "exempel:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("loftesbot")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "okänd version"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="loftesbot",
         description="Löftesboten: medborgarlöften i Telegram.",
+        epilog=_examples(
+            "loftesbot demo --db var/demo.sqlite3",
+            "loftesbot report --kommun Härjedalen --db var/demo.sqlite3",
+            "loftesbot KOMMANDO --help   (hjälp för ett kommando)",
+        ),
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {_version()}",
+        help="visa versionen och avsluta",
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="KOMMANDO", title="kommandon"
+    )
 
-    run = sub.add_parser("run", help="kör boten mot Telegram")
-    run.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    run = sub.add_parser(
+        "run",
+        help="kör boten mot Telegram",
+        description="Kör boten mot Telegram (long polling, eller webhook enligt konfigurationen).",
+        epilog=_examples("loftesbot run --config /etc/loftesbot/config.toml"),
+    )
+    run.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
 
-    demo = sub.add_parser("demo", help="demo-chatt i terminalen, utan nätverk, med exempeldata")
-    demo.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    demo = sub.add_parser(
+        "demo",
+        help="demo-chatt i terminalen, utan nätverk, med exempeldata",
+        description="Demo-chatt i terminalen, utan nätverk, med exempeldata.",
+        epilog=_examples(
+            "loftesbot demo",
+            "loftesbot demo --db var/demo.sqlite3   (behåll demons data för report och export)",
+        ),
+    )
+    demo.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
     demo.add_argument("--db", type=Path, help="spara demons SQLite-fil här (skrivs över)")
 
-    imp = sub.add_parser("import", help="läs in löftessidor och uppföljningar")
-    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt- eller .html-fil")
+    imp = sub.add_parser(
+        "import",
+        help="läs in löftessidor och uppföljningar",
+        description="Läs in löftessidor och uppföljningar i databasen.",
+        epilog=_examples(
+            "loftesbot import sida.html --dry-run",
+            "loftesbot import sida.html --kommun Härjedalen --start 2026-01-01 --end 2027-12-31",
+        ),
+    )
+    imp.add_argument("paths", nargs="+", type=Path, metavar="FIL", help=".txt- eller .html-fil")
     imp.add_argument("--kommun", help="kommunens namn, om sidan inte säger det tydligt")
-    imp.add_argument("--start", type=date.fromisoformat, help="periodens första dag (ÅÅÅÅ-MM-DD)")
-    imp.add_argument("--end", type=date.fromisoformat, help="periodens sista dag (ÅÅÅÅ-MM-DD)")
+    imp.add_argument(
+        "--start",
+        type=date.fromisoformat,
+        metavar="DATUM",
+        help="periodens första dag (ÅÅÅÅ-MM-DD)",
+    )
+    imp.add_argument(
+        "--end", type=date.fromisoformat, metavar="DATUM", help="periodens sista dag (ÅÅÅÅ-MM-DD)"
+    )
     imp.add_argument("--dry-run", action="store_true", help="visa vad som lästes, skriv inget")
     imp.add_argument("--json", action="store_true", help="skriv ett JSON-dokument per fil")
-    imp.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    imp.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
+    imp.add_argument("--db", type=Path, metavar="FIL", help=DB_HELP)
 
-    inv = sub.add_parser("invite", help="skapa en inbjudan för en rapportör eller administratör")
+    inv = sub.add_parser(
+        "invite",
+        help="skapa en inbjudan för en rapportör eller administratör",
+        description="Skapa en engångslänk som gör någon till rapportör eller administratör.",
+        epilog=_examples(
+            "loftesbot invite --role reporter --kommun Härjedalen --organisation polisen"
+            " --bot LoftesbotenBot"
+        ),
+    )
     inv.add_argument("--role", required=True, choices=("reporter", "admin"), help="roll")
     inv.add_argument("--kommun", required=True, help="kommunens namn")
     inv.add_argument(
         "--organisation", choices=("polisen", "kommunen"), help="rapportörens organisation"
     )
-    inv.add_argument("--hours", type=float, default=72.0, help="giltighetstid i timmar (72)")
+    inv.add_argument(
+        "--hours", type=float, default=72.0, metavar="TIMMAR", help="giltighetstid i timmar (72)"
+    )
     inv.add_argument("--bot", metavar="ANVÄNDARNAMN", help="botens användarnamn, för länken")
-    inv.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    inv.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
+    inv.add_argument("--db", type=Path, metavar="FIL", help=DB_HELP)
 
     report_cli.add_parser(sub)
 
-    exp = sub.add_parser("export", help="skriv löften, aktiviteter och resultat till en fil")
+    exp = sub.add_parser(
+        "export",
+        help="skriv löften, aktiviteter och resultat till en fil",
+        description="Skriv löften, aktiviteter och resultat till en CSV- eller JSON-fil.",
+        epilog=_examples(
+            "loftesbot export --format csv --kommun Härjedalen",
+            "loftesbot export --format json --db var/demo.sqlite3   (demons data)",
+            "loftesbot export --format json --public --out -",
+        ),
+    )
     exp.add_argument("--format", required=True, choices=("csv", "json"), help="filformat")
     exp.add_argument(
         "--kommun",
         action="append",
-        metavar="NAME",
+        metavar="KOMMUN",
         help="bara den här kommunen (kan upprepas); annars alla",
     )
     exp.add_argument(
         "--out",
-        metavar="PATH",
+        metavar="SÖKVÄG",
         help="fil eller mapp att skriva till (- för standard ut); annars en fil med eget namn här",
     )
     exp.add_argument(
@@ -95,24 +176,54 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="publik fil: bara antal, datum och publika platser, inga namn eller anteckningar",
     )
-    exp.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    exp.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
+    exp.add_argument("--db", type=Path, metavar="FIL", help=DB_HELP)
 
-    db = sub.add_parser("db", help="databasen")
-    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ÅTGÄRD")
+    db = sub.add_parser(
+        "db",
+        help="databasen",
+        description="Databasens schema och säkerhetskopior.",
+        epilog=_examples("loftesbot db upgrade", "loftesbot db backup --out /var/backups/"),
+    )
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ÅTGÄRD", title="åtgärder")
     for name, text in (
         ("upgrade", "skapa eller uppdatera schemat"),
         ("current", "visa schemats version"),
     ):
-        p = db_sub.add_parser(name, help=text)
-        p.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+        p = db_sub.add_parser(
+            name, help=text, epilog=_examples(f"loftesbot db {name} --config config.toml")
+        )
+        p.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
         p.add_argument("--url", help="databas-URL (annars från konfigurationen)")
-    backup = db_sub.add_parser("backup", help="säkerhetskopiera databasen medan boten kör")
-    backup.add_argument(
-        "--out", type=Path, metavar="PATH", help="fil eller mapp; annars en fil med eget namn här"
+    backup = db_sub.add_parser(
+        "backup",
+        help="säkerhetskopiera databasen medan boten kör",
+        epilog=_examples("loftesbot db backup --out /var/backups/"),
     )
-    backup.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    backup.add_argument(
+        "--out", type=Path, metavar="SÖKVÄG", help="fil eller mapp; annars en fil med eget namn här"
+    )
+    backup.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
     backup.add_argument("--url", help="databas-URL (annars från konfigurationen)")
     return parser
+
+
+DB_HELP = "en SQLite-fil att använda i stället för konfigurationens databas (t.ex. demons)"
+
+
+def _with_db(settings: Settings, db_path: Path | None) -> Settings:
+    """The settings with `--db PATH` (an existing SQLite file, such as the one `loftesbot demo
+    --db PATH` kept) as the database."""
+    if db_path is None:
+        return settings
+    if not db_path.is_file():
+        raise CliError(
+            f"databasfilen {db_path} finns inte; skapa den med `loftesbot demo --db {db_path}`"
+        )
+    from dataclasses import replace
+
+    database = replace(settings.database, url=f"sqlite:///{db_path}")
+    return replace(settings, database=database)
 
 
 def _fail(message: str) -> NoReturn:
@@ -121,7 +232,8 @@ def _fail(message: str) -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    with swedish():
+        args = _parser().parse_args(argv)
     try:
         if args.command == "run":
             return _run(load_settings(args.config, must_exist=args.config is not None))
@@ -130,16 +242,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(settings, args.db)
         if args.command == "import":
             settings = load_settings(args.config, must_exist=args.config is not None)
+            settings = _with_db(settings, args.db)
             return asyncio.run(_import(settings, args))
         if args.command == "invite":
             settings = load_settings(args.config, must_exist=args.config is not None)
+            settings = _with_db(settings, args.db)
             return asyncio.run(_invite(settings, args))
         if args.command == "report":
             settings = load_settings(args.config, must_exist=args.config is not None)
+            settings = _with_db(settings, args.db)
             asyncio.run(_prepare_database(settings))
             return asyncio.run(report_cli.run(settings, args))
         if args.command == "export":
             settings = load_settings(args.config, must_exist=args.config is not None)
+            settings = _with_db(settings, args.db)
             return asyncio.run(_export(settings, args))
         if args.command == "db":
             settings = load_settings(args.config, must_exist=args.config is not None)
@@ -239,9 +355,18 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
     # Into a folder (the current one by default) the file goes under its own name.
     target: Path | None = None if out is None or out.is_dir() else out
     folder = target.parent if target is not None else out or Path()
+    from bot import progress
+
     await _prepare_database(settings)
     db = Database(settings.database.url)
     partial: Path | None = None
+    bars: list[progress.Bar] = []  # one, once the number of municipalities is known
+
+    def advance(done: int, total: int) -> None:
+        if not bars:
+            bars.append(progress.bar(total, "Export", "kommun"))
+        bars[0].update(done - bars[0].n)
+
     try:
         async with db.read() as session:
             try:
@@ -258,6 +383,7 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
                 "fmt": args.format,
                 "now": SystemClock().now(),
                 "tz": settings.bot.timezone,
+                "on_progress": advance,
             }
             if to_stdout:
                 try:
@@ -287,6 +413,8 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
                 partial = None
                 where = str(target)
     finally:
+        for shown in bars:
+            shown.close()
         if partial is not None:
             partial.unlink(missing_ok=True)
         await db.dispose()
@@ -314,6 +442,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
     """Read each file; print what was read (--dry-run) or write it to the database."""
     from bot.clock import SystemClock, local_today
     from bot.console.chat import TerminalHTML
+    from bot.progress import say, steps
     from bot.render.admin import follow_up_preview
     from bot.render.catalogue import reading_summary
     from bot.services.importing import ImportFailed, import_document, plan_follow_up, read_source
@@ -323,7 +452,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
     failures = 0
     db: Database | None = None
     try:
-        for path in args.paths:
+        for path in steps(args.paths, len(args.paths), "Import", "fil"):
             try:
                 content = _read_page_file(path)
                 reading = read_source(
@@ -331,7 +460,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                 )
             except ImportFailed as exc:
                 failures += 1
-                print(f"{path}: {exc}", file=sys.stderr)
+                say(f"{path}: {exc}", sys.stderr)
                 continue
             document = reading.to_json()
             if args.start or args.end:
@@ -339,9 +468,9 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                 period["start"] = args.start.isoformat() if args.start else period["start"]
                 period["end"] = args.end.isoformat() if args.end else period["end"]
             if args.json:
-                print(json.dumps(document, ensure_ascii=False))
+                say(json.dumps(document, ensure_ascii=False))
             elif args.dry_run or document.get("kind") != "follow_up":
-                print(TerminalHTML.render(reading_summary(document, "sv"), colour=False))
+                say(TerminalHTML.render(reading_summary(document, "sv"), colour=False))
             if args.dry_run:
                 continue
             if db is None:
@@ -354,7 +483,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                     if document.get("kind") == "follow_up" and not args.json:
                         # Where each result goes, read in the same transaction that writes it.
                         plan = await plan_follow_up(session, document)
-                        print(
+                        say(
                             TerminalHTML.render(
                                 follow_up_preview(document, plan, "sv"), colour=False
                             )
@@ -362,12 +491,12 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                     outcome = await import_document(session, document, now=clock.now(), actor="cli")
             except ImportFailed as exc:
                 failures += 1
-                print(f"{path}: {exc}", file=sys.stderr)
+                say(f"{path}: {exc}", sys.stderr)
                 continue
             stream = sys.stderr if args.json else sys.stdout
-            print(_outcome_line(path, outcome), file=stream)
+            say(_outcome_line(path, outcome), stream)
             for note in outcome.notes:
-                print(f"  {note}", file=stream)
+                say(f"  {note}", stream)
     finally:
         if db is not None:
             await db.dispose()

@@ -29,7 +29,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.domain.schedule import local_to_utc
+from bot.domain.schedule import local_to_utc, week_first_working_day
 from bot.leader import LEADERSHIP_KEY, LeaderWatch
 from bot.leader import Leadership as Leadership
 from bot.render import report as render
@@ -368,9 +368,10 @@ class Scheduler:
     # --- reminders --------------------------------------------------------------------------
 
     async def remind_if_due(self, now: datetime, today: date) -> int | None:
-        """Queue the week's reminders once, on or after Monday 09:00 local time."""
-        monday = today - timedelta(days=today.weekday())
-        if now < local_to_utc(monday, REMINDER_TIME, self.services.tz):
+        """Queue the week's reminders once, on or after 09:00 local time on the week's first
+        working day (Monday, or Tuesday after annandag påsk)."""
+        first = week_first_working_day(today)
+        if now < local_to_utc(first, REMINDER_TIME, self.services.tz):
             return None
         iso_year, week, _ = today.isocalendar()
 

@@ -28,21 +28,38 @@ class ReportError(Exception):
 
 
 def add_parser(sub: Any) -> None:
-    rep = sub.add_parser("report", help="skriv en lägesrapport till filer och publicera den")
+    rep = sub.add_parser(
+        "report",
+        help="skriv en lägesrapport till filer och publicera den",
+        description="Skriv en lägesrapport till filer, eller publicera den i kommunens kanal.",
+        epilog="exempel:\n"
+        "  loftesbot report --kommun Härjedalen\n"
+        "  loftesbot report --kommun Härjedalen --db var/demo.sqlite3   (demons data)\n"
+        "  loftesbot report --kommun Härjedalen --period 2026 --out web/\n"
+        "  loftesbot report --kommun Härjedalen --period 2026-Q3 --publish",
+    )
     rep.add_argument("--kommun", required=True, help="kommunens namn")
     rep.add_argument(
         "--period",
         help="2026-Q3 (kvartal), 2026-T2, 2026-H1, 2026 (år) eller period (hela löftesperioden);"
         " utan: kvartalet som just slutat",
     )
-    rep.add_argument("--out", type=Path, default=Path(), help="katalog för filerna (.)")
+    rep.add_argument(
+        "--out", type=Path, default=Path(), metavar="MAPP", help="katalog för filerna (.)"
+    )
     rep.add_argument("--publish", action="store_true", help="publicera i kommunens kanal")
     rep.add_argument(
         "--force",
         action="store_true",
         help="publicera även en rapport som schemat hoppade över",
     )
-    rep.add_argument("--config", type=Path, help="konfigurationsfil (TOML)")
+    rep.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
+    rep.add_argument(
+        "--db",
+        type=Path,
+        metavar="FIL",
+        help="en SQLite-fil att läsa i stället för konfigurationens databas (t.ex. demons)",
+    )
 
 
 async def run(

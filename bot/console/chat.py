@@ -41,9 +41,18 @@ Demo-kommandon:
   :språk sv | :språk en                            byt språk i din Telegram
   :vem                                             visa vem du är
   :fil SÖKVÄG                                      skicka en fil (t.ex. en löftessida) till boten
+  :foto [BILDTEXT]                                 skicka ett foto, med bildtext om du vill
+  :ändra N TEXT                                    ändra ditt meddelande nr N (1 = ditt första)
   :avsluta                                         avsluta (eller Ctrl-D)
   #N                                               tryck på knapp N i senaste svaret
-Allt annat skickas till boten som ett meddelande."""
+Allt annat skickas till boten som ett meddelande. Svar till någon annan än dig (en admin, en
+kanal) visas med mottagaren; diagram som boten skickar sparas som PNG-filer."""
+
+# A 1x1 grey PNG: what `:foto` sends (the bot keeps a photo's file id, never its pixels).
+DEMO_PHOTO = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b55"
+    "0000000a4944415478da6368000000820081dd436af40000000049454e44ae426082"
+)
 
 
 class TerminalHTML(HTMLParser):
@@ -114,7 +123,10 @@ class DemoChat:
     language: str = "sv"
     buttons: list[Button] = field(default_factory=list)
     factory: UpdateFactory | None = None
+    charts: Path | None = None  # where charts the bot sends are saved (None: not saved)
+    sent: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (user id, update)
     _printed: int = 0
+    _saved: int = 0
 
     def _person(self) -> Person:
         return Person(self.person.user_id, self.person.first_name, self.language)
@@ -137,14 +149,64 @@ class DemoChat:
                 await self._send_file(rest.strip())
                 self._print_new()
                 return True
+            if word.lower() in ("foto", "photo", "bild"):
+                await self._send_photo(rest.strip())
+                self._print_new()
+                return True
+            if word.lower() in ("ändra", "andra", "edit"):
+                await self._edit(rest.strip())
+                self._print_new()
+                return True
             return self._meta(line[1:].strip())
         if line.startswith("#") and line[1:].isdigit():
             await self._press(int(line[1:]))
         else:
-            data = self.factory.message(self._person(), line)
-            await self.app.process_update(self.factory.to_update(data))
+            await self._send(self.factory.message(self._person(), line))
         self._print_new()
         return True
+
+    async def _send(self, data: dict[str, Any]) -> None:
+        assert self.factory is not None
+        self.sent.append((self.person.user_id, data))
+        await self.app.process_update(self.factory.to_update(data))
+
+    async def _send_photo(self, caption: str) -> None:
+        assert self.factory is not None
+        file_id = f"demo{len(self.transport.files) + 1}"
+        self.transport.files[file_id] = DEMO_PHOTO
+        photo = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "width": 1,
+            "height": 1,
+            "file_size": len(DEMO_PHOTO),
+        }
+        extra: dict[str, Any] = {"photo": [photo]}
+        if caption:
+            extra["caption"] = caption
+        await self._send(self.factory.message(self._person(), None, extra=extra))
+
+    async def _edit(self, rest: str) -> None:
+        """`:ändra N TEXT`: the current person's text message number N (1 = their first in
+        this demo) edited to TEXT, as Telegram sends an edit."""
+        assert self.factory is not None
+        mine = [
+            data
+            for user_id, data in self.sent
+            if user_id == self.person.user_id and "text" in data["message"]
+        ]
+        number, _, text = rest.partition(" ")
+        text = text.strip()
+        if not mine:
+            self.write("(Du har inte skickat något meddelande att ändra.)")
+            return
+        if not (number.isdigit() and 1 <= int(number) <= len(mine) and text):
+            listed = "; ".join(f"{n} «{d['message']['text']}»" for n, d in enumerate(mine, 1))
+            self.write(f"(Skriv :ändra N ny text. Dina meddelanden: {listed}.)")
+            return
+        original = mine[int(number) - 1]
+        self.write(f"(Meddelande {number} ändrat: «{original['message']['text']}» → «{text}»)")
+        await self.app.process_update(self.factory.to_update(self.factory.edited(original, text)))
 
     def _meta(self, command: str) -> bool:
         word, _, rest = command.partition(" ")
@@ -200,6 +262,34 @@ class DemoChat:
         )
         await self.app.process_update(self.factory.to_update(data))
 
+    def _recipient(self, chat_id: int | str | None) -> str:
+        """' → Alex (admin ...)' for a message to someone other than the current person."""
+        if chat_id is None or chat_id == self.person.user_id:
+            return ""
+        if isinstance(chat_id, str) or chat_id < 0:
+            return f" → kanalen {chat_id}"
+        for person in DEMO_PEOPLE:
+            if person.user_id == chat_id:
+                return f" → {person.first_name}, {person.label_sv}"
+        return f" → chatt {chat_id}"
+
+    def _save_chart(self, call: ApiCall) -> str:
+        """Save an uploaded picture as a numbered PNG file; the words that name it."""
+        content = call.uploads.get("photo")
+        if self.charts is None or not content:
+            return ""
+        self._saved += 1
+        path = self.charts / f"diagram-{self._saved}.png"
+        while path.exists():  # from an earlier demo: kept
+            self._saved += 1
+            path = self.charts / f"diagram-{self._saved}.png"
+        try:
+            self.charts.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        except OSError as exc:
+            return f": kunde inte sparas i {path}: {exc.strerror}"
+        return f": sparad i {path}"
+
     def _print_new(self) -> None:
         calls = self.transport.calls[self._printed :]
         self._printed = len(self.transport.calls)
@@ -217,9 +307,9 @@ class DemoChat:
         if call.params.get("parse_mode") == "HTML":
             body = TerminalHTML.render(body, colour=self.colour)
         label = "Löftesboten (ändrat)" if call.method.startswith("edit") else "Löftesboten"
-        self.write(f"{label}:")
+        self.write(f"{label}{self._recipient(call.chat_id)}:")
         if call.method == "sendPhoto":
-            self.write("  [bild]")
+            self.write(f"  [bild{self._save_chart(call)}]")
         if call.method == "sendDocument":
             self.write("  [fil]")
         for text_line in body.splitlines() or [""]:
@@ -252,7 +342,10 @@ async def run_demo(
     interactive: bool,
     db_path: Path | None = None,
     clock: Clock | None = None,
+    charts: Path | None = None,
 ) -> int:
+    """The demo chat. Charts the bot sends are saved in `charts` (by default a folder
+    `loftesbot-demo` in the system's temporary directory, kept after the demo ends)."""
     clock = clock or SystemClock()
     with tempfile.TemporaryDirectory(prefix="loftesbot-demo-") as tmp:
         path = db_path or Path(tmp) / "demo.sqlite3"
@@ -273,7 +366,12 @@ async def run_demo(
         services = Services(settings=settings, db=db, clock=clock)
         app = build_application(services, request=transport)
         chat = DemoChat(
-            app=app, transport=transport, out=stdout, colour=interactive, echo=not interactive
+            app=app,
+            transport=transport,
+            out=stdout,
+            colour=interactive,
+            echo=not interactive,
+            charts=charts or Path(tempfile.gettempdir()) / "loftesbot-demo",
         )
         await app.initialize()
         chat.factory = UpdateFactory(app.bot, now=clock.now())

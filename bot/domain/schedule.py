@@ -17,16 +17,22 @@ Nothing here reads the clock: the caller passes the moment to schedule after.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
+
+from holidays.countries.sweden import Sweden
 
 from bot.domain.periods import Window
 
 __all__ = [
     "STOCKHOLM",
     "first_weekday_after",
+    "first_working_day_after",
+    "is_working_day",
     "local_to_utc",
     "next_weekly",
     "quarter_post_due",
+    "week_first_working_day",
 ]
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -55,16 +61,50 @@ def first_weekday_after(day: date) -> date:
     return following
 
 
-def quarter_post_due(quarter: Window, at: time = time(9), tz: ZoneInfo = STOCKHOLM) -> datetime:
-    """When the progress post for ``quarter`` is due: the first weekday after the window's last
-    day, at ``at`` local time in ``tz``, as aware UTC.
+@cache
+def _swedish_holidays(year: int) -> frozenset[date]:
+    # The library counts every Sunday as a holiday in Sweden unless told otherwise; weekends
+    # are handled here on their own.
+    return frozenset(Sweden(years=year, include_sundays=False))
 
-    Swedish public holidays are ignored: Q4 2026 ends on Thursday 2026-12-31 and its post is due
-    on Friday 2027-01-01 (nyårsdagen) at 09:00 CET, 08:00 UTC. The window's own ``end`` is used,
+
+def is_working_day(day: date) -> bool:
+    """Monday-Friday and not a Swedish public holiday (nyårsdagen, trettondedag jul,
+    långfredagen, annandag påsk, första maj, Kristi himmelsfärds dag, nationaldagen,
+    juldagen, annandag jul...). Midsommarafton, julafton and nyårsafton are not public
+    holidays and count as working days."""
+    return day.weekday() < 5 and day not in _swedish_holidays(day.year)
+
+
+def first_working_day_after(day: date) -> date:
+    """The first working day (see ``is_working_day``) strictly after ``day``."""
+    following = day + timedelta(days=1)
+    while not is_working_day(following):
+        following += timedelta(days=1)
+    return following
+
+
+def week_first_working_day(day: date) -> date:
+    """The first working day of ``day``'s ISO week (Monday unless it is a holiday, as on
+    annandag påsk). A week without one (never in the Swedish calendar) gives its Monday."""
+    monday = day - timedelta(days=day.weekday())
+    for offset in range(5):
+        if is_working_day(monday + timedelta(days=offset)):
+            return monday + timedelta(days=offset)
+    return monday
+
+
+def quarter_post_due(quarter: Window, at: time = time(9), tz: ZoneInfo = STOCKHOLM) -> datetime:
+    """When the progress post for ``quarter`` is due: the first working day after the window's
+    last day, at ``at`` local time in ``tz``, as aware UTC.
+
+    Weekends and Swedish public holidays are skipped: Q4 2026 ends on Thursday 2026-12-31,
+    Friday 2027-01-01 is nyårsdagen, so its post is due on Monday 2027-01-04 at 09:00 CET,
+    08:00 UTC. The window's own ``end`` is used,
     so a quarter clipped by the end of its period is posted after the period ends; any other
     kind of window works the same way.
     """
-    return local_to_utc(first_weekday_after(quarter.end), at, tz)
+    return local_to_utc(first_working_day_after(quarter.end), at, tz)
 
 
 def next_weekly(after: datetime, weekday: int, at: time, tz: ZoneInfo) -> datetime:

@@ -55,7 +55,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any, Literal, Protocol
@@ -274,10 +274,13 @@ async def write_export(
     fmt: Format,
     now: datetime,
     tz: tzinfo,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ExportInfo:
     """Stream the export into `out`; `municipality_ids` None means every municipality.
 
-    Raises NotFound when an id does not exist (before anything is written).
+    `on_progress(done, total)` is called with the municipalities written so far: once with 0
+    before the first, then after each. Raises NotFound when an id does not exist (before
+    anything is written).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -287,7 +290,9 @@ async def write_export(
     writer: _Writer = _CsvWriter(text, public) if fmt == "csv" else _JsonWriter(text)
     writer.start(_when(now, tz), public)
     pledges = activities = notes = 0
-    for place in places:
+    if on_progress is not None:
+        on_progress(0, len(places))
+    for done, place in enumerate(places, start=1):
         sets = await _pledge_sets(session, place.id)
         progress = {
             line.pledge_id: line for line in (await overview(session, place.id, today)).lines
@@ -308,6 +313,8 @@ async def write_export(
         note_rows = await _result_notes(session, place.id, public)
         writer.result_notes(place.name, note_rows)
         notes += len(note_rows)
+        if on_progress is not None:
+            on_progress(done, len(places))
     writer.finish()
     text.flush()
     slugs = None if municipality_ids is None else [p.slug for p in places]

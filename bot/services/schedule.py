@@ -1,10 +1,10 @@
 """Each municipality's posting schedule: how often, at what local time, with or without the
 admins' approval, and reminders. Kept in `post_schedules`; a municipality without a row has the
-defaults (quarterly, the first weekday after the period at 09:00 Europe/Stockholm).
+defaults (quarterly, the first working day after the period at 09:00 Europe/Stockholm).
 
-A period's post is due on the first weekday (Monday-Friday) after the period's last day at the
-schedule's local time. Only periods that fall due after the schedule was created are posted: a
-newly configured channel does not get years of old reports.
+A period's post is due on the first working day (Monday-Friday, not a Swedish public holiday)
+after the period's last day at the schedule's local time. Only periods that fall due after the
+schedule was created are posted: a newly configured channel does not get years of old reports.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.periods import Per, Window
-from bot.domain.schedule import first_weekday_after, local_to_utc
+from bot.domain.schedule import first_working_day_after, local_to_utc
 from storage import audit
 from storage.models import Municipality, PostSchedule
 
@@ -183,7 +183,7 @@ def period_containing(per: Per, day: date) -> Window:
 
 def due_at(schedule: Schedule, window: Window, tz: ZoneInfo) -> datetime:
     """When the post for `window` is due (aware UTC)."""
-    return local_to_utc(first_weekday_after(window.end), schedule.post_time, tz)
+    return local_to_utc(first_working_day_after(window.end), schedule.post_time, tz)
 
 
 def ask_at(schedule: Schedule, due: datetime) -> datetime:

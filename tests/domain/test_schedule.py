@@ -10,9 +10,12 @@ from bot.domain.periods import Per, Window, parse_window, previous_quarter
 from bot.domain.schedule import (
     STOCKHOLM,
     first_weekday_after,
+    first_working_day_after,
+    is_working_day,
     local_to_utc,
     next_weekly,
     quarter_post_due,
+    week_first_working_day,
 )
 
 MONDAY, FRIDAY, SUNDAY = 0, 4, 6
@@ -110,6 +113,65 @@ def test_first_weekday_after(day, expected):
     assert first_weekday_after(day) == expected
 
 
+# --- Swedish public holidays ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2027, 1, 1), False),  # nyårsdagen
+        (date(2027, 1, 6), False),  # trettondedag jul
+        (date(2027, 3, 26), False),  # långfredagen
+        (date(2027, 3, 29), False),  # annandag påsk
+        (date(2027, 5, 6), False),  # Kristi himmelsfärds dag
+        (date(2026, 6, 6), False),  # nationaldagen (a Saturday anyway)
+        (date(2027, 12, 24), True),  # julafton is not a public holiday
+        (date(2026, 6, 19), True),  # midsommarafton neither
+        (date(2027, 1, 4), True),  # an ordinary Monday
+        (date(2027, 1, 9), False),  # a Saturday
+        (date(2027, 1, 10), False),  # a Sunday
+    ],
+)
+def test_is_working_day(day, working):
+    assert is_working_day(day) is working
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 12, 31), date(2027, 1, 4)),  # Thursday; Friday is nyårsdagen
+        (date(2027, 1, 5), date(2027, 1, 7)),  # Tuesday; Wednesday is trettondedag jul
+        (date(2027, 3, 25), date(2027, 3, 30)),  # skärtorsdagen -> over påsk to Tuesday
+        (date(2026, 12, 23), date(2026, 12, 24)),  # julafton is a working day
+        (date(2026, 12, 24), date(2026, 12, 28)),  # juldagen, annandag jul, weekend
+        (date(2026, 3, 6), date(2026, 3, 9)),  # an ordinary weekend
+    ],
+)
+def test_first_working_day_after(day, expected):
+    assert first_working_day_after(day) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2027, 1, 7), date(2027, 1, 4)),  # an ordinary week: its Monday
+        (date(2027, 3, 29), date(2027, 3, 30)),  # annandag påsk: Tuesday
+        (date(2027, 4, 2), date(2027, 3, 30)),  # later in that week too
+        (date(2026, 12, 31), date(2026, 12, 28)),
+    ],
+)
+def test_week_first_working_day(day, expected):
+    assert week_first_working_day(day) == expected
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+def test_first_working_day_after_is_a_working_day_within_a_week(day):
+    result = first_working_day_after(day)
+    assert is_working_day(result)
+    assert day < result <= day + timedelta(days=7)
+    assert all(not is_working_day(day + timedelta(days=n)) for n in range(1, (result - day).days))
+
+
 @given(day=st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 1, 1)))
 def test_first_weekday_after_is_the_first(day):
     result = first_weekday_after(day)
@@ -130,10 +192,10 @@ def test_first_weekday_after_is_the_first(day):
         ("2026-Q1", utc(2026, 4, 1, 7)),  # ends Tue 03-31 -> Wed 04-01 09:00 CEST
         ("2026-Q2", utc(2026, 7, 1, 7)),  # ends Tue 06-30 -> Wed 07-01 09:00 CEST
         ("2026-Q3", utc(2026, 10, 1, 7)),  # ends Wed 09-30 -> Thu 10-01 09:00 CEST
-        ("2026-Q4", utc(2027, 1, 1, 8)),  # ends Thu 12-31 -> Fri 01-01 09:00 CET
+        ("2026-Q4", utc(2027, 1, 4, 8)),  # ends Thu 12-31, Fri 01-01 nyårsdagen -> Mon 01-04
         ("2027-Q4", utc(2028, 1, 3, 8)),  # ends Fri 12-31 -> Mon 2028-01-03 09:00 CET
         ("2025-Q2", utc(2025, 7, 1, 7)),  # ends Mon 06-30 -> Tue 07-01
-        ("2029-Q1", utc(2029, 4, 2, 7)),  # ends Sat 03-31 -> Mon 04-02 09:00 CEST
+        ("2029-Q1", utc(2029, 4, 3, 7)),  # ends Sat 03-31, Mon 04-02 annandag påsk -> Tue
     ],
 )
 def test_quarter_post_due(code, expected):

@@ -26,7 +26,7 @@ from tests.conftest import CITIZEN, REPORTER, Harness, Person, replies
 TODAY = date(2026, 11, 21)  # Saturday of ISO week 47
 ADMIN = Person(100_003, "Alex", "sv")  # the example data's admin, of every municipality
 CHANNEL = "@harjedalen_loften"
-Q4_DUE = datetime(2027, 1, 1, 8, 0, tzinfo=UTC)
+Q4_DUE = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
 BEFORE = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 

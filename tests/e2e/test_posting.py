@@ -46,8 +46,9 @@ from tests.conftest import Harness, replies
 
 CHANNEL = "@harjedalen_loften"
 EXAMPLE_ADMIN = Person(100_003, "Alex", "sv")
-# Q4 2026 ends on Thursday 31 December; its post is due Friday 1 January 2027, 09:00 CET.
-Q4_DUE = datetime(2027, 1, 1, 8, 0, tzinfo=UTC)
+# Q4 2026 ends on Thursday 31 December; Friday 1 January 2027 is nyårsdagen, a public holiday,
+# so its post is due on Monday 4 January, 09:00 CET.
+Q4_DUE = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
 BEFORE = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
@@ -157,6 +158,43 @@ async def test_the_post_goes_out_at_its_due_time_and_only_once(
     again = await scheduler.tick()
     assert again.posts == []
     assert len(_channel_calls(harness.transport)) == len(calls)
+
+
+async def test_nothing_goes_out_on_new_years_day_the_post_waits_for_monday(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    scheduler = await _scheduler(harness)
+    await scheduler.bot.initialize()
+    new_years_day = datetime(2027, 1, 1, 8, 0, tzinfo=UTC)  # Friday 09:00 CET, nyårsdagen
+    for moment in (new_years_day, new_years_day + timedelta(days=1, hours=3)):
+        harness.clock.set(moment)
+        report = await scheduler.tick()
+        assert report.posts == []
+    assert _channel_calls(harness.transport) == []
+    assert await _post(harness, posting["municipality_id"], "2026-Q4") is None
+
+    harness.clock.set(Q4_DUE)  # Monday 4 January, 09:00 CET
+    due = await scheduler.tick()
+    assert [p.outcome for p in due.posts] == ["sent"]
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None and post.due_at == Q4_DUE
+
+
+async def test_the_weekly_reminders_wait_for_tuesday_after_easter_monday(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    scheduler = await _scheduler(harness)
+    await scheduler.bot.initialize()
+    easter_monday = datetime(2027, 3, 29, 7, 0, tzinfo=UTC)  # 09:00 CEST, annandag påsk
+    harness.clock.set(easter_monday + timedelta(hours=5))
+    assert (await scheduler.tick()).reminders is None
+    harness.clock.set(easter_monday + timedelta(days=1))  # Tuesday 09:00 CEST
+    assert (await scheduler.tick()).reminders is not None
+    # An ordinary Monday: the reminders run at 09:00 that day.
+    harness.clock.set(datetime(2027, 4, 5, 7, 0, tzinfo=UTC) - timedelta(minutes=1))
+    assert (await scheduler.tick()).reminders is None
+    harness.clock.set(datetime(2027, 4, 5, 7, 0, tzinfo=UTC))
+    assert (await scheduler.tick()).reminders is not None
 
 
 async def test_a_post_due_while_the_bot_was_down_goes_out_at_the_first_tick(

@@ -39,7 +39,7 @@ from tests.conftest import ADMIN, CITIZEN, Harness, replies
 EXAMPLES_DAY = date(2026, 11, 21)
 LAST_DAY = date(2026, 12, 31)  # the last day of Q4 2026: what the Q4 post is as of
 ASKED = datetime(2026, 12, 31, 12, 0, tzinfo=UTC)
-Q4_DUE = datetime(2027, 1, 1, 8, 0, tzinfo=UTC)
+Q4_DUE = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
 BEFORE = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 CHANNELS = {"Haparanda": "@haparanda_loften", "Härjedalen": "@harjedalen_loften"}
 
