@@ -55,6 +55,16 @@ def concepts_in(text: str) -> tuple[Concept, ...]:
 
 
 @cache
+def _all_terms() -> frozenset[str]:
+    return frozenset(w.lower() for c in CONCEPTS for w in c.words)
+
+
+def is_term(words: str) -> bool:
+    """Whether ``words`` is, as a whole, one of the lexicon's words or phrases."""
+    return words.strip().lower() in _all_terms()
+
+
+@cache
 def broader_of(key: str) -> tuple[str, ...]:
     """The keys above ``key`` in the lexicon, nearest first."""
     found: list[str] = []
@@ -74,8 +84,8 @@ def offered_synonyms(texts: Sequence[str], names: Sequence[str]) -> list[tuple[s
     synonyms, so that reporters' and citizens' words find it from the first day.
 
     Only a concept that this pledge alone names on the page is offered (two pledges offered the
-    same words would make those words point nowhere), and at most two such concepts: a pledge
-    naming more is about no one activity. School years (an audience, not an activity) are not
+    same words would make those words point nowhere), and only when the pledge names at most
+    two activities: a pledge naming more is about no one activity. School years (an audience, not an activity) are not
     offered. Swedish words only, those of at most two words, not
     the short name itself, at most eight.
     """
@@ -88,7 +98,8 @@ def offered_synonyms(texts: Sequence[str], names: Sequence[str]) -> list[tuple[s
             for c in CONCEPTS
             if c.key in keys and c.key not in elsewhere and _AUDIENCE not in (c.key, c.broader)
         ]
-        if not own or len(own) > 2:
+        activities = [k for k in keys if _AUDIENCE not in (k, concept(k).broader)]
+        if not own or len(activities) > 2:
             offered.append(())
             continue
         words = [

@@ -14,11 +14,12 @@ Rules:
   A match with another pledge within three points of it is never sure.
 - Texts that name the same concept of the field's lexicon in different words
   ("hastighetsövervakning", "fartkontroller") share that concept as one more content word
-  (``#hastighetskontroll``), weighing twice a word. A result naming a narrower concept (a
+  (``#hastighetskontroll``), weighing three times a word. A result naming a narrower concept (a
   speed check) shares it with a pledge naming a broader one (traffic controls), but not the
   other way round, and two narrower concepts under one broader (a speed check, a sobriety
   check) share nothing. A concept only one side names is left out of both (the lexicon is
   never complete), so a concept can only raise a score.
+- A name that is itself a word of the lexicon (a synonym it offered) adds its concept only.
 - A restated pledge kept by one party does not match a pledge kept only by the other.
 - Each pledge of the set takes at most one restated pledge, best scores first: two follow-up
   pledges are never merged into one. Below ``LIKELY`` there is no match (the caller says so);
@@ -32,7 +33,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.domain.pages.concepts import broader_of, concepts_in
+from bot.domain.pages.concepts import broader_of, concepts_in, is_term
 
 SURE = 55
 LIKELY = 32
@@ -105,7 +106,7 @@ def _stems(text: str, ignore: frozenset[str]) -> set[str]:
 
 
 _CONCEPT = "#"
-_CONCEPT_WEIGHT = 2.0
+_CONCEPT_WEIGHT = 3.0
 
 
 def _lifted(mine: set[str], other: set[str]) -> set[str]:
@@ -131,7 +132,12 @@ def _concepts_shared(mine: set[str], other: set[str]) -> tuple[set[str], set[str
 
 
 def _words_of(candidate: Candidate, ignore: frozenset[str]) -> set[str]:
-    return _stems(" ".join((candidate.text, *candidate.names)), ignore)
+    # A name that is one of the lexicon's words (a synonym offered at import) stands for its
+    # concept alone: its letters would only add words the other side does not have.
+    plain = [n for n in candidate.names if not is_term(n)]
+    words = _stems(" ".join((candidate.text, *plain)), ignore)
+    words.update(f"{_CONCEPT}{c.key}" for c in concepts_in(" ".join(candidate.names)))
+    return words
 
 
 def _parties_clash(a: str | None, b: str | None) -> bool:
