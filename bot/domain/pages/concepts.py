@@ -85,9 +85,9 @@ def offered_synonyms(texts: Sequence[str], names: Sequence[str]) -> list[tuple[s
 
     Only a concept that this pledge alone names on the page is offered (two pledges offered the
     same words would make those words point nowhere), and only when the pledge names at most
-    two activities: a pledge naming more is about no one activity. School years (an audience, not an activity) are not
-    offered. Swedish words only, those of at most two words, not
-    the short name itself, at most eight.
+    two activities: a pledge naming more is about no one activity. School years (an audience,
+    not an activity) are not offered. Swedish words only, those of at most two words, not the
+    short name itself, at most eight.
     """
     named = [{c.key for c in concepts_in(f"{t} {n}")} for t, n in zip(texts, names, strict=True)]
     offered: list[tuple[str, ...]] = []
