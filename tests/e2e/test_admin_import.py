@@ -583,6 +583,10 @@ async def test_a_follow_up_in_other_words_goes_to_the_pledges_of_the_same_activi
 async def test_imported_pledges_get_the_fields_words_as_synonyms(harness: Harness) -> None:
     await _grant(harness, ADMIN.user_id, "Storberga", Role.ADMIN)
     calls = await _send_file(harness, ADMIN, PAGE)
+    [preview] = replies(calls)
+    assert "<i>Fler ord för löftet: hastighetskontroll, hastighetsövervakning, fartkontroll" in (
+        preview
+    )
     await harness.press(ADMIN, _buttons(calls)["Importera"])
     async with harness.services.db.read() as session:
         synonyms = dict((await session.execute(select(Pledge.short_name, Pledge.synonyms))).all())
