@@ -122,7 +122,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "synlig_polis",
         "synlig polis och närvaro",
         "synlig polis; synlighet; närvaro; polisiär närvaro; fotpatrull; fotpatrullering; "
-        "patrull; patrullering; patrullerade; cykelpatrull; polis på plats; "
+        "patrull; patrullering; patrullerade; cykelpatrull; polis på plats; närpolis; vara synlig; "
         "trygghetsskapande närvaro; ute på stan; fanns på torget; var på torget; ute på torget; "
         "fanns på plats; fanns i centrum; ute i centrum",
         "foot patrol; patrol; patrolling; visible policing; police presence",
@@ -136,7 +136,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "nattvandring",
         "nattvandring",
-        "nattvandring; nattvandrare; nattvandrade; vuxna på stan; föräldravandring",
+        "nattvandring; nattvandrare; nattvandrade; vuxna på stan; vuxna ute; föräldravandring",
         "night walk; night patrol",
     ),
     # --- School -------------------------------------------------------------------------------
@@ -238,7 +238,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "krogtillsyn",
         "krogtillsyn",
         "krogtillsyn; krogkontroll; krogbesök; restaurangtillsyn; serveringstillsyn; "
-        "alkoholtillsyn; tillsyn på krog; ansvarsfull alkoholservering",
+        "alkoholtillsyn; tillsyn på krog; ansvarsfull alkoholservering; serveringsställe",
         "pub check; bar inspection; licensing check",
     ),
     _c(

@@ -116,6 +116,10 @@ def reading_summary(doc: Mapping[str, Any], lang: Lang, *, limit: int = 3500) ->
                 )
                 line += esc(f" [{notes}{done}]")
             body.append(line)
+            synonyms = [str(w) for w in pledge.get("synonyms") or []]
+            if synonyms:
+                label = "Fler ord för löftet" if sv else "More words for the pledge"
+                body.append(f"  {i(f'{label}: {join_words(synonyms, lang)}')}")
     extras = doc.get("extra_activities") or []
     if extras:
         body += ["", b("Extra insatser utöver löftena" if sv else "Extra activities"), ""]

@@ -493,7 +493,9 @@ async def _add_unmatched(
         position=1000,
         text=str(doc_pledge.get("text") or ""),
         short_name=str(doc_pledge.get("short_name") or _short(doc_pledge.get("text", ""), 40)),
-        synonyms=[],
+        synonyms=[
+            str(w).strip().lower() for w in doc_pledge.get("synonyms") or [] if str(w).strip()
+        ],
         responsible=Responsible(doc_pledge.get("responsible", "båda")),
         target_count=target.get("count"),
         target_at_least=bool(target.get("at_least", True)),

@@ -514,3 +514,82 @@ async def test_a_revoked_admin_cannot_change_a_match(harness: Harness) -> None:
     assert calls[0].method == "answerCallbackQuery"
     assert "inte längre admin" in calls[0].params["text"]
     assert replies(calls) == []
+
+
+_ALMBY = """Medborgarlöften i Almby 2026–2027
+
+Polisen och Almby kommun har kommit överens om vad som görs för tryggheten.
+
+Trafik
+
+  • Polisen lovar att genomföra trafikkontroller på infartsvägarna varje månad.
+  • Almby kommun lovar att byta belysningen i gångtunnlarna.
+
+Kvällar och helger
+
+  • Almby kommun lovar att stötta föreningar som nattvandrar på helgerna.
+  • Polisen lovar att vara synlig i centrum fredag och lördag kväll.
+""".encode()
+
+_ALMBY_FOLLOW_UP = """Så gick det med medborgarlöftena i Almby
+
+Polisen och Almby kommun berättar vad som gjordes under 2026.
+
+TRAFIK
+
+Hastighetsövervakning
+
+Polisen övervakar hastigheten där vägarna går in mot orten.
+
+Resultat
+Hastighetsövervakning vid 14 tillfällen på infarterna.
+
+KVÄLLAR OCH HELGER
+
+Vuxna ute kvällstid
+
+Kommunen ser till att vuxna finns ute på kvällarna.
+
+Resultat
+Föreningarna har varit ute 30 kvällar.
+
+Närpolis på torget
+
+Polisen finns på torget på kvällarna.
+
+Resultat
+Närpolis på torget 25 fredagar.
+""".encode()
+
+
+async def test_a_follow_up_in_other_words_goes_to_the_pledges_of_the_same_activity(
+    harness: Harness,
+) -> None:
+    """Before the lexicon, all three results became new pledges ("nytt löfte")."""
+    await _grant(harness, ADMIN.user_id, "Almby", Role.ADMIN)
+    calls = await _send_file(harness, ADMIN, _ALMBY)
+    await harness.press(ADMIN, _buttons(calls)["Importera"])
+    calls = await _send_file(harness, ADMIN, _ALMBY_FOLLOW_UP, "uppfoljning.txt")
+    [preview] = replies(calls)
+    assert "nytt löfte" not in preview
+    await harness.press(ADMIN, _buttons(calls)["Importera"])
+    notes = await _notes_by_pledge(harness)
+    assert any("14 tillfällen" in t for t in notes["trafikkontroller"])
+    assert notes["föreningar"] == ["Föreningarna har varit ute 30 kvällar."]
+    assert notes["närvaro i centrum fredag"] == ["Närpolis på torget 25 fredagar."]
+    assert await _pledges(harness) == 4  # no pledge added for words said differently
+
+
+async def test_imported_pledges_get_the_fields_words_as_synonyms(harness: Harness) -> None:
+    await _grant(harness, ADMIN.user_id, "Storberga", Role.ADMIN)
+    calls = await _send_file(harness, ADMIN, PAGE)
+    [preview] = replies(calls)
+    assert "<i>Fler ord för löftet: hastighetskontroll, hastighetsövervakning, fartkontroll" in (
+        preview
+    )
+    await harness.press(ADMIN, _buttons(calls)["Importera"])
+    async with harness.services.db.read() as session:
+        synonyms = dict((await session.execute(select(Pledge.short_name, Pledge.synonyms))).all())
+    assert "fartkontroll" in synonyms["hastighetskontroller"]
+    assert "lasermätning" in synonyms["hastighetskontroller"]
+    assert synonyms["belysningen"] == []  # nothing the lexicon knows: nothing made up

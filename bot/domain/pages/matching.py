@@ -12,6 +12,14 @@ Rules:
 - A restated pledge whose name ("Besök hos alla åttor") has two or more content words, all of
   them found in a pledge of the set, scores at least ``NAMED``; ties go to the better text.
   A match with another pledge within three points of it is never sure.
+- Texts that name the same concept of the field's lexicon in different words
+  ("hastighetsövervakning", "fartkontroller") share that concept as one more content word
+  (``#hastighetskontroll``), weighing three times a word. A result naming a narrower concept (a
+  speed check) shares it with a pledge naming a broader one (traffic controls), but not the
+  other way round, and two narrower concepts under one broader (a speed check, a sobriety
+  check) share nothing. A concept only one side names is left out of both (the lexicon is
+  never complete), so a concept can only raise a score.
+- A name that is itself a word of the lexicon (a synonym it offered) adds its concept only.
 - A restated pledge kept by one party does not match a pledge kept only by the other.
 - Each pledge of the set takes at most one restated pledge, best scores first: two follow-up
   pledges are never merged into one. Below ``LIKELY`` there is no match (the caller says so);
@@ -24,6 +32,8 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from bot.domain.pages.concepts import broader_of, concepts_in, is_term
 
 SURE = 55
 LIKELY = 32
@@ -91,11 +101,43 @@ def _stems(text: str, ignore: frozenset[str]) -> set[str]:
         if word in _STOP or word in ignore or (len(word) < 3 and not word.startswith("åk")):
             continue
         stems.add(_stem(word))
+    stems.update(f"{_CONCEPT}{c.key}" for c in concepts_in(text))
     return stems
 
 
+_CONCEPT = "#"
+_CONCEPT_WEIGHT = 3.0
+
+
+def _lifted(mine: set[str], other: set[str]) -> set[str]:
+    """``mine`` with each concept the other side lacks replaced by its nearest broader concept
+    the other side names (a speed check meets a pledge about traffic controls)."""
+    lifted: set[str] = set()
+    for word in mine:
+        if word.startswith(_CONCEPT) and word not in other:
+            above = [f"{_CONCEPT}{k}" for k in broader_of(word[len(_CONCEPT) :])]
+            word = next((a for a in above if a in other), word)
+        lifted.add(word)
+    return lifted
+
+
+def _concepts_shared(mine: set[str], other: set[str]) -> tuple[set[str], set[str]]:
+    """Both word sets without the concepts only one side names: the lexicon is never complete,
+    so a concept it finds on one side only is no evidence against a match."""
+    shared = mine & other
+    return (
+        {w for w in mine if w in shared or not w.startswith(_CONCEPT)},
+        {w for w in other if w in shared or not w.startswith(_CONCEPT)},
+    )
+
+
 def _words_of(candidate: Candidate, ignore: frozenset[str]) -> set[str]:
-    return _stems(" ".join((candidate.text, *candidate.names)), ignore)
+    # A name that is one of the lexicon's words (a synonym offered at import) stands for its
+    # concept alone: its letters would only add words the other side does not have.
+    plain = [n for n in candidate.names if not is_term(n)]
+    words = _stems(" ".join((candidate.text, *plain)), ignore)
+    words.update(f"{_CONCEPT}{c.key}" for c in concepts_in(" ".join(candidate.names)))
+    return words
 
 
 def _parties_clash(a: str | None, b: str | None) -> bool:
@@ -118,18 +160,20 @@ def _scores(
             frequency[word] = frequency.get(word, 0) + 1
 
     def weight(word: str) -> float:
-        return math.log(1 + count / frequency.get(word, 1))
+        rarity = math.log(1 + count / frequency.get(word, 1))
+        return _CONCEPT_WEIGHT * rarity if word.startswith(_CONCEPT) else rarity
 
     scored: list[tuple[float, float, int, int]] = []
-    for i, (mine, candidate) in enumerate(zip(ours, reported, strict=True)):
-        if not mine:
+    for i, (words, candidate) in enumerate(zip(ours, reported, strict=True)):
+        if not words:
             continue
-        mine_weight = sum(weight(w) for w in mine)
         for j, (other, pledge) in enumerate(zip(theirs, existing, strict=True)):
             if not other or _parties_clash(candidate.responsible, pledge.responsible):
                 continue
-            shared = sum(weight(w) for w in mine & other)
-            other_weight = sum(weight(w) for w in other)
+            mine, theirs_here = _concepts_shared(_lifted(words, other), other)
+            mine_weight = sum(weight(w) for w in mine)
+            shared = sum(weight(w) for w in mine & theirs_here)
+            other_weight = sum(weight(w) for w in theirs_here)
             dice = 2 * shared / (mine_weight + other_weight)
             overlap = shared / min(mine_weight, other_weight)
             text_score = 100 * (dice + overlap) / 2

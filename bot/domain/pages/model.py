@@ -80,15 +80,21 @@ class PagePledge:
     responsible: Responsible
     target: PageTarget | None
     results: tuple[PageResult, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    """Words of the field's lexicon for what the pledge is about (offered, not read on the
+    page). In the JSON only when there are some, so that the document keeps its shape."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "text": self.text,
             "short_name": self.short_name,
             "responsible": self.responsible,
             "target": self.target.to_json() if self.target else None,
             "results": [r.to_json() for r in self.results],
         }
+        if self.synonyms:
+            document["synonyms"] = list(self.synonyms)
+        return document
 
 
 @dataclass(frozen=True, slots=True)

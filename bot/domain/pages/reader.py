@@ -20,6 +20,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
+from bot.domain.pages.concepts import offered_synonyms
 from bot.domain.pages.matching import Candidate, closest
 from bot.domain.pages.meta import (
     find_municipality,
@@ -234,8 +235,9 @@ def read_page(
     ):
         kind = "follow_up"
 
+    offered = offered_synonyms([d.text for d in drafts], names)
     built: dict[int, PagePledge] = {}
-    for draft, name in zip(drafts, names, strict=True):
+    for draft, name, synonyms in zip(drafts, names, offered, strict=True):
         responsible = _responsible(draft, warnings)
         reading = read_target(draft.text)
         for number in reading.unused_numbers:
@@ -263,6 +265,7 @@ def read_page(
             responsible=responsible,
             target=reading.target,
             results=tuple(page_results),
+            synonyms=synonyms,
         )
 
     focus_areas = _focus_areas(drafts, built, structure.sections, acronyms)
