@@ -652,7 +652,7 @@ class _CsvWriter:
             if positions is None:
                 positions = [(self._index[k], k) for k in row if k in self._index]
             line: list[Any] = [""] * len(self._columns)
-            line[0], line[1] = record, municipality
+            line[0], line[1] = record, _cell(municipality)
             for index, key in positions:
                 line[index] = _cell(row[key])
             self._csv.writerow(line)
