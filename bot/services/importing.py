@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
 from bot.domain.pages import PageError, PageReading, read_page
 from bot.domain.pages.matching import Candidate, match_pledges
+from bot.domain.pages.names import hidden_characters, without_hidden_characters
 from bot.services.catalogue import CatalogueError, save_catalogue
 from storage import audit
 from storage import catalogue as repo
@@ -487,12 +488,19 @@ async def _add_unmatched(
         session.add(focus_area)
         await session.flush()
     target = doc_pledge.get("target") or {}
+    short_name = str(doc_pledge.get("short_name") or _short(doc_pledge.get("text", ""), 40))
+    hidden = hidden_characters(short_name)
+    if hidden:
+        raise ImportFailed(
+            f"kortnamnet '{without_hidden_characters(short_name)}' innehåller osynliga tecken "
+            f"({', '.join(hidden)}); skriv det med vanliga bokstäver"
+        )
     pledge = Pledge(
         focus_area_id=focus_area.id,
         municipality_id=municipality_id,
         position=1000,
         text=str(doc_pledge.get("text") or ""),
-        short_name=str(doc_pledge.get("short_name") or _short(doc_pledge.get("text", ""), 40)),
+        short_name=short_name,
         synonyms=[],
         responsible=Responsible(doc_pledge.get("responsible", "båda")),
         target_count=target.get("count"),
