@@ -316,7 +316,12 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console.chat import TerminalHTML
     from bot.render.admin import follow_up_preview
     from bot.render.catalogue import reading_summary
-    from bot.services.importing import ImportFailed, import_document, plan_follow_up, read_source
+    from bot.services.importing import (
+        ImportFailed,
+        import_document,
+        plan_follow_up,
+        read_source_off_loop,
+    )
 
     clock = SystemClock()
     today = local_today(clock, settings.bot.timezone)
@@ -326,7 +331,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
         for path in args.paths:
             try:
                 content = _read_page_file(path)
-                reading = read_source(
+                reading = await read_source_off_loop(
                     content, source=path.name, today=today, municipality=args.kommun
                 )
             except ImportFailed as exc:
