@@ -60,7 +60,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -74,6 +74,7 @@ from storage.models import (
     Activity,
     CoverageItem,
     FocusArea,
+    Membership,
     Municipality,
     Pledge,
     PledgeSet,
@@ -397,7 +398,7 @@ async def _activities(
                 Activity.place,
                 Activity.id,
                 Activity.place_public,
-                Reporter.organisation,
+                func.coalesce(Membership.organisation, Reporter.organisation),
                 Activity.note,
                 Activity.source,
                 Activity.created_at,
@@ -407,6 +408,11 @@ async def _activities(
                 Activity.occurred_until,
             )
             .outerjoin(Reporter, Reporter.id == Activity.reporter_id)
+            .outerjoin(
+                Membership,
+                (Membership.reporter_id == Activity.reporter_id)
+                & (Membership.municipality_id == Activity.municipality_id),
+            )
             .outerjoin(CoverageItem, CoverageItem.id == Activity.coverage_item_id)
             .where(Activity.municipality_id == municipality_id)
         )
