@@ -16,6 +16,20 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+BUMP = "UPDATE catalogue_version SET version = version + 1"
+
+
+def _sqlite_triggers_again() -> None:
+    """SQLite's batch mode rebuilds the table, which drops its triggers (see 0007): every
+    change to a membership makes cached catalogues stale."""
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        name = f"tr_memberships_catalogue_{event.lower()}"
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute(f"CREATE TRIGGER {name} AFTER {event} ON memberships BEGIN {BUMP}; END")
+
+
 def upgrade() -> None:
     with op.batch_alter_table("memberships") as batch:
         batch.add_column(
@@ -36,8 +50,10 @@ def upgrade() -> None:
         "UPDATE memberships SET organisation = (SELECT reporters.organisation FROM reporters "
         "WHERE reporters.id = memberships.reporter_id)"
     )
+    _sqlite_triggers_again()
 
 
 def downgrade() -> None:
     with op.batch_alter_table("memberships") as batch:
         batch.drop_column("organisation")
+    _sqlite_triggers_again()
