@@ -445,7 +445,12 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.progress import say, steps
     from bot.render.admin import follow_up_preview
     from bot.render.catalogue import reading_summary
-    from bot.services.importing import ImportFailed, import_document, plan_follow_up, read_source
+    from bot.services.importing import (
+        ImportFailed,
+        import_document,
+        plan_follow_up,
+        read_source_off_loop,
+    )
 
     clock = SystemClock()
     today = local_today(clock, settings.bot.timezone)
@@ -455,7 +460,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
         for path in steps(args.paths, len(args.paths), "Import", "fil"):
             try:
                 content = _read_page_file(path)
-                reading = read_source(
+                reading = await read_source_off_loop(
                     content, source=path.name, today=today, municipality=args.kommun
                 )
             except ImportFailed as exc:

@@ -230,6 +230,10 @@ def _read_toml(path: Path, *, must_exist: bool) -> dict[str, Any]:
         raise ConfigError(str(path), "konfigurationsfilen finns inte") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"är inte giltig TOML ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            str(path), f"är inte sparad som UTF-8 (okänd byte på plats {exc.start})"
+        ) from exc
     except OSError as exc:
         raise ConfigError(str(path), f"kan inte läsas ({exc.strerror})") from exc
 

@@ -122,6 +122,7 @@ async def _publish(
     request: BaseRequest | None,
 ) -> int:
     from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 
     from bot.clock import local_today
     from bot.domain.words import count
@@ -139,16 +140,28 @@ async def _publish(
     allow = {PostStatus.FAILED}
     if args.force:
         allow.add(PostStatus.SKIPPED)
-    async with bot:
-        publisher = Publisher(db, bot, Pacer(), clock=clock.now)
-        outcome = await publisher.publish(
-            municipality_id,
-            period,
-            today=local_today(clock, settings.bot.timezone),
-            now=clock.now(),
-            actor="cli",
-            allow=frozenset(allow),
-        )
+    try:
+        async with bot:
+            publisher = Publisher(db, bot, Pacer(), clock=clock.now)
+            outcome = await publisher.publish(
+                municipality_id,
+                period,
+                today=local_today(clock, settings.bot.timezone),
+                now=clock.now(),
+                actor="cli",
+                allow=frozenset(allow),
+            )
+    except InvalidToken:
+        raise ReportError("Telegram godtog inte token; kontrollera [telegram] token.") from None
+    except (NetworkError, TimedOut) as exc:
+        raise ReportError(
+            f"Telegram gick inte att nå ({exc.message}); ingenting skickades. "
+            "Försök igen om en stund."
+        ) from None
+    except TelegramError as exc:
+        raise ReportError(
+            f"Telegram svarade med ett fel ({exc.message}); ingenting skickades."
+        ) from None
     messages = {
         "sent": "Publicerad i {channel} ({n}); {notices} får en notis.",
         "already": "Redan publicerad i {channel}; ingenting skickades.",

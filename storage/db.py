@@ -13,6 +13,7 @@ Repositories never commit; the caller's `transaction()` does.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -105,6 +106,22 @@ def _install_nul_filter(engine: AsyncEngine) -> None:
         return statement, clean(parameters)
 
 
+def _create_private(path: Path) -> None:
+    """Create the SQLite file's directory (0700) and the file itself (0600) when they are
+    missing, before SQLite does, so that people's messages are readable by the owner only.
+    SQLite gives its -wal and -shm files the main file's mode. Existing ones are left as the
+    operator made them."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
 class Database:
     """One engine and its session factories. Nothing connects until first use."""
 
@@ -114,8 +131,8 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.is_sqlite:
             database = self.url.database or ""
-            if database and database != ":memory:":
-                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            if database and database != ":memory:" and not database.startswith("file:"):
+                _create_private(Path(database).expanduser())
             if self.url.drivername == STOCK_SQLITE:
                 # SQLite waits for another connection's lock itself, on aiosqlite's thread.
                 kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}

@@ -295,6 +295,9 @@ class Membership(Timestamped, Base):
         ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    # The organisation the reporter reports for in this municipality (an invite says it); None
+    # falls back to the reporter's own.
+    organisation: Mapped[Organisation | None] = mapped_column(_enum(Organisation, "organisation"))
     revoked_at: Mapped[datetime | None] = mapped_column()
 
     reporter: Mapped[Reporter] = relationship(back_populates="memberships", lazy="raise")

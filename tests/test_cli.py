@@ -424,3 +424,15 @@ def test_db_backup_on_postgresql_gives_pg_dump_advice_without_the_password(
     assert "Hemligt-L0senord" not in out
     assert ".pgpass" in out
     assert not list(Path().glob("loftesbot-backup-*"))  # nothing was done
+
+
+def test_a_config_file_that_is_not_utf8_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_bytes(b'[bot]\ntimezone = "Europe/Stockholm \xff\xfe"\n')
+    for argv in (["run"], ["db", "upgrade"], ["export", "--format", "csv"]):
+        code, _, err = run([*argv, "--config", str(config)], capsys)
+        assert code == 2, argv
+        assert len(err.strip().splitlines()) == 1, err
+        assert "UTF-8" in err and "Traceback" not in err

@@ -137,3 +137,24 @@ def test_unknown_municipality(
         main(["report", "--kommun", "Narnia", "--out", str(tmp_path)])
     assert exit_info.value.code == 2
     assert "Narnia" in capsys.readouterr().err
+
+
+def test_publish_against_an_unreachable_api_is_one_line(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[telegram]\ntoken = "{TOKEN}"\napi_base_url = "http://127.0.0.1:9"\n'
+        f'[database]\nurl = "{database}"\n'
+        '[channels]\n"Härjedalen" = "@harjedalen_loften"\n',
+        encoding="utf-8",
+    )
+    argv = ["report", "--kommun", "härjedalen", "--period", "2026-Q3", "--publish"]
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--out", str(tmp_path / "ut"), "--config", str(config)])
+    code = exited.value.code
+    _, err = capsys.readouterr()
+    assert code != 0
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Telegram" in err

@@ -1090,6 +1090,10 @@ def _lexicon_term(text: str, weight: float) -> _Term | None:
     term = _term(text, weight)
     if term is None or any(term.capitals_only):
         return None
+    if len(term.words) == 1 and len(_WORD_RE.findall(text)) > 1:
+        # A phrase left with one word once its small words are gone ("vuxna ute" → "vuxna")
+        # no longer names the activity.
+        return None
     return _Term(
         term.words,
         term.capitals_only,

@@ -28,7 +28,7 @@ from bot.services.importing import (
     ImportFailed,
     import_document,
     plan_follow_up,
-    read_source,
+    read_source_off_loop,
 )
 
 PENDING_KEY = "pending_import"
@@ -101,7 +101,7 @@ async def _preview(
     assert message is not None
     lang = lang_of_update(update)
     try:
-        reading = read_source(content, source=source, today=context.services.today())
+        reading = await read_source_off_loop(content, source=source, today=context.services.today())
     except ImportFailed as exc:
         await message.reply_text(render.cannot_read(lang, str(exc)), parse_mode=ParseMode.HTML)
         return

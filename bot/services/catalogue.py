@@ -17,7 +17,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
-from bot.domain.pages.names import is_not_a_name, tidy_short_name
+from bot.domain.pages.names import (
+    hidden_characters,
+    is_not_a_name,
+    tidy_short_name,
+    without_hidden_characters,
+)
 from bot.services.coverage import rematch
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.people import who_is
@@ -205,6 +210,12 @@ def _pledge(
     if target_count is not None and (not isinstance(target_count, int) or target_count <= 0):
         raise CatalogueError(f"målet för '{text[:40]}' måste vara ett positivt heltal")
     short_name = tidy_short_name(str(doc.get("short_name") or text.split(".")[0][:40]))
+    hidden = hidden_characters(short_name)
+    if hidden:
+        raise CatalogueError(
+            f"kortnamnet för '{without_hidden_characters(text)[:40]}' innehåller osynliga tecken "
+            f"({', '.join(hidden)}); skriv det med vanliga bokstäver"
+        )
     if is_not_a_name(short_name):
         raise CatalogueError(
             f"kortnamnet '{short_name}' för '{text[:40]}' läses som ett vanligt ord; "
@@ -254,6 +265,12 @@ async def rename_pledge(
 ) -> PledgeRow:
     """Give a pledge a new short name; only an admin of its municipality may."""
     name = tidy_short_name(new_name)
+    hidden = hidden_characters(name)
+    if hidden:
+        raise Invalid(
+            f"namnet innehåller osynliga tecken ({', '.join(hidden)}); "
+            "skriv det med vanliga bokstäver"
+        )
     if not 2 <= len(name) <= 40:
         raise Invalid("ett kortnamn är 2–40 tecken")
     if is_not_a_name(name):

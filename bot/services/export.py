@@ -60,7 +60,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -74,6 +74,7 @@ from storage.models import (
     Activity,
     CoverageItem,
     FocusArea,
+    Membership,
     Municipality,
     Pledge,
     PledgeSet,
@@ -404,7 +405,7 @@ async def _activities(
                 Activity.place,
                 Activity.id,
                 Activity.place_public,
-                Reporter.organisation,
+                func.coalesce(Membership.organisation, Reporter.organisation),
                 Activity.note,
                 Activity.source,
                 Activity.created_at,
@@ -414,6 +415,11 @@ async def _activities(
                 Activity.occurred_until,
             )
             .outerjoin(Reporter, Reporter.id == Activity.reporter_id)
+            .outerjoin(
+                Membership,
+                (Membership.reporter_id == Activity.reporter_id)
+                & (Membership.municipality_id == Activity.municipality_id),
+            )
             .outerjoin(CoverageItem, CoverageItem.id == Activity.coverage_item_id)
             .where(Activity.municipality_id == municipality_id)
         )
@@ -659,7 +665,7 @@ class _CsvWriter:
             if positions is None:
                 positions = [(self._index[k], k) for k in row if k in self._index]
             line: list[Any] = [""] * len(self._columns)
-            line[0], line[1] = record, municipality
+            line[0], line[1] = record, _cell(municipality)
             for index, key in positions:
                 line[index] = _cell(row[key])
             self._csv.writerow(line)

@@ -11,6 +11,7 @@ preview. Nothing is dropped silently: what could not be placed is reported.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
 from bot.domain.pages import PageError, PageReading, read_page
 from bot.domain.pages.matching import Candidate, match_pledges
+from bot.domain.pages.names import hidden_characters, without_hidden_characters
 from bot.services.catalogue import CatalogueError, save_catalogue
 from storage import audit
 from storage import catalogue as repo
@@ -61,6 +63,29 @@ def read_source(
         return read_page(content, source=source, today=today, municipality_hint=municipality)
     except PageError as exc:
         raise ImportFailed(str(exc)) from exc
+
+
+READ_TIME_LIMIT_S = 20.0
+"""How long reading one page may take; a real page takes well under a second."""
+
+
+async def read_source_off_loop(
+    content: bytes | str, *, source: str, today: date, municipality: str | None = None
+) -> PageReading:
+    """`read_source` on a worker thread, so that the bot keeps answering everyone else while
+    a page is read; a page that takes longer than READ_TIME_LIMIT_S is refused. (The reader
+    refuses markup that would cost far more than a real page before it parses it, so a
+    thread left behind by the time limit ends soon.)"""
+    work = asyncio.to_thread(
+        read_source, content, source=source, today=today, municipality=municipality
+    )
+    try:
+        return await asyncio.wait_for(work, READ_TIME_LIMIT_S)
+    except TimeoutError:
+        raise ImportFailed(
+            "Sidan tog för lång tid att läsa. Spara bara själva löftessidan, "
+            "eller klistra in dess text, och försök igen."
+        ) from None
 
 
 async def import_document(
@@ -487,12 +512,19 @@ async def _add_unmatched(
         session.add(focus_area)
         await session.flush()
     target = doc_pledge.get("target") or {}
+    short_name = str(doc_pledge.get("short_name") or _short(doc_pledge.get("text", ""), 40))
+    hidden = hidden_characters(short_name)
+    if hidden:
+        raise ImportFailed(
+            f"kortnamnet '{without_hidden_characters(short_name)}' innehåller osynliga tecken "
+            f"({', '.join(hidden)}); skriv det med vanliga bokstäver"
+        )
     pledge = Pledge(
         focus_area_id=focus_area.id,
         municipality_id=municipality_id,
         position=1000,
         text=str(doc_pledge.get("text") or ""),
-        short_name=str(doc_pledge.get("short_name") or _short(doc_pledge.get("text", ""), 40)),
+        short_name=short_name,
         synonyms=[
             str(w).strip().lower() for w in doc_pledge.get("synonyms") or [] if str(w).strip()
         ],

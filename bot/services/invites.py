@@ -188,17 +188,17 @@ async def redeem(
     municipality = await session.get(Municipality, invite.municipality_id)
     if municipality is None:  # pragma: no cover - the foreign key cascades
         return Redemption("unknown")
-    reporter = await people.ensure_reporter(
-        session, user_id, display_name=display_name, organisation=invite.organisation
-    )
+    reporter = await people.ensure_reporter(session, user_id, display_name=display_name)
     if display_name:
         reporter.display_name = display_name
-    if invite.organisation is not None:
-        reporter.organisation = invite.organisation
     if language and reporter.language is None:
         reporter.language = language[:8]
     before = {m.id: ms.role for ms, m in await people.active_memberships(session, user_id)}
     membership = await people.grant(session, reporter, municipality, invite.role)
+    if invite.organisation is not None:
+        # Only for this municipality: the same person may report for the police in one
+        # municipality and for the municipality in another.
+        membership.organisation = invite.organisation
     invite.used_at = now
     invite.used_by_user_id = user_id
     audit.record(
@@ -252,7 +252,12 @@ async def teams(session: AsyncSession, admin_user_id: int, now: datetime) -> lis
         )
         members = [
             TeamMember(
-                ms.id, r.telegram_user_id, r.display_name, r.organisation, ms.role, ms.created_at
+                ms.id,
+                r.telegram_user_id,
+                r.display_name,
+                ms.organisation or r.organisation,
+                ms.role,
+                ms.created_at,
             )
             for ms, r in rows
         ]

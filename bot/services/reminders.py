@@ -139,9 +139,9 @@ def reminder_key(telegram_user_id: int, today: date) -> str:
 @dataclass
 class _Person:
     telegram_user_id: int
-    organisation: Organisation | None
     language: str | None
-    municipalities: list[tuple[int, str, int]]  # (id, name, reminder weeks)
+    municipalities: list[tuple[int, str, int, Organisation | None]]
+    # (id, name, reminder weeks, the organisation reported for there)
 
 
 async def reminders_due(session: AsyncSession, *, today: date) -> tuple[list[Reminder], int]:
@@ -151,7 +151,7 @@ async def reminders_due(session: AsyncSession, *, today: date) -> tuple[list[Rem
         select(
             Reporter.id,
             Reporter.telegram_user_id,
-            Reporter.organisation,
+            func.coalesce(Membership.organisation, Reporter.organisation),
             Reporter.language,
             Reporter.paused_until,
             Municipality.id,
@@ -170,19 +170,21 @@ async def reminders_due(session: AsyncSession, *, today: date) -> tuple[list[Rem
         if paused_until is not None and paused_until >= today:
             paused.add(reporter_id)
             continue
-        person = people.setdefault(reporter_id, _Person(user_id, organisation, language, []))
-        person.municipalities.append((mid, name, int(n)))
+        person = people.setdefault(reporter_id, _Person(user_id, language, []))
+        person.municipalities.append((mid, name, int(n), organisation))
 
     # One overview per municipality, shared by all its reporters.
     due: dict[int, list[ReminderItem]] = {}
-    for mid, _name, n in sorted({m for p in people.values() for m in p.municipalities}):
+    for mid, _name, n in sorted({m[:3] for p in people.values() for m in p.municipalities}):
         due[mid] = due_items(await overview(session, mid, today), n, today)
 
     reminders: list[Reminder] = []
     for person in people.values():
-        relevant = _RELEVANT[person.organisation]
         blocks = []
-        for mid, name, _n in sorted(person.municipalities, key=lambda m: swedish_sort_key(m[1])):
+        for mid, name, _n, reported_for in sorted(
+            person.municipalities, key=lambda m: swedish_sort_key(m[1])
+        ):
+            relevant = _RELEVANT[reported_for]
             items = tuple(i for i in due[mid] if i.line.responsible in relevant)
             if items:
                 blocks.append(ReminderBlock(mid, name, items))

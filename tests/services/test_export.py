@@ -24,6 +24,7 @@ from storage.models import (
     Activity,
     ActivitySource,
     AuditEntry,
+    Municipality,
     Organisation,
     Pledge,
     ResultNote,
@@ -375,3 +376,18 @@ async def test_an_empty_database_gives_an_empty_but_valid_file(db: Database) -> 
     file = await _export(db, public=True, fmt="csv", ids=None)
     assert _csv_rows(file.content) == []
     assert file.content.decode("utf-8-sig").startswith("record;municipality;")
+
+
+async def test_the_formula_guard_covers_the_municipality_column_too(db: Database) -> None:
+    ids = await _setup(db)
+    async with db.transaction() as session:
+        place = await session.get(Municipality, ids["Härjedalen"])
+        assert place is not None
+        place.name = '=HYPERLINK("http://x")'
+    file = await _export(db, public=False, fmt="csv", ids=[ids["Härjedalen"]])
+    rows = _csv_rows(file.content)
+    assert rows
+    for row in rows:
+        for column, value in row.items():
+            assert not value.startswith(("=", "+", "-", "@")), (column, value)
+    assert {r["municipality"] for r in rows} == {'\'=HYPERLINK("http://x")'}

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.domain.pages.parties import subject_of
@@ -738,6 +739,17 @@ def with_acronyms(name: str, *sources: str | None) -> str:
     return _PIECE_RE.sub(lambda m: acronyms.get(m.group(0).lower(), m.group(0)), name)
 
 
+def hidden_characters(name: str) -> list[str]:
+    """The invisible format characters in a name (zero-width spaces and joiners, direction
+    marks and overrides, the byte order mark: Unicode category Cf), as "U+200B", each once.
+    Such a name looks like another one and cannot be typed back."""
+    return [f"U+{ord(c):04X}" for c in dict.fromkeys(name) if unicodedata.category(c) == "Cf"]
+
+
+def without_hidden_characters(text: str) -> str:
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 def tidy_short_name(name: str) -> str:
     """A short name given by a person or a catalogue, in the form the bot keeps: spaces tidied,
     lower case except acronyms ("ANDT-utbildning", "E45", "SIG") and one-letter-and-digits
@@ -757,6 +769,8 @@ def _named_for_people(
 
     @functools.wraps(derive)
     def named(text: str, heading: str | None = None) -> str:
+        text = without_hidden_characters(text)
+        heading = without_hidden_characters(heading) if heading else heading
         name = with_acronyms(derive(text, heading), heading, text)
         if is_not_a_name(name) and heading:
             name = with_acronyms(derive(text, None), text)

@@ -397,12 +397,40 @@ def _lines_to_blocks(text: str, *, html: bool) -> list[Block]:
     return blocks
 
 
+MAX_HTML_TAGS = 60_000
+"""A promise page has a few thousand tags; far more is not a page a person wrote."""
+MAX_TABLE_DEPTH = 8
+"""Tables inside tables cost the table reader time that grows with the square of the depth."""
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+_TOO_COMPLEX_MESSAGE = (
+    "Sidan är för krånglig att läsa ({what}). Spara bara själva löftessidan, "
+    "eller klistra in dess text, och försök igen."
+)
+
+
+def check_cost(markup: str) -> None:
+    """Refuse markup whose reading would cost far more than a real page (one linear pass,
+    before any parsing): too many tags, or tables nested too deep."""
+    depth = deepest = 0
+    for tags, match in enumerate(_TAG_RE.finditer(markup), start=1):
+        if tags > MAX_HTML_TAGS:
+            raise PageError(_TOO_COMPLEX_MESSAGE.format(what=f"över {MAX_HTML_TAGS} taggar"))
+        if match.group(2).lower() == "table":
+            depth = max(0, depth - 1) if match.group(1) else depth + 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_TABLE_DEPTH:
+                raise PageError(
+                    _TOO_COMPLEX_MESSAGE.format(what=f"tabeller i mer än {MAX_TABLE_DEPTH} nivåer")
+                )
+
+
 def read_text(content: bytes | str) -> PageText:
     """Decode ``content`` and split it into blocks."""
     text = decode(content)
     html = looks_like_html(text)
     html_title: str | None = None
     if html:
+        check_cost(text)
         text, html_title = _html_to_lines(text)
     blocks = _lines_to_blocks(text, html=html)
     if not any(b.kind != "noise" for b in blocks):
