@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time as _time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -90,6 +91,11 @@ class Scheduler:
     _done: set[tuple[str, int]] = field(default_factory=set, repr=False)
     # One tick at a time: jobs falling due together wait, then find the work done.
     _ticking: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    # For /metrics and /healthz: when the last tick finished (time.monotonic()), else when
+    # the scheduler was made; ticks that raised.
+    last_tick: float = field(default_factory=_time.monotonic, repr=False)
+    ticks: int = 0
+    tick_errors: int = 0
 
     def __post_init__(self) -> None:
         if self.leadership is None:
@@ -110,7 +116,19 @@ class Scheduler:
         (each post is claimed before it is rendered, so another process's tick renders
         nothing it does not send)."""
         async with self._ticking:
-            return await self._tick()
+            try:
+                report = await self._tick()
+            except Exception:
+                self.tick_errors += 1
+                raise
+            self.ticks += 1
+            self.last_tick = _time.monotonic()
+            return report
+
+    def last_tick_age(self) -> float:
+        """Seconds since the last tick finished (since the scheduler was made, before the
+        first)."""
+        return max(0.0, _time.monotonic() - self.last_tick)
 
     async def _tick(self) -> TickReport:
         assert self.leadership is not None

@@ -1,0 +1,116 @@
+"""A small HTTP listener on tornado, in the bot's own event loop, for anything that serves pages.
+
+The webhook (`bot.serve.WebhookServer`), the health and metrics endpoints (`bot.health`) and
+any other pages are tornado *rules*: `(pattern, handler class, init kwargs)`. A module that
+serves something offers a function returning its rules; whoever runs the process puts the
+rules it wants on one listener:
+
+    listener = Listener(health.routes(checks) + other_routes, "127.0.0.1", 9090)
+    port = await listener.start()      # binds; ServeError names the key when it cannot
+    ...
+    await listener.stop()
+
+In webhook mode the rules go on the webhook's own listener (`WebhookServer(routes=...)`); in
+polling mode on a listener of their own (`[health] listen`). Requests are logged at DEBUG when
+they succeed, WARNING for 4xx and ERROR for 5xx, with method, path, client and time — never a
+query string or a body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+
+log = logging.getLogger(__name__)
+
+# (path pattern, handler class, keyword arguments for its `initialize`)
+Rule = tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]
+
+MAX_BODY_SIZE = 1 << 20  # nothing served here takes a body above 1 MiB
+
+
+class ListenError(Exception):
+    """The listener cannot bind; the message is meant for a person."""
+
+
+def log_request(handler: tornado.web.RequestHandler) -> None:
+    status = handler.get_status()
+    level = logging.DEBUG if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    log.log(
+        level,
+        "%d %s %s (%s) %.1f ms",
+        status,
+        handler.request.method,
+        handler.request.path,
+        handler.request.remote_ip,
+        1000.0 * handler.request.request_time(),
+    )
+
+
+class Listener:
+    """One tornado HTTP server on `listen`:`port` serving `rules`, in the running event loop.
+
+    `what` names the setting the address comes from, for the error when binding fails.
+    Port 0 takes a free port (tests); `port` holds the bound one after `start`.
+    """
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        listen: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        what: str = "listen",
+        max_body_size: int = MAX_BODY_SIZE,
+        xheaders: bool = True,
+    ) -> None:
+        self.rules = list(rules)
+        self.listen = listen
+        self.requested_port = port
+        self.what = what
+        self.max_body_size = max_body_size
+        self.xheaders = xheaders
+        self.port: int | None = None
+        self._server: tornado.httpserver.HTTPServer | None = None
+
+    async def start(self) -> int:
+        """Bind and serve; returns the port. Raises ListenError when the address is taken or
+        cannot be used."""
+        if self._server is not None:
+            assert self.port is not None
+            return self.port
+        application = tornado.web.Application(self.rules, log_function=log_request)
+        try:
+            sockets = tornado.netutil.bind_sockets(self.requested_port, address=self.listen)
+        except OSError as exc:
+            raise ListenError(
+                f"kan inte lyssna på {self.listen}:{self.requested_port} "
+                f"({self.what}): {exc.strerror or exc}"
+            ) from exc
+        server = tornado.httpserver.HTTPServer(
+            application, xheaders=self.xheaders, max_body_size=self.max_body_size
+        )
+        server.add_sockets(sockets)
+        self._server = server
+        self.port = int(sockets[0].getsockname()[1])
+        return self.port
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    async def stop(self) -> None:
+        """Stop listening and close open connections (within five seconds)."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.stop()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(server.close_all_connections(), 5.0)
