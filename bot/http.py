@@ -21,11 +21,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Sequence
 from typing import Any
 
 import tornado.httpserver
-import tornado.netutil
 import tornado.web
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,35 @@ def log_request(handler: tornado.web.RequestHandler) -> None:
         handler.request.remote_ip,
         1000.0 * handler.request.request_time(),
     )
+
+
+def bind(host: str, port: int, backlog: int = 128) -> list[socket.socket]:
+    """Listening sockets for every address `host` names (both of "localhost"), like tornado's
+    `bind_sockets`, but a socket that cannot bind is closed, not left to the garbage collector.
+    With port 0 every address gets the port the first one got."""
+    sockets: list[socket.socket] = []
+    try:
+        infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
+        seen: set[tuple[int, Any]] = set()
+        for family, kind, proto, _, address in infos:
+            if (family, address) in seen:
+                continue
+            seen.add((family, address))
+            if port == 0 and sockets:
+                address = (address[0], sockets[0].getsockname()[1], *address[2:])
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.setblocking(False)
+            sock.bind(address)
+            sock.listen(backlog)
+    except OSError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
 
 
 class Listener:
@@ -88,7 +117,7 @@ class Listener:
             return self.port
         application = tornado.web.Application(self.rules, log_function=log_request)
         try:
-            sockets = tornado.netutil.bind_sockets(self.requested_port, address=self.listen)
+            sockets = bind(self.listen, self.requested_port)
         except OSError as exc:
             raise ListenError(
                 f"kan inte lyssna på {self.listen}:{self.requested_port} "
