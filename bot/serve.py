@@ -13,11 +13,15 @@ they are handled. It goes through the same life cycle — `initialize`, `post_in
 - **Webhook** (`WebhookServer`, tornado): `POST /<path>` with the right
   `X-Telegram-Bot-Api-Secret-Token` is stored in the inbox and then answered 200 (500 when the
   database cannot take it, so that Telegram delivers it again; 403 and nothing stored for a
-  missing or wrong secret; 400 for a body that is not an update). `GET /healthz` answers 200
-  with `{"status": "ok", "database": "ok", "inbox_pending": N, "leader": {...}}`, or 503 when
-  the database does not answer. `leader` says who leads (`bot.leader`): this instance's id,
-  whether it leads and since when, and the leading instance as PostgreSQL knows it. The
-  webhook is registered with Telegram once the server listens.
+  missing or wrong secret; 400 for a body that is not an update). The same listener
+  (`bot.http.Listener`) serves `/livez`, `/healthz` (= `/readyz`) and `/metrics`
+  (`bot.health`): `/healthz` answers 200 with `{"status": "ok", "database": "ok",
+  "inbox_pending": N, "serving": true, "leader": {...}, "last_tick_age_seconds": S}`, or 503
+  when the database does not answer or the application is not taking updates. `leader` says
+  who leads (`bot.leader`): this instance's id, whether it leads and since when, and the
+  leading instance as PostgreSQL knows it. Further tornado rules (`run(routes=...)`) go on
+  the same listener. The webhook is registered with Telegram once the server listens.
+- **Health and metrics in either mode**: `[health] listen` starts a listener of their own.
 
 Either way an `InboxProcessor` handles the stored updates (unfinished ones from before first),
 and a daily job purges inbox rows and processed-update keys older than seven days. SIGINT and

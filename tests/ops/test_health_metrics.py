@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+import tornado.web
 from prometheus_client.parser import text_string_to_metric_families
 from telegram import Update
 from telegram.ext import MessageHandler, filters
@@ -307,6 +308,13 @@ async def test_polling_mode_serves_health_and_metrics_on_its_own_listener(db: Da
         await get(port, "/livez")
 
 
+class _Page(tornado.web.RequestHandler):
+    """A page served beside the webhook (what a public site would add through `routes`)."""
+
+    def get(self) -> None:
+        self.finish("sidan")
+
+
 async def test_webhook_mode_serves_them_beside_the_webhook(db: Database) -> None:
     settings = Settings(
         telegram=TelegramSettings(
@@ -326,7 +334,9 @@ async def test_webhook_mode_serves_them_beside_the_webhook(db: Database) -> None
     metrics_of(app).cache_seconds = 0.0
     stop = asyncio.Event()
     ready: asyncio.Future[Serving] = asyncio.get_running_loop().create_future()
-    task = asyncio.create_task(run(app, settings, stop=stop, on_ready=ready.set_result))
+    task = asyncio.create_task(
+        run(app, settings, stop=stop, on_ready=ready.set_result, routes=[("/sida", _Page, {})])
+    )
     serving = await asyncio.wait_for(ready, 10)
     try:
         assert serving.webhook is not None and serving.health is None  # [health] listen is off
@@ -342,6 +352,7 @@ async def test_webhook_mode_serves_them_beside_the_webhook(db: Database) -> None
         health = await get(port, "/readyz")
         assert (health.status_code, health.json()["serving"]) == (200, True)
         assert (await get(port, "/livez")).status_code == 200
+        assert (await get(port, "/sida")).text == "sidan"  # further rules on the same listener
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
