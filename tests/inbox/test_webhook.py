@@ -202,6 +202,10 @@ async def test_run_in_webhook_mode(db: Database) -> None:
             await asyncio.sleep(0.02)
         [welcome] = transport.sent("sendMessage")
         assert "Välkommen" in (welcome.text or "")
+        for _ in range(250):  # the done mark comes right after the reply
+            if serving.processor.totals.done:
+                break
+            await asyncio.sleep(0.02)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             health = (await client.get("/healthz")).json()
         leader = health.pop("leader")
