@@ -262,12 +262,14 @@ async def test_polling_mode_serves_health_and_metrics_on_its_own_listener(db: Da
         await wait_for(lambda: len(transport.sent("sendMessage")) >= 2, "two answers")
         await wait_for(lambda: serving.processor.totals.done >= 2, "both marked done")
 
+        leadership = app.bot_data["leadership"]
+        await wait_for(lambda: leadership.leading, "the lead (PostgreSQL: the watch's first try)")
+
         samples = await scrape(port)
         assert value(samples, "loftesbot_update_handling_seconds_count") == 2
         assert value(samples, "loftesbot_updates_handled_total", outcome="done") == 2
         assert value(samples, "loftesbot_inbox_pending") == 0
         assert value(samples, "loftesbot_database_up") == 1
-        leadership = app.bot_data["leadership"]
         assert value(samples, "loftesbot_leader", instance=leadership.instance) == 1
         [info] = [k for k in samples if k[0] == "loftesbot_instance_info"]
         assert dict(info[1])["mode"] == "polling"
