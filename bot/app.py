@@ -10,6 +10,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
 from bot import handlers, jobs
+from bot.botapi import defaults
 from bot.context import SERVICES_KEY, BotApplication, BotContext
 from bot.render import texts
 from bot.services.core import Services
@@ -38,6 +39,7 @@ def build_application(
         Application.builder()
         .token(token)
         .context_types(ContextTypes(context=BotContext))
+        .defaults(defaults(settings))
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
         .post_init(_post_init)
