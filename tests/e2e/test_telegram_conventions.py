@@ -7,6 +7,7 @@ import asyncio
 import socket
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +18,8 @@ from telegram.ext import ExtBot
 from bot.console.transport import html_problem
 from bot.jobs import _unlimited_bot
 from bot.render import texts
-from storage.models import ProcessedUpdate
+from bot.render.links import pledge_link, start_link
+from storage.models import Pledge, ProcessedUpdate
 from tests.conftest import CITIZEN, REPORTER, Harness, replies
 from tests.e2e.test_reporting import _mine, _setup
 from tests.inbox.test_processor import DEAD_PID, processor, store
@@ -116,3 +118,27 @@ async def test_a_recorded_reply_is_sent_as_html_in_either_shape(
     [call] = harness.transport.sent("sendMessage")
     assert call.params["parse_mode"] == "HTML"
     assert replies([call])[0].startswith("✅ Sparat: <b>trafikkontroller</b> · 3 st")
+
+
+def test_deep_links_are_built_by_telegrams_rule() -> None:
+    code = "in_" + "A" * 32
+    assert start_link("LoftesbotenBot", code) == f"https://t.me/LoftesbotenBot?start={code}"
+    assert start_link("@LoftesbotenBot", code) == f"https://t.me/LoftesbotenBot?start={code}"
+    assert pledge_link("LoftesbotenBot", 12) == "https://t.me/LoftesbotenBot?start=p_12"
+    assert pledge_link(None, 12) is None
+    with pytest.raises(ValueError, match="characters"):
+        start_link("LoftesbotenBot", "x" * 65)  # Telegram drops a payload over 64 characters
+    with pytest.raises(ValueError, match="allowed"):
+        start_link("LoftesbotenBot", "p 12")
+
+
+async def test_the_shared_pledge_link_opens_the_pledge(harness: Harness) -> None:
+    """The link in a pledge's card, followed: Telegram sends /start <payload>."""
+    await _setup(harness)
+    async with harness.services.db.read() as session:
+        pledge_id = await session.scalar(select(Pledge.id).order_by(Pledge.id))
+    link = pledge_link(harness.app.bot.username, pledge_id or 0)
+    assert link is not None
+    payload = parse_qs(urlsplit(link).query)["start"][0]
+    [card] = replies(await harness.send(CITIZEN, f"/start {payload}"))
+    assert link in card
