@@ -42,6 +42,8 @@ _TRUE_METHODS = {
     "answerCallbackQuery",
     "setMyCommands",
     "deleteMyCommands",
+    "setMyDescription",
+    "setMyShortDescription",
     "setChatMenuButton",
     "deleteWebhook",
     "setWebhook",

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot import menus
 from bot.context import BotContext
 from bot.handlers import common
 from bot.handlers.common import AlreadyHandled, lang_of_update, update_key, use_case
@@ -62,6 +63,8 @@ async def _redeem(update: Update, context: BotContext, code: str) -> None:
         await message.reply_text(render.refused(result, lang))
         return
     await message.reply_text(render.redeemed(result, lang))
+    # Committed: the menu of the new role (after the commit, never inside the transaction).
+    await menus.refresh(context.bot, services.db, user.id)
 
 
 def _only_admins(lang: texts.Lang) -> str:
@@ -297,6 +300,7 @@ async def button(update: Update, context: BotContext) -> None:
                 member = await invites.revoke_member(session, user.id, first, now=services.now())
             await query.answer()
             await query.edit_message_text(render.removed(member, lang))
+            await menus.refresh(context.bot, services.db, member.user_id)
         elif action == "ri":
             async with use_case(update, context) as session:
                 place = await invites.revoke_invite(session, user.id, first, now=services.now())
