@@ -71,29 +71,35 @@ async def refresh(bot: Bot, db: Database, user_id: int) -> MenuRole | None:
 
 
 async def role_holders(db: Database) -> dict[int, MenuRole]:
-    """Every user with a role now, and the menu their roles give."""
+    """Everyone who has or had a role, and the menu their roles give now ("citizen" for those
+    whose every role was taken away: their chat's own menu is to be deleted)."""
     async with db.read() as session:
         rows = await session.execute(
-            select(Reporter.telegram_user_id, Membership.role)
-            .join(Membership, Membership.reporter_id == Reporter.id)
-            .where(Membership.revoked_at.is_(None))
+            select(Reporter.telegram_user_id, Membership.role, Membership.revoked_at).join(
+                Membership, Membership.reporter_id == Reporter.id
+            )
         )
+        rank: dict[MenuRole, int] = {"citizen": 0, "reporter": 1, "admin": 2}
         holders: dict[int, MenuRole] = {}
-        for user_id, role in rows:
-            if role is Role.ADMIN or holders.get(user_id) != "admin":
-                holders[user_id] = "admin" if role is Role.ADMIN else "reporter"
+        for user_id, role, revoked_at in rows:
+            menu: MenuRole = "admin" if role is Role.ADMIN else "reporter"
+            if revoked_at is not None:
+                menu = "citizen"
+            if rank[menu] >= rank[holders.get(user_id, "citizen")]:
+                holders[user_id] = menu
     return holders
 
 
 async def sync_role_menus(bot: Bot, db: Database) -> int:
-    """At start-up: every reporter's and admin's own menu (which also repairs a refresh lost
-    to a crash after its commit). Returns how many were set."""
+    """At start-up: every reporter's and admin's own menu, and no menu of their own for those
+    who lost every role (which repairs a refresh lost to a crash after its commit). Returns
+    how many chats were set."""
     done = 0
     for user_id, role in sorted((await role_holders(db)).items()):
         try:
             await set_chat_menu(bot, user_id, role)
         except TelegramError as exc:
-            log.warning("command menu of a reporter not set: %s", type(exc).__name__)
+            log.warning("command menu of a (former) reporter not set: %s", type(exc).__name__)
             continue
         done += 1
     return done

@@ -14,6 +14,7 @@ import pytest
 from bot.app import build_application
 from bot.config import DatabaseSettings, Secret, Settings, TelegramSettings, WebhookSettings
 from bot.console.transport import ApiCall, OfflineTransport
+from bot.menus import sync_role_menus
 from bot.render import commands, texts
 from bot.render.commands import menu
 from bot.serve import Serving, run
@@ -261,3 +262,27 @@ async def test_a_refused_menu_call_does_not_undo_or_repeat_the_redemption(
     assert "Du kan nu rapportera" in replies(calls)[0]
     async with harness.services.db.read() as session:
         assert commands.role_of(await people.who_is(session, NEWCOMER.user_id)) == "reporter"
+
+
+async def test_the_start_up_sync_repairs_a_refresh_lost_after_the_commit(harness: Harness) -> None:
+    """A role taken away, and the process gone before the menu call: the next start-up
+    deletes that chat's menu; a role given the same way gets its menu."""
+    await _setup(harness)
+    code = await _code_from_chat(harness)
+    await harness.send(NEWCOMER, f"/start {code}")
+    async with harness.services.db.transaction() as session:
+        [(membership, _place)] = await stored.active_memberships(session, NEWCOMER.user_id)
+        membership.revoked_at = harness.clock.now()  # as revoke_member does; no refresh
+    await _grant(harness.services.db, REPORTER, "Åsele", Role.REPORTER)
+    harness.transport.clear()
+    done = await sync_role_menus(harness.app.bot, harness.services.db)
+    calls = harness.transport.calls
+    assert done == len({_scope(c)["chat_id"] for c in calls})  # the example data's people too
+    assert set(_menu_calls(calls, NEWCOMER.user_id)) == {
+        ("deleteMyCommands", None),
+        ("deleteMyCommands", "en"),
+    }
+    assert set(_names(_menu_calls(calls, REPORTER.user_id)["setMyCommands", None])) >= (
+        REPORTER_ONLY
+    )
+    assert set(_names(_menu_calls(calls, ADMIN.user_id)["setMyCommands", None])) >= ADMIN_ONLY
