@@ -20,7 +20,10 @@ from bot.jobs import _unlimited_bot
 from bot.render import texts
 from bot.render.links import pledge_link, start_link
 from storage.models import Pledge, ProcessedUpdate
-from tests.conftest import CITIZEN, REPORTER, Harness, replies
+from tests.conftest import ADMIN, CITIZEN, REPORTER, Harness, replies
+from tests.e2e.test_export import _buttons as export_buttons
+from tests.e2e.test_export import _document as export_document
+from tests.e2e.test_export import _setup as export_setup
 from tests.e2e.test_reporting import _mine, _setup
 from tests.inbox.test_processor import DEAD_PID, processor, store
 
@@ -142,3 +145,15 @@ async def test_the_shared_pledge_link_opens_the_pledge(harness: Harness) -> None
     payload = parse_qs(urlsplit(link).query)["start"][0]
     [card] = replies(await harness.send(CITIZEN, f"/start {payload}"))
     assert link in card
+
+
+async def test_the_export_files_caption_is_shown_as_html(harness: Harness) -> None:
+    """The caption was always written as HTML but went out without a parse mode, so the admin
+    saw its tags; with the default it is read as HTML."""
+    await export_setup(harness)
+    calls = await harness.send(ADMIN, "/export")
+    calls = await harness.press(ADMIN, export_buttons(calls)["Härjedalen"])
+    calls = await harness.press(ADMIN, export_buttons(calls)["CSV · publikt"])
+    sent, _ = export_document(calls)
+    assert "<b>Export</b>" in (sent.text or "")
+    assert sent.params["parse_mode"] == "HTML"
