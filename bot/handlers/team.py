@@ -62,9 +62,12 @@ async def _redeem(update: Update, context: BotContext, code: str) -> None:
     if result.refused is not None:
         await message.reply_text(render.refused(result, lang))
         return
-    await message.reply_text(render.redeemed(result, lang))
-    # Committed: the menu of the new role (after the commit, never inside the transaction).
-    await menus.refresh(context.bot, services.db, user.id)
+    try:
+        await message.reply_text(render.redeemed(result, lang))
+    finally:
+        # Committed: the menu of the new role (after the commit, never inside the transaction;
+        # also when the reply failed).
+        await menus.refresh(context.bot, services.db, user.id)
 
 
 def _only_admins(lang: texts.Lang) -> str:
@@ -298,9 +301,11 @@ async def button(update: Update, context: BotContext) -> None:
         elif action == "ry":
             async with use_case(update, context) as session:
                 member = await invites.revoke_member(session, user.id, first, now=services.now())
-            await query.answer()
-            await query.edit_message_text(render.removed(member, lang))
-            await menus.refresh(context.bot, services.db, member.user_id)
+            try:
+                await query.answer()
+                await query.edit_message_text(render.removed(member, lang))
+            finally:
+                await menus.refresh(context.bot, services.db, member.user_id)
         elif action == "ri":
             async with use_case(update, context) as session:
                 place = await invites.revoke_invite(session, user.id, first, now=services.now())

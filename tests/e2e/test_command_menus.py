@@ -286,3 +286,16 @@ async def test_the_start_up_sync_repairs_a_refresh_lost_after_the_commit(harness
         REPORTER_ONLY
     )
     assert set(_names(_menu_calls(calls, ADMIN.user_id)["setMyCommands", None])) >= ADMIN_ONLY
+
+
+async def test_the_menu_is_refreshed_even_when_the_reply_fails(harness: Harness) -> None:
+    await _setup(harness)
+    code = await _code_from_chat(harness)
+    harness.transport.fail_next("sendMessage", 400)
+    calls = await harness.send(NEWCOMER, f"/start {code}")
+    assert set(_menu_calls(calls, NEWCOMER.user_id)) == {
+        ("setMyCommands", None),
+        ("setMyCommands", "en"),
+    }
+    assert len(harness.errors) == 1  # the failed reply, reported by the error handler
+    harness.errors.clear()
