@@ -30,6 +30,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot.botapi import make_bot
 from bot.domain.schedule import local_to_utc, week_first_working_day
 from bot.leader import LEADERSHIP_KEY, LeaderWatch
 from bot.leader import Leadership as Leadership
@@ -374,6 +375,7 @@ class Scheduler:
             try:
                 for part in [intro, *messages]:
                     await self.pacer.wait(uid)
+                    # Named, as in the Publisher: the Scheduler may be given a plain Bot.
                     await self.bot.send_message(uid, part, parse_mode=ParseMode.HTML)
                 await self.pacer.wait(uid)
                 await self.bot.send_message(
@@ -520,18 +522,14 @@ async def _tick_job(context: Any) -> None:
 
 
 def _unlimited_bot(app: Any) -> Bot:
-    """The application's bot without PTB's rate limiter, on the same connection pool.
+    """The application's bot without PTB's rate limiter, on the same connection pool and with
+    the same `Defaults`.
 
     The scheduler and the outbox pace themselves (`Pacer`) and must see a 429 to pause
     everything; the application's AIORateLimiter would swallow it and retry on its own clock.
     """
-    telegram = app.bot_data["services"].settings.telegram
-    return Bot(
-        app.bot.token,
-        base_url=telegram.base_url,
-        base_file_url=telegram.base_file_url,
-        request=app.bot.request,
-    )
+    settings = app.bot_data["services"].settings
+    return make_bot(settings, app.bot.token, app.bot.request, bot_defaults=app.bot.defaults)
 
 
 async def install(app: Any) -> Scheduler:

@@ -10,7 +10,6 @@ import secrets
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.context import BotContext
@@ -103,13 +102,11 @@ async def _preview(
     try:
         reading = await read_source_off_loop(content, source=source, today=context.services.today())
     except ImportFailed as exc:
-        await message.reply_text(render.cannot_read(lang, str(exc)), parse_mode=ParseMode.HTML)
+        await message.reply_text(render.cannot_read(lang, str(exc)))
         return
     document = reading.to_json()
     if document["municipality"] not in admin_in:
-        await message.reply_text(
-            render.not_admin_for(lang, document["municipality"]), parse_mode=ParseMode.HTML
-        )
+        await message.reply_text(render.not_admin_for(lang, document["municipality"]))
         return
     if not (document.get("period") or {}).get("start") and not (
         document.get("kind") == "follow_up" and document.get("reported_period")
@@ -117,7 +114,6 @@ async def _preview(
         # Nothing can be imported without a period; say how to give one instead of guessing.
         await message.reply_text(
             render.preview_without_period(document, lang),
-            parse_mode=ParseMode.HTML,
         )
         return
     plan: FollowUpPlan | None = None
@@ -126,7 +122,7 @@ async def _preview(
             async with context.services.db.read() as session:
                 plan = await plan_follow_up(session, document)
         except ImportFailed as exc:
-            await message.reply_text(render.cannot_read(lang, str(exc)), parse_mode=ParseMode.HTML)
+            await message.reply_text(render.cannot_read(lang, str(exc)))
             return
     token = secrets.token_urlsafe(6)
     assert context.user_data is not None
@@ -135,9 +131,7 @@ async def _preview(
         summary = render.follow_up_preview(document, plan, lang)
     else:
         summary = reading_summary(document, lang)
-    await message.reply_text(
-        summary, parse_mode=ParseMode.HTML, reply_markup=_preview_keyboard(token, plan, lang)
-    )
+    await message.reply_text(summary, reply_markup=_preview_keyboard(token, plan, lang))
 
 
 def _preview_keyboard(token: str, plan: FollowUpPlan | None, lang: Lang) -> InlineKeyboardMarkup:
@@ -237,16 +231,14 @@ async def import_button(update: Update, context: BotContext) -> None:
             )
     except ImportFailed as exc:
         await query.answer()
-        await query.edit_message_text(
-            render.cannot_import(lang, str(exc)), parse_mode=ParseMode.HTML
-        )
+        await query.edit_message_text(render.cannot_import(lang, str(exc)))
         return
     except AlreadyHandled:
         await query.answer()  # imported the first time this press was handled
         return
     context.user_data.pop(PENDING_KEY, None)
     await query.answer()
-    await query.edit_message_text(render.imported(lang, outcome), parse_mode=ParseMode.HTML)
+    await query.edit_message_text(render.imported(lang, outcome))
 
 
 async def _change_match(
@@ -279,13 +271,11 @@ async def _change_match(
     if action == "fix" and index is not None and 0 <= index < len(plan.pledges):
         await query.edit_message_text(
             render.choose_pledge(plan.pledges[index], lang),
-            parse_mode=ParseMode.HTML,
             reply_markup=_choice_keyboard(token, plan, index, lang),
         )
         return
     await query.edit_message_text(
         render.follow_up_preview(document, plan, lang),
-        parse_mode=ParseMode.HTML,
         reply_markup=_preview_keyboard(token, plan, lang),
     )
 
@@ -306,12 +296,12 @@ async def short_names(update: Update, context: BotContext) -> None:
             await message.reply_text(render.only_admins(lang))
             return
         for chunk in render.pledge_list(rows, lang):
-            await message.reply_text(chunk, parse_mode=ParseMode.HTML)
+            await message.reply_text(chunk)
         return
     if not (args[0].isascii() and args[0].isdigit() and len(args[0]) <= 9) or len(args) < 2:
         person = await who(context, user.id)
         usage = render.rename_usage(lang) if person.is_admin else render.only_admins(lang)
-        await message.reply_text(usage, parse_mode=ParseMode.HTML)
+        await message.reply_text(usage)
         return
     try:
         async with use_case(update, context) as session:
@@ -321,6 +311,6 @@ async def short_names(update: Update, context: BotContext) -> None:
     except AlreadyHandled:
         return
     except ServiceError as exc:
-        await message.reply_text(render.rename_refused(lang, exc), parse_mode=ParseMode.HTML)
+        await message.reply_text(render.rename_refused(lang, exc))
         return
-    await message.reply_text(render.renamed(lang, row), parse_mode=ParseMode.HTML)
+    await message.reply_text(render.renamed(lang, row))

@@ -16,7 +16,6 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, MessageEntity, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import filters
 
@@ -70,7 +69,6 @@ async def _send(message: Message, pieces: list[str], markup: object | None) -> N
         last = n == len(pieces) - 1
         await message.reply_text(
             piece,
-            parse_mode=ParseMode.HTML,
             reply_markup=markup if last else None,  # type: ignore[arg-type]
             disable_web_page_preview=True,
         )
@@ -96,7 +94,7 @@ async def _ask_for_place(
     async with context.services.db.read() as session:
         places = await citizens.places(session, context.services.cache)
     text, markup = render.choose_place(places, lang, unknown=unknown)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def answer(
@@ -137,7 +135,7 @@ async def answer(
         return
     if asked.found.outside is not None:
         reply, markup = render.no_pledges_in(asked.found.outside, asked.found.town, others, lang)
-        await message.reply_text(reply, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await message.reply_text(reply, reply_markup=markup)
         return
     if place is None or view is None:
         await _ask_for_place(message, context, lang, asked.found.unknown)
@@ -262,14 +260,14 @@ async def _place_from_args(
                 text, markup = render.no_pledges_in(found.outside, found.town, others, lang)
             else:
                 text, markup = render.choose_place(places, lang, unknown=found.unknown)
-            await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            await message.reply_text(text, reply_markup=markup)
             return None
         if fallback_to_chat:
             place = await citizens.chat_place(session, message.chat.id, user.id if user else None)
             if place is not None:
                 return place
     text, markup = render.choose_place(places, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
     return None
 
 
@@ -284,9 +282,7 @@ async def place_command(update: Update, context: BotContext) -> None:
     services = context.services
     async with services.db.transaction() as session:
         await citizens.remember_place(session, message.chat.id, place.id, services.now())
-    await message.reply_text(
-        render.place_set(place, lang_of_update(update)), parse_mode=ParseMode.HTML
-    )
+    await message.reply_text(render.place_set(place, lang_of_update(update)))
 
 
 async def subscribe_command(update: Update, context: BotContext) -> None:
@@ -308,7 +304,7 @@ async def _subscribe(
     async with services.db.transaction() as session:
         new = await citizens.subscribe(session, message.chat.id, place.id, language, services.now())
         await citizens.remember_place(session, message.chat.id, place.id, services.now())
-    await message.reply_text(render.subscribed(place, new, lang), parse_mode=ParseMode.HTML)
+    await message.reply_text(render.subscribed(place, new, lang))
 
 
 async def unsubscribe_command(update: Update, context: BotContext) -> None:
@@ -409,7 +405,7 @@ async def _feedback_step(
             outside=found.outside if found else None,
             added=step.added,
         )
-        await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await message.reply_text(text, reply_markup=markup)
         return
     saved = step.saved
     assert saved is not None
@@ -418,13 +414,10 @@ async def _feedback_step(
             await context.bot.send_message(
                 admin,
                 render.feedback_for_admins(saved.municipality, saved.text),
-                parse_mode=ParseMode.HTML,
             )
         except TelegramError:
             log.warning("could not pass a synpunkt on to an admin")
-    await message.reply_text(
-        render.feedback_saved(saved.municipality, lang), parse_mode=ParseMode.HTML
-    )
+    await message.reply_text(render.feedback_saved(saved.municipality, lang))
 
 
 async def forget_command(update: Update, context: BotContext) -> None:
@@ -554,9 +547,7 @@ async def button(update: Update, context: BotContext) -> None:
 async def _send_chart(message: Message, context: BotContext, view: Overview, lang: Lang) -> None:
     rows = render.chart_rows(view, lang)
     if not rows:
-        await message.reply_text(
-            render.overview(view, context.services.tz, lang)[0][0], parse_mode=ParseMode.HTML
-        )
+        await message.reply_text(render.overview(view, context.services.tz, lang)[0][0])
         return
     title, subtitle, note = render.chart_title(view, lang)
     try:
@@ -569,6 +560,6 @@ async def _send_chart(message: Message, context: BotContext, view: Overview, lan
     if len(rows) > PHOTO_MAX_ROWS:
         # Telegram scales photos down to ~2560 px: a tall chart goes as a file to stay sharp.
         name = f"hur-gar-det-{view.municipality_id}.png"
-        await message.reply_document(png, filename=name, caption=caption, parse_mode=ParseMode.HTML)
+        await message.reply_document(png, filename=name, caption=caption)
         return
-    await message.reply_photo(png, caption=caption, parse_mode=ParseMode.HTML)
+    await message.reply_photo(png, caption=caption)

@@ -8,14 +8,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 
 from bot.context import BotContext
 from bot.render import callbacks, texts
 from bot.services import people
 from storage.activities import claim_update, message_key
 
-Reply = dict[str, Any]  # a reply kept as data: sendMessage's chat_id, text, parse_mode, buttons
+# A reply kept as data: sendMessage's chat_id, text and buttons. Its text is HTML, sent with the
+# bot's default parse mode; replies recorded by earlier versions also carry "parse_mode": "HTML".
+Reply = dict[str, Any]
 
 
 def reply_data(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> Reply:
@@ -23,7 +24,6 @@ def reply_data(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = No
     return {
         "chat_id": chat_id,
         "text": text,
-        "parse_mode": ParseMode.HTML.value,
         "buttons": _buttons(markup) if markup is not None else None,
     }
 
@@ -47,9 +47,10 @@ async def send_reply(bot: Bot, reply: Reply, markup: InlineKeyboardMarkup | None
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(**button) for button in row] for row in reply["buttons"]]
         )
-    await bot.send_message(
-        reply["chat_id"], reply["text"], parse_mode=reply.get("parse_mode"), reply_markup=markup
-    )
+    # A stored parse mode (older rows) is honoured; without one the bot's Defaults apply (HTML).
+    # Never pass None: that would turn the default off and send the tags as text.
+    options: dict[str, Any] = {"parse_mode": reply["parse_mode"]} if reply.get("parse_mode") else {}
+    await bot.send_message(reply["chat_id"], reply["text"], reply_markup=markup, **options)
 
 
 class AlreadyHandled(Exception):
@@ -110,7 +111,6 @@ async def start(update: Update, context: BotContext) -> None:
     )
     await message.reply_text(
         texts.welcome(person, user.first_name, lang),
-        parse_mode=ParseMode.HTML,
         reply_markup=keyboard,
     )
 
@@ -121,7 +121,7 @@ async def help_command(update: Update, context: BotContext) -> None:
         return
     lang = lang_of_update(update)
     person = await who(context, user.id)
-    await message.reply_text(texts.help_text(person, lang), parse_mode=ParseMode.HTML)
+    await message.reply_text(texts.help_text(person, lang))
 
 
 async def help_button(update: Update, context: BotContext) -> None:
@@ -132,9 +132,7 @@ async def help_button(update: Update, context: BotContext) -> None:
     person = await who(context, user.id)
     await query.answer()
     if query.message is not None:
-        await context.bot.send_message(
-            query.message.chat.id, texts.help_text(person, lang), parse_mode=ParseMode.HTML
-        )
+        await context.bot.send_message(query.message.chat.id, texts.help_text(person, lang))
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

@@ -7,7 +7,6 @@ from contextvars import ContextVar
 from datetime import timedelta
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.context import BotContext
@@ -64,8 +63,6 @@ async def _tell_admins(context: BotContext, kind: str, where: str) -> None:
         return
     for admin in admins:
         try:
-            await context.bot.send_message(
-                admin, texts.error_note_for_admins(kind, where), parse_mode=ParseMode.HTML
-            )
+            await context.bot.send_message(admin, texts.error_note_for_admins(kind, where))
         except TelegramError:
             log.warning("could not notify an admin about an error")

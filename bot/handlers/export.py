@@ -8,7 +8,6 @@ private chat, and the download is written to the audit trail.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.context import BotContext
 from bot.handlers.common import lang_of_update
@@ -35,7 +34,7 @@ async def export_command(update: Update, context: BotContext) -> None:
         text, markup = render.pick_kind(places[0][0], places[0][1], lang)
     else:
         text, markup = render.pick_municipality(places, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def button(update: Update, context: BotContext) -> None:
@@ -64,7 +63,7 @@ async def button(update: Update, context: BotContext) -> None:
         await query.answer()
         name = places[municipality_id] if municipality_id is not None else None
         text, markup = render.pick_kind(target, name, lang)
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup)
         return
     fmt = render.FORMAT_CODES.get(args[2]) if len(args) == 4 else None
     public = render.SCOPE_CODES.get(args[3]) if len(args) == 4 else None
@@ -88,7 +87,7 @@ async def button(update: Update, context: BotContext) -> None:
         return
     if len(file.content) > MAX_DOCUMENT_BYTES:
         text = render.too_large(lang, MAX_DOCUMENT_BYTES // 1_000_000)
-        await context.bot.send_message(user.id, text, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(user.id, text)
         return
     async with services.db.transaction() as session:
         export.record_export(session, user_id=user.id, info=file.info, now=services.now())
@@ -98,5 +97,4 @@ async def button(update: Update, context: BotContext) -> None:
         file.content,
         filename=file.filename,
         caption=render.caption(file.info, lang),
-        parse_mode=ParseMode.HTML,
     )

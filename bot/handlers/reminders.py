@@ -14,7 +14,6 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import BotContext
@@ -92,13 +91,13 @@ async def pause_command(update: Update, context: BotContext) -> None:
             await message.reply_text(render.pause_problem(request.problem or "unclear", lang))
             return
         text, markup = render.pause_status(state, today, lang)
-        await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await message.reply_text(text, reply_markup=markup)
         return
     until = request.until if request.kind == "until" else None
     outcome = await _set(update, context, until, today)
     if outcome is None or outcome.kind == "duplicate":
         return
-    await message.reply_text(render.pause_changed(outcome, today, lang), parse_mode=ParseMode.HTML)
+    await message.reply_text(render.pause_changed(outcome, today, lang))
 
 
 async def pause_button(update: Update, context: BotContext) -> None:
@@ -132,7 +131,7 @@ async def pause_button(update: Update, context: BotContext) -> None:
     text = render.pause_changed(outcome, today, lang)
     markup: InlineKeyboardMarkup = render.pause_keyboard(outcome.state, lang)
     try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:  # "message is not modified": the same button pressed twice
         if "not modified" not in str(exc).lower():
             raise

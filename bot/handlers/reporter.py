@@ -13,7 +13,6 @@ from typing import Any, Literal, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import BotContext
@@ -379,7 +378,7 @@ async def undo_command(update: Update, context: BotContext) -> None:
     if outcome.kind == "duplicate" or outcome.entry is None:
         return
     text, markup = render.deleted(outcome.entry, today, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def mine_command(update: Update, context: BotContext) -> None:
@@ -393,7 +392,7 @@ async def mine_command(update: Update, context: BotContext) -> None:
     if entries is None:
         return
     text, markup = render.recent(entries, today, lang_of_update(update))
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def log_command(update: Update, context: BotContext) -> None:
@@ -406,7 +405,7 @@ async def log_command(update: Update, context: BotContext) -> None:
     if step is None:
         return
     text, markup = render.guided(step, lang_of_update(update))
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 # --- buttons ------------------------------------------------------------------------------
@@ -416,7 +415,7 @@ async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) 
     query = update.callback_query
     assert query is not None
     try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:  # "message is not modified": the same button pressed twice
         if "not modified" not in str(exc).lower():
             raise

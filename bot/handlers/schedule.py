@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.context import BotContext
 from bot.handlers.common import AlreadyHandled, lang_of_update, use_case
@@ -52,7 +51,7 @@ async def schedule_command(update: Update, context: BotContext) -> None:
         text, markup = render.schedule_view(view, services.tz, lang)
     else:
         text, markup = render.pick_municipality(places, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def answer(
@@ -86,10 +85,10 @@ async def answer(
         # Committed: only now speak to Telegram (never while holding the write lock).
         if view is not None:
             reply, markup = render.schedule_view(view, services.tz, lang)
-            await message.reply_text(reply, parse_mode=ParseMode.HTML, reply_markup=markup)
+            await message.reply_text(reply, reply_markup=markup)
             _reschedule(context)
             return
-        await message.reply_text(render.comment_saved(name, lang), parse_mode=ParseMode.HTML)
+        await message.reply_text(render.comment_saved(name, lang))
     except schedules.ScheduleError as exc:
         async with services.db.transaction() as session:
             await reporting.expect(session, user.id, kind, payload, now=services.now())
@@ -142,9 +141,7 @@ async def button(update: Update, context: BotContext) -> None:
             async with use_case(update, context) as session:
                 name, key = await schedules.decide(session, user.id, first, decision, now)
             await query.answer()
-            await query.edit_message_text(
-                render.decided(decision, name, key, lang), parse_mode=ParseMode.HTML
-            )
+            await query.edit_message_text(render.decided(decision, name, key, lang))
             _tick_soon(context)
             return
         if action == "pp" and step in ("y", "n"):
@@ -153,9 +150,7 @@ async def button(update: Update, context: BotContext) -> None:
                     session, user.id, first, step == "y", now
                 )
             await query.answer()
-            await query.edit_message_text(
-                render.settled(step == "y", name, key, lang), parse_mode=ParseMode.HTML
-            )
+            await query.edit_message_text(render.settled(step == "y", name, key, lang))
             if step == "n":
                 _tick_soon(context)
             return
@@ -202,7 +197,7 @@ async def _schedule_button(
         await query.answer()
         if query.message is not None:
             for part in report_render.telegram_messages(draft, lang):
-                await context.bot.send_message(user.id, part, parse_mode=ParseMode.HTML)
+                await context.bot.send_message(user.id, part)
         return
     async with use_case(update, context) as session:
         await schedules.admin_of(session, user.id, mid)
@@ -234,6 +229,6 @@ async def _schedule_button(
         view = await schedules.view(session, user.id, mid, now, services.tz)
     await query.answer()
     text, markup = render.schedule_view(view, services.tz, lang)
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await query.edit_message_text(text, reply_markup=markup)
     if changes:
         _reschedule(context)

@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot import menus
 from bot.context import BotContext
 from bot.handlers import common
 from bot.handlers.common import AlreadyHandled, lang_of_update, update_key, use_case
@@ -62,7 +62,12 @@ async def _redeem(update: Update, context: BotContext, code: str) -> None:
     if result.refused is not None:
         await message.reply_text(render.refused(result, lang))
         return
-    await message.reply_text(render.redeemed(result, lang), parse_mode=ParseMode.HTML)
+    try:
+        await message.reply_text(render.redeemed(result, lang))
+    finally:
+        # Committed: the menu of the new role (after the commit, never inside the transaction;
+        # also when the reply failed).
+        await menus.refresh(context.bot, services.db, user.id)
 
 
 def _only_admins(lang: texts.Lang) -> str:
@@ -84,7 +89,7 @@ async def invite_command(update: Update, context: BotContext) -> None:
         text, markup = render.pick_role(places[0][0], places[0][1], lang)
     else:
         text, markup = render.pick_municipality(places, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def team_command(update: Update, context: BotContext) -> None:
@@ -97,7 +102,7 @@ async def team_command(update: Update, context: BotContext) -> None:
     async with services.db.read() as session:
         teams = await invites.teams(session, user.id, services.now())
     text, markup = render.teams(teams, user.id, services.tz, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def list_command(update: Update, context: BotContext) -> None:
@@ -113,7 +118,7 @@ async def list_command(update: Update, context: BotContext) -> None:
     except NotAllowed:
         options = []
     text, markup = render.list_pledges(options, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def list_text(update: Update, context: BotContext) -> None:
@@ -185,7 +190,7 @@ async def _list_step(
         return False
     if step.kind != "duplicate":
         text, markup = render.list_step(step, lang)
-        await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await message.reply_text(text, reply_markup=markup)
     return True
 
 
@@ -251,7 +256,7 @@ async def button(update: Update, context: BotContext) -> None:
                 return
             await query.answer()
             text, markup = render.list_step(step, lang)
-            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            await query.edit_message_text(text, reply_markup=markup)
             return
         if action == "la":
             async with use_case(update, context) as session:
@@ -268,7 +273,7 @@ async def button(update: Update, context: BotContext) -> None:
                 raise NotAllowed("inte admin")
             await query.answer()
             text, markup = render.pick_role(first, places[first], lang)
-            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            await query.edit_message_text(text, reply_markup=markup)
         elif action == "iv" and len(args) == 3:
             role = Role.ADMIN if args[1] == "a" else Role.REPORTER
             organisation = {"p": Organisation.POLICE, "k": Organisation.MUNICIPALITY}.get(args[2])
@@ -284,7 +289,6 @@ async def button(update: Update, context: BotContext) -> None:
             await query.answer()
             await query.edit_message_text(
                 render.invite_created(invite, context.bot.username, services.tz, lang),
-                parse_mode=ParseMode.HTML,
                 disable_web_page_preview=True,
             )
         elif action == "rm":
@@ -297,8 +301,11 @@ async def button(update: Update, context: BotContext) -> None:
         elif action == "ry":
             async with use_case(update, context) as session:
                 member = await invites.revoke_member(session, user.id, first, now=services.now())
-            await query.answer()
-            await query.edit_message_text(render.removed(member, lang), parse_mode=ParseMode.HTML)
+            try:
+                await query.answer()
+                await query.edit_message_text(render.removed(member, lang))
+            finally:
+                await menus.refresh(context.bot, services.db, member.user_id)
         elif action == "ri":
             async with use_case(update, context) as session:
                 place = await invites.revoke_invite(session, user.id, first, now=services.now())
@@ -309,7 +316,7 @@ async def button(update: Update, context: BotContext) -> None:
                 current = await lists.begin(session, user.id, first, now=services.now())
             await query.answer()
             text, markup = render.list_prompt(current, lang)
-            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            await query.edit_message_text(text, reply_markup=markup)
         else:
             await query.answer(texts.stale_button(lang), show_alert=True)
     except AlreadyHandled:

@@ -23,6 +23,7 @@ from bot.domain.words import count, join_words, unit_for
 from bot.render.callbacks import encode
 from bot.render.chart import ChartRow
 from bot.render.html import b, esc, i, join_names
+from bot.render.links import pledge_link
 from bot.render.texts import Lang
 from bot.services.answers import AreaBlock, Overview, PledgeDetail, PledgeLine
 from bot.services.citizens import Place
@@ -298,7 +299,7 @@ def area_view(view: Overview, area: AreaBlock, lang: Lang) -> tuple[str, Markup 
 
 
 def deep_link(username: str | None, pledge_id: int) -> str | None:
-    return f"https://t.me/{username}?start=p_{pledge_id}" if username else None
+    return pledge_link(username, pledge_id)
 
 
 def pledge_view(

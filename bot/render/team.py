@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.words import count
 from bot.render.callbacks import encode
 from bot.render.html import b, esc, i, join_names
+from bot.render.links import start_link
 from bot.render.reporting import progress_line
 from bot.render.texts import Lang
 from bot.services.invites import NewInvite, Redemption, Team, TeamMember
@@ -50,7 +51,7 @@ def role_name(role: Role, organisation: Organisation | None, lang: Lang) -> str:
 
 
 def deep_link(username: str | None, code: str) -> str | None:
-    return f"https://t.me/{username}?start={code}" if username else None
+    return start_link(username, code)
 
 
 def invite_created(invite: NewInvite, username: str | None, tz: ZoneInfo, lang: Lang) -> str:

@@ -280,3 +280,45 @@ def error_note_for_admins(kind: str, where: str) -> str:
         f"Ett oväntat fel ({esc(kind)}) inträffade i {esc(where)}. "
         "Detaljerna finns i loggen."
     )
+
+
+# What Telegram shows before the first message: the short description on the bot's profile
+# and in shared links (at most 120 characters), the description in the empty chat (at most
+# 512). Plain text: Telegram shows them as written.
+SHORT_DESCRIPTION_LIMIT = 120
+DESCRIPTION_LIMIT = 512
+
+
+def bot_short_description(lang: Lang) -> str:
+    if lang == "sv":
+        return (
+            "Följ polisens och kommunens medborgarlöften där du bor. "
+            "För polis och kommun: logga insatser och visa läget."
+        )
+    return (
+        "Follow what the police and your municipality promised where you live. "
+        "For their staff: log the work, show progress."
+    )
+
+
+def bot_description(lang: Lang) -> str:
+    if lang == "sv":
+        return (
+            "Medborgarlöften är det som polisen och kommunen lovar att göra tillsammans för "
+            "tryggheten där du bor.\n\n"
+            "Som invånare: fråga ”hur går det i Åsele?”, se vad som är gjort, följ "
+            "lägesrapporterna och skicka en synpunkt.\n\n"
+            "Hos polisen eller kommunen: logga en insats med ett vanligt meddelande från "
+            "telefonen, få en påminnelse när ett löfte halkar efter och publicera "
+            "lägesrapporter.\n\n"
+            "Tryck på Starta för att börja."
+        )
+    return (
+        "Medborgarlöften are what the police and the municipality promise to do together for "
+        "safety where you live.\n\n"
+        "As a resident: ask “how is it going in Åsele?”, see what has been done, follow the "
+        "progress reports and send your view.\n\n"
+        "At the police or the municipality: log an activity with a plain message from your "
+        "phone, get a reminder when a pledge falls behind, and publish progress reports.\n\n"
+        "Press Start to begin."
+    )

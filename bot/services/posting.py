@@ -561,6 +561,9 @@ class Publisher:
         while True:
             await self.pacer.wait(chat)
             try:
+                # parse_mode stays named here: the Publisher takes any telegram.Bot (the
+                # program gives it an ExtBot with Defaults, the fault tests a plain Bot, which
+                # has none), and what it sends is stored HTML that must never go out as text.
                 if index < len(rendered.messages):
                     message = await self.bot.send_message(
                         chat,
