@@ -56,7 +56,7 @@ def build_application(
 
 def menu_commands(lang: texts.Lang) -> list[BotCommand]:
     return [
-        BotCommand(c.name, c.sv if lang == "sv" else c.en)
+        BotCommand(c.called(lang), c.sv if lang == "sv" else c.en)
         for c in texts.COMMANDS
         if c.in_menu and c.audience == "all"
     ]

@@ -707,7 +707,7 @@ class Publisher:
             if english:
                 text = f"📣 {rendered.title('en')} is out" + (" in the channel." if link else ".")
                 if not link:
-                    text += f" Ask me: /hurgardet {name}"
+                    text += f" Ask me: /progress {name}"
             else:
                 text = f"📣 {rendered.title('sv')} är publicerad" + (" i kanalen." if link else ".")
                 if not link:
