@@ -560,7 +560,7 @@ async def _send_chart(message: Message, context: BotContext, view: Overview, lan
         return
     title, subtitle, note = render.chart_title(view, lang)
     try:
-        png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note)
+        png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note, lang=lang)
     except Exception:
         log.exception("drawing a chart failed")
         await message.reply_text(render.chart_failed(lang))

@@ -145,7 +145,7 @@ class Rendered:
 async def render_post(report: Report, lang: str = "sv") -> Rendered:
     language: Lang = "en" if lang == "en" else "sv"
     title, subtitle, note, rows = render.chart(report, language)
-    png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note)
+    png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note, lang=language)
     return Rendered(
         tuple(render.telegram_messages(report, language)),
         png,
@@ -418,7 +418,9 @@ class Publisher:
                 report = await build_report(
                     session, municipality_id, period, today, comment=comment
                 )
-            rendered = await render_post(report)
+            # A channel is a municipality's public voice, in Swedish: there is no language per
+            # channel. Private answers draw the chart in the asker's language (handlers.citizen).
+            rendered = await render_post(report, "sv")
             self.renders += 1
             async with self.db.transaction() as session:
                 stored = await session.execute(
