@@ -45,7 +45,7 @@ from bot.delivery.errors import classify_send_error
 from bot.render import report as render
 from bot.render.chart import render_chart
 from bot.render.html import b, esc
-from bot.render.texts import Lang
+from bot.render.texts import Lang, command, lang_of
 from bot.services.outbox import Pacer, retry_after_seconds
 from bot.services.reports import Report, ReportPeriod, build_report, whole_period
 from storage import audit
@@ -192,14 +192,24 @@ async def tell_admins(
     text: str,
     now: datetime,
     buttons: Sequence[tuple[str, str]] = (),
+    *,
+    english: str | None = None,
 ) -> int:
-    """Queue one notice per admin of the municipality (idempotent per `key`)."""
+    """Queue one notice per admin of the municipality (idempotent per `key`); admins whose
+    Telegram is English get `english` when it is given."""
     admins = await admins_of(session, municipality_id)
     if not admins:
         log.warning("municipality %s has no admin to tell about %s", municipality_id, key)
+
+    def text_for(language: str | None) -> str:
+        return english if english is not None and lang_of(language) == "en" else text
+
     return await outbox_store.enqueue(
         session,
-        [outbox_store.Outgoing(f"{key}:{uid}", uid, text, tuple(buttons)) for uid, _lang in admins],
+        [
+            outbox_store.Outgoing(f"{key}:{uid}", uid, text_for(language), tuple(buttons))
+            for uid, language in admins
+        ],
         now,
     )
 
@@ -632,8 +642,9 @@ class Publisher:
             return
         row.admins_told_at = now
         stored = Rendered.from_row(row)
+        title_en = title
         if stored is not None:
-            title = stored.title("sv")
+            title, title_en = stored.title("sv"), stored.title("en")
         what = (
             "Telegram svarade inte medan rapporten skickades till kanalen"
             if lost_answer
@@ -646,7 +657,20 @@ class Publisher:
             f"Titta i kanalen {esc(row.channel)} och avgör sedan under /schema om den ska "
             "markeras som publicerad eller skickas igen."
         )
-        await tell_admins(session, municipality_id, f"post:{post_id}:ambiguous", text, now)
+        what_en = (
+            "Telegram did not answer while the report was being sent to the channel"
+            if lost_answer
+            else "The bot was stopped while the report was being sent to the channel"
+        )
+        english = (
+            f"⚠️ {title_en}\n"
+            f"{what_en}, so there is no knowing whether it came out. Nothing is sent again by "
+            f"itself.\nLook in the channel {esc(row.channel)}, then decide under "
+            f"{command('schema', 'en')} whether to mark it as published or send it again."
+        )
+        await tell_admins(
+            session, municipality_id, f"post:{post_id}:ambiguous", text, now, english=english
+        )
 
     async def _failed(
         self,
