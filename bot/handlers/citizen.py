@@ -417,7 +417,9 @@ async def _feedback_step(
         try:
             await context.bot.send_message(
                 admin,
-                render.feedback_for_admins(saved.municipality, saved.text),
+                render.feedback_for_admins(
+                    saved.municipality, saved.text, "en" if admin in saved.english_admins else "sv"
+                ),
                 parse_mode=ParseMode.HTML,
             )
         except TelegramError:

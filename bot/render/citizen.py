@@ -675,8 +675,8 @@ def feedback_saved(municipality: str, lang: Lang) -> str:
     )
 
 
-def feedback_for_admins(municipality: str, text: str) -> str:
-    return f"💬 {b('Ny synpunkt')} ({esc(municipality)}):\n{esc(text)}"
+def feedback_for_admins(municipality: str, text: str, lang: Lang = "sv") -> str:
+    return f"💬 {b(_t(lang, 'Ny synpunkt', 'New view'))} ({esc(municipality)}):\n{esc(text)}"
 
 
 FEEDBACK_PROBLEMS = {

@@ -62,6 +62,7 @@ async def _world(h: Harness, activities: int = 1) -> dict[str, int]:
         assert place is not None
         for person in (JO, ANNA):
             reporter = await people.ensure_reporter(session, person.user_id)
+            reporter.language = person.language_code  # as an invite's redemption records it
             await people.grant(session, reporter, place, Role.ADMIN)
             await people.grant(session, reporter, place, Role.REPORTER)
     return {**saved.pledge_ids, "municipality": saved.municipality_id}
@@ -277,6 +278,9 @@ async def test_an_english_journey_names_no_swedish_command(harness: Harness) -> 
     elsewhere = _commands_named("\n".join(t for t in seen if not t.startswith(help_title)))
     assert not named & SWEDISH_NAMES, sorted(named & SWEDISH_NAMES)
     assert named <= ENGLISH_NAMES | {"nosuchcommand"}, sorted(named - ENGLISH_NAMES)
+    # The resident's view reaches the English admin in English, the Swedish one in Swedish.
+    assert "💬 <b>New view</b> (Åre):\nToo loud at night." in whole
+    assert "💬 <b>Ny synpunkt</b> (Åre):\nToo loud at night." in whole
     wanted = {"help", "log", "mine", "undo", "pause", "unsubscribe", "forget", "municipality"}
     assert wanted | {"invite", "shortnames", "progress"} <= elsewhere, sorted(elsewhere)
 
