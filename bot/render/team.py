@@ -383,7 +383,8 @@ def list_saved(result: ListResult, lang: Lang) -> str:
             _t(
                 lang,
                 f"{_entries(n, lang).capitalize()} utan plats räknas inte mot listan.",
-                f"{_entries(n, lang).capitalize()} without a place do not count towards the list.",
+                f"{_entries(n, lang).capitalize()} without a place "
+                f"{'does' if n == 1 else 'do'} not count towards the list.",
             )
         )
     return "\n".join(lines)
