@@ -111,7 +111,7 @@ def test_one_table_names_every_command_in_both_languages() -> None:
     assert set(texts.COMMAND_NAMES) == {c.name for c in texts.COMMANDS}
 
 
-async def test_the_english_command_menu_names_english_commands(harness: Harness) -> None:
+def test_the_english_command_menu_names_english_commands() -> None:
     from bot.app import menu_commands
 
     assert {c.command for c in menu_commands("en")} <= ENGLISH_NAMES
