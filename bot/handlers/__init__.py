@@ -40,7 +40,7 @@ class PastedPage(filters.MessageFilter):
 
 def _names(command: str) -> list[str]:
     info = next(c for c in texts.COMMANDS if c.name == command)
-    return [info.name, *info.aliases]
+    return list(info.names)
 
 
 def register(app: BotApplication) -> None:

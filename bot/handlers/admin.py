@@ -1,14 +1,15 @@
 """Admin journeys: import a promise page from the chat, rename a pledge's short name.
 
-An import is shown before anything is written; the document waits in `user_data` under a
-random token until "Importera" or "Avbryt". The admin role is checked again on every press.
+An import is shown before anything is written; the document waits in the admin's dialogue
+state (`bot.services.pending_import`, in the database) under a random token until "Importera"
+or "Avbryt". The admin role is checked again on every press.
 """
 
 from __future__ import annotations
 
-import secrets
-from typing import Any
+from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
@@ -20,6 +21,7 @@ from bot.render import callbacks, texts
 from bot.render.catalogue import reading_summary
 from bot.render.texts import Lang
 from bot.services import catalogue, people
+from bot.services import pending_import as waiting_import
 from bot.services.errors import ServiceError
 from bot.services.importing import (
     NEW_PLEDGE,
@@ -30,7 +32,6 @@ from bot.services.importing import (
     read_source_off_loop,
 )
 
-PENDING_KEY = "pending_import"
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".text")
 PASTED_PAGE_MIN_CHARS = 400
 MAX_CHANGE_BUTTONS = 12
@@ -124,9 +125,16 @@ async def _preview(
         except ImportFailed as exc:
             await message.reply_text(render.cannot_read(lang, str(exc)))
             return
-    token = secrets.token_urlsafe(6)
-    assert context.user_data is not None
-    context.user_data[PENDING_KEY] = {"token": token, "document": document, "choices": {}}
+    user = update.effective_user
+    assert user is not None
+    try:
+        async with use_case(update, context) as session:
+            pending = await waiting_import.keep(
+                session, user.id, document, now=context.services.now()
+            )
+    except AlreadyHandled:
+        return  # this message was previewed before; its preview is the one waiting
+    token = pending.token
     if plan is not None:
         summary = render.follow_up_preview(document, plan, lang)
     else:
@@ -193,91 +201,103 @@ def _choice_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
+class _NothingWaits(Exception):
+    """The press is for an import that no longer waits: nothing is written."""
+
+
 async def import_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
     lang = lang_of_update(update)
     request = callbacks.decode(query.data)
-    assert context.user_data is not None
-    pending = context.user_data.get(PENDING_KEY)
-    if request is None or pending is None or request.args[1:2] != (pending["token"],):
+    if request is None or not request.args:
         await query.answer(render.preview_expired(lang), show_alert=True)
         return
-    action = request.args[0]
-    if action == "no":
-        context.user_data.pop(PENDING_KEY, None)
-        await query.answer()
-        await query.edit_message_text(render.import_cancelled(lang))
-        return
-    if action in ("fix", "set", "back"):
-        await _change_match(update, context, request, pending, lang)
-        return
-    document = pending["document"]
-    choices = {int(k): int(v) for k, v in (pending.get("choices") or {}).items()}
+    action, token = request.args[0], (request.args[1] if len(request.args) > 1 else None)
     services = context.services
+    shown: tuple[str, InlineKeyboardMarkup] | None = None
     try:
         async with use_case(update, context) as session:
-            person = await people.who_is(session, user.id)
-            if document["municipality"] not in person.admin_in:
-                raise ImportFailed(render.not_admin_for(lang, document["municipality"]))
-            outcome = await import_document(
-                session,
-                document,
-                now=services.now(),
-                actor="admin",
-                actor_user_id=user.id,
-                choices=choices,
-            )
+            pending = await waiting_import.waiting(session, user.id, token, now=services.now())
+            if pending is None:
+                raise _NothingWaits
+            if action == "no":
+                await waiting_import.forget(session, user.id)
+            elif action in ("fix", "set", "back"):
+                shown = await _change_match(
+                    session, user.id, request, pending, lang, now=services.now()
+                )
+            else:
+                person = await people.who_is(session, user.id)
+                document = pending.document
+                if document["municipality"] not in person.admin_in:
+                    raise ImportFailed(render.not_admin_for(lang, document["municipality"]))
+                outcome = await import_document(
+                    session,
+                    document,
+                    now=services.now(),
+                    actor="admin",
+                    actor_user_id=user.id,
+                    choices=pending.choices,
+                )
+                await waiting_import.forget(session, user.id)
+    except _NothingWaits:
+        await query.answer(render.preview_expired(lang), show_alert=True)
+        return
     except ImportFailed as exc:
         await query.answer()
         await query.edit_message_text(render.cannot_import(lang, str(exc)))
         return
     except AlreadyHandled:
-        await query.answer()  # imported the first time this press was handled
+        await query.answer()  # done the first time this press was handled
         return
-    context.user_data.pop(PENDING_KEY, None)
-    await query.answer()
-    await query.edit_message_text(render.imported(lang, outcome))
+    if action == "no":
+        await query.answer()
+        await query.edit_message_text(render.import_cancelled(lang))
+    elif action in ("fix", "set", "back"):
+        if shown is None:
+            await query.answer(render.not_admin_for_short(lang), show_alert=True)
+            return
+        await query.answer()
+        text, markup = shown
+        await query.edit_message_text(text, reply_markup=markup)
+    else:
+        await query.answer()
+        await query.edit_message_text(render.imported(lang, outcome))
 
 
 async def _change_match(
-    update: Update,
-    context: BotContext,
+    session: AsyncSession,
+    user_id: int,
     request: callbacks.Callback,
-    pending: dict[str, Any],
+    pending: waiting_import.PendingImport,
     lang: Lang,
-) -> None:
-    """An "Ändra" press shows the pledges to choose from; a choice is kept and the preview is
-    shown again with it."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    document = pending["document"]
-    person = await who(context, user.id)
+    *,
+    now: datetime,
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    """An "Ändra" press shows the pledges to choose from; a choice is kept (in the waiting
+    import, in this transaction) and the preview is shown again with it. None when the user
+    is no admin of the page's municipality (any more)."""
+    document = pending.document
+    person = await people.who_is(session, user_id)
     if document["municipality"] not in person.admin_in:
-        await query.answer(render.not_admin_for_short(lang), show_alert=True)
-        return
-    choices: dict[str, int] = pending.setdefault("choices", {})
-    action, token = request.args[0], pending["token"]
+        return None
+    action, token = request.args[0], pending.token
     index = request.int_arg(2)
-    if request.args[0] == "set":
+    if action == "set":
         pledge_id = request.int_arg(3)
         if index is not None and pledge_id is not None:
-            choices[str(index)] = pledge_id
-    async with context.services.db.read() as session:
-        plan = await plan_follow_up(session, document, {int(k): int(v) for k, v in choices.items()})
-    await query.answer()
+            pending = await waiting_import.choose(
+                session, pending, user_id, index, pledge_id, now=now
+            )
+    plan = await plan_follow_up(session, document, pending.choices)
     if action == "fix" and index is not None and 0 <= index < len(plan.pledges):
-        await query.edit_message_text(
+        return (
             render.choose_pledge(plan.pledges[index], lang),
-            reply_markup=_choice_keyboard(token, plan, index, lang),
+            _choice_keyboard(token, plan, index, lang),
         )
-        return
-    await query.edit_message_text(
-        render.follow_up_preview(document, plan, lang),
-        reply_markup=_preview_keyboard(token, plan, lang),
-    )
+    return render.follow_up_preview(document, plan, lang), _preview_keyboard(token, plan, lang)
 
 
 async def short_names(update: Update, context: BotContext) -> None:

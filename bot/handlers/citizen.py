@@ -413,7 +413,9 @@ async def _feedback_step(
         try:
             await context.bot.send_message(
                 admin,
-                render.feedback_for_admins(saved.municipality, saved.text),
+                render.feedback_for_admins(
+                    saved.municipality, saved.text, "en" if admin in saved.english_admins else "sv"
+                ),
             )
         except TelegramError:
             log.warning("could not pass a synpunkt on to an admin")
@@ -551,7 +553,7 @@ async def _send_chart(message: Message, context: BotContext, view: Overview, lan
         return
     title, subtitle, note = render.chart_title(view, lang)
     try:
-        png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note)
+        png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note, lang=lang)
     except Exception:
         log.exception("drawing a chart failed")
         await message.reply_text(render.chart_failed(lang))

@@ -29,7 +29,7 @@ from bot.handlers.errors import RETRYING
 from bot.render import callbacks, texts
 from bot.render import reporting as render
 from bot.render.texts import Lang
-from bot.services import people, reporting
+from bot.services import pending_import, people, reporting
 from bot.services.citizens import FEEDBACK_STATES
 from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
 from bot.services.reporting import Incoming, Outcome
@@ -174,6 +174,8 @@ async def private_text(update: Update, context: BotContext) -> None:
     async with services.db.read() as session:
         state = await get_state(session, user.id, services.now())
         is_reporter = bool(await active_memberships(session, user.id))
+    if state is not None and state.kind == pending_import.KIND:
+        state = None  # a waiting import is answered by its buttons, never by a message
     if state is not None and state.kind == "list":
         from bot.handlers import team  # the admin journey collects lists
 

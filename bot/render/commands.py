@@ -41,9 +41,7 @@ def role_of(who: Who) -> MenuRole:
 
 def command_name(command: CommandInfo, lang: Lang) -> str:
     """The name a person of this language types (without the slash)."""
-    if lang == "sv" or not command.aliases:
-        return command.name
-    return command.aliases[0]
+    return command.called(lang)
 
 
 def menu(role: MenuRole, lang: Lang) -> list[BotCommand]:

@@ -177,6 +177,7 @@ class FeedbackSaved:
     municipality: str
     admins: tuple[int, ...]  # Telegram user ids of the municipality's admins
     text: str = ""
+    english_admins: frozenset[int] = frozenset()  # those of them whose Telegram is English
 
 
 async def give_feedback(
@@ -199,8 +200,8 @@ async def give_feedback(
     feedback = Feedback(municipality_id=municipality_id, chat_id=chat_id, text=text, created_at=now)
     session.add(feedback)
     await session.flush()
-    admins = await session.scalars(
-        select(Reporter.telegram_user_id)
+    rows = await session.execute(
+        select(Reporter.telegram_user_id, Reporter.language)
         .join(Membership, Membership.reporter_id == Reporter.id)
         .where(
             Membership.municipality_id == municipality_id,
@@ -208,7 +209,11 @@ async def give_feedback(
             Membership.revoked_at.is_(None),
         )
     )
-    return FeedbackSaved(feedback.id, place.name, tuple(sorted(set(admins))), text)
+    languages = {int(uid): language for uid, language in rows}
+    english = frozenset(
+        uid for uid, language in languages.items() if (language or "").lower().startswith("en")
+    )
+    return FeedbackSaved(feedback.id, place.name, tuple(sorted(languages)), text, english)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from bot.delivery.errors import classify_send_error
 from bot.render import report as render
 from bot.render.chart import render_chart
 from bot.render.html import b, esc
-from bot.render.texts import Lang
+from bot.render.texts import Lang, command, lang_of
 from bot.services.outbox import Pacer, retry_after_seconds
 from bot.services.reports import Report, ReportPeriod, build_report, whole_period
 from storage import audit
@@ -145,7 +145,7 @@ class Rendered:
 async def render_post(report: Report, lang: str = "sv") -> Rendered:
     language: Lang = "en" if lang == "en" else "sv"
     title, subtitle, note, rows = render.chart(report, language)
-    png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note)
+    png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note, lang=language)
     return Rendered(
         tuple(render.telegram_messages(report, language)),
         png,
@@ -192,14 +192,24 @@ async def tell_admins(
     text: str,
     now: datetime,
     buttons: Sequence[tuple[str, str]] = (),
+    *,
+    english: str | None = None,
 ) -> int:
-    """Queue one notice per admin of the municipality (idempotent per `key`)."""
+    """Queue one notice per admin of the municipality (idempotent per `key`); admins whose
+    Telegram is English get `english` when it is given."""
     admins = await admins_of(session, municipality_id)
     if not admins:
         log.warning("municipality %s has no admin to tell about %s", municipality_id, key)
+
+    def text_for(language: str | None) -> str:
+        return english if english is not None and lang_of(language) == "en" else text
+
     return await outbox_store.enqueue(
         session,
-        [outbox_store.Outgoing(f"{key}:{uid}", uid, text, tuple(buttons)) for uid, _lang in admins],
+        [
+            outbox_store.Outgoing(f"{key}:{uid}", uid, text_for(language), tuple(buttons))
+            for uid, language in admins
+        ],
         now,
     )
 
@@ -418,7 +428,9 @@ class Publisher:
                 report = await build_report(
                     session, municipality_id, period, today, comment=comment
                 )
-            rendered = await render_post(report)
+            # A channel is a municipality's public voice, in Swedish: there is no language per
+            # channel. Private answers draw the chart in the asker's language (handlers.citizen).
+            rendered = await render_post(report, "sv")
             self.renders += 1
             async with self.db.transaction() as session:
                 stored = await session.execute(
@@ -633,8 +645,9 @@ class Publisher:
             return
         row.admins_told_at = now
         stored = Rendered.from_row(row)
+        title_en = title
         if stored is not None:
-            title = stored.title("sv")
+            title, title_en = stored.title("sv"), stored.title("en")
         what = (
             "Telegram svarade inte medan rapporten skickades till kanalen"
             if lost_answer
@@ -647,7 +660,20 @@ class Publisher:
             f"Titta i kanalen {esc(row.channel)} och avgör sedan under /schema om den ska "
             "markeras som publicerad eller skickas igen."
         )
-        await tell_admins(session, municipality_id, f"post:{post_id}:ambiguous", text, now)
+        what_en = (
+            "Telegram did not answer while the report was being sent to the channel"
+            if lost_answer
+            else "The bot was stopped while the report was being sent to the channel"
+        )
+        english = (
+            f"⚠️ {title_en}\n"
+            f"{what_en}, so there is no knowing whether it came out. Nothing is sent again by "
+            f"itself.\nLook in the channel {esc(row.channel)}, then decide under "
+            f"{command('schema', 'en')} whether to mark it as published or send it again."
+        )
+        await tell_admins(
+            session, municipality_id, f"post:{post_id}:ambiguous", text, now, english=english
+        )
 
     async def _failed(
         self,
@@ -710,7 +736,7 @@ class Publisher:
             if english:
                 text = f"📣 {rendered.title('en')} is out" + (" in the channel." if link else ".")
                 if not link:
-                    text += f" Ask me: /hurgardet {name}"
+                    text += f" Ask me: /progress {name}"
             else:
                 text = f"📣 {rendered.title('sv')} är publicerad" + (" i kanalen." if link else ".")
                 if not link:
