@@ -15,12 +15,12 @@ from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.domain.pages import MAX_PAGE_BYTES
-from bot.handlers.common import AlreadyHandled, lang_of_update, use_case, who
+from bot.handlers.common import AlreadyHandled, lang_of_update, reading, use_case, who
 from bot.render import admin as render
 from bot.render import callbacks, texts
 from bot.render.catalogue import reading_summary
 from bot.render.texts import Lang
-from bot.services import catalogue, people
+from bot.services import access, catalogue
 from bot.services.errors import ServiceError
 from bot.services.importing import (
     NEW_PLEDGE,
@@ -57,7 +57,7 @@ async def document_received(update: Update, context: BotContext) -> None:
     if await list_document(update, context):
         return
     lang = lang_of_update(update)
-    person = await who(context, user.id)
+    person = await who(update, context, user.id)
     if not person.is_admin:
         await message.reply_text(render.only_admins_import(lang))
         return
@@ -82,7 +82,7 @@ async def pasted_page(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or not message.text:
         return
-    person = await who(context, user.id)
+    person = await who(update, context, user.id)
     if not person.is_admin:
         # Not an admin: treat it as any other message.
         await message.reply_text(texts.not_understood(lang_of_update(update)))
@@ -224,7 +224,7 @@ async def import_button(update: Update, context: BotContext) -> None:
     services = context.services
     try:
         async with use_case(update, context) as session:
-            person = await people.who_is(session, user.id)
+            person = await access.who_is(session, user.id)
             if document["municipality"] not in person.admin_in:
                 raise ImportFailed(render.not_admin_for(lang, document["municipality"]))
             outcome = await import_document(
@@ -262,19 +262,21 @@ async def _change_match(
     if query is None or user is None:
         return
     document = pending["document"]
-    person = await who(context, user.id)
-    if document["municipality"] not in person.admin_in:
-        await query.answer(render.not_admin_for_short(lang), show_alert=True)
-        return
     choices: dict[str, int] = pending.setdefault("choices", {})
     action, token = request.args[0], pending["token"]
     index = request.int_arg(2)
-    if request.args[0] == "set":
-        pledge_id = request.int_arg(3)
-        if index is not None and pledge_id is not None:
-            choices[str(index)] = pledge_id
-    async with context.services.db.read() as session:
-        plan = await plan_follow_up(session, document, {int(k): int(v) for k, v in choices.items()})
+    async with reading(update, context) as session:
+        person = await access.who_is(session, user.id)
+        if document["municipality"] in person.admin_in:
+            if request.args[0] == "set":
+                pledge_id = request.int_arg(3)
+                if index is not None and pledge_id is not None:
+                    choices[str(index)] = pledge_id
+            wanted = {int(k): int(v) for k, v in choices.items()}
+            plan = await plan_follow_up(session, document, wanted)
+    if document["municipality"] not in person.admin_in:
+        await query.answer(render.not_admin_for_short(lang), show_alert=True)
+        return
     await query.answer()
     if action == "fix" and index is not None and 0 <= index < len(plan.pledges):
         await query.edit_message_text(
@@ -299,8 +301,8 @@ async def short_names(update: Update, context: BotContext) -> None:
     args = context.args or []
     services = context.services
     if not args:
-        async with services.db.read() as session:
-            person = await people.who_is(session, user.id)
+        async with reading(update, context) as session:
+            person = await access.who_is(session, user.id)
             rows = await catalogue.pledges_for_admin(session, user.id)
         if not person.is_admin:
             await message.reply_text(render.only_admins(lang))
@@ -309,7 +311,7 @@ async def short_names(update: Update, context: BotContext) -> None:
             await message.reply_text(chunk, parse_mode=ParseMode.HTML)
         return
     if not (args[0].isascii() and args[0].isdigit() and len(args[0]) <= 9) or len(args) < 2:
-        person = await who(context, user.id)
+        person = await who(update, context, user.id)
         usage = render.rename_usage(lang) if person.is_admin else render.only_admins(lang)
         await message.reply_text(usage, parse_mode=ParseMode.HTML)
         return

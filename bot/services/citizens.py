@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
 from bot.domain.questions import Question, Topic, find_municipality, read_question
 from bot.domain.towns import TOWNS
+from bot.services import access
 from bot.services.cache import VersionedCache
 from bot.services.errors import Invalid, NotFound
 from storage import activities
@@ -34,7 +35,6 @@ from storage.models import (
     Pledge,
     ProcessedUpdate,
     Reporter,
-    Role,
     Subscriber,
 )
 
@@ -199,16 +199,8 @@ async def give_feedback(
     feedback = Feedback(municipality_id=municipality_id, chat_id=chat_id, text=text, created_at=now)
     session.add(feedback)
     await session.flush()
-    admins = await session.scalars(
-        select(Reporter.telegram_user_id)
-        .join(Membership, Membership.reporter_id == Reporter.id)
-        .where(
-            Membership.municipality_id == municipality_id,
-            Membership.role == Role.ADMIN,
-            Membership.revoked_at.is_(None),
-        )
-    )
-    return FeedbackSaved(feedback.id, place.name, tuple(sorted(set(admins))), text)
+    admins = await access.admins_of(session, municipality_id)
+    return FeedbackSaved(feedback.id, place.name, admins, text)
 
 
 @dataclass(frozen=True)

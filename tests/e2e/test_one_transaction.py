@@ -38,6 +38,13 @@ from storage.models import Pledge, Role
 from tests.conftest import ADMIN, CITIZEN, CITIZEN_EN, REPORTER, Harness
 
 TODAY = date(2026, 11, 21)
+# Updates allowed more than one transaction, and why.
+ABOVE_ONE = {
+    # The file is fetched from Telegram (getFile and the download) after the read that finds a
+    # list awaited, and before the list step's transaction: no Telegram call inside one, and no
+    # download for people who are not collecting a list.
+    "admin list file": 2,
+}
 NEWCOMER = Person(200_005, "Nora", "sv")
 VERBOSE = False
 
@@ -253,7 +260,7 @@ async def test_each_update_is_one_transaction_and_replies_after_it(harness: Harn
     inside = {label: calls for label, (_, calls) in figures.items() if calls}
     assert inside == {}, f"Telegram called inside a transaction: {inside}"
     above = {label: n for label, (n, _) in figures.items() if n > 1}
-    assert above == {}, f"more than one transaction: {above}"
+    assert above == ABOVE_ONE, f"more than one transaction: {above}"
 
 
 async def test_the_counter_sees_a_second_transaction(harness: Harness) -> None:
