@@ -31,7 +31,10 @@ from sqlalchemy import event, select
 
 from bot.console.transport import ApiCall
 from bot.console.updates import Person
-from bot.render import callbacks
+from bot.render import admin as admin_render
+from bot.render import callbacks, texts
+from bot.render import export as export_render
+from bot.services.errors import NotAllowed
 from bot.services.examples import load_examples
 from storage import catalogue, people
 from storage.models import Pledge, Role
@@ -273,3 +276,71 @@ async def test_the_counter_sees_a_second_transaction(harness: Harness) -> None:
             await catalogue.municipality_by_name(session, "Härjedalen")
     assert ledger.begun == 2
     assert ledger.open == 0
+
+
+# --- one access module: admin commands and buttons refused the same way ----------------------
+
+ADMIN_COMMANDS = [c for c in texts.COMMANDS if c.audience == "admin"]
+OUTSIDERS = [
+    CITIZEN,
+    CITIZEN_EN,
+    REPORTER,
+    Person(REPORTER.user_id, REPORTER.first_name, "en"),
+]
+
+
+def _refusal(command: str, argument: str, lang: texts.Lang) -> str:
+    """The one refusal, and the two older variants kept word for word (replies unchanged):
+    /export's points to /hurgardet, and a rename names what only admins may rename."""
+    if command == "export":
+        return export_render.only_admins(lang)
+    if command == "kortnamn" and argument.split()[:1] and argument.split()[0].isdigit():
+        return admin_render.rename_refused(lang, NotAllowed(""))
+    return admin_render.only_admins(lang)
+
+
+async def test_every_admin_command_refuses_others_politely_and_the_same_way(
+    harness: Harness,
+) -> None:
+    values = await _setup(harness)
+    for info in ADMIN_COMMANDS:
+        for name in (info.name, *info.aliases):
+            for argument in ("", f" {values['pledge']} nytt namn", " Härjedalen"):
+                for person in OUTSIDERS:
+                    lang = texts.lang_of(person.language_code)
+                    with watching(harness) as ledger:
+                        calls = await harness.send(person, f"/{name}{argument}")
+                    said = [(c.method, c.text) for c in calls]
+                    assert said == [("sendMessage", _refusal(info.name, argument, lang))], (
+                        name,
+                        said,
+                    )
+                    assert ledger.begun <= 1, (name, ledger.begun)
+                    assert ledger.calls_in_transaction == []
+
+
+async def test_admin_buttons_pressed_by_others_are_refused_with_the_one_alert(
+    harness: Harness,
+) -> None:
+    values = await _setup(harness)
+    mid = values["mid"]
+    presses = [
+        ("sh", mid, "v"),
+        ("sh", mid, "a", 1),
+        ("sh", mid, "t"),
+        ("sh", mid, "p"),
+        ("iv", mid),
+        ("iv", mid, "r", "p"),
+        ("rm", 1),
+        ("ry", 1),
+        ("ll", values["pledge"]),
+    ]
+    for person in OUTSIDERS:
+        lang = texts.lang_of(person.language_code)
+        for press in presses:
+            calls = await harness.press(person, callbacks.encode(*press))
+            said = [(c.method, c.params.get("text"), c.params.get("show_alert")) for c in calls]
+            assert said == [("answerCallbackQuery", admin_render.only_admins(lang), True)], (
+                press,
+                said,
+            )
