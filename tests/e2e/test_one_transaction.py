@@ -49,6 +49,9 @@ ABOVE_ONE = {
     "admin list file": 2,
 }
 NEWCOMER = Person(200_005, "Nora", "sv")
+STRANGER = Person(200_006, "Eli", "sv")  # a citizen the bot knows nothing about
+GROUP = -100_777
+MENTION = {"entities": [{"type": "mention", "offset": 0, "length": 15}]}
 VERBOSE = False
 
 
@@ -120,6 +123,7 @@ class Step:
     edit: str | None = None
     extra: dict[str, Any] | None = None
     silent: bool = False
+    group: bool = False
 
 
 LIST_FILE = {"document": {"file_id": "list1", "file_unique_id": "l1", "file_name": "skolor.txt"}}
@@ -147,6 +151,30 @@ STEPS = [
     Step("citizen /tyck alone", CITIZEN, "/tyck"),
     Step("citizen synpunkt text", CITIZEN, "Bilar parkerar på trottoaren vid torget"),
     Step("citizen edit", CITIZEN, edit="hur går det i Härjedalen nu?", silent=True),
+    Step("citizen question again", CITIZEN, "hur går det i Härjedalen?"),
+    Step("citizen chart button", CITIZEN, press="📊 Visa diagram"),
+    Step("citizen subscribe button", CITIZEN, press="1|cs|{mid}"),
+    Step("citizen pledge button", CITIZEN, press="1|cp|{pledge}"),
+    Step("citizen municipality button", CITIZEN, press="1|cm|{mid}"),
+    Step(
+        "group mention",
+        CITIZEN,
+        "@LoftesbotenBot hur går det i Härjedalen?",
+        group=True,
+        extra=MENTION,
+    ),
+    Step("group /hurgardet", CITIZEN, "/hurgardet Härjedalen", group=True),
+    Step("unknown citizen question", STRANGER, "hur går det?"),
+    Step("unknown citizen municipality button", STRANGER, press="first"),
+    Step("unknown citizen /glom", STRANGER, "/glom"),
+    Step("unknown citizen /tyck text", STRANGER, "/tyck Gatlyktorna är trasiga"),
+    Step("unknown citizen synpunkt button", STRANGER, press="Härjedalen"),
+    Step("unknown citizen /glom again", STRANGER, "/glom"),
+    Step("unknown citizen /tyck again", STRANGER, "/tyck Bänken vid torget är sönder"),
+    Step("unknown citizen synpunkt municipality typed", STRANGER, "Härjedalen"),
+    Step("unknown citizen /kommun without name", STRANGER, "/kommun"),
+    Step("unknown citizen /prenumerera", STRANGER, "/prenumerera"),
+    Step("unknown citizen English text", STRANGER, "blablabla"),
     Step("citizen unknown command", CITIZEN, "/finnsinte"),
     Step("citizen old button", CITIZEN, press="1|zz|1"),
     Step("English /start", CITIZEN_EN, "/start"),
@@ -154,6 +182,9 @@ STEPS = [
     # Reporters
     Step("reporter report", REPORTER, "skolbesök på Hede skola i dag"),
     Step("reporter report 2", REPORTER, "trafikkontroll på E45 i går, 2 st"),
+    Step("reporter undo button", REPORTER, press="↩️ Ångra"),
+    Step("reporter unclear report", REPORTER, "var ute i dag"),
+    Step("reporter draft choice", REPORTER, press="first"),
     Step("reporter edit of a report", REPORTER, edit="trafikkontroll på E45 i går, 3 st"),
     Step("reporter photo", REPORTER, extra=PHOTO),
     Step("reporter question", REPORTER, "hur går det?"),
@@ -163,7 +194,11 @@ STEPS = [
     Step("reporter typed correction", REPORTER, "7"),
     Step("reporter /angra", REPORTER, "/angra"),
     Step("reporter /logga", REPORTER, "/logga"),
+    Step("reporter /logga focus area", REPORTER, press="Trafiksäkerhet"),
+    Step("reporter /logga pledge", REPORTER, press="first"),
     Step("reporter /paus", REPORTER, "/paus"),
+    Step("reporter pause button", REPORTER, press="1 vecka"),
+    Step("reporter /paus av", REPORTER, "/paus av"),
     # Admins
     Step("admin /schema", ADMIN, "/schema"),
     Step("admin schema toggle", ADMIN, press="1|sh|{mid}|a|1"),
@@ -173,6 +208,10 @@ STEPS = [
     Step("admin invite button", ADMIN, press="Rapportör – polisen"),
     Step("newcomer redeems the invite", NEWCOMER, "/start {code}"),
     Step("admin /rapportorer", ADMIN, "/rapportorer"),
+    Step("admin remove button", ADMIN, press="Ta bort Nora (Härjedalen)"),
+    Step("admin remove confirmed", ADMIN, press="Ja, ta bort"),
+    Step("admin schema preview", ADMIN, press="1|sh|{mid}|p"),
+    Step("admin /export", ADMIN, "/export"),
     Step("admin /kortnamn", ADMIN, "/kortnamn"),
     Step("admin /kortnamn rename", ADMIN, "/kortnamn {pledge} lag och ordning"),
     Step("admin /ord", ADMIN, "/ord"),
@@ -210,7 +249,8 @@ class Journey:
         if step.edit is not None:
             return factory.edited(self.messages[step.person.user_id], step.edit)
         text = step.text.format(**self.values) if step.text is not None else None
-        update = factory.message(step.person, text, extra=step.extra)
+        where: dict[str, Any] = {"chat_type": "group", "chat_id": GROUP} if step.group else {}
+        update = factory.message(step.person, text, extra=step.extra, **where)
         self.messages[step.person.user_id] = update
         return update
 
