@@ -19,6 +19,7 @@ from telegram.error import BadRequest
 from bot.context import BotContext
 from bot.handlers import citizen
 from bot.handlers.common import (
+    AlreadyHandled,
     Reply,
     Send,
     lang_of_update,
@@ -206,6 +207,8 @@ def _refused(update: Update, journey: str, exc: Exception) -> Send:
     """What to say when the journey a text took refused it (the transaction rolled back)."""
     from bot.handlers import schedule, team
 
+    if isinstance(exc, AlreadyHandled):
+        return nothing  # handled before (a retry, a redelivery): nothing taken, nothing said
     if journey == "list" and isinstance(exc, ServiceError):
         return team.list_refused(update, exc)
     if journey == "feedback" and isinstance(exc, Invalid):

@@ -17,7 +17,6 @@ from bot.handlers.common import (
     AlreadyHandled,
     Send,
     lang_of_update,
-    nothing,
     reading,
     update_key,
     use_case,
@@ -83,7 +82,7 @@ async def answer_in(
     lang = lang_of_update(update)
     services = context.services
     if not await claim_update(session, update_key(update), update.update_id, services.now()):
-        return nothing  # handled before: a retry or a redelivery
+        raise AlreadyHandled  # handled before: the router rolls back, the question stays
     if kind == "schedule_time":
         mid = int(str(payload["municipality_id"]))
         await require_admin(session, user.id, mid)
