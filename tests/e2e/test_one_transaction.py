@@ -34,9 +34,10 @@ from bot.console.updates import Person
 from bot.render import admin as admin_render
 from bot.render import callbacks, texts
 from bot.render import export as export_render
+from bot.services import schedule as schedules
 from bot.services.errors import NotAllowed
 from bot.services.examples import load_examples
-from storage import catalogue, people
+from storage import activities, catalogue, people
 from storage.models import Pledge, Role
 from tests.conftest import ADMIN, CITIZEN, CITIZEN_EN, REPORTER, Harness
 
@@ -384,3 +385,44 @@ async def test_admin_buttons_pressed_by_others_are_refused_with_the_one_alert(
                 press,
                 said,
             )
+
+
+# --- a typed answer is used up in the transaction of its change -----------------------------
+
+
+async def test_a_typed_schema_time_is_used_up_only_with_its_change(harness: Harness) -> None:
+    """The admin types the posting time the bot asked for, and the write of the schedule fails
+    once (the database went away mid-transaction). Nothing of the update stays: the question
+    still waits, and the same update handled again (the inbox's retry) sets the time. Were the
+    question used up in a transaction of its own, the retry would read "10.30" afresh."""
+    values = await _setup(harness)
+    mid = values["mid"]
+    await harness.press(ADMIN, f"1|sh|{mid}|t")
+    engine = harness.services.db.engine.sync_engine
+    failures = [1]
+
+    def fail_once(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if failures[0] and "post_schedules" in statement and not statement.startswith("SELECT"):
+            failures[0] -= 1
+            raise ConnectionError("the database went away")
+
+    event.listen(engine, "before_cursor_execute", fail_once)
+    answer = harness.factory.message(ADMIN, "10.30")
+    try:
+        await harness.feed(answer)
+    finally:
+        event.remove(engine, "before_cursor_execute", fail_once)
+    assert failures == [0]
+    assert len(harness.errors) == 1
+    harness.errors.clear()
+    async with harness.services.db.read() as session:
+        state = await activities.get_state(session, ADMIN.user_id, harness.services.now())
+    assert state is not None
+    assert state.kind == "schedule_time"
+
+    calls = await harness.feed(answer)  # handled again
+    assert any("Tid 10:30" in b["text"] for c in calls for row in c.buttons for b in row), calls
+    async with harness.services.db.read() as session:
+        plan = await schedules.schedule_of(session, mid)
+        assert await activities.get_state(session, ADMIN.user_id, harness.services.now()) is None
+    assert f"{plan.post_time:%H:%M}" == "10:30"
