@@ -31,6 +31,7 @@ from sqlalchemy import event, select
 
 from bot.console.transport import ApiCall
 from bot.console.updates import Person
+from bot.inbox import InboxProcessor, key_of
 from bot.render import admin as admin_render
 from bot.render import callbacks, texts
 from bot.render import export as export_render
@@ -38,6 +39,7 @@ from bot.services import schedule as schedules
 from bot.services.errors import NotAllowed
 from bot.services.examples import load_examples
 from storage import activities, catalogue, people
+from storage import inbox as inbox_store
 from storage.models import Pledge, Role
 from tests.conftest import ADMIN, CITIZEN, CITIZEN_EN, REPORTER, Harness
 
@@ -426,3 +428,38 @@ async def test_a_typed_schema_time_is_used_up_only_with_its_change(harness: Harn
         plan = await schedules.schedule_of(session, mid)
         assert await activities.get_state(session, ADMIN.user_id, harness.services.now()) is None
     assert f"{plan.post_time:%H:%M}" == "10:30"
+
+
+# --- through the inbox: its bookkeeping beside the update's one transaction -----------------
+
+
+async def test_through_the_inbox_each_update_adds_its_one_transaction_and_a_done_mark(
+    harness: Harness,
+) -> None:
+    """The same kinds of update stored in the inbox and processed from it: per batch one
+    claim, per update its one transaction (as counted above) and the done mark, which must
+    follow the reply. No Telegram call inside any of them."""
+    await _setup(harness)
+    messages = [
+        harness.factory.message(CITIZEN, "hur går det i Härjedalen?"),
+        harness.factory.message(REPORTER, "skolbesök på Hede skola i dag"),
+        harness.factory.message(ADMIN, "/schema"),
+        harness.factory.message(CITIZEN, "/tyck Det körs för fort förbi skolan"),
+    ]
+    async with harness.services.db.transaction() as session:
+        await inbox_store.store(
+            session, [(key_of(p), p["update_id"], p) for p in messages], harness.clock.now()
+        )
+    processor = InboxProcessor(
+        harness.app, now=harness.clock.now, worker="test-worker", batch=len(messages)
+    )
+    try:
+        with watching(harness) as ledger:
+            handled = await processor.run_once()
+    finally:
+        await processor.stop()
+    assert handled == len(messages)
+    assert ledger.calls_in_transaction == []
+    assert ledger.open == 0
+    claim = 1
+    assert ledger.begun == claim + len(messages) * 2, ledger.begun
