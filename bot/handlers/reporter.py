@@ -414,39 +414,6 @@ async def _answer_expected_in(
     return None  # an unknown kind from a newer version: forgotten; read the message afresh
 
 
-async def _guided_save(
-    update: Update,
-    context: BotContext,
-    pledge_id: int,
-    count: int,
-    day: date,
-    place: str | None,
-    chat_id: int,
-    card_id: int,
-) -> Outcome | None:
-    user = update.effective_user
-    assert user is not None
-    services = context.services
-    return await _run(
-        update,
-        context,
-        lambda s: reporting.guided_save(
-            s,
-            user.id,
-            pledge_id=pledge_id,
-            count=count,
-            day=day,
-            place=place,
-            chat_id=chat_id,
-            card_message_id=card_id,
-            update_key=update_key(update),
-            update_id=update.update_id,
-            now=services.now(),
-            today=services.today(),
-        ),
-    )
-
-
 # --- commands -----------------------------------------------------------------------------
 
 
@@ -781,13 +748,46 @@ async def _guided_button(
     if pledge_id is None or count is None or day is None:
         await query.answer(texts.stale_button(lang), show_alert=True)
         return
-    card = await _run(
-        update,
-        context,
-        lambda s: reporting.guided_card(s, user.id, pledge_id, count, day, today=today),
-    )
-    if card is None:
+    card_message = query.message
+    payload: dict[str, object] = {}
+    if card_message is not None:
+        payload = {
+            "pledge_id": pledge_id,
+            "count": count,
+            "day": render.day_code(day),
+            "chat_id": card_message.chat.id,
+            "message_id": card_message.message_id,
+        }
+
+    async def work(s: AsyncSession) -> tuple[reporting.Card, Outcome | None]:
+        """The card, and for "lx" and "ls" their change, in the press's one transaction."""
+        card = await reporting.guided_card(s, user.id, pledge_id, count, day, today=today)
+        if card_message is None:
+            return card, None
+        if action == "lx":
+            await reporting.expect(s, user.id, "card_place", payload, now=services.now())
+        elif action == "ls":
+            saved = await reporting.guided_save(
+                s,
+                user.id,
+                pledge_id=pledge_id,
+                count=count,
+                day=day,
+                place=None,
+                chat_id=card_message.chat.id,
+                card_message_id=card_message.message_id,
+                update_key=update_key(update),
+                update_id=update.update_id,
+                now=services.now(),
+                today=services.today(),
+            )
+            return card, saved
+        return card, None
+
+    done = await _run(update, context, work)
+    if done is None:
         return
+    card, outcome = done
     if action == "lk":
         await query.answer()
         await _edit(update, *render.card(card, today, lang))
@@ -797,27 +797,11 @@ async def _guided_button(
     elif action == "ld":
         await query.answer()
         await _edit(update, *render.card_date(card, today, lang))
-    elif action == "lx" and query.message is not None:
-        payload: dict[str, object] = {
-            "pledge_id": pledge_id,
-            "count": count,
-            "day": render.day_code(day),
-            "chat_id": query.message.chat.id,
-            "message_id": query.message.message_id,
-        }
-        done = await _run(
-            update,
-            context,
-            lambda s: reporting.expect(s, user.id, "card_place", payload, now=services.now()),
-        )
-        if done:
-            await query.answer()
-            await context.bot.send_message(query.message.chat.id, render.ask_place(lang))
-    elif action == "ls" and query.message is not None:
-        chat_id, card_id = query.message.chat.id, query.message.message_id
-        outcome = await _guided_save(update, context, pledge_id, count, day, None, chat_id, card_id)
-        if outcome is None:
-            return
+    elif action == "lx" and card_message is not None:
+        await query.answer()
+        await context.bot.send_message(card_message.chat.id, render.ask_place(lang))
+    elif action == "ls" and card_message is not None:
+        assert outcome is not None
         await query.answer()
         if outcome.kind == "saved":
             await _edit(update, *render.saved(outcome, today, lang))
