@@ -52,12 +52,15 @@ async def document_received(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.document is None:
         return
-    from bot.handlers.team import list_document
+    from bot.handlers.team import list_awaited, list_document
 
-    if await list_document(update, context):
+    async with reading(update, context) as session:
+        listing = await list_awaited(session, context, user.id)
+        person = await access.who_is(session, user.id)
+    if listing:
+        await list_document(update, context)
         return
     lang = lang_of_update(update)
-    person = await who(update, context, user.id)
     if not person.is_admin:
         await message.reply_text(render.only_admins_import(lang))
         return

@@ -216,29 +216,32 @@ async def _list_work(session: AsyncSession, update: Update, work: ListWork) -> S
     return lambda: message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
-async def list_document(update: Update, context: BotContext) -> bool:
-    """A file sent while the bot collects a list; False when no list is awaited."""
+async def list_awaited(session: AsyncSession, context: BotContext, user_id: int) -> bool:
+    """Does the bot collect a list from this user (a file sent now is its list)?"""
+    state = await activities.get_state(session, user_id, context.services.now())
+    return state is not None and state.kind == lists.STATE
+
+
+async def list_document(update: Update, context: BotContext) -> None:
+    """A file sent while the bot collects a list (`list_awaited` said so, in the update's
+    first transaction). The file is fetched from Telegram after it, and the list step has a
+    transaction of its own: two for this update."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.document is None:
-        return False
+        return
     services = context.services
-    # The file is fetched from Telegram between this read and the step's transaction: two.
-    async with reading(update, context) as session:
-        state = await activities.get_state(session, user.id, services.now())
-    if state is None or state.kind != lists.STATE:
-        return False
     lang = lang_of_update(update)
     document = message.document
     name = (document.file_name or "").lower()
     if not name.endswith(LIST_SUFFIXES) or (document.file_size or 0) > MAX_LIST_BYTES:
         await message.reply_text(render.list_problem("list_empty", lang))
-        return True
+        return
     try:
         file = await context.bot.get_file(document.file_id)
         content = bytes(await file.download_as_bytearray())
     except TelegramError:
         await message.reply_text(texts.error_reply(lang))
-        return True
+        return
     text = content.decode("utf-8", errors="replace")
     if name.endswith(".csv"):
         text = reporting.first_column(text)
@@ -249,7 +252,6 @@ async def list_document(update: Update, context: BotContext) -> bool:
             session, user.id, text, now=services.now(), today=services.today()
         ),
     )
-    return True
 
 
 async def button(update: Update, context: BotContext) -> None:

@@ -130,6 +130,7 @@ class Step:
 
 
 LIST_FILE = {"document": {"file_id": "list1", "file_unique_id": "l1", "file_name": "skolor.txt"}}
+PDF_FILE = {"document": {"file_id": "pdf1", "file_unique_id": "p1", "file_name": "plan.pdf"}}
 PHOTO = {
     "photo": [{"file_id": "p1", "file_unique_id": "p", "width": 9, "height": 9}],
     "caption": "trafikkontroll i Sveg i dag",
@@ -239,6 +240,9 @@ STEPS = [
         for who, person in (("citizen", CITIZEN), ("reporter", REPORTER))
         for command in ("/schema", "/inbjudan", "/rapportorer", "/kortnamn", "/lista", "/ord")
     ),
+    # Files that are no list
+    Step("citizen file", CITIZEN, extra=LIST_FILE),
+    Step("admin file of the wrong kind", ADMIN, extra=PDF_FILE),
     Step("citizen /glom", CITIZEN, "/glom"),
 ]
 
