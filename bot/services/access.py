@@ -9,8 +9,11 @@ Handlers and services ask here, never the membership table themselves:
 - `is_reporter`, `admin_places`: may the user report at all, where does the user administer;
 - `require_admin` (one municipality, by id or name) and `require_any_admin`: NotAllowed
   otherwise, which the handlers turn into one refusal (`bot.render.admin.only_admins`);
-- `admin_ids` (where the user administers, as ids), `admins_of` (whom to tell about a
-  municipality) and `all_admins` (whom to tell about the bot).
+- `admin_ids` (where the user administers, as ids), `admins_of` and `admins_with_language`
+  (whom to tell about a municipality) and `all_admins` (whom to tell about the bot).
+
+A reporter's scope for logging (`bot.services.reporting.scope_of`) is built from the same
+memberships, with the reporter's id; it refuses with NotAllowed as `require_*` here do.
 """
 
 from __future__ import annotations
@@ -93,16 +96,24 @@ async def require_admin_named(session: AsyncSession, user_id: int, municipality:
 
 async def admins_of(session: AsyncSession, municipality_id: int) -> tuple[int, ...]:
     """The Telegram user ids of the municipality's admins, in order."""
-    rows = await session.scalars(
-        select(Reporter.telegram_user_id)
+    return tuple(uid for uid, _ in await admins_with_language(session, municipality_id))
+
+
+async def admins_with_language(
+    session: AsyncSession, municipality_id: int
+) -> list[tuple[int, str | None]]:
+    """Telegram user ids (and languages) of the municipality's admins, in order."""
+    rows = await session.execute(
+        select(Reporter.telegram_user_id, Reporter.language)
         .join(Membership, Membership.reporter_id == Reporter.id)
         .where(
             Membership.municipality_id == municipality_id,
             Membership.role == Role.ADMIN,
             Membership.revoked_at.is_(None),
         )
+        .distinct()
     )
-    return tuple(sorted(set(rows)))
+    return sorted((int(uid), lang) for uid, lang in rows)
 
 
 async def all_admins(session: AsyncSession) -> list[int]:
