@@ -19,11 +19,9 @@ BotApplication = Application[
 @dataclass
 class UpdateUnit:
     """One update's handling and the database: the chat whose "last seen" note waits to be
-    written in the update's one session (`bot.handlers.common.reading`), and how many sessions
-    the handling opened."""
+    written in the update's one session (`bot.handlers.common.reading`)."""
 
     seen_chat: int | None = None
-    sessions: int = 0
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[str, Any]]):

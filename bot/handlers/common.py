@@ -78,7 +78,6 @@ class AlreadyHandled(Exception):
 
 async def _note_seen(session: AsyncSession, context: BotContext) -> None:
     unit = context.unit
-    unit.sessions += 1
     if unit.seen_chat is None:
         return
     from bot.services.citizens import mark_seen, seen_long_ago
