@@ -12,10 +12,12 @@ before anything is handled, one claim covers several updates, and the done mark 
 recorded reply sent, so it must come after the reply went out, that is after the use case's
 commit. What makes an update's effects happen once is the claim of its key in
 `processed_updates`, and that claim is made inside the one counted transaction (see
-`bot.handlers.common.use_case`).
+`bot.handlers.common.use_case`). A test at the end measures the whole through the inbox: per
+batch one claim, per update its one transaction and a done mark.
 
-Long jobs (reading a promise page or a file, exports, the scheduler and the outbox) are outside
-this rule and are not driven here.
+Above one, by design (`ABOVE_ONE`): a list sent as a file. Error paths (a handler that raises)
+are not counted. Long jobs (reading a promise page, making an export file, the scheduler and the
+outbox) are outside this rule and are not driven here.
 """
 
 from __future__ import annotations
