@@ -37,7 +37,7 @@ from bot.leader import Leadership as Leadership
 from bot.render import report as render
 from bot.render.callbacks import encode
 from bot.render.html import b, esc
-from bot.services import reminders, retention
+from bot.services import access, reminders, retention
 from bot.services import schedule as schedules
 from bot.services.core import Services
 from bot.services.outbox import OutboxWorker, Pacer
@@ -45,7 +45,6 @@ from bot.services.posting import (
     KIND,
     PostOutcome,
     Publisher,
-    admins_of,
     lease_held,
     tell_admins,
 )
@@ -345,7 +344,7 @@ class Scheduler:
                     PostApproval.kind == KIND,
                 )
             )
-            admins = await admins_of(session, mid)
+            admins = await access.admins_with_language(session, mid)
         async with self.db.read() as session:
             draft = await build_report(session, mid, ReportPeriod(window.code(), window), today)
         assert approval_id is not None

@@ -7,10 +7,11 @@ and English for English Telegram; then, in the background, a menu of their own f
 reporter and admin (`BotCommandScopeChat` with their private chat, whose id is their user id).
 
 When a role changes (an invite redeemed, a reporter or admin removed) the person's menu is
-refreshed after the change is committed, never inside the transaction: `refresh` reads the
-roles in a short read of its own and then talks to Telegram. A refresh that fails is logged and
-left to the next start-up's sync; it never undoes or repeats the change. Someone left with no
-role gets the chat scope deleted, so Telegram falls back to the citizens' menu.
+refreshed after the change is committed, never inside the transaction: the role is read in
+the change's own transaction (`role_in`) and set through the Bot API after it (`apply`). A
+refresh that fails is logged and left to the next start-up's sync; it never undoes or repeats
+the change. Someone left with no role gets the chat scope deleted, so Telegram falls back to
+the citizens' menu.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
     Bot,
     BotCommandScopeAllPrivateChats,
@@ -28,7 +30,7 @@ from telegram.error import TelegramError
 
 from bot.render import commands, texts
 from bot.render.commands import MENU_LANGUAGES, MenuRole
-from bot.services.people import who_is
+from bot.services.access import who_is
 from storage.db import Database
 from storage.models import Membership, Reporter, Role
 
@@ -57,17 +59,28 @@ async def set_chat_menu(bot: Bot, user_id: int, role: MenuRole) -> None:
             await bot.set_my_commands(commands.menu(role, lang), scope=scope, language_code=code)
 
 
-async def refresh(bot: Bot, db: Database, user_id: int) -> MenuRole | None:
-    """After a committed change of someone's roles: their menu as their roles are now.
-    Returns the role set, or None when Telegram refused (logged, not raised)."""
-    async with db.read() as session:
-        role = commands.role_of(await who_is(session, user_id))
+async def role_in(session: AsyncSession, user_id: int) -> MenuRole:
+    """The menu someone's roles give, read in the session of the change (its own writes seen):
+    the update stays one transaction, and the menu is set after it has committed."""
+    return commands.role_of(await who_is(session, user_id))
+
+
+async def apply(bot: Bot, user_id: int, role: MenuRole) -> MenuRole | None:
+    """After a committed change of someone's roles: set their menu. Returns the role set, or
+    None when Telegram refused (logged, not raised)."""
     try:
         await set_chat_menu(bot, user_id, role)
     except TelegramError as exc:
         log.warning("command menu for a changed role not set: %s", type(exc).__name__)
         return None
     return role
+
+
+async def refresh(bot: Bot, db: Database, user_id: int) -> MenuRole | None:
+    """Their menu as their roles are now, read in a short read of its own."""
+    async with db.read() as session:
+        role = await role_in(session, user_id)
+    return await apply(bot, user_id, role)
 
 
 async def role_holders(db: Database) -> dict[int, MenuRole]:

@@ -15,12 +15,12 @@ from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.domain.pages import MAX_PAGE_BYTES
-from bot.handlers.common import AlreadyHandled, lang_of_update, use_case, who
+from bot.handlers.common import AlreadyHandled, lang_of_update, reading, use_case, who
 from bot.render import admin as render
 from bot.render import callbacks, texts
 from bot.render.catalogue import reading_summary
 from bot.render.texts import Lang
-from bot.services import catalogue, people
+from bot.services import access, catalogue
 from bot.services import pending_import as waiting_import
 from bot.services.errors import ServiceError
 from bot.services.importing import (
@@ -52,12 +52,15 @@ async def document_received(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.document is None:
         return
-    from bot.handlers.team import list_document
+    from bot.handlers.team import list_awaited, list_document
 
-    if await list_document(update, context):
+    async with reading(update, context) as session:
+        listing = await list_awaited(session, context, user.id)
+        person = await access.who_is(session, user.id)
+    if listing:
+        await list_document(update, context)
         return
     lang = lang_of_update(update)
-    person = await who(context, user.id)
     if not person.is_admin:
         await message.reply_text(render.only_admins_import(lang))
         return
@@ -82,7 +85,7 @@ async def pasted_page(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or not message.text:
         return
-    person = await who(context, user.id)
+    person = await who(update, context, user.id)
     if not person.is_admin:
         # Not an admin: treat it as any other message.
         await message.reply_text(texts.not_understood(lang_of_update(update)))
@@ -229,7 +232,7 @@ async def import_button(update: Update, context: BotContext) -> None:
                     session, user.id, request, pending, lang, now=services.now()
                 )
             else:
-                person = await people.who_is(session, user.id)
+                person = await access.who_is(session, user.id)
                 document = pending.document
                 if document["municipality"] not in person.admin_in:
                     raise ImportFailed(render.not_admin_for(lang, document["municipality"]))
@@ -280,7 +283,7 @@ async def _change_match(
     import, in this transaction) and the preview is shown again with it. None when the user
     is no admin of the page's municipality (any more)."""
     document = pending.document
-    person = await people.who_is(session, user_id)
+    person = await access.who_is(session, user_id)
     if document["municipality"] not in person.admin_in:
         return None
     action, token = request.args[0], pending.token
@@ -309,8 +312,8 @@ async def short_names(update: Update, context: BotContext) -> None:
     args = context.args or []
     services = context.services
     if not args:
-        async with services.db.read() as session:
-            person = await people.who_is(session, user.id)
+        async with reading(update, context) as session:
+            person = await access.who_is(session, user.id)
             rows = await catalogue.pledges_for_admin(session, user.id)
         if not person.is_admin:
             await message.reply_text(render.only_admins(lang))
@@ -319,7 +322,7 @@ async def short_names(update: Update, context: BotContext) -> None:
             await message.reply_text(chunk)
         return
     if not (args[0].isascii() and args[0].isdigit() and len(args[0]) <= 9) or len(args) < 2:
-        person = await who(context, user.id)
+        person = await who(update, context, user.id)
         usage = render.rename_usage(lang) if person.is_admin else render.only_admins(lang)
         await message.reply_text(usage)
         return

@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.render import texts
-from bot.services import people
+from bot.services import access
 
 log = logging.getLogger(__name__)
 ADMIN_NOTE_INTERVAL = timedelta(minutes=10)
@@ -57,7 +57,7 @@ async def _tell_admins(context: BotContext, kind: str, where: str) -> None:
     context.bot_data[_LAST_NOTE_KEY] = now
     try:
         async with services.db.read() as session:
-            admins = await people.admin_user_ids(session)
+            admins = await access.all_admins(session)
     except Exception:
         log.exception("could not read the admins to tell them about an error")
         return

@@ -10,10 +10,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import lang_of_update
+from bot.handlers.common import lang_of_update, reading
 from bot.render import callbacks, texts
 from bot.render import export as render
-from bot.services import export, invites
+from bot.services import access, export
 from bot.services.errors import NotAllowed
 
 PATTERN = callbacks.pattern(render.ACTION)
@@ -25,8 +25,8 @@ async def export_command(update: Update, context: BotContext) -> None:
     if message is None or user is None:
         return
     lang = lang_of_update(update)
-    async with context.services.db.read() as session:
-        places = await invites.admin_places(session, user.id)
+    async with reading(update, context) as session:
+        places = await access.admin_places(session, user.id)
     if not places:
         await message.reply_text(render.only_admins(lang))
         return
@@ -51,8 +51,9 @@ async def button(update: Update, context: BotContext) -> None:
         await query.answer(texts.stale_button(lang), show_alert=True)
         return
     services = context.services
-    async with services.db.read() as session:
-        places = dict(await invites.admin_places(session, user.id))
+    # The rights; a file is then made outside this rule (a long job): a read and a write.
+    async with reading(update, context) as session:
+        places = dict(await access.admin_places(session, user.id))
     if not places:
         await query.answer(render.only_admins(lang), show_alert=True)
         return

@@ -18,7 +18,7 @@ from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.domain.pause import FOREVER, pause_end, read_pause
-from bot.handlers.common import lang_of_update, update_key
+from bot.handlers.common import lang_of_update, update_key, writing
 from bot.render import callbacks, texts
 from bot.render import reminders as render
 from bot.render.reporting import not_a_reporter
@@ -35,7 +35,7 @@ async def _run(
     """One service call in one transaction; a ServiceError becomes a polite answer."""
     lang = lang_of_update(update)
     try:
-        async with context.services.db.transaction() as session:
+        async with writing(update, context) as session:
             return await work(session)
     except ServiceError as exc:
         if isinstance(exc, NotAllowed):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import AlreadyHandled, lang_of_update, use_case
+from bot.handlers.common import AlreadyHandled, lang_of_update, reading, use_case
 from bot.render import callbacks, texts
 from bot.render import words as render
 from bot.services import words
@@ -20,7 +20,7 @@ async def words_command(update: Update, context: BotContext) -> None:
         return
     lang = lang_of_update(update)
     try:
-        async with context.services.db.read() as session:
+        async with reading(update, context) as session:
             found = await words.learnt_words(session, user.id)
     except NotAllowed:
         await message.reply_text(render.only_admins(lang))

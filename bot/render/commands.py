@@ -19,7 +19,7 @@ from telegram import BotCommand
 
 from bot.render import texts
 from bot.render.texts import Audience, CommandInfo, Lang
-from bot.services.people import Who
+from bot.services.access import Who
 
 MenuRole = Literal["citizen", "reporter", "admin"]
 

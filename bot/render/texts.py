@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.render.html import b, esc, join_names
-from bot.services.people import Who
+from bot.services.access import Who
 
 Lang = Literal["sv", "en"]
 Audience = Literal["all", "reporter", "admin"]

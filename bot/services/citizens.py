@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
 from bot.domain.questions import Question, Topic, find_municipality, read_question
 from bot.domain.towns import TOWNS
+from bot.services import access
 from bot.services.cache import VersionedCache
 from bot.services.errors import Invalid, NotFound
 from storage import activities
@@ -34,7 +35,6 @@ from storage.models import (
     Pledge,
     ProcessedUpdate,
     Reporter,
-    Role,
     Subscriber,
 )
 
@@ -200,16 +200,7 @@ async def give_feedback(
     feedback = Feedback(municipality_id=municipality_id, chat_id=chat_id, text=text, created_at=now)
     session.add(feedback)
     await session.flush()
-    rows = await session.execute(
-        select(Reporter.telegram_user_id, Reporter.language)
-        .join(Membership, Membership.reporter_id == Reporter.id)
-        .where(
-            Membership.municipality_id == municipality_id,
-            Membership.role == Role.ADMIN,
-            Membership.revoked_at.is_(None),
-        )
-    )
-    languages = {int(uid): language for uid, language in rows}
+    languages = dict(await access.admins_with_language(session, municipality_id))
     english = frozenset(
         uid for uid, language in languages.items() if (language or "").lower().startswith("en")
     )

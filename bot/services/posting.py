@@ -46,18 +46,16 @@ from bot.render import report as render
 from bot.render.chart import render_chart
 from bot.render.html import b, esc
 from bot.render.texts import Lang, command, lang_of
+from bot.services import access
 from bot.services.outbox import Pacer, retry_after_seconds
 from bot.services.reports import Report, ReportPeriod, build_report, whole_period
 from storage import audit
 from storage import outbox as outbox_store
 from storage.db import Database, insert_for
 from storage.models import (
-    Membership,
     Municipality,
     PostStatus,
     ProgressPost,
-    Reporter,
-    Role,
     Subscriber,
 )
 
@@ -170,21 +168,6 @@ async def sync_channels(session: AsyncSession, channels: Mapping[str, str]) -> l
     return unknown
 
 
-async def admins_of(session: AsyncSession, municipality_id: int) -> list[tuple[int, str | None]]:
-    """Telegram user ids (and languages) of the municipality's admins."""
-    rows = await session.execute(
-        select(Reporter.telegram_user_id, Reporter.language)
-        .join(Membership, Membership.reporter_id == Reporter.id)
-        .where(
-            Membership.municipality_id == municipality_id,
-            Membership.role == Role.ADMIN,
-            Membership.revoked_at.is_(None),
-        )
-        .distinct()
-    )
-    return sorted((int(uid), lang) for uid, lang in rows)
-
-
 async def tell_admins(
     session: AsyncSession,
     municipality_id: int,
@@ -197,7 +180,7 @@ async def tell_admins(
 ) -> int:
     """Queue one notice per admin of the municipality (idempotent per `key`); admins whose
     Telegram is English get `english` when it is given."""
-    admins = await admins_of(session, municipality_id)
+    admins = await access.admins_with_language(session, municipality_id)
     if not admins:
         log.warning("municipality %s has no admin to tell about %s", municipality_id, key)
 

@@ -18,7 +18,7 @@ from bot.menus import sync_role_menus
 from bot.render import commands, texts
 from bot.render.commands import menu
 from bot.serve import Serving, run
-from bot.services import people
+from bot.services import access
 from bot.services.core import Services
 from bot.services.examples import load_examples
 from storage import catalogue
@@ -178,7 +178,7 @@ async def _role_seen_at_each_menu_call(
             chat = _scope(call).get("chat_id")
             if chat is not None:
                 async with h.services.db.read() as session:
-                    role = commands.role_of(await people.who_is(session, int(chat)))
+                    role = commands.role_of(await access.who_is(session, int(chat)))
                 seen.append((call.method, int(chat), role))
         return answer
 
@@ -261,7 +261,7 @@ async def test_a_refused_menu_call_does_not_undo_or_repeat_the_redemption(
     calls = await harness.send(NEWCOMER, f"/start {code}")
     assert "Du kan nu rapportera" in replies(calls)[0]
     async with harness.services.db.read() as session:
-        assert commands.role_of(await people.who_is(session, NEWCOMER.user_id)) == "reporter"
+        assert commands.role_of(await access.who_is(session, NEWCOMER.user_id)) == "reporter"
 
 
 async def test_the_start_up_sync_repairs_a_refresh_lost_after_the_commit(harness: Harness) -> None:
