@@ -332,12 +332,12 @@ async def button(update: Update, context: BotContext) -> None:
         elif action == "ry":
             async with use_case(update, context) as session:
                 member = await invites.revoke_member(session, user.id, first, now=services.now())
-                role = await menus.role_in(session, member.user_id)
+                menu_role = await menus.role_in(session, member.user_id)
             try:
                 await query.answer()
                 await query.edit_message_text(render.removed(member, lang))
             finally:
-                await menus.apply(context.bot, member.user_id, role)
+                await menus.apply(context.bot, member.user_id, menu_role)
         elif action == "ri":
             async with use_case(update, context) as session:
                 place = await invites.revoke_invite(session, user.id, first, now=services.now())
