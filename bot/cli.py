@@ -39,6 +39,7 @@ from bot import logs, report_cli
 from bot.backup import BackupError
 from bot.cli_text import Parser, swedish
 from bot.config import ConfigError, Settings, load_settings
+from bot.render.messages import say as say_in
 from storage import migrate
 from storage.db import Database, DatabaseError
 
@@ -336,7 +337,7 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
             raise CliError(
                 f"kommunen {args.kommun!r} finns inte; importera dess löften först"
             ) from None
-        raise CliError(f"kunde inte skapa inbjudan: {exc.detail}") from None
+        raise CliError(f"kunde inte skapa inbjudan: {say_in(exc, 'sv')}") from None
     finally:
         await db.dispose()
     expires = invite.expires_at.astimezone(settings.bot.timezone).strftime("%Y-%m-%d %H:%M")
@@ -386,7 +387,8 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
 
                 known = [m.name for m in await catalogue.list_municipalities(session)]
                 hint = f" (finns: {join_words(known)})" if 0 < len(known) <= 12 else ""
-                raise CliError(f"kommunen {exc.detail!r} finns inte i databasen{hint}") from None
+                name = exc.values.get("name", args.kommun)
+                raise CliError(f"kommunen {name!r} finns inte i databasen{hint}") from None
             options: dict[str, Any] = {
                 "municipality_ids": ids,
                 "public": args.public,
@@ -475,7 +477,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                 )
             except ImportFailed as exc:
                 failures += 1
-                say(f"{path}: {exc}", sys.stderr)
+                say(f"{path}: {say_in(exc, 'sv')}", sys.stderr)
                 continue
             document = reading.to_json()
             if args.start or args.end:
@@ -506,7 +508,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                     outcome = await import_document(session, document, now=clock.now(), actor="cli")
             except ImportFailed as exc:
                 failures += 1
-                say(f"{path}: {exc}", sys.stderr)
+                say(f"{path}: {say_in(exc, 'sv')}", sys.stderr)
                 continue
             stream = sys.stderr if args.json else sys.stdout
             say(_outcome_line(path, outcome), stream)
@@ -526,12 +528,13 @@ def _read_page_file(path: Path) -> bytes:
         size = path.stat().st_size
         if size > MAX_PAGE_BYTES:
             raise ImportFailed(
-                f"filen är {size / 1_000_000:.1f} MB; en löftessida är högst "
-                f"{MAX_PAGE_BYTES / 1_000_000:.0f} MB"
+                "import.file_too_big",
+                size=f"{size / 1_000_000:.1f}",
+                limit=f"{MAX_PAGE_BYTES / 1_000_000:.0f}",
             )
         return path.read_bytes()
     except OSError as exc:
-        raise ImportFailed(f"filen kan inte läsas ({exc.strerror})") from exc
+        raise ImportFailed("import.file_unreadable", reason=exc.strerror) from exc
 
 
 def _outcome_line(path: Path, outcome: Any) -> str:

@@ -19,6 +19,7 @@ from telegram.request import BaseRequest
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.render.messages import say as say_in
 from bot.services.reports import ReportPeriod
 from storage.db import Database
 
@@ -93,7 +94,7 @@ async def run(
                 period = read_period(args.period, today)
                 report = await build_report(session, municipality.id, period, today)
             except ServiceError as exc:
-                raise ReportError(exc.detail) from None
+                raise ReportError(say_in(exc, "sv")) from None
         rendered = await render_post(report)
         stem = f"{report.slug}-{report.period.key}"
         for path in _write(

@@ -19,6 +19,7 @@ from bot.handlers.common import AlreadyHandled, lang_of_update, reading, use_cas
 from bot.render import admin as render
 from bot.render import callbacks, texts
 from bot.render.catalogue import reading_summary
+from bot.render.messages import say
 from bot.render.texts import Lang
 from bot.services import access, catalogue
 from bot.services import pending_import as waiting_import
@@ -106,7 +107,7 @@ async def _preview(
     try:
         reading = await read_source_off_loop(content, source=source, today=context.services.today())
     except ImportFailed as exc:
-        await message.reply_text(render.cannot_read(lang, str(exc)))
+        await message.reply_text(render.cannot_read(lang, say(exc, lang)))
         return
     document = reading.to_json()
     if document["municipality"] not in admin_in:
@@ -126,7 +127,7 @@ async def _preview(
             async with context.services.db.read() as session:
                 plan = await plan_follow_up(session, document)
         except ImportFailed as exc:
-            await message.reply_text(render.cannot_read(lang, str(exc)))
+            await message.reply_text(render.cannot_read(lang, say(exc, lang)))
             return
     user = update.effective_user
     assert user is not None
@@ -235,7 +236,9 @@ async def import_button(update: Update, context: BotContext) -> None:
                 person = await access.who_is(session, user.id)
                 document = pending.document
                 if document["municipality"] not in person.admin_in:
-                    raise ImportFailed(render.not_admin_for(lang, document["municipality"]))
+                    raise ImportFailed(
+                        "import.not_admin_for", municipality=document["municipality"]
+                    )
                 outcome = await import_document(
                     session,
                     document,
@@ -250,7 +253,7 @@ async def import_button(update: Update, context: BotContext) -> None:
         return
     except ImportFailed as exc:
         await query.answer()
-        await query.edit_message_text(render.cannot_import(lang, str(exc)))
+        await query.edit_message_text(render.cannot_import(lang, say(exc, lang)))
         return
     except AlreadyHandled:
         await query.answer()  # done the first time this press was handled

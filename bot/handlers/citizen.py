@@ -403,7 +403,7 @@ async def feedback_text_in(session: AsyncSession, update: Update, context: BotCo
 def feedback_refused(update: Update, exc: Invalid) -> Send:
     message = update.effective_message
     assert message is not None
-    text = render.feedback_problem(exc.detail, lang_of_update(update))
+    text = render.feedback_problem(exc.key, lang_of_update(update))
     return lambda: message.reply_text(text)
 
 
@@ -567,11 +567,11 @@ async def button(update: Update, context: BotContext) -> None:
             async with reading(update, context) as session:
                 municipality_id = await answers.focus_area_municipality(session, target)
                 if municipality_id is None:
-                    raise NotFound(f"fokusområde {target}")
+                    raise NotFound("missing.focus_area", focus_area=target)
                 view = await answers.overview(session, municipality_id, today)
             area = next((a for a in view.areas if a.id == target), None)
             if area is None:
-                raise NotFound(f"fokusområde {target}")
+                raise NotFound("missing.focus_area", focus_area=target)
             await query.answer()
             text, markup = render.area_view(view, area, lang)
             await _send(message, [text], markup)

@@ -41,7 +41,7 @@ async def _run(
         if isinstance(exc, NotAllowed):
             text = not_a_reporter(lang)
         elif isinstance(exc, Invalid):
-            text = render.pause_problem(exc.detail, lang)
+            text = render.pause_problem(exc.key, lang)
         else:
             text = texts.error_reply(lang)
         if update.callback_query is not None:

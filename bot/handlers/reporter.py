@@ -53,7 +53,7 @@ def _problem_text(exc: ServiceError, lang: Lang) -> str:
     if isinstance(exc, NotFound):
         return render.not_found(lang)
     if isinstance(exc, Invalid):
-        return render.problem(exc.detail, lang)
+        return render.problem(exc.key, lang)
     return texts.error_reply(lang)
 
 

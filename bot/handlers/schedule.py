@@ -24,6 +24,7 @@ from bot.render import callbacks, texts
 from bot.render import report as report_render
 from bot.render import schedule as render
 from bot.render.admin import only_admins
+from bot.render.messages import say
 from bot.services import reporting
 from bot.services import schedule as schedules
 from bot.services.access import admin_places, require_admin
@@ -111,10 +112,8 @@ def answer_refused(update: Update, exc: Exception) -> Send | None:
     message = update.effective_message
     assert message is not None
     lang = lang_of_update(update)
-    if isinstance(exc, schedules.ScheduleError):
-        text = str(exc)
-    elif isinstance(exc, Invalid):
-        text = exc.detail or texts.stale_button(lang)
+    if isinstance(exc, (schedules.ScheduleError, Invalid)):
+        text = say(exc, lang)
     elif isinstance(exc, (NotAllowed, NotFound)):
         text = only_admins(lang)
     else:
@@ -180,10 +179,8 @@ async def button(update: Update, context: BotContext) -> None:
         await query.answer(only_admins(lang), show_alert=True)
     except (NotFound, Invalid, schedules.ScheduleError) as exc:
         text = texts.stale_button(lang)
-        if isinstance(exc, Invalid) and exc.detail:
-            text = exc.detail
-        elif isinstance(exc, schedules.ScheduleError):
-            text = str(exc)
+        if isinstance(exc, (Invalid, schedules.ScheduleError)):
+            text = say(exc, lang)
         await query.answer(text[:190], show_alert=True)
 
 
@@ -244,7 +241,7 @@ async def _schedule_button(
                 session, mid, now=now, user_id=user.id, reminder_weeks=int(rest[0])
             )
         elif step != "v":
-            raise NotFound("okänt val")
+            raise NotFound("missing.choice")
         view = await schedules.view(session, user.id, mid, now, services.tz)
     await query.answer()
     text, markup = render.schedule_view(view, services.tz, lang)

@@ -25,6 +25,7 @@ from bot.handlers.common import (
 from bot.render import callbacks, texts
 from bot.render import team as render
 from bot.render.admin import only_admins
+from bot.render.messages import say
 from bot.render.reporting import cancelled
 from bot.services import access, invites, lists, reporting
 from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
@@ -192,7 +193,7 @@ def list_refused(update: Update, exc: ServiceError) -> Send:
     message = update.effective_message
     assert message is not None
     lang = lang_of_update(update)
-    text = render.list_problem(exc.detail, lang) if isinstance(exc, Invalid) else only_admins(lang)
+    text = render.list_problem(exc.key, lang) if isinstance(exc, Invalid) else only_admins(lang)
     return lambda: message.reply_text(text)
 
 
@@ -240,7 +241,7 @@ async def list_document(update: Update, context: BotContext) -> None:
     document = message.document
     name = (document.file_name or "").lower()
     if not name.endswith(LIST_SUFFIXES) or (document.file_size or 0) > MAX_LIST_BYTES:
-        await message.reply_text(render.list_problem("list_empty", lang))
+        await message.reply_text(render.list_problem("list.empty", lang))
         return
     try:
         file = await context.bot.get_file(document.file_id)
@@ -280,7 +281,7 @@ async def button(update: Update, context: BotContext) -> None:
                         session, user.id, now=services.now(), today=services.today()
                     )
             except Invalid as exc:
-                await query.answer(render.list_problem(exc.detail, lang)[:190], show_alert=True)
+                await query.answer(render.list_problem(exc.key, lang)[:190], show_alert=True)
                 return
             if step.kind != "saved":
                 await query.answer(render.list_closed(lang), show_alert=True)
@@ -296,12 +297,12 @@ async def button(update: Update, context: BotContext) -> None:
             await query.edit_message_text(cancelled(lang))
             return
         if first is None:
-            raise NotFound("knapp utan id")
+            raise NotFound("missing.button_id")
         if action == "iv" and len(args) == 1:
             async with reading(update, context) as session:
                 places = dict(await access.admin_places(session, user.id))
             if first not in places:
-                raise NotAllowed("inte admin")
+                raise NotAllowed("access.not_admin")
             await query.answer()
             text, markup = render.pick_role(first, places[first], lang)
             await query.edit_message_text(text, reply_markup=markup)
@@ -325,7 +326,7 @@ async def button(update: Update, context: BotContext) -> None:
         elif action == "rm":
             async with reading(update, context) as session:
                 if not await access.admin_places(session, user.id):
-                    raise NotAllowed("inte admin")
+                    raise NotAllowed("access.not_admin")
             await query.answer()
             text, markup = render.confirm_remove(first, lang)
             await query.edit_message_text(text, reply_markup=markup)
@@ -357,6 +358,6 @@ async def button(update: Update, context: BotContext) -> None:
         await query.answer(_only_admins(lang), show_alert=True)
     except (NotFound, Invalid) as exc:
         text = texts.stale_button(lang)
-        if isinstance(exc, Invalid) and exc.detail:
-            text = exc.detail
+        if isinstance(exc, Invalid):
+            text = say(exc, lang)
         await query.answer(text[:190], show_alert=True)

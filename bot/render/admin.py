@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.domain.words import count, join_words
+from bot.domain.words import join_words
 from bot.render.catalogue import reading_summary
 from bot.render.html import b, esc, i
+from bot.render.messages import n, say
 from bot.render.texts import Lang
 from bot.services.catalogue import PledgeRow
 from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
@@ -255,21 +256,13 @@ def imported(lang: Lang, outcome: Any) -> str:
         if lang == "sv":
             return f"Sidan för {name} var redan inläst. Inget ändrades."
         return f"The page for {name} was already imported. Nothing changed."
-    sv = lang == "sv"
     parts = []
     if outcome.pledges_created:
-        n = outcome.pledges_created
-        parts.append(count(n, "löfte", "löften") if sv else count(n, "pledge", "pledges"))
+        parts.append(n("count.pledge", outcome.pledges_created, lang))
     if outcome.results_attached:
-        n = outcome.results_attached
-        parts.append(count(n, "resultat", "resultat") if sv else count(n, "result", "results"))
+        parts.append(n("count.result", outcome.results_attached, lang))
     if outcome.extra_activities:
-        n = outcome.extra_activities
-        parts.append(
-            count(n, "extra insats", "extra insatser")
-            if sv
-            else count(n, "extra activity", "extra activities")
-        )
+        parts.append(n("count.extra_activity", outcome.extra_activities, lang))
     head = f"Importerat för {name}" if lang == "sv" else f"Imported for {name}"
     lines = [f"✅ {head}: {esc(join_words(parts, lang))}."]
     lines += [i(note) for note in outcome.notes]
@@ -327,9 +320,9 @@ def rename_refused(lang: Lang, error: ServiceError) -> str:
         return "You can only rename pledges in municipalities where you are an admin."
     if isinstance(error, Invalid):
         return (
-            f"Det gick inte: {esc(error.detail)}."
+            f"Det gick inte: {esc(say(error, lang))}."
             if lang == "sv"
-            else f"Not possible: {esc(error.detail)}."
+            else f"Not possible: {esc(say(error, lang))}."
         )
     return "Det gick inte." if lang == "sv" else "Not possible."
 

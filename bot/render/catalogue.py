@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.domain.words import count, join_words
+from bot.domain.words import join_words
 from bot.render.html import b, esc, i
+from bot.render.messages import n
 from bot.render.texts import Lang
 
 PER_SV = {
@@ -81,15 +82,7 @@ def reading_summary(doc: Mapping[str, Any], lang: Lang, *, limit: int = 3500) ->
     lines.append(
         esc(
             join_words(
-                [
-                    count(len(areas), "fokusområde", "fokusområden"),
-                    count(len(pledges), "löfte", "löften"),
-                ]
-                if sv
-                else [
-                    count(len(areas), "focus area", "focus areas"),
-                    count(len(pledges), "pledge", "pledges"),
-                ],
+                [n("count.focus_area", len(areas), lang), n("count.pledge", len(pledges), lang)],
                 lang,
             )
         )
@@ -109,11 +102,7 @@ def reading_summary(doc: Mapping[str, Any], lang: Lang, *, limit: int = 3500) ->
             if results:
                 counts = [r.get("count") for r in results if r.get("count") is not None]
                 done = f", {'resultat' if sv else 'result'}: {counts[0]}" if counts else ""
-                notes = (
-                    count(len(results), "resultattext", "resultattexter")
-                    if sv
-                    else count(len(results), "result note", "result notes")
-                )
+                notes = n("count.result_note", len(results), lang)
                 line += esc(f" [{notes}{done}]")
             body.append(line)
             synonyms = [str(w) for w in pledge.get("synonyms") or []]

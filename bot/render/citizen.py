@@ -24,6 +24,7 @@ from bot.render.callbacks import encode
 from bot.render.chart import ChartRow
 from bot.render.html import b, esc, i, join_names
 from bot.render.links import pledge_link
+from bot.render.messages import MESSAGES, pick, t
 from bot.render.texts import Lang
 from bot.services.answers import AreaBlock, Overview, PledgeDetail, PledgeLine
 from bot.services.citizens import Place
@@ -32,10 +33,6 @@ from storage.models import Responsible
 MESSAGE_LIMIT = 4000
 CAPTION_LIMIT = 1024
 Markup = InlineKeyboardMarkup
-
-
-def _t(lang: Lang, sv: str, en: str) -> str:
-    return sv if lang == "sv" else en
 
 
 def _button(text: str, action: str, *args: int | str) -> InlineKeyboardButton:
@@ -55,9 +52,9 @@ def long_day(day: date, lang: Lang) -> str:
 
 def responsible(value: Responsible, lang: Lang, *, capital: bool = False) -> str:
     words = {
-        Responsible.POLICE: _t(lang, "polisen", "the police"),
-        Responsible.MUNICIPALITY: _t(lang, "kommunen", "the municipality"),
-        Responsible.BOTH: _t(lang, "polisen och kommunen", "police and municipality"),
+        Responsible.POLICE: pick(lang, "polisen", "the police"),
+        Responsible.MUNICIPALITY: pick(lang, "kommunen", "the municipality"),
+        Responsible.BOTH: pick(lang, "polisen och kommunen", "police and municipality"),
     }[value]
     return words[:1].upper() + words[1:] if capital else words
 
@@ -67,14 +64,14 @@ def window_phrase(window: Window | None, today: date, lang: Lang) -> str:
     if window is None:
         return ""
     if window.per is Per.YEAR and window.start.year == today.year:
-        return _t(lang, "i år", "this year")
+        return pick(lang, "i år", "this year")
     if window.per is Per.WEEK and window.contains(today):
-        return _t(lang, "denna vecka", "this week")
+        return pick(lang, "denna vecka", "this week")
     if window.per is Per.MONTH and window.contains(today):
-        return _t(lang, "denna månad", "this month")
+        return pick(lang, "denna månad", "this month")
     if window.per is Per.PERIOD:
-        return _t(lang, "under perioden", "in the period")
-    return _t(lang, f"under {window.label('sv')}", f"in {window.label('en')}")
+        return pick(lang, "under perioden", "in the period")
+    return pick(lang, f"under {window.label('sv')}", f"in {window.label('en')}")
 
 
 def _status(line: PledgeLine, lang: Lang) -> str:
@@ -109,7 +106,7 @@ def rounds_text(assessment: Assessment, lang: Lang) -> str:
     if rounds is None or rounds.judged == 0:
         return ""
     word = per_word(rounds.per, rounds.judged, lang)
-    return _t(
+    return pick(
         lang,
         f"målet nått i {rounds.kept} av {rounds.judged} {word}",
         f"target reached in {rounds.kept} of {rounds.judged} {word}",
@@ -130,37 +127,37 @@ def _window_progress(line: PledgeLine, today: date, lang: Lang, *, when: str | N
         when = window_phrase(line.window, today, lang)
     coverage = line.coverage
     if coverage is not None:
-        text = _t(
+        text = pick(
             lang,
             f"{coverage.covered} av {coverage.items} på listan besökta",
             f"{coverage.covered} of {coverage.items} on the list visited",
         )
         if coverage.per_item > 1:
-            text += _t(
+            text += pick(
                 lang,
                 f", {coverage.visits} av {count(coverage.visits_needed, 'besök', 'besök')}",
                 f", {coverage.visits} of {count(coverage.visits_needed, 'visit', 'visits')}",
             )
         if line.done > coverage.visits:
-            text += _t(
+            text += pick(
                 lang,
                 f" ({count(line.done, 'insats', 'insatser')} totalt)",
                 f" ({line.done} in total)",
             )
         return f"{text} {when}".strip()
     if line.target:
-        times = _t(lang, "gång", "time") if line.target == 1 else _t(lang, "gånger", "times")
+        times = pick(lang, "gång", "time") if line.target == 1 else pick(lang, "gånger", "times")
         unit = esc(unit_for(line.target, line.unit) if line.unit else times)
-        least = _t(lang, "minst ", "at least ") if line.at_least else ""
-        return f"{line.done} {_t(lang, 'av', 'of')} {least}{line.target} {unit} {when}".strip()
+        least = pick(lang, "minst ", "at least ") if line.at_least else ""
+        return f"{line.done} {pick(lang, 'av', 'of')} {least}{line.target} {unit} {when}".strip()
     if line.done == 0:
-        return _t(lang, f"inget gjort {when}", f"nothing done {when}").strip()
+        return pick(lang, f"inget gjort {when}", f"nothing done {when}").strip()
     if line.unit:
         unit = esc(unit_for(line.done, line.unit))
     elif line.done == 1:
-        unit = _t(lang, "gång", "time")
+        unit = pick(lang, "gång", "time")
     else:
-        unit = _t(lang, "gånger", "times")
+        unit = pick(lang, "gånger", "times")
     return f"{line.done} {unit} {when}".strip()
 
 
@@ -171,15 +168,15 @@ def pledge_line(line: PledgeLine, today: date, lang: Lang) -> str:
         _status(line, lang),
     ]
     if line.last_day is not None:
-        parts.append(_t(lang, "senast ", "last ") + short_day(line.last_day, today, lang))
+        parts.append(pick(lang, "senast ", "last ") + short_day(line.last_day, today, lang))
     return " · ".join(parts)
 
 
 def _updated(view: Overview, tz: ZoneInfo, lang: Lang) -> str:
     if view.updated_at is None:
-        return _t(lang, "Inga insatser är loggade än.", "No activities have been logged yet.")
+        return pick(lang, "Inga insatser är loggade än.", "No activities have been logged yet.")
     day = view.updated_at.astimezone(tz).date()
-    return _t(
+    return pick(
         lang,
         f"Uppgifterna uppdaterades senast {long_day(day, 'sv')}.",
         f"Last updated {long_day(day, 'en')}.",
@@ -191,14 +188,14 @@ def _period(view: Overview, lang: Lang) -> str:
         return ""
     start = str(view.period_start.year)
     if view.period_end is None:
-        return _t(
+        return pick(
             lang,
             f"Medborgarlöften från {start}, tills vidare",
             f"Pledges from {start}, until further notice",
         )
     end = str(view.period_end.year)
     years = start if start == end else f"{start}–{end}"
-    return _t(lang, f"Medborgarlöften {years}", f"Citizen pledges {years}")
+    return pick(lang, f"Medborgarlöften {years}", f"Citizen pledges {years}")
 
 
 def _pack(header: str, blocks: Sequence[str], footer: str) -> list[str]:
@@ -233,7 +230,7 @@ def overview(
 ) -> tuple[list[str], Markup | None]:
     """The answer to "hur går det i X": per focus area, one line per pledge."""
     title = b(
-        _t(
+        pick(
             lang,
             f"Hur går det i {view.municipality}?",
             f"How is {view.municipality} doing?",
@@ -242,7 +239,7 @@ def overview(
     period = _period(view, lang)
     header = f"{title}\n{esc(period)}" if period else title
     if not view.areas:
-        text = _t(
+        text = pick(
             lang,
             f"Det finns inga medborgarlöften inlagda för {esc(view.municipality)} än.",
             f"No citizen pledges have been added for {esc(view.municipality)} yet.",
@@ -272,8 +269,8 @@ def overview_buttons(view: Overview, lang: Lang, *, only: Sequence[int] = ()) ->
         rows += [[_button(a.name or "…", "ca", a.id)] for a in view.areas]
     rows.append(
         [
-            _button(_t(lang, "📊 Visa diagram", "📊 Show chart"), "cc", view.municipality_id),
-            _button(_t(lang, "🔔 Prenumerera", "🔔 Subscribe"), "cs", view.municipality_id),
+            _button(pick(lang, "📊 Visa diagram", "📊 Show chart"), "cc", view.municipality_id),
+            _button(pick(lang, "🔔 Prenumerera", "🔔 Subscribe"), "cs", view.municipality_id),
         ]
     )
     return Markup(rows)
@@ -294,7 +291,7 @@ def area_view(view: Overview, area: AreaBlock, lang: Lang) -> tuple[str, Markup 
     if len(text) > MESSAGE_LIMIT:
         text = text[: MESSAGE_LIMIT - 1].rsplit("\n", 1)[0]
     rows = [[_button(ln.short_name, "cp", ln.pledge_id)] for ln in area.lines]
-    rows.append([_button(_t(lang, "⬅️ Alla löften", "⬅️ All pledges"), "co", view.municipality_id)])
+    rows.append([_button(pick(lang, "⬅️ Alla löften", "⬅️ All pledges"), "co", view.municipality_id)])
     return text, Markup(rows)
 
 
@@ -311,12 +308,15 @@ def pledge_view(
         b(f"{line.short_name} · {detail.municipality}"),
         esc(_clip(line.text, 900)),
         "",
-        _t(lang, "Ansvar: ", "Responsible: ") + responsible(line.responsible, lang),
-        _t(lang, "Nu: ", "Now: ") + progress_text(line, today, lang) + " · " + _status(line, lang),
+        pick(lang, "Ansvar: ", "Responsible: ") + responsible(line.responsible, lang),
+        pick(lang, "Nu: ", "Now: ")
+        + progress_text(line, today, lang)
+        + " · "
+        + _status(line, lang),
     ]
     if detail.history:
         history = ", ".join(f"{esc(w.window.label(lang))}: {w.done}" for w in detail.history)
-        lines.append(_t(lang, "Gjort per period: ", "Done per period: ") + history)
+        lines.append(pick(lang, "Gjort per period: ", "Done per period: ") + history)
     if detail.recent:
         recent = []
         for act in detail.recent:
@@ -325,10 +325,10 @@ def pledge_view(
                 item += f" {esc(act.place)}"
             recent.append(item)
         lines.append(
-            _t(lang, "Senaste insatser: ", "Latest activities: ") + join_words(recent, lang)
+            pick(lang, "Senaste insatser: ", "Latest activities: ") + join_words(recent, lang)
         )
     elif line.last_day is None:
-        lines.append(_t(lang, "Inga insatser loggade än.", "No activities logged yet."))
+        lines.append(pick(lang, "Inga insatser loggade än.", "No activities logged yet."))
     if detail.result_note:
         period = ""
         if detail.result_note_period is not None:
@@ -338,18 +338,20 @@ def pledge_view(
             )
         lines += [
             "",
-            b(_t(lang, "Senaste resultat", "Latest result") + period),
+            b(pick(lang, "Senaste resultat", "Latest result") + period),
             esc(_clip(detail.result_note, 800)),
         ]
     link = deep_link(username, line.pledge_id)
     if link:
-        lines += ["", _t(lang, "Dela: ", "Share: ") + esc(link)]
+        lines += ["", pick(lang, "Dela: ", "Share: ") + esc(link)]
     rows = [
         [
             _button(
-                line.focus_area or _t(lang, "Fokusområdet", "Focus area"), "ca", line.focus_area_id
+                line.focus_area or pick(lang, "Fokusområdet", "Focus area"),
+                "ca",
+                line.focus_area_id,
             ),
-            _button(_t(lang, "⬅️ Alla löften", "⬅️ All pledges"), "co", detail.municipality_id),
+            _button(pick(lang, "⬅️ Alla löften", "⬅️ All pledges"), "co", detail.municipality_id),
         ]
     ]
     text = "\n".join(lines)
@@ -360,15 +362,15 @@ def pledge_view(
 
 def promised(view: Overview, lang: Lang, who: str | None) -> list[str]:
     """What was promised ("vad har polisen lovat"): the pledges' texts per focus area."""
-    title = _t(
+    title = pick(
         lang,
         f"Medborgarlöften i {view.municipality}",
         f"Citizen pledges in {view.municipality}",
     )
     if who == "polisen":
-        title += _t(lang, " – det polisen har lovat", " – what the police promised")
+        title += pick(lang, " – det polisen har lovat", " – what the police promised")
     elif who == "kommunen":
-        title += _t(lang, " – det kommunen har lovat", " – what the municipality promised")
+        title += pick(lang, " – det kommunen har lovat", " – what the municipality promised")
     header = b(title)
     period = _period(view, lang)
     if period:
@@ -389,8 +391,8 @@ def promised(view: Overview, lang: Lang, who: str | None) -> list[str]:
         )
         blocks.append(f"{b(area.name)}\n{body}" if area.name else body)
     if not blocks:
-        blocks.append(_t(lang, "Inga löften att visa.", "No pledges to show."))
-    footer = _t(lang, "Fråga ”hur går det?” för läget.", "Ask ”hur går det?” for progress.")
+        blocks.append(pick(lang, "Inga löften att visa.", "No pledges to show."))
+    footer = pick(lang, "Fråga ”hur går det?” för läget.", "Ask ”hur går det?” for progress.")
     return _pack(header, blocks, footer)
 
 
@@ -430,11 +432,11 @@ def chart_rows(view: Overview, lang: Lang) -> list[ChartRow]:
 
 
 def chart_title(view: Overview, lang: Lang) -> tuple[str, str, str]:
-    title = _t(lang, f"Hur går det i {view.municipality}?", f"How is {view.municipality} doing?")
-    subtitle = (_period(view, lang) + " · " if _period(view, lang) else "") + _t(
+    title = pick(lang, f"Hur går det i {view.municipality}?", f"How is {view.municipality} doing?")
+    subtitle = (_period(view, lang) + " · " if _period(view, lang) else "") + pick(
         lang, f"läget {long_day(view.today, 'sv')}", f"as of {long_day(view.today, 'en')}"
     )
-    note = _t(
+    note = pick(
         lang, "Löftesboten · antal och datum, inga namn", "Löftesboten · counts and dates, no names"
     )
     return title, subtitle, note
@@ -447,7 +449,7 @@ def chart_caption(view: Overview, lang: Lang) -> str:
     summary = join_words(
         [f"{n} {status_label(status, lang).lower()}" for status, n in counts.items()], lang
     )
-    text = _t(
+    text = pick(
         lang,
         f"{b('Hur går det i ' + view.municipality + '?')}\n"
         f"Stapeln visar vad som gjorts mot målet under pågående period, strecket var takten "
@@ -471,23 +473,23 @@ def choose_place(
     names = join_words([esc(p.name) for p in places], lang)
     if len(places) > CHOICE_BUTTONS:
         names = ", ".join(esc(p.name) for p in places[:CHOICE_BUTTONS])
-        names += _t(
+        names += pick(
             lang,
             f" och {len(places) - CHOICE_BUTTONS} till",
             f" and {len(places) - CHOICE_BUTTONS} more",
         )
     if not places:
-        return _t(
+        return pick(
             lang, "Inga kommuner är inlagda än.", "No municipalities have been added yet."
         ), None
     head = ""
     if unknown:
-        head = _t(
+        head = pick(
             lang,
             f"Jag känner inte till någon kommun som heter ”{esc(unknown)}”. ",
             f"I don't know a municipality called ”{esc(unknown)}”. ",
         )
-    text = head + _t(
+    text = head + pick(
         lang,
         f"Vilken kommun undrar du över? Jag känner till {names}. Skriv till exempel ”hur går "
         f"det i {esc(places[0].name)}?” eller /kommun och namnet.",
@@ -512,7 +514,7 @@ def _genitive(name: str) -> str:
 
 def town_note(town: str, municipality: str, lang: Lang) -> str:
     """ "Sveg ligger i Härjedalens kommun." """
-    return _t(
+    return pick(
         lang,
         f"{esc(town)} ligger i {esc(_genitive(municipality))} kommun.",
         f"{esc(town)} is in {esc(municipality)} municipality.",
@@ -524,14 +526,14 @@ def no_pledges_in(
 ) -> tuple[str, Markup | None]:
     """A municipality of Sweden the bot holds no promises for: said so, and where it has some."""
     text = (town_note(town, municipality, lang) + " ") if town else ""
-    text += _t(
+    text += pick(
         lang,
         f"{b(municipality)} har inga medborgarlöften här i boten än.",
         f"{b(municipality)} has no citizen pledges in this bot yet.",
     )
     if others:
         names = join_names([p.name for p in others], lang)
-        text += _t(
+        text += pick(
             lang,
             f" Boten följer medborgarlöftena i {names}. Välj en kommun nedan eller fråga till "
             f"exempel ”hur går det i {esc(others[0].name)}?”.",
@@ -543,7 +545,7 @@ def no_pledges_in(
 
 def no_pledge_about(topic: str, municipality: str, lang: Lang) -> str:
     """A question about a topic none of the municipality's pledges is about."""
-    return _t(
+    return pick(
         lang,
         f"{esc(municipality)} har inget medborgarlöfte om ”{esc(topic)}”. Det här har "
         f"{esc(municipality)} lovat:",
@@ -563,25 +565,25 @@ def feedback_which_place(
     """/tyck without a known municipality: the synpunkt waits while the citizen picks one."""
     head = ""
     if added:
-        head = _t(
+        head = pick(
             lang,
             "Jag lade till det i din synpunkt. ",
             "I added that to your view. ",
         )
     elif outside:
-        head = _t(
+        head = pick(
             lang,
             f"{b(outside)} finns inte med i boten än, så synpunkten kan inte skickas dit. ",
             f"{b(outside)} is not in the bot yet, so the view cannot be sent there. ",
         )
     elif unknown:
-        head = _t(
+        head = pick(
             lang,
             f"Jag hittar ingen kommun som heter ”{esc(unknown)}”. ",
             f"I can't find a municipality called ”{esc(unknown)}”. ",
         )
     names = join_names([p.name for p in places[:CHOICE_BUTTONS]], lang)
-    text = head + _t(
+    text = head + pick(
         lang,
         f"Vilken kommun gäller din synpunkt? Tryck på en knapp eller skriv namnet ({names}). "
         "Jag sparar texten så länge.",
@@ -594,12 +596,12 @@ def feedback_which_place(
 def feedback_ask_text(place: Place | None, lang: Lang) -> str:
     """/tyck alone: the next message is the synpunkt."""
     if place is None:
-        return _t(
+        return pick(
             lang,
             "Skriv din synpunkt i nästa meddelande, så frågar jag sedan vilken kommun den gäller.",
             "Write your view in your next message; then I will ask which municipality it is about.",
         )
-    return _t(
+    return pick(
         lang,
         f"Skriv din synpunkt till polisen och kommunen i {esc(place.name)} i nästa meddelande. "
         "Den sparas till nästa medborgardialog.",
@@ -609,7 +611,7 @@ def feedback_ask_text(place: Place | None, lang: Lang) -> str:
 
 
 def feedback_gone(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Jag väntar inte på någon synpunkt längre. Skriv /tyck och din synpunkt igen.",
         "I am no longer waiting for a view. Send /feedback and your view again.",
@@ -617,7 +619,7 @@ def feedback_gone(lang: Lang) -> str:
 
 
 def place_set(place: Place, lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         f"Nu gäller dina frågor {b(place.name)}. Byt med /kommun.",
         f"Your questions are now about {b(place.name)}. Change with /municipality.",
@@ -626,12 +628,12 @@ def place_set(place: Place, lang: Lang) -> str:
 
 def subscribed(place: Place, new: bool, lang: Lang) -> str:
     if not new:
-        return _t(
+        return pick(
             lang,
             f"Du prenumererar redan på {b(place.name)}. Sluta med /avsluta.",
             f"You already follow {b(place.name)}. Stop with /unsubscribe.",
         )
-    return _t(
+    return pick(
         lang,
         f"Klart! Du får ett kort meddelande när {b(place.name)} lägger ut en ny "
         f"lägesrapport. Sluta med /avsluta.",
@@ -642,9 +644,9 @@ def subscribed(place: Place, new: bool, lang: Lang) -> str:
 
 def unsubscribed(names: Sequence[str], lang: Lang) -> str:
     if not names:
-        return _t(lang, "Du prenumererar inte på något.", "You are not subscribed to anything.")
+        return pick(lang, "Du prenumererar inte på något.", "You are not subscribed to anything.")
     joined = join_words([esc(n) for n in names], lang)
-    return _t(
+    return pick(
         lang,
         f"Klart, inga fler meddelanden om {joined}.",
         f"Done, no more messages about {joined}.",
@@ -652,7 +654,7 @@ def unsubscribed(names: Sequence[str], lang: Lang) -> str:
 
 
 def feedback_prompt(place: Place, lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         f"Skriv din synpunkt till polisen och kommunen i {esc(place.name)} efter /tyck, till "
         f"exempel "
@@ -665,7 +667,7 @@ def feedback_prompt(place: Place, lang: Lang) -> str:
 
 
 def feedback_saved(municipality: str, lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         f"Tack! Din synpunkt är skickad till {b(municipality)} och sparas till nästa "
         f"medborgardialog. "
@@ -677,29 +679,15 @@ def feedback_saved(municipality: str, lang: Lang) -> str:
 
 
 def feedback_for_admins(municipality: str, text: str, lang: Lang = "sv") -> str:
-    return f"💬 {b(_t(lang, 'Ny synpunkt', 'New view'))} ({esc(municipality)}):\n{esc(text)}"
+    return f"💬 {b(pick(lang, 'Ny synpunkt', 'New view'))} ({esc(municipality)}):\n{esc(text)}"
 
 
-FEEDBACK_PROBLEMS = {
-    "feedback_empty": ("Skriv något efter /tyck.", "Write something after /feedback."),
-    "feedback_long": (
-        "Synpunkten är för lång (högst 2 000 tecken).",
-        "Too long (at most 2,000 characters).",
-    ),
-    "feedback_rate": (
-        "Tack! Du har skickat flera synpunkter den senaste timmen – vänta en stund innan nästa.",
-        "Thank you! You have sent several in the last hour – please wait a while.",
-    ),
-}
-
-
-def feedback_problem(code: str, lang: Lang) -> str:
-    sv, en = FEEDBACK_PROBLEMS.get(code, FEEDBACK_PROBLEMS["feedback_empty"])
-    return _t(lang, sv, en)
+def feedback_problem(key: str, lang: Lang) -> str:
+    return t(key if key.startswith("feedback.") and key in MESSAGES else "feedback.empty", lang)
 
 
 def forgotten(lang: Lang, *, reporter: bool) -> str:
-    text = _t(
+    text = pick(
         lang,
         "Klart. Jag har glömt allt jag sparat om den här chatten: kommun, prenumerationer och "
         "synpunkter.",
@@ -707,7 +695,7 @@ def forgotten(lang: Lang, *, reporter: bool) -> str:
         "and views.",
     )
     if reporter:
-        text += _t(
+        text += pick(
             lang,
             " Insatser du loggat som rapportör ligger kvar – de hör till kommunens uppföljning.",
             " Activities you logged as a reporter stay – they belong to the municipality's "
@@ -717,7 +705,7 @@ def forgotten(lang: Lang, *, reporter: bool) -> str:
 
 
 def no_question(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Jag förstod inte riktigt. Fråga till exempel ”hur går det?”, ”hur går det med trafiken?” "
         "eller ”vad har polisen lovat?”. Skriv /hjalp för allt jag kan.",
@@ -728,7 +716,7 @@ def no_question(lang: Lang) -> str:
 
 
 def chart_failed(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Diagrammet gick inte att rita just nu. Försök igen om en stund.",
         "The chart could not be drawn right now. Try again later.",
@@ -736,7 +724,7 @@ def chart_failed(lang: Lang) -> str:
 
 
 def no_such_pledge(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Det löftet finns inte längre. Fråga ”hur går det?” för kommunens löften som gäller nu.",
         "That pledge no longer exists. Ask ”how is it going?” for the current pledges.",

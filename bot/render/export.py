@@ -11,9 +11,10 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.words import count, join_words
+from bot.domain.words import join_words
 from bot.render.callbacks import encode
 from bot.render.html import b, join_names
+from bot.render.messages import n, pick
 from bot.render.texts import Lang
 from bot.services.export import ExportInfo, Format
 
@@ -23,16 +24,12 @@ FORMAT_CODES: dict[str, Format] = {"c": "csv", "j": "json"}
 SCOPE_CODES: dict[str, bool] = {"i": False, "p": True}  # code -> public
 
 
-def _t(lang: Lang, sv: str, en: str) -> str:
-    return sv if lang == "sv" else en
-
-
 def _button(text: str, *args: int | str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text[:60], callback_data=encode(ACTION, *args))
 
 
 def only_admins(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Tack för att du frågar! Exporten av data är till för administratörer. "
         "Vill du se hur det går med löftena, skriv /hurgardet.",
@@ -43,7 +40,7 @@ def only_admins(lang: Lang) -> str:
 
 def not_admin_there(lang: Lang) -> str:
     """Short enough for a button's alert (at most 200 characters)."""
-    return _t(
+    return pick(
         lang,
         "Du är inte administratör för den kommunen, så du kan inte hämta dess data.",
         "You are not an admin for that municipality, so you cannot download its data.",
@@ -54,16 +51,16 @@ def pick_municipality(
     places: Sequence[tuple[int, str]], lang: Lang
 ) -> tuple[str, InlineKeyboardMarkup]:
     rows = [[_button(name, "m", mid)] for mid, name in places]
-    rows.append([_button(_t(lang, "Alla mina kommuner", "All my municipalities"), "m", ALL)])
-    return _t(
+    rows.append([_button(pick(lang, "Alla mina kommuner", "All my municipalities"), "m", ALL)])
+    return pick(
         lang, "Export – vilken kommun gäller det?", "Export – which municipality?"
     ), InlineKeyboardMarkup(rows)
 
 
 def pick_kind(target: int | str, name: str | None, lang: Lang) -> tuple[str, InlineKeyboardMarkup]:
     """Format and scope in one step: four buttons. `name` None means all the admin's places."""
-    which = b(name) if name else _t(lang, "alla dina kommuner", "all your municipalities")
-    text = _t(
+    which = b(name) if name else pick(lang, "alla dina kommuner", "all your municipalities")
+    text = pick(
         lang,
         f"{b('Export')} av {which}\n\n"
         f"{b('Internt')}: allt som sparats – platser, anteckningar, organisation och borttagna "
@@ -78,7 +75,7 @@ def pick_kind(target: int | str, name: str | None, lang: Lang) -> tuple[str, Inl
         "notes. Fine to share.\n\n"
         "CSV opens directly in Excel; JSON suits other programs.",
     )
-    internal, public = _t(lang, "internt", "internal"), _t(lang, "publikt", "public")
+    internal, public = pick(lang, "internt", "internal"), pick(lang, "publikt", "public")
     rows = [
         [
             _button(f"CSV · {internal}", "f", target, "c", "i"),
@@ -93,11 +90,11 @@ def pick_kind(target: int | str, name: str | None, lang: Lang) -> tuple[str, Inl
 
 
 def preparing(lang: Lang) -> str:
-    return _t(lang, "Filen skapas …", "Making the file …")
+    return pick(lang, "Filen skapas …", "Making the file …")
 
 
 def too_large(lang: Lang, megabytes: int) -> str:
-    return _t(
+    return pick(
         lang,
         f"Filen blev större än {megabytes} MB, och så stora filer kan jag inte skicka här. "
         "Välj en kommun i taget, eller använd kommandot <code>loftesbot export</code> på servern.",
@@ -111,7 +108,7 @@ def caption(info: ExportInfo, lang: Lang) -> str:
     which = (
         join_names(list(names), lang)
         if len(names) <= 3
-        else _t(lang, f"{len(names)} kommuner", f"{len(names)} municipalities")
+        else pick(lang, f"{len(names)} kommuner", f"{len(names)} municipalities")
     )
     counts = info.counts
     fmt = info.fmt.upper()
@@ -121,9 +118,9 @@ def caption(info: ExportInfo, lang: Lang) -> str:
             f"{b('Export')} av {which} ({kind}, {fmt})",
             join_words(
                 [
-                    count(counts.pledges, "löfte", "löften"),
-                    count(counts.activities, "aktivitet", "aktiviteter"),
-                    count(counts.result_notes, "resultattext", "resultattexter"),
+                    n("count.pledge", counts.pledges, lang),
+                    n("count.activity", counts.activities, lang),
+                    n("count.result_text", counts.result_notes, lang),
                 ],
                 lang,
             )
@@ -138,9 +135,9 @@ def caption(info: ExportInfo, lang: Lang) -> str:
             f"{b('Export')} of {which} ({kind}, {fmt})",
             join_words(
                 [
-                    count(counts.pledges, "pledge", "pledges"),
-                    count(counts.activities, "activity", "activities"),
-                    count(counts.result_notes, "result text", "result texts"),
+                    n("count.pledge", counts.pledges, lang),
+                    n("count.activity", counts.activities, lang),
+                    n("count.result_text", counts.result_notes, lang),
                 ],
                 lang,
             )

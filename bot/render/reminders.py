@@ -21,6 +21,8 @@ from bot.domain.words import count
 from bot.render.callbacks import encode
 from bot.render.citizen import progress_text
 from bot.render.html import b, esc, join_names
+from bot.render.messages import MESSAGES, pick, t
+from bot.render.messages import n as plural
 from bot.render.texts import Lang, lang_of
 from bot.services.reminders import PauseOutcome, PauseState, Reminder, ReminderItem
 
@@ -29,23 +31,19 @@ PAUSE_WEEKS = (1, 2, 4)
 MESSAGE_LIMIT = 4000  # Telegram allows 4096; leave room
 
 
-def _t(lang: Lang, sv: str, en: str) -> str:
-    return sv if lang == "sv" else en
-
-
 # --- the weekly reminder ------------------------------------------------------------------
 
 
 def _weeks(n: int, lang: Lang) -> str:
-    return count(n, "vecka", "veckor") if lang == "sv" else count(n, "week", "weeks")
+    return plural("count.week", n, lang)
 
 
 def _idle(item: ReminderItem, today: date, lang: Lang) -> str:
     last = item.line.last_day
     if last is None:
-        return _t(lang, "inget loggat ännu", "nothing logged yet")
+        return pick(lang, "inget loggat ännu", "nothing logged yet")
     weeks = _weeks(max(1, (today - last).days // 7), lang)
-    return _t(lang, f"inget loggat på {weeks}", f"nothing logged for {weeks}")
+    return pick(lang, f"inget loggat på {weeks}", f"nothing logged for {weeks}")
 
 
 def item_line(item: ReminderItem, today: date, lang: Lang) -> str:
@@ -62,12 +60,12 @@ def item_line(item: ReminderItem, today: date, lang: Lang) -> str:
 def _footer(reminder: Reminder, lang: Lang) -> list[str]:
     example = esc(reminder.blocks[0].items[0].line.short_name)
     return [
-        _t(
+        pick(
             lang,
             f"Skriv vad du gjort, t.ex. ”{example} i går”, eller använd /logga.",
             f"Write what you did, e.g. ”{example} i går”, or use /log.",
         ),
-        _t(
+        pick(
             lang,
             "Ledig? /paus stänger av påminnelserna.",
             "On leave? /pause turns the reminders off.",
@@ -78,21 +76,21 @@ def _footer(reminder: Reminder, lang: Lang) -> list[str]:
 def reminder_text(reminder: Reminder) -> str:
     """The whole message: a heading per municipality, one line per pledge, how to log."""
     lang = lang_of(reminder.language)
-    word = _t(lang, "Påminnelse", "Reminder")
+    word = pick(lang, "Påminnelse", "Reminder")
     several = len(reminder.blocks) > 1
     sections: list[list[str]] = []
     for block in reminder.blocks:
         heading = b(block.municipality) if several else b(f"{word} – {block.municipality}")
         lines = [item_line(item, reminder.today, lang) for item in block.items]
         sections.append([heading, *lines])
-    head = [b(_t(lang, "Veckans påminnelse", "This week's reminder")), ""] if several else []
+    head = [b(pick(lang, "Veckans påminnelse", "This week's reminder")), ""] if several else []
     footer = ["", *_footer(reminder, lang)]
 
     def text(omitted: int) -> str:
         body = "\n\n".join("\n".join(section) for section in sections if len(section) > 1)
         more = (
             [
-                _t(
+                pick(
                     lang,
                     f"… och {count(omitted, 'löfte', 'löften')} till.",
                     f"… and {omitted} more {'pledge' if omitted == 1 else 'pledges'}.",
@@ -116,8 +114,8 @@ def reminder_text(reminder: Reminder) -> str:
 
 def _until(day: date, today: date, lang: Lang) -> str:
     if day == FOREVER:
-        return _t(lang, "tills vidare", "until further notice")
-    return _t(lang, "till och med ", "through ") + day_label(day, today, lang)
+        return pick(lang, "tills vidare", "until further notice")
+    return pick(lang, "till och med ", "through ") + day_label(day, today, lang)
 
 
 def pause_keyboard(state: PauseState, lang: Lang) -> InlineKeyboardMarkup:
@@ -126,14 +124,14 @@ def pause_keyboard(state: PauseState, lang: Lang) -> InlineKeyboardMarkup:
         for n in PAUSE_WEEKS
     ]
     forever = InlineKeyboardButton(
-        _t(lang, "Tills vidare", "Until further notice"), callback_data=encode(ACTION, "tv")
+        pick(lang, "Tills vidare", "Until further notice"), callback_data=encode(ACTION, "tv")
     )
     rows = [weeks, [forever]]
     if state.paused_until is not None:
         rows.append(
             [
                 InlineKeyboardButton(
-                    _t(lang, "Slå på igen", "Turn back on"), callback_data=encode(ACTION, "av")
+                    pick(lang, "Slå på igen", "Turn back on"), callback_data=encode(ACTION, "av")
                 )
             ]
         )
@@ -146,7 +144,7 @@ def _off_note(state: PauseState, lang: Lang) -> list[str]:
     names = join_names(list(state.off_in), lang)
     return [
         "",
-        _t(
+        pick(
             lang,
             f"I {names} har en administratör stängt av påminnelserna.",
             f"In {names} an admin has turned the reminders off.",
@@ -159,8 +157,8 @@ def pause_status(state: PauseState, today: date, lang: Lang) -> tuple[str, Inlin
     if state.paused_until is None:
         places = join_names(list(state.municipalities), lang)
         lines = [
-            _t(lang, "Påminnelserna är på.", "Reminders are on."),
-            _t(
+            pick(lang, "Påminnelserna är på.", "Reminders are on."),
+            pick(
                 lang,
                 "En gång i veckan får du en kort påminnelse om löften i "
                 f"{places} som ligger efter plan eller där inget har loggats på ett tag.",
@@ -168,7 +166,7 @@ def pause_status(state: PauseState, today: date, lang: Lang) -> tuple[str, Inlin
                 "or where nothing has been logged for a while.",
             ),
             "",
-            _t(
+            pick(
                 lang,
                 "Ledig? Välj hur länge du vill pausa, eller skriv t.ex. /paus till 24/12.",
                 "On leave? Choose how long to pause, or write e.g. /pause until 24/12.",
@@ -177,8 +175,8 @@ def pause_status(state: PauseState, today: date, lang: Lang) -> tuple[str, Inlin
     else:
         until = _until(state.paused_until, today, lang)
         lines = [
-            _t(lang, f"Påminnelserna är pausade {until}.", f"Reminders are paused {until}."),
-            _t(
+            pick(lang, f"Påminnelserna är pausade {until}.", f"Reminders are paused {until}."),
+            pick(
                 lang,
                 "Du kan slå på dem igen, eller ändra pausen.",
                 "You can turn them back on, or change the pause.",
@@ -194,52 +192,27 @@ def pause_changed(outcome: PauseOutcome, today: date, lang: Lang) -> str:
     changed = outcome.kind == "changed"
     if state.paused_until is None:
         if changed:
-            return _t(
+            return pick(
                 lang,
                 "Klart! Påminnelserna är på igen.",
                 "Done! Reminders are on again.",
             )
-        return _t(lang, "Påminnelserna är redan på.", "Reminders are already on.")
+        return pick(lang, "Påminnelserna är redan på.", "Reminders are already on.")
     until = _until(state.paused_until, today, lang)
     if changed:
-        return _t(
+        return pick(
             lang,
             f"Klart! Påminnelserna är pausade {until}. Skriv /paus av när du vill ha dem igen.",
             f"Done! Reminders are paused {until}. Send /pause off to turn them back on.",
         )
-    return _t(
+    return pick(
         lang,
         f"Påminnelserna är redan pausade {until}.",
         f"Reminders are already paused {until}.",
     )
 
 
-_PROBLEMS: dict[str, tuple[str, str]] = {
-    "unclear": (
-        "Jag förstod inte hur länge du vill pausa. Skriv till exempel /paus 2 veckor, "
-        "/paus till 24/12 eller /paus tills vidare – eller /paus av för att slå på "
-        "påminnelserna igen.",
-        "I did not understand how long to pause. Write e.g. /pause 2 weeks, /pause until 24/12 "
-        "or /pause until further notice – or /pause off to turn the reminders back on.",
-    ),
-    "past": (
-        "Det datumet har redan varit. Skriv ett datum från och med i dag, till exempel "
-        "/paus till 24/12.",
-        "That date has passed. Write a date from today on, e.g. /pause until 24/12.",
-    ),
-    "invalid": (
-        "Det datumet finns inte i kalendern. Skriv till exempel /paus till 24/12 eller "
-        "/paus till 2027-01-06.",
-        "That date does not exist. Write e.g. /pause until 24/12 or /pause until 2027-01-06.",
-    ),
-    "too_far": (
-        "Det är mer än ett år fram. Vill du pausa utan slutdatum, skriv /paus tills vidare.",
-        "That is more than a year ahead. To pause without an end, send "
-        "/pause until further notice.",
-    ),
-}
-
-
 def pause_problem(code: str, lang: Lang) -> str:
-    sv, en = _PROBLEMS.get(code, _PROBLEMS["unclear"])
-    return _t(lang, sv, en)
+    """Why a pause was refused: a message key ("pause.past") or a reading's code ("past")."""
+    key = code if "." in code else f"pause.{code}"
+    return t(key if key.startswith("pause.") and key in MESSAGES else "pause.unclear", lang)

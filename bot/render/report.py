@@ -22,6 +22,7 @@ from bot.domain.pace import Status, status_label
 from bot.domain.words import count, join_words, unit_for
 from bot.render.chart import ChartRow
 from bot.render.citizen import chart_rows, long_day, progress_text, responsible, short_day
+from bot.render.messages import pick
 from bot.render.texts import Lang
 from bot.services.reports import ExtraActivity, Report, ReportLine
 
@@ -48,10 +49,6 @@ class _Doc:
         self.blocks.append(Block(kind, tuple(tuple(line) for line in lines)))
 
 
-def _t(lang: Lang, sv: str, en: str) -> str:
-    return sv if lang == "sv" else en
-
-
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
@@ -68,7 +65,7 @@ def _strip_tags(text: str) -> str:
 def _unit(line: ReportLine, n: int, lang: Lang) -> str:
     if line.line.unit:
         return unit_for(n, line.line.unit)
-    return _t(lang, "gång" if n == 1 else "gånger", "time" if n == 1 else "times")
+    return pick(lang, "gång" if n == 1 else "gånger", "time" if n == 1 else "times")
 
 
 def _pledge_lines(report: Report, item: ReportLine, lang: Lang) -> list[list[Run]]:
@@ -87,30 +84,30 @@ def _pledge_lines(report: Report, item: ReportLine, lang: Lang) -> list[list[Run
     measurable = line.assessment.status is not Status.NOT_MEASURABLE
     if item.in_period == 0:
         figures.append(
-            ("", _t(lang, "Inga aktiviteter under perioden", "No activities in the period"))
+            ("", pick(lang, "Inga aktiviteter under perioden", "No activities in the period"))
         )
     elif not same_window:
         last = short_day(item.last_in_period, report.as_of, lang) if item.last_in_period else ""
         figures.append(
             (
                 "",
-                _t(lang, "Under perioden: ", "In the period: ")
+                pick(lang, "Under perioden: ", "In the period: ")
                 + f"{item.in_period} {_unit(item, item.in_period, lang)}"
-                + (_t(lang, f", senast {last}", f", last {last}") if last else ""),
+                + (pick(lang, f", senast {last}", f", last {last}") if last else ""),
             )
         )
     if line.window is not None and (
         (same_window and item.in_period > 0) or (not same_window and measurable)
     ):
         if same_window:
-            when = _t(lang, "under perioden", "in the period")
+            when = pick(lang, "under perioden", "in the period")
         else:
             so_far = not line.window.is_closed(report.as_of)
             label = line.window.label(lang)
             when = (
-                _t(lang, f"hittills under {label}", f"so far in {label}")
+                pick(lang, f"hittills under {label}", f"so far in {label}")
                 if so_far
-                else _t(lang, f"under {label}", f"in {label}")
+                else pick(lang, f"under {label}", f"in {label}")
             )
         against = _strip_tags(progress_text(line, report.as_of, lang, when=when))
         if figures:
@@ -119,14 +116,14 @@ def _pledge_lines(report: Report, item: ReportLine, lang: Lang) -> list[list[Run
         if same_window and not measurable and item.last_in_period:
             # No measurable target: what was done, with its date.
             last = short_day(item.last_in_period, report.as_of, lang)
-            figures.append(("", _t(lang, f", senast {last}", f", last {last}")))
+            figures.append(("", pick(lang, f", senast {last}", f", last {last}")))
     figures.append(("", " – "))
     figures.append(("i", status))
     lines: list[list[Run]] = [head, figures]
     if item.note:
         lines.append(
             [
-                ("", _t(lang, "Senaste resultat: ", "Latest result: ")),
+                ("", pick(lang, "Senaste resultat: ", "Latest result: ")),
                 ("", _clip(item.note, NOTE_LIMIT)),
             ]
         )
@@ -162,7 +159,9 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
         [
             (
                 "b",
-                _t(lang, "Hur går det med medborgarlöftena?", "How are the citizen pledges going?"),
+                pick(
+                    lang, "Hur går det med medborgarlöftena?", "How are the citizen pledges going?"
+                ),
             )
         ],
     )
@@ -179,7 +178,7 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
             [
                 (
                     "",
-                    _t(
+                    pick(
                         lang,
                         f"Löften från {report.police_area} och kommunen.",
                         f"Pledges by {report.police_area} and the municipality.",
@@ -188,13 +187,13 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
             ],
         )
     if report.complete:
-        status_line = _t(
+        status_line = pick(
             lang,
             f"Läget när perioden slutade, {long_day(report.as_of, 'sv')}.",
             f"Where things stood when the period ended, {long_day(report.as_of, 'en')}.",
         )
     else:
-        status_line = _t(
+        status_line = pick(
             lang,
             f"Perioden pågår; läget {long_day(report.as_of, 'sv')}.",
             f"The period is still running; as of {long_day(report.as_of, 'en')}.",
@@ -207,7 +206,7 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
             [
                 (
                     "",
-                    _t(
+                    pick(
                         lang,
                         "Kommunen har inga medborgarlöften för perioden.",
                         "The municipality has no pledges for the period.",
@@ -223,7 +222,7 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
 
     doc.add(
         "heading",
-        [("b", _t(lang, "Extra insatser utöver löftena", "Extra activities beyond the pledges"))],
+        [("b", pick(lang, "Extra insatser utöver löftena", "Extra activities beyond the pledges"))],
     )
     if report.extra_entries == 0:
         doc.add(
@@ -231,7 +230,7 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
             [
                 (
                     "",
-                    _t(
+                    pick(
                         lang,
                         "Inga extra insatser under perioden.",
                         "No extra activities in the period.",
@@ -245,7 +244,7 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
             [
                 (
                     "",
-                    _t(
+                    pick(
                         lang,
                         f"{count(report.extra_total, 'insats', 'insatser')} utanför löftena "
                         "under perioden.",
@@ -258,14 +257,14 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
         for extra in report.extras:
             doc.add("item", [("", _extra_text(extra, report, lang))])
     if report.comment:
-        doc.add("heading", [("b", _t(lang, "Kommentar", "Comment"))])
+        doc.add("heading", [("b", pick(lang, "Kommentar", "Comment"))])
         doc.add("para", [("", _clip(report.comment, 1500))])
     doc.add(
         "note",
         [
             (
                 "i",
-                _t(
+                pick(
                     lang,
                     "Siffrorna är antal och datum från polisens och kommunens egna noteringar; "
                     "inga namn redovisas. Status räknas mot målet i löftets egen period.",
@@ -346,15 +345,15 @@ def telegram_messages(report: Report, lang: Lang = "sv") -> list[str]:
 
 def chart(report: Report, lang: Lang = "sv") -> tuple[str, str, str, list[ChartRow]]:
     """Title, subtitle, note and rows for `bot.render.chart.render_chart`."""
-    title = _t(
+    title = pick(
         lang, f"Hur går det i {report.municipality}?", f"How is {report.municipality} doing?"
     )
-    subtitle = _t(
+    subtitle = pick(
         lang,
         f"{report.period.label('sv')} · läget {long_day(report.as_of, 'sv')}",
         f"{report.period.label('en')} · as of {long_day(report.as_of, 'en')}",
     )
-    note = _t(
+    note = pick(
         lang, "Löftesboten · antal och datum, inga namn", "Löftesboten · counts and dates, no names"
     )
     return title, subtitle, note, chart_rows(report.view, lang)
@@ -367,7 +366,7 @@ def chart_caption(report: Report, lang: Lang = "sv") -> str:
         counts[status] = counts.get(status, 0) + 1
     summary = join_words([f"{n} {status_label(s, lang).lower()}" for s, n in counts.items()], lang)
     heading = html.escape(f"{report.municipality} · {report.period.label(lang)}", quote=False)
-    text = _t(
+    text = pick(
         lang,
         f"<b>{heading}</b>\n"
         "Stapeln visar vad som gjorts mot målet i löftets egen period, strecket var takten "
@@ -376,7 +375,7 @@ def chart_caption(report: Report, lang: Lang = "sv") -> str:
         "Each bar shows what was done against the target in the pledge's own period; the tick "
         f"shows where the pace should be. {html.escape(summary, quote=False)}",
     )
-    return text[:CAPTION_LIMIT] if len(text) <= CAPTION_LIMIT else _t(lang, "Diagram", "Chart")
+    return text[:CAPTION_LIMIT] if len(text) <= CAPTION_LIMIT else pick(lang, "Diagram", "Chart")
 
 
 # --- Markdown ----------------------------------------------------------------------------

@@ -31,16 +31,13 @@ from bot.domain.words import count, unit_for
 from bot.render.callbacks import encode
 from bot.render.citizen import rounds_text
 from bot.render.html import b, esc, i
+from bot.render.messages import MESSAGES, pick, t
 from bot.render.texts import Lang
 from bot.services.progress import PledgeProgress
 from bot.services.reporting import Card, Entry, GuidedChoice, Option, Outcome
 
 Markup = InlineKeyboardMarkup
 MAX_OPTION_BUTTONS = 24
-
-
-def _t(lang: Lang, sv: str, en: str) -> str:
-    return sv if lang == "sv" else en
 
 
 def day_code(day: date) -> str:
@@ -67,7 +64,9 @@ def _rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[Inli
 
 def _what(entry: Entry, lang: Lang) -> str:
     if entry.pledge is None:
-        return b(_t(lang, "Extra insats (utanför löftena)", "Extra activity (outside the pledges)"))
+        return b(
+            pick(lang, "Extra insats (utanför löftena)", "Extra activity (outside the pledges)")
+        )
     return b(entry.pledge)
 
 
@@ -104,16 +103,18 @@ def progress_line(progress: PledgeProgress, today: date, lang: Lang) -> str | No
         text += f" ({esc(label)})" + (f", {rounds}" if rounds else "")
         return f"{text} – {i(status)}"
     if progress.target:
-        times = _t(lang, "gång", "time") if progress.target == 1 else _t(lang, "gånger", "times")
+        times = (
+            pick(lang, "gång", "time") if progress.target == 1 else pick(lang, "gånger", "times")
+        )
         unit = esc(unit_for(progress.target, progress.unit) if progress.unit else times)
-        least = _t(lang, "minst ", "at least ") if progress.at_least else ""
-        word = _t(lang, "av", "of")
-        now = _t(lang, "Nu", "Now")
+        least = pick(lang, "minst ", "at least ") if progress.at_least else ""
+        word = pick(lang, "av", "of")
+        now = pick(lang, "Nu", "Now")
         figures = f"{progress.done} {word} {least}{progress.target} {unit}"
         rounds = rounds_text(progress.assessment, lang)
         figures += f" ({esc(label)})" + (f", {rounds}" if rounds else "")
         return f"{now} {figures} – {i(status)}"
-    return _t(
+    return pick(
         lang,
         f"Totalt under {esc(label)}: {progress.done}",
         f"In total, {esc(label)}: {progress.done}",
@@ -124,9 +125,9 @@ def saved(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
     entry = outcome.entry
     assert entry is not None
     head = (
-        _t(lang, "✅ Sparat", "✅ Saved")
+        pick(lang, "✅ Sparat", "✅ Saved")
         if outcome.kind == "saved"
-        else _t(lang, "✏️ Ändrat", "✏️ Changed")
+        else pick(lang, "✏️ Ändrat", "✏️ Changed")
     )
     lines = [f"{head}: {entry_line(entry, today, lang)}", esc(entry.municipality)]
     if entry.progress is not None:
@@ -135,12 +136,12 @@ def saved(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
             lines.append(line)
     buttons = [
         [
-            _button(_t(lang, "↩️ Ångra", "↩️ Undo"), "un", entry.id),
-            _button(_t(lang, "Ändra", "Change"), "me", entry.id),
+            _button(pick(lang, "↩️ Ångra", "↩️ Undo"), "un", entry.id),
+            _button(pick(lang, "Ändra", "Change"), "me", entry.id),
         ]
     ]
     if entry.list_items:
-        lines.append(_t(lang, "Vilken på listan gällde det?", "Which one on the list was it?"))
+        lines.append(pick(lang, "Vilken på listan gällde det?", "Which one on the list was it?"))
         items = [_button(name[:40], "ci", entry.id, item) for item, name in entry.list_items[:12]]
         buttons = _rows(items, 2) + buttons
     return "\n".join(lines), InlineKeyboardMarkup(buttons)
@@ -149,30 +150,30 @@ def saved(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
 def entry_view(entry: Entry, today: date, lang: Lang) -> tuple[str, Markup]:
     lines = [entry_line(entry, today, lang), esc(entry.municipality)]
     if entry.deleted:
-        lines.append(i(_t(lang, "Borttagen.", "Deleted.")))
+        lines.append(i(pick(lang, "Borttagen.", "Deleted.")))
         return "\n".join(lines), InlineKeyboardMarkup(
-            [[_button(_t(lang, "Ta tillbaka", "Restore"), "rs", entry.id)]]
+            [[_button(pick(lang, "Ta tillbaka", "Restore"), "rs", entry.id)]]
         )
     buttons = [
         [
-            _button(_t(lang, "Antal", "Count"), "mc", entry.id),
-            _button(_t(lang, "Datum", "Date"), "md", entry.id),
-            _button(_t(lang, "Plats", "Place"), "mp", entry.id),
+            _button(pick(lang, "Antal", "Count"), "mc", entry.id),
+            _button(pick(lang, "Datum", "Date"), "md", entry.id),
+            _button(pick(lang, "Plats", "Place"), "mp", entry.id),
         ],
-        [_button(_t(lang, "🗑 Ta bort", "🗑 Delete"), "dl", entry.id)],
+        [_button(pick(lang, "🗑 Ta bort", "🗑 Delete"), "dl", entry.id)],
     ]
     return "\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
 def deleted(entry: Entry, today: date, lang: Lang) -> tuple[str, Markup]:
-    text = _t(lang, "🗑 Borttaget: ", "🗑 Deleted: ") + entry_line(entry, today, lang)
+    text = pick(lang, "🗑 Borttaget: ", "🗑 Deleted: ") + entry_line(entry, today, lang)
     return text, InlineKeyboardMarkup(
-        [[_button(_t(lang, "Ta tillbaka", "Restore"), "rs", entry.id)]]
+        [[_button(pick(lang, "Ta tillbaka", "Restore"), "rs", entry.id)]]
     )
 
 
 def gone(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Den posten är borttagen. Skicka ett nytt meddelande om du vill logga det igen.",
         "That entry was deleted. Send a new message to log it again.",
@@ -196,8 +197,10 @@ def date_choices(today: date, lang: Lang) -> list[tuple[date, str]]:
 
 def count_picker(entry_id: int, lang: Lang) -> tuple[str, Markup]:
     rows = count_keyboard("sc", entry_id)
-    rows.append([_button(_t(lang, "Skriv ett annat antal", "Type another number"), "cw", entry_id)])
-    return _t(lang, "Hur många?", "How many?"), InlineKeyboardMarkup(rows)
+    rows.append(
+        [_button(pick(lang, "Skriv ett annat antal", "Type another number"), "cw", entry_id)]
+    )
+    return pick(lang, "Hur många?", "How many?"), InlineKeyboardMarkup(rows)
 
 
 def date_picker(entry_id: int, today: date, lang: Lang) -> tuple[str, Markup]:
@@ -205,16 +208,16 @@ def date_picker(entry_id: int, today: date, lang: Lang) -> tuple[str, Markup]:
         _button(label, "sd", entry_id, day_code(d)) for d, label in date_choices(today, lang)
     ]
     rows = _rows(buttons, 3)
-    rows.append([_button(_t(lang, "Skriv ett datum", "Type a date"), "dw", entry_id)])
-    return _t(lang, "Vilken dag?", "Which day?"), InlineKeyboardMarkup(rows)
+    rows.append([_button(pick(lang, "Skriv ett datum", "Type a date"), "dw", entry_id)])
+    return pick(lang, "Vilken dag?", "Which day?"), InlineKeyboardMarkup(rows)
 
 
 def ask_count(lang: Lang) -> str:
-    return _t(lang, "Skriv antalet (1–999).", "Type the number (1–999).")
+    return pick(lang, "Skriv antalet (1–999).", "Type the number (1–999).")
 
 
 def ask_date(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Skriv dagen, till exempel ”i går”, ”i tisdags” eller ”12/3”.",
         "Type the day, for example ”i går”, ”i tisdags” or ”12/3”.",
@@ -222,7 +225,7 @@ def ask_date(lang: Lang) -> str:
 
 
 def ask_place(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Skriv platsen, till exempel ”Sveg skola” eller ”E45 vid Älvros”.",
         "Type the place, for example ”Sveg skola” or ”E45 vid Älvros”.",
@@ -231,18 +234,18 @@ def ask_place(lang: Lang) -> str:
 
 def recent(entries: Sequence[Entry], today: date, lang: Lang) -> tuple[str, Markup | None]:
     if not entries:
-        return _t(
+        return pick(
             lang,
             "Du har inga sparade poster än. Skriv vad du gjorde, eller använd /logga.",
             "You have no entries yet. Write what you did, or use /log.",
         ), None
-    lines = [b(_t(lang, "Dina senaste poster", "Your latest entries"))]
+    lines = [b(pick(lang, "Dina senaste poster", "Your latest entries"))]
     buttons = []
     for n, entry in enumerate(entries, start=1):
         lines.append(f"{n}. {entry_line(entry, today, lang)}")
         buttons.append(_button(str(n), "me", entry.id))
     lines.append(
-        _t(
+        pick(
             lang,
             "Tryck på en siffra för att ändra eller ta bort.",
             "Tap a number to change or delete.",
@@ -260,7 +263,7 @@ def _read_summary(outcome: Outcome, today: date, lang: Lang) -> str:
         return ""
     parts = []
     if reading.count_sure:
-        parts.append(_t(lang, f"antal {reading.count}", f"count {reading.count}"))
+        parts.append(pick(lang, f"antal {reading.count}", f"count {reading.count}"))
     if reading.day is not None:
         parts.append(esc(day_label(reading.day, today, lang)))
     if reading.place:
@@ -280,7 +283,7 @@ def _joined(names: Sequence[str], lang: Lang) -> str:
     names = [esc(n) for n in names]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + _t(lang, " och ", " and ") + names[-1]
+    return ", ".join(names[:-1]) + pick(lang, " och ", " and ") + names[-1]
 
 
 def _quoted(outcome: Outcome) -> str:
@@ -291,14 +294,14 @@ def _quoted(outcome: Outcome) -> str:
 
 
 def _drop_button(draft: int, lang: Lang) -> InlineKeyboardButton:
-    return _button(_t(lang, "Spara inte", "Do not save"), "qx", draft)
+    return _button(pick(lang, "Spara inte", "Do not save"), "qx", draft)
 
 
 def _ask_municipality(outcome: Outcome, lang: Lang) -> tuple[str, Markup]:
     assert outcome.draft_id is not None
     own = [name for _, name in outcome.municipalities]
-    others = _joined(outcome.others, lang) or _t(lang, "en annan kommun", "another municipality")
-    text = _t(
+    others = _joined(outcome.others, lang) or pick(lang, "en annan kommun", "another municipality")
+    text = pick(
         lang,
         f"Meddelandet nämner {others}, men du rapporterar för {_joined(own, lang)}. "
         "Jag sparar ingenting i en kommun du inte rapporterar för. Gällde det ändå "
@@ -307,7 +310,7 @@ def _ask_municipality(outcome: Outcome, lang: Lang) -> tuple[str, Markup]:
         f"in a municipality you do not report for. Was it {_joined(own, lang)} after all?",
     )
     rows = [
-        [_button(_t(lang, f"Ja, {name}", f"Yes, {name}")[:60], "qm", outcome.draft_id, mid)]
+        [_button(pick(lang, f"Ja, {name}", f"Yes, {name}")[:60], "qm", outcome.draft_id, mid)]
         for mid, name in outcome.municipalities
     ]
     rows.append([_drop_button(outcome.draft_id, lang)])
@@ -316,7 +319,7 @@ def _ask_municipality(outcome: Outcome, lang: Lang) -> tuple[str, Markup]:
 
 def _ask_count(outcome: Outcome, lang: Lang) -> tuple[str, Markup]:
     assert outcome.draft_id is not None
-    text = _t(
+    text = pick(
         lang,
         "Jag kunde inte läsa antalet säkert. Hur många gånger? Tryck eller skriv en siffra.",
         "I could not read the count for sure. How many times? Tap or type a number.",
@@ -328,7 +331,7 @@ def _ask_count(outcome: Outcome, lang: Lang) -> tuple[str, Markup]:
 
 def _ask_day(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
     assert outcome.draft_id is not None
-    text = _t(
+    text = pick(
         lang,
         "Vilken dag gällde det? Tryck på dagen, eller skriv den (till exempel ”i tisdags” "
         "eller ”12/3”).",
@@ -344,7 +347,7 @@ def _ask_day(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
 
 
 def dropped(lang: Lang) -> str:
-    return _t(lang, "Okej, jag sparade ingenting.", "All right, nothing was saved.")
+    return pick(lang, "Okej, jag sparade ingenting.", "All right, nothing was saved.")
 
 
 def choose(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
@@ -367,28 +370,28 @@ def choose(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
         1 if outcome.kind == "ask" else 2,
     )
     if outcome.kind == "ask":
-        head = _t(
+        head = pick(
             lang,
             "Jag är inte säker på vilket löfte det gäller. Vilket av dessa?",
             "I am not sure which pledge this is. Which of these?",
         )
     else:
-        head = _t(
+        head = pick(
             lang,
             "Jag hittade inget löfte som passar. Välj ett löfte eller spara som extra insats.",
             "I found no matching pledge. Pick one, or save it as an extra activity.",
         )
-    extra = _t(lang, "Extra insats (utanför löftena)", "Extra activity (outside the pledges)")
+    extra = pick(lang, "Extra insats (utanför löftena)", "Extra activity (outside the pledges)")
     if len(outcome.municipalities) == 1:
         mid = outcome.municipalities[0][0]
         if outcome.kind == "ask":
-            show_all = _t(lang, "Inget av dem – visa alla", "None of these – show all")
+            show_all = pick(lang, "Inget av dem – visa alla", "None of these – show all")
             rows.append([_button(show_all, "dm", draft, mid)])
         rows.append([_button(extra, "dx", draft, mid)])
     else:
         for mid, name in outcome.municipalities:
-            pledges = _t(lang, f"Löftena i {name}", f"Pledges in {name}")
-            extra_in = _t(lang, f"Extra insats i {name}", f"Extra in {name}")
+            pledges = pick(lang, f"Löftena i {name}", f"Pledges in {name}")
+            extra_in = pick(lang, f"Extra insats i {name}", f"Extra in {name}")
             rows.append(
                 [_button(pledges[:40], "dm", draft, mid), _button(extra_in[:40], "dx", draft, mid)]
             )
@@ -410,90 +413,27 @@ def municipality_pledges(
     rows.append(
         [
             _button(
-                _t(lang, "Extra insats (utanför löftena)", "Extra activity (outside the pledges)"),
+                pick(
+                    lang, "Extra insats (utanför löftena)", "Extra activity (outside the pledges)"
+                ),
                 "dx",
                 draft_id,
                 municipality_id,
             )
         ]
     )
-    return _t(lang, "Välj löfte:", "Pick a pledge:"), InlineKeyboardMarkup(rows)
-
-
-PROBLEMS: dict[str, tuple[str, str]] = {
-    "edited_answer": (
-        "Det meddelandet var ett svar på min fråga, så ändringen sparar ingenting. Rätta posten "
-        "med knapparna under bekräftelsen, eller se /mina.",
-        "That message answered my question, so the edit saves nothing. Fix the entry with the "
-        "buttons under the confirmation, or see /mine.",
-    ),
-    "too_long": (
-        "Meddelandet är för långt för en rapport (högst 4 000 tecken). Skriv kort vad du gjorde, "
-        "till exempel ”3 trafikkontroller E45 i går”.",
-        "The message is too long for a report (at most 4,000 characters). Write briefly what "
-        "you did, for example ”3 trafikkontroller E45 i går”.",
-    ),
-    "future": (
-        "Datumet ligger i framtiden, så jag sparade ingenting. Skriv när det hände, till exempel "
-        "”i går” eller ”12/3” – du kan också redigera meddelandet.",
-        "That date is in the future, so nothing was saved. Write when it happened, for example "
-        "”i går” or ”12/3” – or edit the message.",
-    ),
-    "too_old": (
-        "Datumet ligger mer än ett år bakåt, så jag sparade ingenting. Äldre insatser lägger en "
-        "administratör in.",
-        "That date is more than a year ago, so nothing was saved. An admin can add older work.",
-    ),
-    "invalid": (
-        "Det datumet finns inte i kalendern, så jag sparade ingenting. Skriv till exempel "
-        "”12/3” eller ”2026-03-12”.",
-        "That date does not exist, so nothing was saved. Write for example ”12/3” or ”2026-03-12”.",
-    ),
-    "unclear": (
-        "Jag kunde inte avgöra vilken dag det gällde, så jag sparade ingenting. Skriv dagen, "
-        "till exempel ”i fredags” eller ”13/11” – du kan också redigera meddelandet.",
-        "I could not tell which day it was, so nothing was saved. Write the day, for example "
-        "”i fredags” or ”13/11” – or edit the message.",
-    ),
-    "zero": (
-        "Antalet blev 0, så jag sparade ingenting. Skriv hur många gånger – eller inget antal "
-        "alls, så räknar jag en.",
-        "The count was 0, so nothing was saved. Write how many times – or no number, and I "
-        "count one.",
-    ),
-    "negative": (
-        "Antalet kan inte vara negativt, så jag sparade ingenting. Vill du ta bort något du "
-        "loggat? Använd /angra eller /mina.",
-        "The count cannot be negative, so nothing was saved. To remove an entry, use /undo or "
-        "/mine.",
-    ),
-    "too_large": (
-        "Antalet är större än 999, så jag sparade ingenting. Stämmer det? Dela gärna upp det i "
-        "flera rapporter.",
-        "The count is above 999, so nothing was saved. Is that right? Split it into several "
-        "reports.",
-    ),
-    "count_low": ("Antalet ska vara minst 1.", "The count must be at least 1."),
-    "count_high": ("Antalet kan vara högst 999.", "The count can be at most 999."),
-    "not_a_number": (
-        "Skriv antalet med siffror, till exempel 3.",
-        "Type the count in digits, e.g. 3.",
-    ),
-    "not_a_day": (
-        "Jag förstod inte dagen. Skriv till exempel ”i går”, ”i tisdags” eller ”12/3”.",
-        "I did not understand the day. Write for example ”i går”, ”i tisdags” or ”12/3”.",
-    ),
-    "place_missing": ("Skriv en plats.", "Type a place."),
-}
+    return pick(lang, "Välj löfte:", "Pick a pledge:"), InlineKeyboardMarkup(rows)
 
 
 def problem(code: str, lang: Lang) -> str:
-    sv, en = PROBLEMS.get(code, ("Det gick inte att spara.", "That could not be saved."))
-    return _t(lang, sv, en)
+    """Why nothing was saved: `code` is a message key ("report.future") or a reading's
+    problem code ("future"); anything else is said as "could not be saved"."""
+    key = code if "." in code else f"report.{code}"
+    return t(key if key.startswith("report.") and key in MESSAGES else "report.unsaved", lang)
 
 
 def not_a_reporter(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Det här är till för rapportörer. Har du fått en inbjudan, öppna länken i den. "
         "Vill du veta hur det går med löftena, skriv /hjalp.",
@@ -503,11 +443,11 @@ def not_a_reporter(lang: Lang) -> str:
 
 
 def nothing_to_undo(lang: Lang) -> str:
-    return _t(lang, "Det finns inget att ångra.", "There is nothing to undo.")
+    return pick(lang, "Det finns inget att ångra.", "There is nothing to undo.")
 
 
 def not_found(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Den posten finns inte längre, eller är inte din. Se /mina.",
         "That entry no longer exists, or is not yours. See /mine.",
@@ -515,7 +455,7 @@ def not_found(lang: Lang) -> str:
 
 
 def photo_without_caption(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Tack för bilden! Vad gjorde du? Välj nedan – eller redigera bilden och skriv en bildtext.",
         "Thanks for the photo! What did you do? Pick below – or edit the photo and add a caption.",
@@ -527,27 +467,27 @@ def photo_without_caption(lang: Lang) -> str:
 
 def guided(choice: GuidedChoice, lang: Lang) -> tuple[str, Markup | None]:
     if not choice.items:
-        return _t(
+        return pick(
             lang,
             "Det finns inga löften att logga mot i din kommun än. Be en administratör läsa in dem.",
             "There are no pledges to log against in your municipality yet. "
             "Ask an admin to import them.",
         ), None
     if choice.step == "municipality":
-        head = _t(lang, "Vilken kommun?", "Which municipality?")
+        head = pick(lang, "Vilken kommun?", "Which municipality?")
         buttons = [_button(name[:60], "lg", "m", mid) for mid, name in choice.items]
         width = 2
     elif choice.step == "focus_area":
-        head = _t(lang, "Vad gjorde du? Välj fokusområde:", "What did you do? Pick a focus area:")
+        head = pick(lang, "Vad gjorde du? Välj fokusområde:", "What did you do? Pick a focus area:")
         buttons = [_button(name[:60], "lg", "f", fid) for fid, name in choice.items]
         width = 1
     else:
-        head = _t(lang, "Vilket löfte?", "Which pledge?")
+        head = pick(lang, "Vilket löfte?", "Which pledge?")
         buttons = [_button(name[:60], "lg", "p", pid) for pid, name in choice.items]
         width = 2
     title = " · ".join(esc(x) for x in (choice.municipality, choice.focus_area) if x)
     rows = _rows(buttons, width)
-    rows.append([_button(_t(lang, "Avbryt", "Cancel"), "lq")])
+    rows.append([_button(pick(lang, "Avbryt", "Cancel"), "lq")])
     return (f"{title}\n{head}" if title else head), InlineKeyboardMarkup(rows)
 
 
@@ -555,24 +495,24 @@ def card(c: Card, today: date, lang: Lang) -> tuple[str, Markup]:
     args = (c.pledge_id, c.count, day_code(c.day))
     lines = [
         f"{b(c.pledge)} · {esc(c.municipality)}",
-        _t(lang, f"Antal: {c.count} · Dag: ", f"Count: {c.count} · Day: ")
+        pick(lang, f"Antal: {c.count} · Dag: ", f"Count: {c.count} · Day: ")
         + esc(day_label(c.day, today, lang)),
     ]
     rows = [
-        [_button(_t(lang, "✅ Spara", "✅ Save"), "ls", *args)],
+        [_button(pick(lang, "✅ Spara", "✅ Save"), "ls", *args)],
         [
-            _button(_t(lang, "Antal", "Count"), "lc", *args),
-            _button(_t(lang, "Dag", "Day"), "ld", *args),
-            _button(_t(lang, "Plats …", "Place …"), "lx", *args),
+            _button(pick(lang, "Antal", "Count"), "lc", *args),
+            _button(pick(lang, "Dag", "Day"), "ld", *args),
+            _button(pick(lang, "Plats …", "Place …"), "lx", *args),
         ],
-        [_button(_t(lang, "Avbryt", "Cancel"), "lq")],
+        [_button(pick(lang, "Avbryt", "Cancel"), "lq")],
     ]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 def card_count(c: Card, lang: Lang) -> tuple[str, Markup]:
     rows = count_keyboard("lk", c.pledge_id, suffix=(day_code(c.day),))
-    return f"{b(c.pledge)}\n" + _t(lang, "Hur många?", "How many?"), InlineKeyboardMarkup(rows)
+    return f"{b(c.pledge)}\n" + pick(lang, "Hur många?", "How many?"), InlineKeyboardMarkup(rows)
 
 
 def card_date(c: Card, today: date, lang: Lang) -> tuple[str, Markup]:
@@ -580,10 +520,10 @@ def card_date(c: Card, today: date, lang: Lang) -> tuple[str, Markup]:
         _button(label, "lk", c.pledge_id, c.count, day_code(d))
         for d, label in date_choices(today, lang)
     ]
-    return f"{b(c.pledge)}\n" + _t(lang, "Vilken dag?", "Which day?"), InlineKeyboardMarkup(
+    return f"{b(c.pledge)}\n" + pick(lang, "Vilken dag?", "Which day?"), InlineKeyboardMarkup(
         _rows(buttons, 3)
     )
 
 
 def cancelled(lang: Lang) -> str:
-    return _t(lang, "Avbrutet – inget sparades.", "Cancelled – nothing was saved.")
+    return pick(lang, "Avbrutet – inget sparades.", "Cancelled – nothing was saved.")

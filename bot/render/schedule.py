@@ -18,6 +18,7 @@ from bot.domain.words import count
 from bot.render.callbacks import encode
 from bot.render.citizen import long_day
 from bot.render.html import b, esc
+from bot.render.messages import pick
 from bot.render.texts import Lang
 from bot.services.schedule import ScheduleView
 
@@ -53,15 +54,11 @@ STATUS_WORDS = {
 }
 
 
-def _t(lang: Lang, sv: str, en: str) -> str:
-    return sv if lang == "sv" else en
-
-
 def _period_label(key: str, lang: Lang) -> str:
     try:
         return parse_window(key).label(lang)
     except ValueError:
-        return _t(lang, "hela löftesperioden", "the whole pledge period")
+        return pick(lang, "hela löftesperioden", "the whole pledge period")
 
 
 def pick_municipality(
@@ -71,20 +68,20 @@ def pick_municipality(
         [InlineKeyboardButton(name[:60], callback_data=encode("sh", mid, "v"))]
         for mid, name in places
     ]
-    return _t(lang, "Vilken kommun?", "Which municipality?"), InlineKeyboardMarkup(rows)
+    return pick(lang, "Vilken kommun?", "Which municipality?"), InlineKeyboardMarkup(rows)
 
 
 def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, InlineKeyboardMarkup]:
     plan = v.schedule
     sv = lang == "sv"
     lines = [
-        b(_t(lang, f"Lägesrapporter – {v.municipality}", f"Progress posts – {v.municipality}"))
+        b(pick(lang, f"Lägesrapporter – {v.municipality}", f"Progress posts – {v.municipality}"))
     ]
     if v.channel:
-        lines.append(_t(lang, "Kanal: ", "Channel: ") + esc(v.channel))
+        lines.append(pick(lang, "Kanal: ", "Channel: ") + esc(v.channel))
     else:
         lines.append(
-            _t(
+            pick(
                 lang,
                 "Ingen kanal ännu: lägg till den under [channels] i konfigurationen.",
                 "No channel yet: add it under [channels] in the configuration.",
@@ -92,10 +89,10 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
         )
     every = EVERY_WORDS[plan.every][0 if sv else 1]
     lines.append(
-        _t(lang, "Hur ofta: ", "How often: ")
+        pick(lang, "Hur ofta: ", "How often: ")
         + every
         + (
-            _t(
+            pick(
                 lang,
                 f", första vardagen efteråt kl. {plan.post_time:%H:%M}",
                 f", the first weekday after, at {plan.post_time:%H:%M}",
@@ -107,14 +104,14 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
     if v.next_due is not None and v.next_window is not None:
         local = v.next_due.astimezone(tz)
         lines.append(
-            _t(lang, "Nästa: ", "Next: ")
+            pick(lang, "Nästa: ", "Next: ")
             + f"{WEEKDAYS[0 if sv else 1][local.weekday()]} {long_day(local.date(), lang)} "
-            + _t(lang, f"kl. {local:%H:%M}", f"at {local:%H:%M}")
+            + pick(lang, f"kl. {local:%H:%M}", f"at {local:%H:%M}")
             + f" ({esc(v.next_window.label(lang))})"
         )
     if plan.approval:
         lines.append(
-            _t(
+            pick(
                 lang,
                 f"Godkännande: på, utkastet kommer {count(plan.approval_hours, 'timme', 'timmar')} "
                 "före; utan svar "
@@ -130,11 +127,13 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
         )
     else:
         lines.append(
-            _t(lang, "Godkännande: av (publiceras direkt).", "Approval: off (published directly).")
+            pick(
+                lang, "Godkännande: av (publiceras direkt).", "Approval: off (published directly)."
+            )
         )
     if plan.reminder_weeks:
         lines.append(
-            _t(
+            pick(
                 lang,
                 f"Påminnelser till rapportörer: på måndagar, för löften som ligger efter eller "
                 f"saknar aktivitet i {count(plan.reminder_weeks, 'vecka', 'veckor')}.",
@@ -143,11 +142,13 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
             )
         )
     else:
-        lines.append(_t(lang, "Påminnelser till rapportörer: av.", "Reminders to reporters: off."))
+        lines.append(
+            pick(lang, "Påminnelser till rapportörer: av.", "Reminders to reporters: off.")
+        )
     rows: list[list[InlineKeyboardButton]] = []
     if v.posts:
         lines.append("")
-        lines.append(b(_t(lang, "Senaste rapporterna", "Latest posts")))
+        lines.append(b(pick(lang, "Senaste rapporterna", "Latest posts")))
         for post in v.posts:
             word = STATUS_WORDS.get(post.status, (post.status, post.status))[0 if sv else 1]
             when = f" {long_day(post.sent_at.astimezone(tz).date(), lang)}" if post.sent_at else ""
@@ -157,11 +158,11 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
                 rows.append(
                     [
                         InlineKeyboardButton(
-                            _t(lang, f"{label}: den kom ut", f"{label}: it came out")[:60],
+                            pick(lang, f"{label}: den kom ut", f"{label}: it came out")[:60],
                             callback_data=encode("pp", post.id, "y"),
                         ),
                         InlineKeyboardButton(
-                            _t(lang, "Skicka igen", "Send again"),
+                            pick(lang, "Skicka igen", "Send again"),
                             callback_data=encode("pp", post.id, "n"),
                         ),
                     ]
@@ -181,18 +182,20 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
     rows.append(
         [
             InlineKeyboardButton(
-                _t(lang, f"Tid {plan.post_time:%H:%M}", f"Time {plan.post_time:%H:%M}"),
+                pick(lang, f"Tid {plan.post_time:%H:%M}", f"Time {plan.post_time:%H:%M}"),
                 callback_data=encode("sh", mid, "t"),
             ),
             InlineKeyboardButton(
-                _t(lang, "Stäng av", "Turn off") if plan.active else _t(lang, "Slå på", "Turn on"),
+                pick(lang, "Stäng av", "Turn off")
+                if plan.active
+                else pick(lang, "Slå på", "Turn on"),
                 callback_data=encode("sh", mid, "e", "o" if plan.active else "q"),
             ),
         ]
     )
     approval_row = [
         InlineKeyboardButton(
-            _t(
+            pick(
                 lang,
                 "Stäng av godkännande" if plan.approval else "Slå på godkännande",
                 "Turn approval off" if plan.approval else "Turn approval on",
@@ -208,15 +211,15 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
         ]
         approval_row.append(
             InlineKeyboardButton(
-                _t(lang, f"Utkast {hours} h före", f"Draft {hours} h before"),
+                pick(lang, f"Utkast {hours} h före", f"Draft {hours} h before"),
                 callback_data=encode("sh", mid, "h", hours),
             )
         )
         approval_row.append(
             InlineKeyboardButton(
-                _t(lang, "Utan svar: vänta", "Unanswered: wait")
+                pick(lang, "Utan svar: vänta", "Unanswered: wait")
                 if plan.unanswered == "publish"
-                else _t(lang, "Utan svar: publicera", "Unanswered: publish"),
+                else pick(lang, "Utan svar: publicera", "Unanswered: publish"),
                 callback_data=encode("sh", mid, "u", "h" if plan.unanswered == "publish" else "p"),
             )
         )
@@ -229,13 +232,13 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
     rows.append(
         [
             InlineKeyboardButton(
-                _t(lang, "Stäng av påminnelser", "Turn reminders off")
+                pick(lang, "Stäng av påminnelser", "Turn reminders off")
                 if following == 0
-                else _t(lang, f"Påminn efter {following} v", f"Remind after {following} wk"),
+                else pick(lang, f"Påminn efter {following} v", f"Remind after {following} wk"),
                 callback_data=encode("sh", mid, "r", following),
             ),
             InlineKeyboardButton(
-                _t(lang, "Förhandsvisa", "Preview"), callback_data=encode("sh", mid, "p")
+                pick(lang, "Förhandsvisa", "Preview"), callback_data=encode("sh", mid, "p")
             ),
         ]
     )
@@ -243,7 +246,7 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
 
 
 def ask_time(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Vilken tid ska rapporten publiceras? Skriv till exempel 09:00.",
         "At what time should the post go out? Write e.g. 09:00.",
@@ -251,7 +254,7 @@ def ask_time(lang: Lang) -> str:
 
 
 def ask_comment(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Skriv kommentaren som ska stå sist i rapporten (högst 1 500 tecken).",
         "Write the comment to put at the end of the report (at most 1,500 characters).",
@@ -259,7 +262,7 @@ def ask_comment(lang: Lang) -> str:
 
 
 def comment_saved(municipality: str, lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         f"Tack! Kommentaren läggs sist i rapporten för {esc(municipality)}.",
         f"Thanks! The comment goes at the end of the report for {esc(municipality)}.",
@@ -269,14 +272,14 @@ def comment_saved(municipality: str, lang: Lang) -> str:
 def decided(decision: str, municipality: str, period_key: str, lang: Lang) -> str:
     label = esc(_period_label(period_key, lang))
     if decision == "publish":
-        return _t(
+        return pick(
             lang,
             f"Godkänd: rapporten för {esc(municipality)}, {label}, publiceras på utsatt tid "
             "(eller strax, om den tiden redan har passerat).",
             f"Approved: the report for {esc(municipality)}, {label}, goes out at its time "
             "(or shortly, if that time has passed).",
         )
-    return _t(
+    return pick(
         lang,
         f"Rapporten för {esc(municipality)}, {label}, publiceras inte.",
         f"The report for {esc(municipality)}, {label}, will not be published.",
@@ -286,12 +289,12 @@ def decided(decision: str, municipality: str, period_key: str, lang: Lang) -> st
 def settled(came_out: bool, municipality: str, period_key: str, lang: Lang) -> str:
     label = esc(_period_label(period_key, lang))
     if came_out:
-        return _t(
+        return pick(
             lang,
             f"Noterat: rapporten för {esc(municipality)}, {label}, är publicerad.",
             f"Noted: the report for {esc(municipality)}, {label}, is published.",
         )
-    return _t(
+    return pick(
         lang,
         f"Rapporten för {esc(municipality)}, {label}, skickas igen inom några minuter.",
         f"The report for {esc(municipality)}, {label}, will be sent again within minutes.",

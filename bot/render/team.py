@@ -18,6 +18,7 @@ from bot.domain.words import count
 from bot.render.callbacks import encode
 from bot.render.html import b, esc, i, join_names
 from bot.render.links import start_link
+from bot.render.messages import pick, t
 from bot.render.reporting import progress_line
 from bot.render.texts import Lang
 from bot.services.invites import NewInvite, Redemption, Team, TeamMember
@@ -26,10 +27,6 @@ from bot.services.reporting import ListResult, Option
 from storage.models import Organisation, Role
 
 Markup = InlineKeyboardMarkup
-
-
-def _t(lang: Lang, sv: str, en: str) -> str:
-    return sv if lang == "sv" else en
 
 
 def _button(text: str, action: str, *args: int | str) -> InlineKeyboardButton:
@@ -42,11 +39,11 @@ def _when(moment: datetime, tz: ZoneInfo) -> str:
 
 def role_name(role: Role, organisation: Organisation | None, lang: Lang) -> str:
     if role is Role.ADMIN:
-        return _t(lang, "administratör", "admin")
+        return pick(lang, "administratör", "admin")
     org = {Organisation.POLICE: "polisen", Organisation.MUNICIPALITY: "kommunen"}.get(
         organisation  # type: ignore[arg-type]
     )
-    base = _t(lang, "rapportör", "reporter")
+    base = pick(lang, "rapportör", "reporter")
     return f"{base} ({org})" if org else base
 
 
@@ -58,12 +55,12 @@ def invite_created(invite: NewInvite, username: str | None, tz: ZoneInfo, lang: 
     link = deep_link(username, invite.code)
     who = role_name(invite.role, invite.organisation, lang)
     lines = [
-        _t(
+        pick(
             lang,
             f"Inbjudan som {b(who)} i {b(invite.municipality)}.",
             f"Invitation as {b(who)} in {b(invite.municipality)}.",
         ),
-        _t(
+        pick(
             lang,
             "Skicka länken till personen. Den fungerar en gång och gäller till "
             f"{_when(invite.expires_at, tz)}.",
@@ -74,7 +71,7 @@ def invite_created(invite: NewInvite, username: str | None, tz: ZoneInfo, lang: 
     if link:
         lines.append(esc(link))
     lines.append(
-        _t(lang, "Eller skriv till boten:", "Or send the bot:")
+        pick(lang, "Eller skriv till boten:", "Or send the bot:")
         + f" <code>/start {esc(invite.code)}</code>"
     )
     return "\n".join(lines)
@@ -82,17 +79,17 @@ def invite_created(invite: NewInvite, username: str | None, tz: ZoneInfo, lang: 
 
 def pick_municipality(places: Sequence[tuple[int, str]], lang: Lang) -> tuple[str, Markup]:
     rows = [[_button(name, "iv", mid)] for mid, name in places]
-    return _t(lang, "Inbjudan till vilken kommun?", "Invite to which municipality?"), Markup(rows)
+    return pick(lang, "Inbjudan till vilken kommun?", "Invite to which municipality?"), Markup(rows)
 
 
 def pick_role(municipality_id: int, municipality: str, lang: Lang) -> tuple[str, Markup]:
     choices = (
-        (_t(lang, "Rapportör – polisen", "Reporter – police"), "r", "p"),
-        (_t(lang, "Rapportör – kommunen", "Reporter – municipality"), "r", "k"),
-        (_t(lang, "Administratör", "Admin"), "a", "-"),
+        (pick(lang, "Rapportör – polisen", "Reporter – police"), "r", "p"),
+        (pick(lang, "Rapportör – kommunen", "Reporter – municipality"), "r", "k"),
+        (pick(lang, "Administratör", "Admin"), "a", "-"),
     )
     rows = [[_button(label, "iv", municipality_id, role, org)] for label, role, org in choices]
-    return _t(
+    return pick(
         lang,
         f"Vem bjuder du in till {esc(municipality)}?",
         f"Whom are you inviting to {esc(municipality)}?",
@@ -104,19 +101,19 @@ def redeemed(result: Redemption, lang: Lang) -> str:
     assert result.municipality is not None
     place = b(result.municipality)
     if result.already:
-        return _t(
+        return pick(
             lang,
             f"Du är redan med i {place}. Inbjudan är nu förbrukad.",
             f"You are already part of {place}. The invitation is now used up.",
         )
     if result.role is Role.ADMIN:
-        return _t(
+        return pick(
             lang,
             f"Välkommen! Du är nu administratör för {place}. "
             "Skriv /hjalp för att se vad du kan göra.",
             f"Welcome! You are now an admin for {place}. Send /help to see what you can do.",
         )
-    return _t(
+    return pick(
         lang,
         f"Välkommen! Du kan nu rapportera för {place}.\n"
         "Skriv vad du gjort, till exempel ”3 trafikkontroller E45 i går” – eller använd /logga.",
@@ -131,7 +128,7 @@ def refused(result: Redemption, lang: Lang) -> str:
         minutes = max(
             1, int((result.retry_after or timedelta(minutes=1)).total_seconds() // 60) + 1
         )
-        return _t(
+        return pick(
             lang,
             f"För många försök med felaktiga koder. Vänta {count(minutes, 'minut', 'minuter')} "
             "och försök igen.",
@@ -139,18 +136,18 @@ def refused(result: Redemption, lang: Lang) -> str:
             "and try again.",
         )
     if reason == "used":
-        return _t(
+        return pick(
             lang,
             "Den inbjudan har redan använts. Be den som bjöd in dig om en ny.",
             "That invitation has already been used. Ask for a new one.",
         )
     if reason == "expired":
-        return _t(
+        return pick(
             lang,
             "Den inbjudan har gått ut. Be den som bjöd in dig om en ny.",
             "That invitation has expired. Ask for a new one.",
         )
-    return _t(
+    return pick(
         lang,
         "Den inbjudningskoden fungerar inte. "
         "Kontrollera att du fick med hela länken, eller be om en ny.",
@@ -160,17 +157,17 @@ def refused(result: Redemption, lang: Lang) -> str:
 
 
 def _member_line(member: TeamMember, tz: ZoneInfo, lang: Lang) -> str:
-    name = esc(member.name or _t(lang, "(namn saknas)", "(no name)"))
+    name = esc(member.name or pick(lang, "(namn saknas)", "(no name)"))
     since = member.since.astimezone(tz).strftime("%Y-%m-%d")
     role = role_name(member.role, member.organisation, lang)
-    return f"• {name} – {role}, {_t(lang, 'sedan', 'since')} {since}"
+    return f"• {name} – {role}, {pick(lang, 'sedan', 'since')} {since}"
 
 
 def teams(
     teams: Sequence[Team], user_id: int, tz: ZoneInfo, lang: Lang
 ) -> tuple[str, Markup | None]:
     if not teams:
-        return _t(
+        return pick(
             lang, "Det här kommandot är till för administratörer.", "This command is for admins."
         ), None
     lines: list[str] = []
@@ -178,22 +175,23 @@ def teams(
     for team in teams:
         lines.append(b(team.municipality))
         if not team.members:
-            lines.append(i(_t(lang, "Inga rapportörer än.", "No reporters yet.")))
+            lines.append(i(pick(lang, "Inga rapportörer än.", "No reporters yet.")))
         for member in team.members:
             lines.append(_member_line(member, tz, lang))
             if member.user_id != user_id:
-                label = _t(lang, "Ta bort ", "Remove ") + (member.name or str(member.user_id))
+                label = pick(lang, "Ta bort ", "Remove ") + (member.name or str(member.user_id))
                 rows.append([_button(f"{label} ({team.municipality})", "rm", member.membership_id)])
         for invite in team.open_invites:
             who = role_name(invite.role, invite.organisation, lang)
+            until = pick(lang, "gäller till", "valid until")
             lines.append(
-                _t(lang, "• Öppen inbjudan: ", "• Open invitation: ")
-                + f"{who}, {_t(lang, 'gäller till', 'valid until')} {_when(invite.expires_at, tz)}"
+                pick(lang, "• Öppen inbjudan: ", "• Open invitation: ")
+                + f"{who}, {until} {_when(invite.expires_at, tz)}"
             )
             rows.append(
                 [
                     _button(
-                        _t(lang, "Återkalla inbjudan ", "Revoke invitation ")
+                        pick(lang, "Återkalla inbjudan ", "Revoke invitation ")
                         + _when(invite.expires_at, tz),
                         "ri",
                         invite.id,
@@ -201,19 +199,19 @@ def teams(
                 ]
             )
         lines.append("")
-    lines.append(_t(lang, "Ny inbjudan: /inbjudan", "New invitation: /invite"))
+    lines.append(pick(lang, "Ny inbjudan: /inbjudan", "New invitation: /invite"))
     return "\n".join(lines), Markup(rows) if rows else None
 
 
 def confirm_remove(membership_id: int, lang: Lang) -> tuple[str, Markup]:
-    return _t(lang, "Ta bort personens behörighet?", "Remove this person's access?"), Markup(
-        [[_button(_t(lang, "Ja, ta bort", "Yes, remove"), "ry", membership_id)]]
+    return pick(lang, "Ta bort personens behörighet?", "Remove this person's access?"), Markup(
+        [[_button(pick(lang, "Ja, ta bort", "Yes, remove"), "ry", membership_id)]]
     )
 
 
 def removed(member: TeamMember, lang: Lang) -> str:
     name = esc(member.name or str(member.user_id))
-    return _t(
+    return pick(
         lang,
         f"{name} kan inte längre rapportera här. Det som redan loggats ligger kvar.",
         f"{name} can no longer report here. What was already logged stays.",
@@ -221,7 +219,7 @@ def removed(member: TeamMember, lang: Lang) -> str:
 
 
 def invite_revoked(municipality: str, lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         f"Inbjudan till {esc(municipality)} är återkallad.",
         f"The invitation to {esc(municipality)} is revoked.",
@@ -230,13 +228,13 @@ def invite_revoked(municipality: str, lang: Lang) -> str:
 
 def list_pledges(options: Sequence[Option], lang: Lang) -> tuple[str, Markup | None]:
     if not options:
-        return _t(
+        return pick(
             lang, "Det här kommandot är till för administratörer.", "This command is for admins."
         ), None
     rows = [
         [_button(f"{o.short_name} ({o.municipality})", "ll", o.pledge_id)] for o in options[:30]
     ]
-    return _t(
+    return pick(
         lang,
         "Vilket löfte gäller listan (skolor, boenden, byar …)?",
         "Which pledge is the list for (schools, homes, villages …)?",
@@ -252,9 +250,9 @@ def _items(n: int, lang: Lang) -> str:
 
 
 def _list_buttons(lang: Lang, *, done: bool) -> Markup:
-    row = [_button(_t(lang, "Avbryt", "Cancel"), "la")]
+    row = [_button(pick(lang, "Avbryt", "Cancel"), "la")]
     if done:
-        row.insert(0, _button(_t(lang, "✅ Klar", "✅ Done"), "lf"))
+        row.insert(0, _button(pick(lang, "✅ Klar", "✅ Done"), "lf"))
     return Markup([row])
 
 
@@ -262,13 +260,15 @@ def list_prompt(current: ListResult, lang: Lang) -> tuple[str, Markup]:
     lines = [f"{b(current.pledge)} · {esc(current.municipality)}"]
     if current.items:
         lines.append(
-            _t(lang, f"Listan nu ({len(current.items)}):", f"The list now ({len(current.items)}):")
+            pick(
+                lang, f"Listan nu ({len(current.items)}):", f"The list now ({len(current.items)}):"
+            )
         )
         lines.extend(f"• {esc(name)}" for name in current.items)
     else:
-        lines.append(_t(lang, "Ingen lista än.", "No list yet."))
+        lines.append(pick(lang, "Ingen lista än.", "No list yet."))
     lines.append(
-        _t(
+        pick(
             lang,
             "Skicka den nya listan, en post per rad, i ett eller flera meddelanden "
             "(eller som en .txt- eller .csv-fil). Tryck Klar eller skriv klar när den är komplett: "
@@ -289,18 +289,18 @@ def list_step(step: ListStep, lang: Lang) -> tuple[str, Markup | None]:
         return list_closed(lang), None
     lines: list[str] = []
     if step.edited:
-        lines.append(_t(lang, "Rättat.", "Corrected."))
+        lines.append(pick(lang, "Rättat.", "Corrected."))
     if step.added:
-        lines.append(_t(lang, "Tillagt: ", "Added: ") + join_names(list(step.added), lang) + ".")
+        lines.append(pick(lang, "Tillagt: ", "Added: ") + join_names(list(step.added), lang) + ".")
     if step.again:
         lines.append(
-            _t(lang, "Fanns redan med: ", "Already there: ")
+            pick(lang, "Fanns redan med: ", "Already there: ")
             + join_names(list(step.again), lang)
             + "."
         )
     count = len(step.collected)
     lines.append(
-        _t(
+        pick(
             lang,
             f"Den nya listan för {b(step.pledge)} har {_items(count, lang)} hittills. "
             "Skicka fler eller tryck Klar för att spara den.",
@@ -312,7 +312,7 @@ def list_step(step: ListStep, lang: Lang) -> tuple[str, Markup | None]:
 
 
 def list_closed(lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         "Ingen lista är öppen just nu. Börja med /lista.",
         "No list is open just now. Start with /list.",
@@ -323,7 +323,7 @@ def list_saved(result: ListResult, lang: Lang) -> str:
     matching = result.matching
     counted = {c.item: c for c in matching.counted} if matching else {}
     lines = [
-        _t(
+        pick(
             lang,
             f"Listan för {b(result.pledge)} i {esc(result.municipality)} "
             f"har nu {_items(len(result.items), lang)}:",
@@ -336,12 +336,12 @@ def list_saved(result: ListResult, lang: Lang) -> str:
         if matching is not None:
             found = counted.get(name)
             if found is None:
-                line += _t(lang, " – inget inrapporterat än", " – nothing logged yet")
+                line += pick(lang, " – inget inrapporterat än", " – nothing logged yet")
             else:
                 line += f" – {_entries(found.entries, lang)}"
                 other = [p for p in found.places if p.casefold() != name.casefold()]
                 if other:
-                    line += _t(lang, " (skrivet som ", " (written as ")
+                    line += pick(lang, " (skrivet som ", " (written as ")
                     line += join_names(other, lang) + ")"
         lines.append(line)
     progress = result.progress
@@ -351,12 +351,12 @@ def list_saved(result: ListResult, lang: Lang) -> str:
             lines.append(shown)
     if result.removed:
         lines.append(
-            _t(lang, "Borttagna från listan: ", "Taken off the list: ")
+            pick(lang, "Borttagna från listan: ", "Taken off the list: ")
             + join_names(list(result.removed), lang)
         )
     if matching is not None and matching.unmatched:
         lines.append(
-            _t(
+            pick(
                 lang,
                 "Inrapporterade platser som inte finns på listan och inte räknas:",
                 "Logged places that are not on the list and do not count:",
@@ -367,9 +367,9 @@ def list_saved(result: ListResult, lang: Lang) -> str:
         )
         if len(matching.unmatched) > 20:
             more = len(matching.unmatched) - 20
-            lines.append(_t(lang, f"… och {more} till", f"… and {more} more"))
+            lines.append(pick(lang, f"… och {more} till", f"… and {more} more"))
         lines.append(
-            _t(
+            pick(
                 lang,
                 "Hör någon av dem till en post på listan? Då kan rapportören rätta platsen "
                 "under /mina, eller så skriver du postens namn så som den platsen brukar skrivas.",
@@ -381,7 +381,7 @@ def list_saved(result: ListResult, lang: Lang) -> str:
     if matching is not None and matching.without_place:
         n = matching.without_place
         lines.append(
-            _t(
+            pick(
                 lang,
                 f"{_entries(n, lang).capitalize()} utan plats räknas inte mot listan.",
                 f"{_entries(n, lang).capitalize()} without a place "
@@ -391,15 +391,5 @@ def list_saved(result: ListResult, lang: Lang) -> str:
     return "\n".join(lines)
 
 
-def list_problem(code: str, lang: Lang) -> str:
-    if code == "list_long":
-        return _t(
-            lang,
-            "Listan är för lång (högst 200 poster).",
-            "The list is too long (at most 200 items).",
-        )
-    return _t(
-        lang,
-        "Jag hittade inga namn i listan. Skriv ett namn per rad.",
-        "I found no names in the list. Write one name per line.",
-    )
+def list_problem(key: str, lang: Lang) -> str:
+    return t("list.long" if key == "list.long" else "list.empty", lang)

@@ -12,33 +12,30 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.render.admin import only_admins as admin_only
 from bot.render.callbacks import encode
 from bot.render.html import b, esc
+from bot.render.messages import pick
 from bot.render.texts import Lang
 from bot.services.words import LearntWord
 
 
-def _t(lang: Lang, sv: str, en: str) -> str:
-    return sv if lang == "sv" else en
-
-
 def learnt(words: Sequence[LearntWord], lang: Lang) -> tuple[str, InlineKeyboardMarkup | None]:
     if not words:
-        return _t(
+        return pick(
             lang,
             "Boten har inte lärt sig några ord än. När en rapportör väljer löfte för ett "
             "meddelande som boten inte förstod, blir orden ett synonym för löftet – de visas här.",
             "The bot has not learnt any words yet. When a reporter picks a pledge for a message "
             "the bot did not understand, its words become a synonym of the pledge – shown here.",
         ), None
-    lines = [b(_t(lang, "Ord som boten har lärt sig", "Words the bot has learnt"))]
+    lines = [b(pick(lang, "Ord som boten har lärt sig", "Words the bot has learnt"))]
     rows: list[list[InlineKeyboardButton]] = []
     for n, word in enumerate(words[:40], start=1):
         lines.append(f"{n}. ”{esc(word.word)}” → {esc(word.pledge)} ({esc(word.municipality)})")
-        label = _t(lang, f"🗑 {n}. {word.word}", f"🗑 {n}. {word.word}")[:60]
+        label = pick(lang, f"🗑 {n}. {word.word}", f"🗑 {n}. {word.word}")[:60]
         rows.append(
             [InlineKeyboardButton(label, callback_data=encode("wr", word.pledge_id, word.index))]
         )
     lines.append(
-        _t(
+        pick(
             lang,
             "Tryck på ett ord för att ta bort det: då läses sådana meddelanden inte längre som "
             "det löftet.",
@@ -49,7 +46,7 @@ def learnt(words: Sequence[LearntWord], lang: Lang) -> tuple[str, InlineKeyboard
 
 
 def forgotten(word: LearntWord, lang: Lang) -> str:
-    return _t(
+    return pick(
         lang,
         f"Borttaget: ”{esc(word.word)}” för {esc(word.pledge)}.",
         f"Removed: ”{esc(word.word)}” for {esc(word.pledge)}.",
@@ -61,4 +58,4 @@ def only_admins(lang: Lang) -> str:
 
 
 def gone(lang: Lang) -> str:
-    return _t(lang, "Det ordet finns inte längre.", "That word is no longer there.")
+    return pick(lang, "Det ordet finns inte längre.", "That word is no longer there.")

@@ -76,7 +76,7 @@ async def require_any_admin(session: AsyncSession, user_id: int) -> dict[int, st
     """{id: name} of the municipalities the user administers; NotAllowed when none."""
     places = dict(await admin_places(session, user_id))
     if not places:
-        raise NotAllowed("inte administratör")
+        raise NotAllowed("access.not_admin")
     return places
 
 
@@ -84,14 +84,14 @@ async def require_admin(session: AsyncSession, user_id: int, municipality_id: in
     """The municipality's name if the user is its admin; NotAllowed otherwise."""
     places = dict(await admin_places(session, user_id))
     if municipality_id not in places:
-        raise NotAllowed("inte administratör där")
+        raise NotAllowed("access.not_admin_there")
     return places[municipality_id]
 
 
 async def require_admin_named(session: AsyncSession, user_id: int, municipality: str) -> None:
     """As `require_admin`, for a municipality given by name."""
     if municipality not in {name for _, name in await admin_places(session, user_id)}:
-        raise NotAllowed(f"inte administratör i {municipality}")
+        raise NotAllowed("access.not_admin_in", municipality=municipality)
 
 
 async def admins_of(session: AsyncSession, municipality_id: int) -> tuple[int, ...]:

@@ -165,7 +165,7 @@ async def overview(
         )
     ).first()
     if row is None:
-        raise NotFound(f"kommun {municipality_id}")
+        raise NotFound("missing.municipality_id", municipality_id=municipality_id)
     municipality, police_area = row[0], row[1]
     catalogue = await _catalogue(session, municipality_id, today)
     pledges: list[tuple[Pledge, FocusArea, PledgeSet, Window | None]] = [
@@ -379,14 +379,14 @@ RECENT = 5
 async def pledge_detail(session: AsyncSession, pledge_id: int, today: date) -> PledgeDetail:
     pledge = await session.get(Pledge, pledge_id)
     if pledge is None:
-        raise NotFound(f"löfte {pledge_id}")
+        raise NotFound("missing.pledge", pledge_id=pledge_id)
     view = await overview(session, pledge.municipality_id, today)
     line = next((x for x in view.lines if x.pledge_id == pledge_id), None)
     if line is None:  # a pledge of an older set: show it on its own
         area = await session.get(FocusArea, pledge.focus_area_id)
         pledge_set = await session.get(PledgeSet, area.pledge_set_id) if area else None
         if area is None or pledge_set is None:
-            raise NotFound(f"löfte {pledge_id}")
+            raise NotFound("missing.pledge", pledge_id=pledge_id)
         line = _line(pledge, area, pledge_window(pledge, pledge_set, today), 0, None, None, today)
     area = await session.get(FocusArea, pledge.focus_area_id)
     pledge_set = await session.get(PledgeSet, area.pledge_set_id) if area else None

@@ -25,7 +25,7 @@ from bot.domain.pages.names import (
 )
 from bot.services.access import who_is
 from bot.services.coverage import rematch
-from bot.services.errors import Invalid, NotAllowed, NotFound
+from bot.services.errors import Invalid, Keyed, NotAllowed, NotFound
 from storage import audit
 from storage import catalogue as repo
 from storage.models import (
@@ -41,8 +41,8 @@ from storage.models import (
 )
 
 
-class CatalogueError(ValueError):
-    """The document cannot be stored; the message is meant for a person (Swedish)."""
+class CatalogueError(Keyed, ValueError):
+    """The document cannot be stored; the key names the text for a person."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def _date(value: Any, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise CatalogueError(f"{field}: '{value}' är inget datum (ÅÅÅÅ-MM-DD)") from exc
+        raise CatalogueError("catalogue.bad_date", field=field, value=value) from exc
 
 
 async def save_catalogue(
@@ -82,14 +82,14 @@ async def save_catalogue(
     """Store one pledge set. Saving the same document again changes nothing."""
     name = str(document.get("municipality") or "").strip()
     if not name:
-        raise CatalogueError("kommunens namn saknas")
+        raise CatalogueError("import.municipality_missing")
     period = document.get("period") or {}
     start = _date(period.get("start"), "period.start")
     end = _date(period.get("end"), "period.end")
     if start is None:
-        raise CatalogueError("periodens början saknas")
+        raise CatalogueError("catalogue.period_start_missing")
     if end is not None and end < start:
-        raise CatalogueError("perioden slutar innan den börjar")
+        raise CatalogueError("catalogue.period_backwards")
 
     municipality = await repo.get_or_create_municipality(
         session,
@@ -198,29 +198,27 @@ def _pledge(
 ) -> Pledge:
     text = str(doc.get("text") or "").strip()
     if not text:
-        raise CatalogueError("ett löfte saknar text")
+        raise CatalogueError("catalogue.pledge_text_missing")
     try:
         responsible = Responsible(doc.get("responsible", "båda"))
     except ValueError as exc:
         raise CatalogueError(
-            f"okänd ansvarig '{doc.get('responsible')}' (polisen, kommunen eller båda)"
+            "catalogue.bad_responsible", responsible=doc.get("responsible")
         ) from exc
     target = doc.get("target") or {}
     target_count = target.get("count")
     if target_count is not None and (not isinstance(target_count, int) or target_count <= 0):
-        raise CatalogueError(f"målet för '{text[:40]}' måste vara ett positivt heltal")
+        raise CatalogueError("catalogue.bad_target", text=text[:40])
     short_name = tidy_short_name(str(doc.get("short_name") or text.split(".")[0][:40]))
     hidden = hidden_characters(short_name)
     if hidden:
         raise CatalogueError(
-            f"kortnamnet för '{without_hidden_characters(text)[:40]}' innehåller osynliga tecken "
-            f"({', '.join(hidden)}); skriv det med vanliga bokstäver"
+            "catalogue.hidden_characters",
+            text=without_hidden_characters(text)[:40],
+            characters=", ".join(hidden),
         )
     if is_not_a_name(short_name):
-        raise CatalogueError(
-            f"kortnamnet '{short_name}' för '{text[:40]}' läses som ett vanligt ord; "
-            "välj ett namn som säger vad löftet gäller"
-        )
+        raise CatalogueError("catalogue.common_word", name=short_name, text=text[:40])
     synonyms: Sequence[str] = [str(s).strip().lower() for s in doc.get("synonyms") or []]
     return Pledge(
         focus_area_id=focus_area.id,
@@ -267,26 +265,21 @@ async def rename_pledge(
     name = tidy_short_name(new_name)
     hidden = hidden_characters(name)
     if hidden:
-        raise Invalid(
-            f"namnet innehåller osynliga tecken ({', '.join(hidden)}); "
-            "skriv det med vanliga bokstäver"
-        )
+        raise Invalid("rename.hidden_characters", characters=", ".join(hidden))
     if not 2 <= len(name) <= 40:
-        raise Invalid("ett kortnamn är 2–40 tecken")
+        raise Invalid("rename.length")
     if is_not_a_name(name):
-        raise Invalid(
-            f"”{name}” läses som ett vanligt ord – välj ett namn som säger vad löftet gäller"
-        )
+        raise Invalid("rename.common_word", name=name)
     pledge = await session.get(Pledge, pledge_id)
     if pledge is None:
-        raise NotFound(f"löfte {pledge_id}")
+        raise NotFound("missing.pledge", pledge_id=pledge_id)
     municipality = await session.get(Municipality, pledge.municipality_id)
     who = await who_is(session, user_id)
     if municipality is None or municipality.name not in who.admin_in:
-        raise NotAllowed("inte admin för löftets kommun")
+        raise NotAllowed("access.not_admin_of_pledge")
     siblings = await repo.pledges_of_municipality(session, pledge.municipality_id)
     if any(p.short_name.lower() == name.lower() and p.id != pledge.id for p in siblings):
-        raise Invalid(f"kortnamnet ”{name}” används redan i {municipality.name}")
+        raise Invalid("rename.taken", name=name, municipality=municipality.name)
     old = pledge.short_name
     pledge.short_name = name
     audit.record(

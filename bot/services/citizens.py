@@ -66,7 +66,7 @@ async def places(session: AsyncSession, cache: VersionedCache | None = None) -> 
 async def place_by_id(session: AsyncSession, municipality_id: int) -> Place:
     municipality = await session.get(Municipality, municipality_id)
     if municipality is None:
-        raise NotFound(f"kommun {municipality_id}")
+        raise NotFound("missing.municipality_id", municipality_id=municipality_id)
     return Place(municipality.id, municipality.name)
 
 
@@ -186,16 +186,16 @@ async def give_feedback(
     """Store a synpunkt for the next medborgardialog; at most FEEDBACK_PER_HOUR per chat."""
     text = text.strip()
     if not text:
-        raise Invalid("feedback_empty")
+        raise Invalid("feedback.empty")
     if len(text) > FEEDBACK_MAX_CHARS:
-        raise Invalid("feedback_long")
+        raise Invalid("feedback.long")
     recent = await session.scalar(
         select(func.count())
         .select_from(Feedback)
         .where(Feedback.chat_id == chat_id, Feedback.created_at > now - timedelta(hours=1))
     )
     if int(recent or 0) >= FEEDBACK_PER_HOUR:
-        raise Invalid("feedback_rate")
+        raise Invalid("feedback.rate")
     place = await place_by_id(session, municipality_id)
     feedback = Feedback(municipality_id=municipality_id, chat_id=chat_id, text=text, created_at=now)
     session.add(feedback)
@@ -374,9 +374,9 @@ class FeedbackStep:
 def _check_text(text: str) -> str:
     text = text.strip()
     if not text:
-        raise Invalid("feedback_empty")
+        raise Invalid("feedback.empty")
     if len(text) > FEEDBACK_MAX_CHARS:
-        raise Invalid("feedback_long")
+        raise Invalid("feedback.long")
     return text
 
 

@@ -184,7 +184,7 @@ async def municipality_ids_by_name(session: AsyncSession, names: Iterable[str]) 
     for name in names:
         municipality = await repo.municipality_by_name(session, name)
         if municipality is None:
-            raise NotFound(name)
+            raise NotFound("missing.municipality", name=name)
         if municipality.id not in ids:
             ids.append(municipality.id)
     return ids
@@ -218,9 +218,9 @@ async def admin_export(
     municipality the user administers."""
     places = [mid for mid, _ in await access.admin_places(session, user_id)]
     if not places:
-        raise NotAllowed("inte admin")
+        raise NotAllowed("access.not_admin")
     if municipality_id is not None and municipality_id not in places:
-        raise NotAllowed(f"inte admin i kommun {municipality_id}")
+        raise NotAllowed("access.not_admin_in_id", municipality_id=municipality_id)
     ids = places if municipality_id is None else [municipality_id]
     return await build_export(session, municipality_ids=ids, public=public, fmt=fmt, now=now, tz=tz)
 
@@ -349,7 +349,7 @@ async def _municipalities(session: AsyncSession, ids: Sequence[int] | None) -> l
     if ids is not None:
         missing = sorted(set(ids) - {p.id for p in places})
         if missing:
-            raise NotFound(f"kommun {missing[0]}")
+            raise NotFound("missing.municipality", name=missing[0])
     return sorted(places, key=lambda p: swedish_sort_key(p.name))
 
 

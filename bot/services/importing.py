@@ -26,6 +26,7 @@ from bot.domain.pages import PageError, PageReading, read_page
 from bot.domain.pages.matching import Candidate, match_pledges
 from bot.domain.pages.names import hidden_characters, without_hidden_characters
 from bot.services.catalogue import CatalogueError, save_catalogue
+from bot.services.errors import Keyed
 from storage import audit
 from storage import catalogue as repo
 from storage.models import (
@@ -39,8 +40,8 @@ from storage.models import (
 )
 
 
-class ImportFailed(ValueError):
-    """The page cannot be imported; the message is meant for a person (Swedish)."""
+class ImportFailed(Keyed, ValueError):
+    """The page cannot be imported; the key names the text for a person."""
 
 
 @dataclass
@@ -62,7 +63,7 @@ def read_source(
     try:
         return read_page(content, source=source, today=today, municipality_hint=municipality)
     except PageError as exc:
-        raise ImportFailed(str(exc)) from exc
+        raise ImportFailed("import.unreadable", reason=str(exc)) from exc
 
 
 READ_TIME_LIMIT_S = 20.0
@@ -82,10 +83,7 @@ async def read_source_off_loop(
     try:
         return await asyncio.wait_for(work, READ_TIME_LIMIT_S)
     except TimeoutError:
-        raise ImportFailed(
-            "Sidan tog för lång tid att läsa. Spara bara själva löftessidan, "
-            "eller klistra in dess text, och försök igen."
-        ) from None
+        raise ImportFailed("import.too_slow") from None
 
 
 async def import_document(
@@ -113,7 +111,7 @@ async def import_document(
             session, document, now=now, actor=actor, actor_user_id=actor_user_id
         )
     except CatalogueError as exc:
-        raise ImportFailed(str(exc)) from exc
+        raise ImportFailed(exc.key, **exc.values) from exc
     return ImportOutcome(
         kind="pledges",
         municipality=str(document["municipality"]),
@@ -180,7 +178,7 @@ def _day(value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value)) if value else None
     except ValueError as exc:
-        raise ImportFailed(f"'{value}' är inget datum (ÅÅÅÅ-MM-DD)") from exc
+        raise ImportFailed("import.bad_date", value=value) from exc
 
 
 def _document_periods(
@@ -236,7 +234,7 @@ async def plan_follow_up(
     """
     name = str(document.get("municipality") or "").strip()
     if not name:
-        raise ImportFailed("kommunens namn saknas")
+        raise ImportFailed("import.municipality_missing")
     period, window = _document_periods(document)
     municipality = await repo.municipality_by_name(session, name)
     sets: list[PledgeSet] = []
@@ -516,8 +514,9 @@ async def _add_unmatched(
     hidden = hidden_characters(short_name)
     if hidden:
         raise ImportFailed(
-            f"kortnamnet '{without_hidden_characters(short_name)}' innehåller osynliga tecken "
-            f"({', '.join(hidden)}); skriv det med vanliga bokstäver"
+            "import.hidden_characters",
+            name=without_hidden_characters(short_name),
+            characters=", ".join(hidden),
         )
     pledge = Pledge(
         focus_area_id=focus_area.id,

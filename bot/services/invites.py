@@ -78,7 +78,7 @@ class Redemption:
 async def _municipality(session: AsyncSession, name: str) -> Municipality:
     municipality = await repo.municipality_by_name(session, name)
     if municipality is None:
-        raise NotFound(name)
+        raise NotFound("missing.municipality", name=name)
     return municipality
 
 
@@ -94,7 +94,7 @@ async def create_invite(
 ) -> NewInvite:
     """A new single-use code. From the chat (`created_by_user_id`) only an admin may create one."""
     if not timedelta(minutes=5) <= ttl <= timedelta(days=30):
-        raise Invalid("giltighetstiden ska vara mellan fem minuter och 30 dagar")
+        raise Invalid("invite.bad_lifetime")
     place = await _municipality(session, municipality)
     if created_by_user_id is not None:
         await require_admin_named(session, created_by_user_id, place.name)
@@ -280,14 +280,14 @@ async def revoke_member(
     """Take a reporter's (or admin's) role away; an admin cannot remove themselves."""
     membership = await session.get(Membership, membership_id)
     if membership is None or membership.revoked_at is not None:
-        raise NotFound(f"medlemskap {membership_id}")
+        raise NotFound("missing.membership", membership_id=membership_id)
     place = await session.get(Municipality, membership.municipality_id)
     reporter = await session.get(Reporter, membership.reporter_id)
     if place is None or reporter is None:  # pragma: no cover - foreign keys
-        raise NotFound(f"medlemskap {membership_id}")
+        raise NotFound("missing.membership", membership_id=membership_id)
     await require_admin_named(session, admin_user_id, place.name)
     if reporter.telegram_user_id == admin_user_id:
-        raise Invalid("du kan inte ta bort dig själv")
+        raise Invalid("team.not_yourself")
     membership.revoked_at = now
     audit.record(
         session,
@@ -314,10 +314,10 @@ async def revoke_invite(
 ) -> str:
     invite = await session.get(Invite, invite_id)
     if invite is None or invite.used_at is not None or invite.revoked_at is not None:
-        raise NotFound(f"inbjudan {invite_id}")
+        raise NotFound("missing.invite", invite_id=invite_id)
     place = await session.get(Municipality, invite.municipality_id)
     if place is None:  # pragma: no cover - foreign keys
-        raise NotFound(f"inbjudan {invite_id}")
+        raise NotFound("missing.invite", invite_id=invite_id)
     await require_admin_named(session, admin_user_id, place.name)
     invite.revoked_at = now
     audit.record(
@@ -344,7 +344,7 @@ async def create_invite_by_id(
     """The chat's way: the municipality comes from a button, so it is checked like a request."""
     places = dict(await admin_places(session, admin_user_id))
     if municipality_id not in places:
-        raise NotAllowed(f"inte admin i kommun {municipality_id}")
+        raise NotAllowed("access.not_admin_in_id", municipality_id=municipality_id)
     return await create_invite(
         session,
         municipality=places[municipality_id],

@@ -211,10 +211,10 @@ async def _collect(
             parts.append((message_id, added))
     names = _unique([n for _, part in parts for n in part])
     if len(names) > MAX_LIST_ITEMS:
-        raise Invalid("list_long")
+        raise Invalid("list.long")
     if done:
         if not names:
-            raise Invalid("list_empty")
+            raise Invalid("list.empty")
         result = await reporting.save_coverage_list(
             session, user_id, pledge_id, names, now=now, today=today
         )
@@ -230,7 +230,7 @@ async def _collect(
             edited,
         )
     if not added and not again and not edited:
-        raise Invalid("list_empty")
+        raise Invalid("list.empty")
     # The admin's role is checked again on every message.
     current = await reporting.coverage_list(session, user_id, pledge_id)
     payload = {"pledge_id": pledge_id, "parts": [[mid, part] for mid, part in parts]}

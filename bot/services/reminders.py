@@ -246,7 +246,7 @@ async def _reporter(session: AsyncSession, user_id: int) -> tuple[Reporter, list
         )
     ).all()
     if not rows:
-        raise NotAllowed("inte rapportör")
+        raise NotAllowed("access.not_reporter")
     names = sorted((name for _r, name, _w in rows), key=swedish_sort_key)
     off = sorted((name for _r, name, w in rows if w == 0), key=swedish_sort_key)
     return rows[0][0], names, off
@@ -275,7 +275,7 @@ async def set_pause(
     """Pause reminders through `until` (None: turn them on again), audited once per update."""
     reporter, names, off = await _reporter(session, user_id)
     if until is not None and until < today:
-        raise Invalid("past")
+        raise Invalid("pause.past")
     if not await activities.claim_update(session, update_key, update_id, now):
         return PauseOutcome("duplicate")
     before = _effective(reporter.paused_until, today)

@@ -71,7 +71,7 @@ async def scope_of(
         return found
     memberships = await people.active_memberships(session, user_id)
     if not memberships:
-        raise NotAllowed("inte rapportör")
+        raise NotAllowed("access.not_reporter")
     reporter_id = memberships[0][0].reporter_id
     scope = Scope(user_id, reporter_id, {m.id: m.name for _, m in memberships})
     if cache is not None:
@@ -160,7 +160,7 @@ def _ref(refs: Sequence[PledgeRef], pledge_id: int) -> PledgeRef:
     for ref in refs:
         if ref.pledge.id == pledge_id:
             return ref
-    raise NotAllowed(f"löfte {pledge_id} hör inte till dina kommuner")
+    raise NotAllowed("access.not_your_pledge", pledge_id=pledge_id)
 
 
 # --- what handlers get back ---------------------------------------------------------------
@@ -366,7 +366,7 @@ async def log_message(
     if edited:
         activity = await activities.activity_by_source(session, message.chat_id, message.message_id)
         if activity is not None and activity.reporter_id != scope.reporter_id:
-            raise NotAllowed("någon annans post")
+            raise NotAllowed("access.not_your_entry")
         if activity is not None and activity.deleted_at is not None:
             return Outcome("gone", entry=await _entry(session, activity, today))
         if activity is None:
@@ -547,9 +547,9 @@ async def _next_question(
 async def _own_draft(session: AsyncSession, scope: Scope, draft_id: int) -> Draft:
     draft = await session.get(Draft, draft_id)
     if draft is None:
-        raise NotFound(f"utkast {draft_id}")
+        raise NotFound("missing.draft", draft_id=draft_id)
     if draft.reporter_id != scope.reporter_id:
-        raise NotAllowed("någon annans utkast")
+        raise NotAllowed("access.not_your_draft")
     return draft
 
 
@@ -560,7 +560,7 @@ async def offer_municipality(
     scope = await scope_of(session, user_id)
     await _own_draft(session, scope, draft_id)
     if municipality_id not in scope.municipalities:
-        raise NotAllowed(f"kommun {municipality_id}")
+        raise NotAllowed("access.not_your_municipality", municipality_id=municipality_id)
     return all_options(await pledge_refs(session, scope, today), municipality_id)
 
 
@@ -590,7 +590,7 @@ async def pick(
         if draft.words and "pledge" in draft.doubts:
             await _learn(session, scope, ref.pledge.id, draft.words, now)
     elif municipality_id is None or municipality_id not in scope.municipalities:
-        raise NotAllowed(f"kommun {municipality_id}")
+        raise NotAllowed("access.not_your_municipality", municipality_id=municipality_id)
     else:
         draft.pledge_ids = []
         draft.municipality_ids = [municipality_id]
@@ -619,12 +619,12 @@ async def _settle(
     else:
         municipality_id = draft.municipality_ids[0]
         if municipality_id not in scope.municipalities:
-            raise NotAllowed(f"kommun {municipality_id}")
+            raise NotAllowed("access.not_your_municipality", municipality_id=municipality_id)
     item_id = await coverage.item_for_pledge(session, pledge_id, draft.place)
     if draft.activity_id is not None:
         activity = await session.get(Activity, draft.activity_id)
         if activity is None:  # pragma: no cover - the foreign key cascades
-            raise NotFound(f"aktivitet {draft.activity_id}")
+            raise NotFound("missing.activity", activity_id=draft.activity_id)
         before = _snapshot(activity)
         activity.municipality_id = municipality_id
         activity.pledge_id = pledge_id
@@ -694,7 +694,7 @@ async def answer_draft(
         return Outcome("dropped")
     if what == "municipality":
         if not isinstance(value, int) or value not in scope.municipalities:
-            raise NotAllowed(f"kommun {value}")
+            raise NotAllowed("access.not_your_municipality", municipality_id=value)
         draft.municipality_ids = [value]
         doubts = [d for d in draft.doubts if d != "municipality"]
         chosen = draft.pledge_ids[0] if "pledge" not in doubts and draft.pledge_ids else None
@@ -704,13 +704,13 @@ async def answer_draft(
         draft.doubts = doubts
     elif what == "count":
         if not isinstance(value, int) or isinstance(value, bool):
-            raise Invalid("count_missing")
+            raise Invalid("report.count_missing")
         _check_count(value)
         draft.count = value
         draft.doubts = [d for d in draft.doubts if d != "count"]
     else:
         if not isinstance(value, date):
-            raise Invalid("day_missing")
+            raise Invalid("report.day_missing")
         _check_day(value, today)
         draft.occurred_on = value
         draft.doubts = [d for d in draft.doubts if d != "day"]
@@ -801,7 +801,7 @@ async def answer_expected(
         if soft:
             await activities.clear_state(session, user_id)
             return Outcome("reroute")
-        raise Invalid(problem)
+        raise Invalid(f"report.{problem}")
     await activities.clear_state(session, user_id)
     if kind in ("draft_count", "draft_day"):
         draft_id = payload.get("draft_id")
@@ -867,7 +867,7 @@ async def guided_step(
     if focus_area_id is not None:
         chosen = [r for r in refs if r.focus_area.id == focus_area_id]
         if not chosen:
-            raise NotAllowed(f"fokusområde {focus_area_id}")
+            raise NotAllowed("access.not_your_focus_area", focus_area_id=focus_area_id)
         return GuidedChoice(
             "pledge",
             tuple((r.pledge.id, r.pledge.short_name) for r in chosen),
@@ -886,7 +886,7 @@ async def guided_step(
             return GuidedChoice("pledge", ())
         municipality_id = with_pledges[0]
     if municipality_id not in scope.municipalities:
-        raise NotAllowed(f"kommun {municipality_id}")
+        raise NotAllowed("access.not_your_municipality", municipality_id=municipality_id)
     mine = [r for r in refs if r.municipality_id == municipality_id]
     areas: dict[int, str] = {}
     for r in mine:
@@ -976,28 +976,28 @@ async def guided_save(
 
 def _check_count(count: int) -> None:
     if count < 1:
-        raise Invalid("count_low")
+        raise Invalid("report.count_low")
     if count > MAX_COUNT:
-        raise Invalid("count_high")
+        raise Invalid("report.count_high")
 
 
 def _check_day(day: date, today: date) -> None:
     if day > today:
-        raise Invalid("future")
+        raise Invalid("report.future")
     if day < today - MAX_AGE:
-        raise Invalid("too_old")
+        raise Invalid("report.too_old")
 
 
 async def _own_activity(session: AsyncSession, scope: Scope, activity_id: int) -> Activity:
     activity = await session.get(Activity, activity_id)
     if activity is None:
-        raise NotFound(f"aktivitet {activity_id}")
+        raise NotFound("missing.activity", activity_id=activity_id)
     # Only the reporter who logged it may change it, and only while still a member there.
     if (
         activity.reporter_id != scope.reporter_id
         or activity.municipality_id not in scope.municipalities
     ):
-        raise NotAllowed(f"aktivitet {activity_id}")
+        raise NotAllowed("access.not_your_activity", activity_id=activity_id)
     return activity
 
 
@@ -1034,7 +1034,7 @@ async def change(
     if activity_id is None:
         latest = await activities.latest_of_reporter(session, scope.reporter_id)
         if latest is None or latest.municipality_id not in scope.municipalities:
-            raise NotFound("ingen post att ångra")
+            raise NotFound("missing.nothing_to_undo")
         activity = latest
     else:
         activity = await _own_activity(session, scope, activity_id)
@@ -1051,20 +1051,20 @@ async def change(
         action = "activity.restore"
     elif what == "count":
         if not isinstance(value, int):
-            raise Invalid("count_missing")
+            raise Invalid("report.count_missing")
         _check_count(value)
         activity.count = value
         action = "activity.edit"
     elif what == "day":
         if not isinstance(value, date):
-            raise Invalid("day_missing")
+            raise Invalid("report.day_missing")
         _check_day(value, today)
         activity.occurred_on = value
         action = "activity.edit"
     elif what == "place":
         text = " ".join(str(value or "").split())[:200]
         if not text:
-            raise Invalid("place_missing")
+            raise Invalid("report.place_missing")
         activity.place = text
         # The corrected place decides the list item; naming none leaves the list to pick from.
         activity.coverage_item_id = await coverage.item_for_pledge(
@@ -1073,10 +1073,10 @@ async def change(
         action = "activity.edit"
     else:  # item
         if not isinstance(value, int) or activity.pledge_id is None:
-            raise Invalid("item_missing")
+            raise Invalid("report.item_missing")
         item = await session.get(CoverageItem, value)
         if item is None or item.pledge_id != activity.pledge_id or item.removed_at is not None:
-            raise NotFound(f"listpost {value}")
+            raise NotFound("missing.list_item", item=value)
         activity.coverage_item_id = item.id
         if not activity.place:
             activity.place = item.name
@@ -1139,11 +1139,11 @@ class ListResult:
 async def _admin_pledge(session: AsyncSession, user_id: int, pledge_id: int) -> Pledge:
     pledge = await session.get(Pledge, pledge_id)
     if pledge is None:
-        raise NotFound(f"löfte {pledge_id}")
+        raise NotFound("missing.pledge", pledge_id=pledge_id)
     scope = await scope_of(session, user_id)
     admin_in = await access.admin_ids(session, user_id)
     if pledge.municipality_id not in admin_in or pledge.municipality_id not in scope.municipalities:
-        raise NotAllowed("inte admin för löftets kommun")
+        raise NotAllowed("access.not_admin_of_pledge")
     return pledge
 
 
@@ -1178,9 +1178,9 @@ async def save_coverage_list(
     `today`, the result carries the pledge's progress as everyone now sees it."""
     pledge = await _admin_pledge(session, user_id, pledge_id)
     if not names:
-        raise Invalid("list_empty")
+        raise Invalid("list.empty")
     if len(names) > MAX_LIST_ITEMS:
-        raise Invalid("list_long")
+        raise Invalid("list.long")
     items, removed = await activities.replace_coverage_list(session, pledge, names, now)
     matching = (await coverage.rematch(session, [pledge.id], now=now))[pledge.id]
     audit.record(

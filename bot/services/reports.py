@@ -75,12 +75,9 @@ def read_period(text: str | None, today: date) -> ReportPeriod | None:
     try:
         window = parse_window(text)
     except ValueError:
-        raise BadPeriod(
-            f"Perioden {text.strip()!r} går inte att läsa. Skriv till exempel 2026-Q3 (kvartal), "
-            "2026-T2 (tertial), 2026-H1 (halvår), 2026 (år) eller period (hela löftesperioden)."
-        ) from None
+        raise BadPeriod("period.unreadable", text=repr(text.strip())) from None
     if window.start > today:
-        raise BadPeriod(f"Perioden {window.label('sv')} har inte börjat än.")
+        raise BadPeriod("period.not_begun", sv=window.label("sv"), en=window.label("en"))
     return ReportPeriod(window.code(), window)
 
 
@@ -95,7 +92,7 @@ async def whole_period(session: AsyncSession, municipality_id: int, today: date)
         )
     )
     if not sets:
-        raise BadPeriod("Kommunen har inga medborgarlöften som har börjat gälla.")
+        raise BadPeriod("period.no_pledges")
     chosen = sets[0]
     end = chosen.period_end or date(today.year, 12, 31)
     return ReportPeriod(
@@ -162,7 +159,7 @@ async def build_report(
     """The report for one municipality; `period` None means the whole pledge-set period."""
     municipality = await session.get(Municipality, municipality_id)
     if municipality is None:
-        raise NotFound(f"kommun {municipality_id}")
+        raise NotFound("missing.municipality_id", municipality_id=municipality_id)
     if period is None:
         period = await whole_period(session, municipality_id, today)
     window = period.window

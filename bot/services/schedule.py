@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.periods import Per, Window
 from bot.domain.schedule import first_working_day_after, local_to_utc
 from bot.services.access import require_admin
+from bot.services.errors import Keyed
 from storage import audit
 from storage.models import Municipality, PostSchedule
 
@@ -30,8 +31,8 @@ DEFAULT_APPROVAL_HOURS = 48
 DEFAULT_REMINDER_WEEKS = 3
 
 
-class ScheduleError(ValueError):
-    """A schedule value that cannot be used; the message is for people (Swedish)."""
+class ScheduleError(Keyed, ValueError):
+    """A schedule value that cannot be used; the key names the text for people."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Schedule:
 def read_time(text: str) -> time:
     match = TIME_RE.match(text.strip())
     if match is None:
-        raise ScheduleError("Skriv tiden som TT:MM, till exempel 09:00.")
+        raise ScheduleError("schedule.bad_time")
     return time(int(match[1]), int(match[2]))
 
 
@@ -116,13 +117,13 @@ async def change(
 ) -> tuple[Schedule, dict[str, tuple[object, object]]]:
     """Change a schedule; returns it and what changed (field: (before, after)) for the audit."""
     if every is not None and every not in EVERY:
-        raise ScheduleError("Välj kvartal, tertial, halvår, år, månad eller av.")
+        raise ScheduleError("schedule.bad_every")
     if unanswered is not None and unanswered not in UNANSWERED:
-        raise ScheduleError("Välj publicera eller vänta.")
+        raise ScheduleError("schedule.bad_unanswered")
     if approval_hours is not None and not 1 <= approval_hours <= 14 * 24:
-        raise ScheduleError("Godkännandet kan begäras mellan 1 timme och 14 dagar i förväg.")
+        raise ScheduleError("schedule.bad_approval_hours")
     if reminder_weeks is not None and not 0 <= reminder_weeks <= 26:
-        raise ScheduleError("Välj mellan 0 (inga påminnelser) och 26 veckor.")
+        raise ScheduleError("schedule.bad_reminder_weeks")
     row = await session.get(PostSchedule, municipality_id)
     if row is None:
         row = PostSchedule(
@@ -272,7 +273,7 @@ async def decide(
 
     approval = await session.get(PostApproval, approval_id)
     if approval is None:
-        raise NotFound("godkännande")
+        raise NotFound("missing.approval")
     name = await require_admin(session, user_id, approval.municipality_id)
     done = await session.scalar(
         select(ProgressPost.status).where(
@@ -282,7 +283,7 @@ async def decide(
         )
     )
     if done is not None and done is not PostStatus.CLAIMED:
-        raise Invalid("Rapporten är redan avgjord och kan inte ändras här.")
+        raise Invalid("schedule.settled_here")
     before = approval.decision
     approval.decision = decision
     approval.decided_by_user_id = user_id
@@ -307,7 +308,7 @@ async def approval_of(session: AsyncSession, user_id: int, approval_id: int) -> 
 
     approval = await session.get(PostApproval, approval_id)
     if approval is None:
-        raise NotFound("godkännande")
+        raise NotFound("missing.approval")
     return await require_admin(session, user_id, approval.municipality_id)
 
 
@@ -319,13 +320,13 @@ async def set_comment(
 
     approval = await session.get(PostApproval, approval_id)
     if approval is None:
-        raise NotFound("godkännande")
+        raise NotFound("missing.approval")
     name = await require_admin(session, user_id, approval.municipality_id)
     cleaned = text.strip()
     if not cleaned:
-        raise Invalid("Kommentaren är tom.")
+        raise Invalid("schedule.comment_empty")
     if len(cleaned) > 1500:
-        raise Invalid("Kommentaren får vara högst 1 500 tecken.")
+        raise Invalid("schedule.comment_long")
     audit.record(
         session,
         at=now,
@@ -350,10 +351,10 @@ async def settle_ambiguous(
 
     post = await session.get(ProgressPost, post_id)
     if post is None:
-        raise NotFound("rapport")
+        raise NotFound("missing.report")
     name = await require_admin(session, user_id, post.municipality_id)
     if post.status is not PostStatus.AMBIGUOUS:
-        raise Invalid("Rapporten är redan avgjord.")
+        raise Invalid("schedule.settled")
     if came_out:
         post.status = PostStatus.SENT
         post.sent_at = now

@@ -71,10 +71,10 @@ async def forget_word(
         if word.pledge_id == pledge_id and word.index == index:
             break
     else:
-        raise NotFound(f"ord {pledge_id}/{index}")
+        raise NotFound("missing.word", pledge_id=pledge_id, index=index)
     pledge = await session.get(Pledge, pledge_id)
     if pledge is None or pledge.municipality_id not in municipalities:
-        raise NotAllowed(f"löfte {pledge_id}")
+        raise NotAllowed("access.not_your_pledge", pledge_id=pledge_id)
     synonyms = list(pledge.synonyms or ())
     del synonyms[index]
     pledge.synonyms = synonyms  # a new list: the JSON column sees the change

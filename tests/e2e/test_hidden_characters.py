@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.render.messages import say
 from bot.services.importing import ImportFailed, import_document, read_source
 from storage.models import Pledge, Role
 from tests.conftest import ADMIN, Harness, replies
@@ -53,4 +54,4 @@ async def test_a_catalogue_with_an_invisible_short_name_is_refused(harness: Harn
     with pytest.raises(ImportFailed) as refused:
         async with harness.services.db.transaction() as session:
             await import_document(session, document, now=harness.services.now(), actor="test")
-    assert "osynliga tecken (U+200D)" in str(refused.value)
+    assert "osynliga tecken (U+200D)" in say(refused.value, "sv")

@@ -302,7 +302,7 @@ async def test_unknown_municipalities_are_named(db: Database) -> None:
         ]
         with pytest.raises(NotFound) as refused:
             await municipality_ids_by_name(session, ["Åsele", "Atlantis"])
-        assert refused.value.detail == "Atlantis"
+        assert refused.value.values["name"] == "Atlantis"
     with pytest.raises(NotFound):
         await _export(db, public=True, fmt="csv", ids=[ids["Åsele"], 999_999])
 
