@@ -60,6 +60,15 @@ def _raised_calls(tree: ast.Module) -> Iterator[tuple[ast.Raise, ast.Call]]:
             yield node, node.exc
 
 
+def _choices(node: ast.expr) -> Iterator[ast.expr]:
+    """Both branches of `"a.b" if ... else "a.c"`, else the expression itself."""
+    if isinstance(node, ast.IfExp):
+        yield from _choices(node.body)
+        yield from _choices(node.orelse)
+    else:
+        yield node
+
+
 def _keys_used() -> Iterator[tuple[str, str, bool]]:
     """(where, key or key prefix, is_prefix) for every key written in the code: the first
     argument of t()/n() and of every raised error that is not a builtin one."""
@@ -80,16 +89,17 @@ def _keys_used() -> Iterator[tuple[str, str, bool]]:
         for call, plural in calls:
             if not call.args:
                 continue
-            first = call.args[0]
             where = f"{path.relative_to(ROOT)}:{call.lineno}"
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                keys = [f"{first.value}.one", f"{first.value}.other"] if plural else [first.value]
-                for key in keys:
-                    yield where, key, False
-            elif isinstance(first, ast.JoinedStr) and first.values:
-                head = first.values[0]
-                if isinstance(head, ast.Constant) and isinstance(head.value, str):
-                    yield where, head.value, True
+            for first in _choices(call.args[0]):
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    value = first.value
+                    keys = [f"{value}.one", f"{value}.other"] if plural else [value]
+                    for key in keys:
+                        yield where, key, False
+                elif isinstance(first, ast.JoinedStr) and first.values:
+                    head = first.values[0]
+                    if isinstance(head, ast.Constant) and isinstance(head.value, str):
+                        yield where, head.value, True
 
 
 def test_no_module_has_its_own_language_switch() -> None:
