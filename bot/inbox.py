@@ -55,7 +55,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -64,6 +64,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TimedOut
 
+from bot.clock import Clock
 from bot.context import SERVICES_KEY, BotApplication, BotContext
 from bot.handlers.common import update_key
 from bot.handlers.errors import RETRYING
@@ -175,7 +176,7 @@ class InboxProcessor:
         app: BotApplication,
         db: Database | None = None,
         *,
-        now: Callable[[], datetime] | None = None,
+        clock: Clock | None = None,
         worker: str | None = None,
         batch: int = 8,
         lease: timedelta = LEASE,
@@ -188,7 +189,7 @@ class InboxProcessor:
         services = app.bot_data[SERVICES_KEY]
         self.app = app
         self.db: Database = db if db is not None else services.db
-        self.now: Callable[[], datetime] = now if now is not None else services.now
+        self.clock: Clock = clock if clock is not None else services.clock
         self.worker = (worker or worker_name())[:100]
         self.batch = batch
         self.lease = lease
@@ -293,7 +294,7 @@ class InboxProcessor:
         (done, failed or deferred)."""
         async with self.db.transaction() as session:
             rows = await store.claim(
-                session, self.worker, self.now(), limit=self.batch, lease=self.lease
+                session, self.worker, self.clock.now(), limit=self.batch, lease=self.lease
             )
         if not rows:
             return 0
@@ -362,7 +363,7 @@ class InboxProcessor:
             await asyncio.sleep(interval)
             try:
                 async with self.db.transaction() as session:
-                    await store.renew(session, list(held), self.worker, self.now())
+                    await store.renew(session, list(held), self.worker, self.clock.now())
             except Exception as exc:
                 log.warning("inbox: could not renew claims (%s)", describe(exc))
 
@@ -412,8 +413,8 @@ class InboxProcessor:
     async def _finish(self, row: InboxUpdate, following: InboxUpdate | None = None) -> bool:
         try:
             async with self.db.transaction() as session:
-                await store.mark_done(session, [row.id], self.now())
-                await store.mark_replied(session, row.key, self.now())
+                await store.mark_done(session, [row.id], self.clock.now())
+                await store.mark_replied(session, row.key, self.clock.now())
                 counted = await self._end(session, row, following)
         except Exception as exc:
             # The handler's own transaction holds the update's key: processing it again after
@@ -428,7 +429,7 @@ class InboxProcessor:
         self, row: InboxUpdate, error: BaseException, following: InboxUpdate | None = None
     ) -> bool:
         delay = self.retry_delays[min(row.attempts, len(self.retry_delays)) - 1]
-        now = self.now()
+        now = self.clock.now()
         try:
             async with self.db.transaction() as session:
                 await store.mark_failed(
@@ -464,7 +465,7 @@ class InboxProcessor:
     ) -> bool:
         try:
             async with self.db.transaction() as session:
-                await store.mark_failed(session, row.id, self.now(), reason)
+                await store.mark_failed(session, row.id, self.clock.now(), reason)
                 counted = await self._end(session, row, following)
         except Exception as exc:
             log.warning("inbox: could not record a failure of row %d (%s)", row.id, describe(exc))

@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import Clock, SystemClock
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,10 @@ class Leadership:
         instance: str | None = None,
         handover: float = HANDOVER,
         confirm_age: float = CONFIRM_AGE,
+        clock: Clock | None = None,
     ) -> None:
         self.db = db
+        self.clock: Clock = clock or SystemClock()
         self.instance = instance or default_instance()
         self.handover = handover
         self.confirm_age = confirm_age
@@ -188,7 +191,7 @@ class Leadership:
     def _gain(self) -> None:
         self._leading = True
         self._gained_at = self._checked_at = time.monotonic()
-        self.since = datetime.now(UTC)
+        self.since = self.clock.now()
         log.info(
             "leader: instance %s leads since %s (sends after a %.1f s handover)",
             self.instance,

@@ -38,6 +38,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.leader import LEADERSHIP_KEY, Leadership, default_instance
 from storage import outbox as outbox_store
 from storage.db import Database
@@ -162,7 +163,7 @@ class Metrics:
     def __init__(
         self,
         db: Database,
-        now: Callable[[], datetime],
+        clock: Clock,
         *,
         leadership: Callable[[], Leadership | None] = lambda: None,
         scheduler: Callable[[], TickSource | None] = lambda: None,
@@ -171,7 +172,7 @@ class Metrics:
         timeout: float = TIMEOUT,
     ) -> None:
         self.db = db
-        self.now = now
+        self.clock = clock
         self.leadership = leadership
         self.scheduler = scheduler
         self.mode = mode
@@ -224,7 +225,7 @@ class Metrics:
 
     async def _read(self) -> DatabaseFigures:
         async with self.db.read() as session:
-            return await read_figures(session, self.now())
+            return await read_figures(session, self.clock.now())
 
     def exposition(self) -> bytes:
         """The registry in Prometheus's text format (as last refreshed)."""
@@ -336,7 +337,7 @@ def metrics_of(app: Any) -> Metrics:
         services = app.bot_data["services"]
         metrics = Metrics(
             services.db,
-            services.now,
+            services.clock,
             leadership=lambda: app.bot_data.get(LEADERSHIP_KEY),
             scheduler=lambda: app.bot_data.get(SCHEDULER_KEY),
             mode=services.settings.telegram.mode,

@@ -39,13 +39,14 @@ import re
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import tornado.web
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotApplication, BotContext
 from bot.health import Health
@@ -126,7 +127,7 @@ class Poller:
         self,
         bot: Bot,
         db: Database,
-        now: Callable[[], datetime],
+        clock: Clock,
         *,
         on_stored: Callable[[], None] | None = None,
         allowed_updates: Sequence[str] | None = None,
@@ -136,7 +137,7 @@ class Poller:
     ) -> None:
         self.bot = bot
         self.db = db
-        self.now = now
+        self.clock = clock
         self.on_stored = on_stored
         self.allowed_updates = list(allowed_updates) if allowed_updates is not None else None
         self.timeout = timeout
@@ -211,7 +212,7 @@ class Poller:
     async def _store(self, updates: Sequence[Update]) -> None:
         items = [item_of(update) for update in updates]
         async with self.db.transaction() as session:
-            added = await store.store(session, items, self.now())
+            added = await store.store(session, items, self.clock.now())
         self.offset = max(update.update_id for update in updates) + 1
         self.stored += added
         log.debug("polling: stored %d of %d update(s)", added, len(updates))
@@ -245,7 +246,7 @@ class WebhookServer:
     def __init__(
         self,
         db: Database,
-        now: Callable[[], datetime],
+        clock: Clock,
         *,
         secret: str,
         path: str = "telegram",
@@ -261,7 +262,7 @@ class WebhookServer:
         if len(secret) < 32:
             raise ValueError("the webhook secret must be at least 32 characters")
         self.db = db
-        self.now = now
+        self.clock = clock
         self.path = path.strip("/")
         self.listen = listen
         self.requested_port = port
@@ -314,7 +315,7 @@ class WebhookServer:
             return 400
         try:
             async with self.db.transaction() as session:
-                added = await store.store(session, [(key, update_id, payload)], self.now())
+                added = await store.store(session, [(key, update_id, payload)], self.clock.now())
         except Exception as exc:
             log.warning("webhook: could not store update %d (%s)", update_id, describe(exc))
             return 500
@@ -437,7 +438,7 @@ async def run(
             assert hook.secret_token is not None
             webhook = WebhookServer(
                 services.db,
-                services.now,
+                services.clock,
                 secret=hook.secret_token.get(),
                 path=hook.path,
                 listen=hook.listen,
@@ -459,7 +460,7 @@ async def run(
             poller = Poller(
                 app.bot,
                 services.db,
-                services.now,
+                services.clock,
                 on_stored=processor.wake,
                 allowed_updates=allowed_updates,
                 timeout=poll_timeout,

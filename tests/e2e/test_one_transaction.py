@@ -465,7 +465,7 @@ async def test_through_the_inbox_each_update_adds_its_one_transaction_and_a_done
             session, [(key_of(p), p["update_id"], p) for p in messages], harness.clock.now()
         )
     processor = InboxProcessor(
-        harness.app, now=harness.clock.now, worker="test-worker", batch=len(messages)
+        harness.app, clock=harness.clock, worker="test-worker", batch=len(messages)
     )
     try:
         with watching(harness) as ledger:

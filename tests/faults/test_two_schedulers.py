@@ -373,7 +373,7 @@ async def test_a_killed_leader_is_replaced_within_seconds_and_health_says_who_le
         await jobs.install(app)
         installed = True
         leadership: Leadership = app.bot_data[LEADERSHIP_KEY]
-        health = WebhookServer(db, services.now, secret="s" * 32, port=0, leadership=leadership)
+        health = WebhookServer(db, services.clock, secret="s" * 32, port=0, leadership=leadership)
         await asyncio.sleep(WATCH_INTERVAL / 2)
         assert not leadership.leading
         status, body = await health.health()

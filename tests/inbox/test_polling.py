@@ -149,7 +149,7 @@ async def test_the_offset_moves_only_after_the_batch_is_stored(
     monkeypatch.setattr(storage.inbox, "store", store_once_failing)
     woken: list[int] = []
     poller = Poller(
-        h.app.bot, h.services.db, h.clock.now, on_stored=lambda: woken.append(1), backoff=FAST
+        h.app.bot, h.services.db, h.clock, on_stored=lambda: woken.append(1), backoff=FAST
     )
     await poll_until(poller, lambda: len(transport.offsets) >= 3)
     # First batch: not stored, so the same offset is asked for again; then it moves past it.
@@ -166,11 +166,11 @@ async def test_a_redelivered_batch_is_stored_once(
 ) -> None:
     h, transport = polling
     transport.pending = [message(7, CITIZEN, "/hjalp")]
-    poller = Poller(h.app.bot, h.services.db, h.clock.now, backoff=FAST)
+    poller = Poller(h.app.bot, h.services.db, h.clock, backoff=FAST)
     await poll_until(poller, lambda: poller.offset == 8)
     # The bot restarted before acknowledging: Telegram hands the same update over again.
     transport.pending = [message(7, CITIZEN, "/hjalp"), message(8, REPORTER, "/hjalp")]
-    again = Poller(h.app.bot, h.services.db, h.clock.now, backoff=FAST)
+    again = Poller(h.app.bot, h.services.db, h.clock, backoff=FAST)
     await poll_until(again, lambda: again.offset == 9)
     assert [r.update_id for r in await stored(h.services.db)] == [7, 8]
     assert again.stored == 1
@@ -183,7 +183,7 @@ async def test_telegram_errors_back_off_and_nothing_is_lost(
     transport.pending = [message(5, CITIZEN, "/hjalp")]
     for _ in range(3):
         transport.fail_next("getUpdates", 502)
-    poller = Poller(h.app.bot, h.services.db, h.clock.now, backoff=FAST)
+    poller = Poller(h.app.bot, h.services.db, h.clock, backoff=FAST)
     await poll_until(poller, lambda: poller.offset == 6)
     gaps = [b - a for a, b in zip(transport.polled_at, transport.polled_at[1:], strict=False)]
     # Three failures: pauses of 0.05, 0.1 and 0.2 s before the call that succeeds.
@@ -197,7 +197,7 @@ async def test_another_poller_stops_us_with_a_readable_error(
 ) -> None:
     h, transport = polling
     transport.conflict = True
-    poller = Poller(h.app.bot, h.services.db, h.clock.now, backoff=FAST)
+    poller = Poller(h.app.bot, h.services.db, h.clock, backoff=FAST)
     with pytest.raises(PollingConflict, match="samma token"):
         await asyncio.wait_for(poller.run(asyncio.Event()), 5)
 

@@ -31,7 +31,7 @@ DEAD_PID = 99_999_999  # above any pid_max: no such process
 
 def processor(h: Harness, **kwargs: Any) -> InboxProcessor:
     kwargs.setdefault("worker", "test-worker")
-    return InboxProcessor(h.app, now=h.clock.now, **kwargs)
+    return InboxProcessor(h.app, clock=h.clock, **kwargs)
 
 
 async def store(h: Harness, *payloads: dict[str, Any]) -> int:

@@ -28,10 +28,10 @@ UNREACHABLE = "postgresql://postgres@127.0.0.1:1/none"
 
 @pytest.fixture
 async def server(harness: Harness) -> AsyncIterator[tuple[WebhookServer, InboxProcessor]]:
-    worker = InboxProcessor(harness.app, now=harness.clock.now, worker="hook")
+    worker = InboxProcessor(harness.app, clock=harness.clock, worker="hook")
     hook = WebhookServer(
         harness.services.db,
-        harness.clock.now,
+        harness.clock,
         secret=SECRET,
         path="telegram",
         port=0,
@@ -130,7 +130,7 @@ async def test_health_reports_the_database_and_the_pending_count(
 
 async def test_without_a_database_health_is_503_and_updates_get_500(harness: Harness) -> None:
     broken = Database(UNREACHABLE)
-    hook = WebhookServer(broken, harness.clock.now, secret=SECRET, port=0)
+    hook = WebhookServer(broken, harness.clock, secret=SECRET, port=0)
     port = await hook.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
@@ -146,7 +146,7 @@ async def test_without_a_database_health_is_503_and_updates_get_500(harness: Har
 
 def test_a_short_secret_is_refused(harness: Harness) -> None:
     with pytest.raises(ValueError):
-        WebhookServer(harness.services.db, harness.clock.now, secret="short", port=0)
+        WebhookServer(harness.services.db, harness.clock, secret="short", port=0)
 
 
 async def test_run_in_webhook_mode(db: Database) -> None:

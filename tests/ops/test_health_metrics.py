@@ -116,7 +116,7 @@ async def test_inbox_lag_rises_while_an_update_is_stuck_and_falls_when_it_is_han
     harness.clock.advance(timedelta(seconds=60))
     assert value(await scrape(port), "loftesbot_inbox_lag_seconds") == 150
 
-    worker = InboxProcessor(harness.app, now=harness.clock.now, worker="ops")
+    worker = InboxProcessor(harness.app, clock=harness.clock, worker="ops")
     assert await worker.drain() == 1
     samples = await scrape(port)
     assert value(samples, "loftesbot_inbox_lag_seconds") == 0
@@ -141,7 +141,7 @@ async def test_a_failing_update_is_counted_as_retrying_then_given_up(
     await store(harness, harness.factory.message(CITIZEN, "💥"))
     worker = InboxProcessor(
         harness.app,
-        now=harness.clock.now,
+        clock=harness.clock,
         worker="ops",
         max_attempts=2,
         retry_delays=[timedelta(minutes=5)],
@@ -200,7 +200,7 @@ async def test_outbox_backlog_and_an_ambiguous_channel_post(
 
 
 async def test_database_figures_are_read_at_most_every_few_seconds(harness: Harness) -> None:
-    metrics = Metrics(harness.services.db, harness.clock.now, cache_seconds=60)
+    metrics = Metrics(harness.services.db, harness.clock, cache_seconds=60)
     listener = Listener(routes(Health(harness.services.db), metrics), "127.0.0.1", 0)
     port = await listener.start()
     try:
@@ -215,7 +215,7 @@ async def test_without_a_database_readiness_is_503_liveness_200_and_figures_left
     harness: Harness,
 ) -> None:
     broken = Database(UNREACHABLE)
-    metrics = Metrics(broken, harness.clock.now)
+    metrics = Metrics(broken, harness.clock)
     listener = Listener(routes(Health(broken, timeout=1.0), metrics), "127.0.0.1", 0)
     port = await listener.start()
     try:
