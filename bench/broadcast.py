@@ -28,6 +28,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bench.figures import Figure
 from bot.app import OFFLINE_TOKEN
+from bot.clock import FrozenClock
 from bot.console.limits import LimitedTransport
 from bot.services.outbox import Limits, Pacer, ScaledTime, drain
 from storage import migrate
@@ -89,7 +90,7 @@ async def _broadcast(db: Database, subscribers: int, factor: float) -> list[Figu
     limits = Limits()
     try:
         started = time.perf_counter()
-        result = await drain(db, bot, Pacer(limits, clock), lambda: now)
+        result = await drain(db, bot, Pacer(limits, clock), FrozenClock(now))
         real = time.perf_counter() - started
     finally:
         await bot.shutdown()

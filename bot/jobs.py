@@ -99,10 +99,10 @@ class Scheduler:
 
     def __post_init__(self) -> None:
         if self.leadership is None:
-            self.leadership = Leadership(self.services.db)
+            self.leadership = Leadership(self.services.db, clock=self.services.clock)
         if self.publisher is None:
             self.publisher = Publisher(
-                self.services.db, self.bot, self.pacer, clock=self.services.now
+                self.services.db, self.bot, self.pacer, clock=self.services.clock
             )
 
     @property
@@ -534,8 +534,8 @@ def _unlimited_bot(app: Any) -> Bot:
 async def install(app: Any) -> Scheduler:
     """Wire the scheduler into a running application (called from post_init)."""
     services: Services = app.bot_data["services"]
-    leadership = Leadership(services.db)
-    worker = OutboxWorker(services.db, services.now, lease=leadership)
+    leadership = Leadership(services.db, clock=services.clock)
+    worker = OutboxWorker(services.db, services.clock, lease=leadership)
     bot = _unlimited_bot(app)
     scheduler = Scheduler(services, bot, pacer=worker.pacer, leadership=leadership, worker=worker)
     app.bot_data[SCHEDULER_KEY] = scheduler

@@ -27,7 +27,9 @@ Database writes are grouped: state changes queued while a transaction runs go in
 (group commit), so the database keeps up with a fast (scaled) clock. A claim is committed before
 its message is sent; a "sent" mark is committed shortly after.
 
-Time is injected (`TimeSource`) so that tests and benchmarks run minutes of sending in seconds.
+Two kinds of time are injected. Pacing runs on a `TimeSource`: monotonic seconds and sleep, so
+that tests and benchmarks run minutes of sending in seconds; it never dates anything. Dates
+written to the database ("sent at") come from the bot's one `Clock` (bot/clock.py).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ import math
 import time as _time
 import warnings
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
@@ -51,6 +53,7 @@ from telegram.constants import ParseMode
 from telegram.error import ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.clock import Clock
 from bot.delivery.errors import SendFate, classify_send_error
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -490,14 +493,14 @@ class _Sender:
         bot: telegram.Bot,
         pacer: Pacer,
         writer: _Writer,
-        now: Callable[[], datetime],
+        clock: Clock,
         result: DrainResult,
         lease: Lease | None = None,
     ) -> None:
         self.bot = bot
         self.pacer = pacer
         self.writer = writer
-        self.now = now
+        self.clock = clock
         self.result = result
         self.lease = lease
         self.lost = asyncio.Event()  # the lease was lost: no send may start any more
@@ -553,7 +556,9 @@ class _Sender:
                 return
             else:
                 self.result.sent += 1
-                self.writer.update(row.id, SENT, message_id=message.message_id, sent_at=self.now())
+                self.writer.update(
+                    row.id, SENT, message_id=message.message_id, sent_at=self.clock.now()
+                )
                 return
             if claimed is None:
                 return  # another drainer took the row while it was pending
@@ -607,7 +612,7 @@ async def drain(
     db: Database,
     bot: telegram.Bot,
     pacer: Pacer,
-    now: Callable[[], datetime],
+    clock: Clock,
     *,
     concurrency: int = 8,
     batch: int = 200,
@@ -627,11 +632,11 @@ async def drain(
     """
     if concurrency < 1 or batch < 1:
         raise ValueError("concurrency and batch must be at least 1")
-    clock = pacer.time
-    started = clock.monotonic()
+    pace = pacer.time
+    started = pace.monotonic()
     result = DrainResult()
     writer = _Writer(db)
-    sender = _Sender(bot, pacer, writer, now, result, lease)
+    sender = _Sender(bot, pacer, writer, clock, result, lease)
     # Two stages, so that a claim's database round trip never holds up a send: up to
     # `concurrency` rows being claimed or waiting to start, and `concurrency` in the sender.
     ahead = asyncio.Semaphore(concurrency)
@@ -698,7 +703,7 @@ async def drain(
                     continue
                 if stop_when_empty:
                     break
-                await _sleep_unless(clock, IDLE_POLL, stop)
+                await _sleep_unless(pace, IDLE_POLL, stop)
                 continue
             for row in rows:
                 await ahead.acquire()
@@ -719,7 +724,7 @@ async def drain(
         if tasks:
             await asyncio.wait(set(tasks))
         await writer.close()
-    result.elapsed = clock.monotonic() - started
+    result.elapsed = pace.monotonic() - started
     return result
 
 
@@ -753,7 +758,7 @@ class OutboxWorker:
     def __init__(
         self,
         db: Database,
-        now: Callable[[], datetime],
+        clock: Clock,
         *,
         limits: Limits | None = None,
         time: TimeSource | None = None,
@@ -765,7 +770,7 @@ class OutboxWorker:
     ) -> None:
         self.db = db
         self.lease = lease
-        self.now = now
+        self.clock = clock
         self.pacer = Pacer(limits, time)
         self.idle_seconds = idle_seconds
         self.error_pause = error_pause
@@ -812,19 +817,19 @@ class OutboxWorker:
         return False
 
     async def _run(self, bot: telegram.Bot) -> None:
-        clock = self.pacer.time
+        pace = self.pacer.time
         if not await self._leads():
             return
         if self.recover_on_start:
             while not self._stop.is_set():
                 try:
-                    await recover(self.db, self.now())
+                    await recover(self.db, self.clock.now())
                     break
                 except Exception:
                     log.exception("outbox: recovery at start-up failed; trying again")
-                    await _sleep_unless(clock, self.error_pause, self._stop)
+                    await _sleep_unless(pace, self.error_pause, self._stop)
         while not self._stop.is_set():
-            await self._wait_for_work(clock)
+            await self._wait_for_work(pace)
             if self._stop.is_set():
                 return
             self._wake.clear()
@@ -835,14 +840,14 @@ class OutboxWorker:
                     self.db,
                     bot,
                     self.pacer,
-                    self.now,
+                    self.clock,
                     concurrency=self.concurrency,
                     stop=self._stop,
                     lease=self.lease,
                 )
             except Exception:
                 log.exception("outbox: draining failed; trying again")
-                await _sleep_unless(clock, self.error_pause, self._stop)
+                await _sleep_unless(pace, self.error_pause, self._stop)
                 self._wake.set()
                 continue
             self._add(result)

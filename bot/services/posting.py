@@ -30,9 +30,9 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, select, update
@@ -41,6 +41,7 @@ from telegram import Bot, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import RetryAfter, TelegramError
 
+from bot.clock import Clock, SystemClock
 from bot.delivery.errors import classify_send_error
 from bot.render import report as render
 from bot.render.chart import render_chart
@@ -341,10 +342,6 @@ class _LeaseLost(Exception):
 # --- publishing --------------------------------------------------------------------------
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
 class Publisher:
     """Publishes posts for one process. `pacer` keeps channel posts within Telegram's limits
@@ -356,7 +353,7 @@ class Publisher:
     pacer: Pacer
     me: str = field(default_factory=instance_name)
     bot_username: str | None = None
-    clock: Callable[[], datetime] = _utc_now
+    clock: Clock = field(default_factory=SystemClock)
     # How many posts this process rendered (a resume or a lost race renders nothing).
     renders: int = 0
 
@@ -396,7 +393,7 @@ class Publisher:
                 due=due,
                 me=self.me,
                 now=now,
-                lease_now=self.clock(),
+                lease_now=self.clock.now(),
                 allow=allow,
             )
             if isinstance(claim, PostOutcome) and claim.detail == "new" and claim.post_id:
@@ -427,7 +424,7 @@ class Publisher:
                         rendering=rendered.stored(),
                         chart=rendered.chart,
                         parts=rendered.parts,
-                        lease_until=self.clock() + LEASE,
+                        lease_until=self.clock.now() + LEASE,
                     )
                 )
                 if getattr(stored, "rowcount", 0) != 1:
@@ -442,7 +439,7 @@ class Publisher:
         """Extend the lease (LEASE from now, plus any 429 pause still to wait out), with
         `values` written in the same statement. Raises _LeaseLost if the post is not ours."""
         pause = max(0.0, self.pacer.paused_until - self.pacer.time.monotonic())
-        until = self.clock() + LEASE + timedelta(seconds=pause)
+        until = self.clock.now() + LEASE + timedelta(seconds=pause)
         async with self.db.transaction() as session:
             renewed = await session.execute(
                 update(ProgressPost)

@@ -10,6 +10,7 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bot.clock import FrozenClock
 from bot.services.outbox import Pacer, drain
 from storage.db import Database
 from storage.outbox import AMBIGUOUS, FAILED, SENT, Outgoing, counts, enqueue
@@ -25,8 +26,7 @@ NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 CHATS = [910_001, 910_002, 910_003]
 
 
-def now() -> datetime:
-    return NOW
+WALL = FrozenClock(NOW)  # the dates written; pacing runs on the TimeSource
 
 
 # fault -> (the row's status, how many times the unlucky notice reached the chat)
@@ -68,11 +68,11 @@ async def test_each_notice_arrives_at_most_once_whatever_the_fault(
     )
     await bot.initialize()
     try:
-        first = await drain(db, bot, Pacer(), now, limit=1)  # the first chat, cleanly
+        first = await drain(db, bot, Pacer(), WALL, limit=1)  # the first chat, cleanly
         assert first.sent == 1
         arm(fake_api, fault)  # the next send: the unlucky chat's
-        await drain(db, bot, Pacer(), now)
-        await drain(db, bot, Pacer(), now)  # a second pass sends nothing again
+        await drain(db, bot, Pacer(), WALL)
+        await drain(db, bot, Pacer(), WALL)  # a second pass sends nothing again
     finally:
         await bot.shutdown()
 

@@ -273,7 +273,7 @@ async def test_a_leader_whose_lock_connection_is_cut_stops_before_the_next_one_s
             self.bot = Bot(OFFLINE_TOKEN, request=self.transport)
             self.leadership = Leadership(self.db, instance=name)
             self.worker = OutboxWorker(
-                self.db, lambda: START, lease=self.leadership, idle_seconds=0.2
+                self.db, FrozenClock(START), lease=self.leadership, idle_seconds=0.2
             )
 
         def times(self) -> list[float]:

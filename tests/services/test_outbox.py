@@ -21,6 +21,7 @@ from telegram.error import RetryAfter, TimedOut
 from telegram.request import RequestData
 
 from bot.app import OFFLINE_TOKEN
+from bot.clock import FrozenClock
 from bot.console.limits import LimitedTransport, TimedCall
 from bot.services.outbox import (
     Limits,
@@ -47,8 +48,7 @@ DB_FACTOR = 15.0
 FAST_FACTOR = 10.0
 
 
-def now() -> datetime:
-    return NOW
+WALL = FrozenClock(NOW)  # the dates written; pacing runs on the TimeSource
 
 
 @pytest.fixture
@@ -230,7 +230,7 @@ async def test_broadcast_sends_every_row_once_within_the_limits(db, make_bot) ->
     transport = LimitedTransport(time=clock)
     bot = await make_bot(transport)
 
-    result = await drain(db, bot, Pacer(time=clock), now)
+    result = await drain(db, bot, Pacer(time=clock), WALL)
 
     assert result.sent == 1000
     assert (result.failed, result.ambiguous, result.retry_after_hits) == (0, 0, 0)
@@ -254,7 +254,7 @@ async def test_messages_go_out_as_html_without_link_preview_and_with_link_button
     transport = LimitedTransport(time=clock)
     bot = await make_bot(transport)
 
-    await drain(db, bot, Pacer(time=clock), now)
+    await drain(db, bot, Pacer(time=clock), WALL)
 
     with_button, plain = (c.call for c in transport.accepted)
     assert with_button.text == "Hej <b>nummer 0</b>"
@@ -273,7 +273,7 @@ async def test_a_429_pauses_all_sending_and_nothing_is_lost(db, make_bot) -> Non
     transport.inject_retry_after(at_send=300, seconds=5)
     bot = await make_bot(transport)
 
-    result = await drain(db, bot, Pacer(time=clock), now)
+    result = await drain(db, bot, Pacer(time=clock), WALL)
 
     assert result.retry_after_hits == 1
     assert transport.too_many_requests == 1
@@ -299,8 +299,8 @@ async def test_two_drains_at_once_send_each_row_once(db, make_bot) -> None:
     half = Limits(per_second=12.0)
 
     first, second = await asyncio.gather(
-        drain(db, bot, Pacer(half, clock), now, batch=50),
-        drain(db, bot, Pacer(half, clock), now, batch=50),
+        drain(db, bot, Pacer(half, clock), WALL, batch=50),
+        drain(db, bot, Pacer(half, clock), WALL, batch=50),
     )
 
     assert first.sent + second.sent == 300
@@ -324,7 +324,7 @@ async def test_recover_marks_rows_left_sending_ambiguous_and_they_are_not_sent(
     bot = await make_bot(transport)
 
     assert await recover(db, NOW) == 1
-    result = await drain(db, bot, Pacer(time=clock), now)
+    result = await drain(db, bot, Pacer(time=clock), WALL)
 
     assert result.sent == 4
     assert crashed not in chats_of(transport.accepted)
@@ -344,7 +344,7 @@ async def test_refusals_fail_their_row_and_the_others_go_out(db, make_bot) -> No
     transport.refuse(gone, 400, "Bad Request: chat not found")
     bot = await make_bot(transport)
 
-    result = await drain(db, bot, Pacer(time=clock), now)
+    result = await drain(db, bot, Pacer(time=clock), WALL)
 
     assert (result.sent, result.failed) == (18, 2)
     assert set(chats_of(transport.accepted)) == set(chats) - {blocked, gone}
@@ -365,7 +365,7 @@ async def test_sends_that_never_left_are_retried_with_growing_pauses(db, make_bo
     transport.cut(flaky, after_sending=False, times=2)  # no connection could be made
     bot = await make_bot(transport)
 
-    result = await drain(db, bot, Pacer(time=clock), now)
+    result = await drain(db, bot, Pacer(time=clock), WALL)
 
     assert result.sent == 3
     refusals = [r.at for r in transport.rejections]
@@ -386,7 +386,7 @@ async def test_a_row_that_never_gets_a_connection_fails_after_ten_attempts(db, m
     transport.cut(chat, after_sending=False, times=5)
     bot = await make_bot(transport)
 
-    result = await drain(db, bot, Pacer(time=clock), now)
+    result = await drain(db, bot, Pacer(time=clock), WALL)
 
     assert (result.sent, result.failed) == (0, 1)
     row = await row_for(db, chat)
@@ -411,7 +411,7 @@ async def test_a_send_whose_answer_was_lost_is_ambiguous_and_never_sent_twice(
         transport.refuse(unsure, int(status), description, times=1)
     bot = await make_bot(transport)
 
-    result = await drain(db, bot, Pacer(time=clock), now)
+    result = await drain(db, bot, Pacer(time=clock), WALL)
 
     assert (result.sent, result.failed, result.ambiguous) == (3, 0, 1)
     assert await statuses(db) == {SENT: 3, AMBIGUOUS: 1}
@@ -456,7 +456,7 @@ async def test_a_timed_out_send_is_ambiguous_and_not_repeated(db, make_bot) -> N
     transport.pool_timeout_chat = chats[1]
     bot = await make_bot(transport)
 
-    result = await drain(db, bot, Pacer(time=clock), now)
+    result = await drain(db, bot, Pacer(time=clock), WALL)
 
     assert (result.sent, result.ambiguous) == (3, 1)
     assert await statuses(db) == {SENT: 3, AMBIGUOUS: 1}
@@ -472,13 +472,13 @@ async def test_sending_resumes_where_it_stopped(db, make_bot) -> None:
     transport = LimitedTransport(time=clock)
     bot = await make_bot(transport)
 
-    first = await drain(db, bot, Pacer(time=clock), now, limit=50)
+    first = await drain(db, bot, Pacer(time=clock), WALL, limit=50)
     assert first.sent == 50
     assert await statuses(db) == {SENT: 50, PENDING: 70}
     assert set(chats_of(transport.accepted)) == set(chats[:50])  # the first 50 in the queue
 
     # A new process: a new pacer (and the same Bot API, which remembers what it was sent).
-    second = await drain(db, bot, Pacer(time=clock), now)
+    second = await drain(db, bot, Pacer(time=clock), WALL)
 
     assert second.sent == 70
     assert chats_of(transport.accepted) == Counter(chats)
@@ -491,7 +491,7 @@ async def test_the_worker_drains_at_start_and_when_woken(db, make_bot) -> None:
     clock = ScaledTime(FAST_FACTOR)
     transport = LimitedTransport(time=clock)
     bot = await make_bot(transport)
-    worker = OutboxWorker(db, now, time=clock, idle_seconds=3600)
+    worker = OutboxWorker(db, WALL, time=clock, idle_seconds=3600)
 
     async def sent() -> int:
         return (await statuses(db)).get(SENT, 0)
@@ -538,7 +538,7 @@ async def test_a_worker_that_loses_the_lead_stops_sending_and_gives_its_rows_bac
     transport = LimitedTransport(time=clock)
     bot = await make_bot(transport)
     lease = Lease(transport, 10)
-    worker = OutboxWorker(db, now, time=clock, idle_seconds=3600, lease=lease)
+    worker = OutboxWorker(db, WALL, time=clock, idle_seconds=3600, lease=lease)
 
     worker.start(bot)
     try:
