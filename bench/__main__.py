@@ -36,7 +36,7 @@ from bench.dataset import FULL, QUICK
 from bench.figures import Figure
 from bench.seeds import seed_figures, seed_pages
 from bot.app import build_application
-from bot.clock import FrozenClock
+from bot.clock import FrozenClock, SystemClock
 from bot.config import DatabaseSettings, Settings
 from bot.console.transport import OfflineTransport
 from bot.console.updates import Person, UpdateFactory
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     updates = 200 if args.quick else 2000
-    started_at = datetime.now(UTC)
+    started_at = SystemClock().now()
     control_start = time_control()
     figures = asyncio.run(_bench(args.database_url, updates))
     figures += asyncio.run(

@@ -1,4 +1,13 @@
-"""Time is injected: logic asks a Clock, never the system directly."""
+"""Time is injected: logic asks a Clock, never the system directly.
+
+`Clock` is the bot's one shape of wall-clock time: `now()` is an aware datetime in UTC, and
+today's date where people are is derived from it (`local_today`). Services receive the
+current time as a value (`now=`, `today=`) read from it; long-lived components (the inbox
+processor, poller, webhook server, metrics, leader, outbox worker, channel publisher) are
+handed the Clock itself. `SystemClock` runs in production, `FrozenClock` in tests, the demo
+and benchmarks. The outbox's pacing runs on a separate monotonic `TimeSource` (seconds and
+sleep, never dates), so that a benchmark can speed it up without touching dates.
+"""
 
 from __future__ import annotations
 

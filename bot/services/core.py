@@ -24,10 +24,13 @@ class Services:
     def tz(self) -> ZoneInfo:
         return self.settings.bot.timezone
 
+    # Shorthands for the handlers (the edge): the time is always `clock`'s. Components are
+    # handed the Clock itself, never these methods as callables.
     def now(self) -> datetime:
         return self.clock.now()
 
     def today(self) -> date:
+        """Today where people are (the bot's timezone), from the same clock."""
         return local_today(self.clock, self.tz)
 
     async def close(self) -> None:
