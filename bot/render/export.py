@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.words import join_words
 from bot.render.callbacks import encode
 from bot.render.html import b, join_names
-from bot.render.messages import n, pick
+from bot.render.messages import n, t
 from bot.render.texts import Lang
 from bot.services.export import ExportInfo, Format
 
@@ -29,53 +29,27 @@ def _button(text: str, *args: int | str) -> InlineKeyboardButton:
 
 
 def only_admins(lang: Lang) -> str:
-    return pick(
-        lang,
-        "Tack för att du frågar! Exporten av data är till för administratörer. "
-        "Vill du se hur det går med löftena, skriv /hurgardet.",
-        "Thanks for asking! Exporting data is for admins. "
-        "To see how the pledges are going, send /progress.",
-    )
+    return t("export.only_admins", lang)
 
 
 def not_admin_there(lang: Lang) -> str:
     """Short enough for a button's alert (at most 200 characters)."""
-    return pick(
-        lang,
-        "Du är inte administratör för den kommunen, så du kan inte hämta dess data.",
-        "You are not an admin for that municipality, so you cannot download its data.",
-    )
+    return t("export.not_admin_there", lang)
 
 
 def pick_municipality(
     places: Sequence[tuple[int, str]], lang: Lang
 ) -> tuple[str, InlineKeyboardMarkup]:
     rows = [[_button(name, "m", mid)] for mid, name in places]
-    rows.append([_button(pick(lang, "Alla mina kommuner", "All my municipalities"), "m", ALL)])
-    return pick(
-        lang, "Export – vilken kommun gäller det?", "Export – which municipality?"
-    ), InlineKeyboardMarkup(rows)
+    rows.append([_button(t("export.all_mine", lang), "m", ALL)])
+    return t("export.which_municipality", lang), InlineKeyboardMarkup(rows)
 
 
 def pick_kind(target: int | str, name: str | None, lang: Lang) -> tuple[str, InlineKeyboardMarkup]:
     """Format and scope in one step: four buttons. `name` None means all the admin's places."""
-    which = b(name) if name else pick(lang, "alla dina kommuner", "all your municipalities")
-    text = pick(
-        lang,
-        f"{b('Export')} av {which}\n\n"
-        f"{b('Internt')}: allt som sparats – platser, anteckningar, organisation och borttagna "
-        "poster. Bara för er själva.\n"
-        f"{b('Publikt')}: antal och datum, platser bara där de markerats som offentliga. Inga "
-        "namn och inga anteckningar. Går att dela.\n\n"
-        "CSV öppnas direkt i Excel; JSON passar för andra program.",
-        f"{b('Export')} of {which}\n\n"
-        f"{b('Internal')}: everything stored – places, notes, organisation and deleted "
-        "entries. For your team only.\n"
-        f"{b('Public')}: counts and dates, places only where marked public. No names and no "
-        "notes. Fine to share.\n\n"
-        "CSV opens directly in Excel; JSON suits other programs.",
-    )
-    internal, public = pick(lang, "internt", "internal"), pick(lang, "publikt", "public")
+    which = b(name) if name else t("export.all_yours", lang)
+    text = t("export.choose_kind", lang, which=which)
+    internal, public = t("export.internal", lang), t("export.public", lang)
     rows = [
         [
             _button(f"CSV · {internal}", "f", target, "c", "i"),
@@ -90,17 +64,11 @@ def pick_kind(target: int | str, name: str | None, lang: Lang) -> tuple[str, Inl
 
 
 def preparing(lang: Lang) -> str:
-    return pick(lang, "Filen skapas …", "Making the file …")
+    return t("export.preparing", lang)
 
 
 def too_large(lang: Lang, megabytes: int) -> str:
-    return pick(
-        lang,
-        f"Filen blev större än {megabytes} MB, och så stora filer kan jag inte skicka här. "
-        "Välj en kommun i taget, eller använd kommandot <code>loftesbot export</code> på servern.",
-        f"The file is larger than {megabytes} MB, which I cannot send here. Choose one "
-        "municipality at a time, or use <code>loftesbot export</code> on the server.",
-    )
+    return t("export.too_large", lang, megabytes=megabytes)
 
 
 def caption(info: ExportInfo, lang: Lang) -> str:
@@ -108,7 +76,7 @@ def caption(info: ExportInfo, lang: Lang) -> str:
     which = (
         join_names(list(names), lang)
         if len(names) <= 3
-        else pick(lang, f"{len(names)} kommuner", f"{len(names)} municipalities")
+        else t("export.municipalities", lang, count=len(names))
     )
     counts = info.counts
     fmt = info.fmt.upper()

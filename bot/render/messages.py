@@ -335,6 +335,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kommunen har inga medborgarlöften som har börjat gälla.",
         "The municipality has no pledges in force yet.",
     ),
+    # -- words the bot has learnt (/ord) --
+    "words.none": (
+        "Boten har inte lärt sig några ord än. När en rapportör väljer löfte för ett "
+        "meddelande som boten inte förstod, blir orden ett synonym för löftet – de visas här.",
+        "The bot has not learnt any words yet. When a reporter picks a pledge for a message "
+        "the bot did not understand, its words become a synonym of the pledge – shown here.",
+    ),
+    "words.title": ("Ord som boten har lärt sig", "Words the bot has learnt"),
+    "words.tap_to_remove": (
+        "Tryck på ett ord för att ta bort det: då läses sådana meddelanden inte längre som "
+        "det löftet.",
+        "Tap a word to remove it: such messages are then no longer read as that pledge.",
+    ),
+    "words.removed": ("Borttaget: ”{word}” för {pledge}.", "Removed: ”{word}” for {pledge}."),
+    "words.gone": ("Det ordet finns inte längre.", "That word is no longer there."),
+    # -- export (/export) --
+    "export.only_admins": (
+        "Tack för att du frågar! Exporten av data är till för administratörer. "
+        "Vill du se hur det går med löftena, skriv /hurgardet.",
+        "Thanks for asking! Exporting data is for admins. "
+        "To see how the pledges are going, send /progress.",
+    ),
+    "export.not_admin_there": (
+        "Du är inte administratör för den kommunen, så du kan inte hämta dess data.",
+        "You are not an admin for that municipality, so you cannot download its data.",
+    ),
+    "export.all_mine": ("Alla mina kommuner", "All my municipalities"),
+    "export.which_municipality": (
+        "Export – vilken kommun gäller det?",
+        "Export – which municipality?",
+    ),
+    "export.all_yours": ("alla dina kommuner", "all your municipalities"),
+    "export.choose_kind": (
+        "<b>Export</b> av {which}\n\n"
+        "<b>Internt</b>: allt som sparats – platser, anteckningar, organisation och borttagna "
+        "poster. Bara för er själva.\n"
+        "<b>Publikt</b>: antal och datum, platser bara där de markerats som offentliga. Inga "
+        "namn och inga anteckningar. Går att dela.\n\n"
+        "CSV öppnas direkt i Excel; JSON passar för andra program.",
+        "<b>Export</b> of {which}\n\n"
+        "<b>Internal</b>: everything stored – places, notes, organisation and deleted "
+        "entries. For your team only.\n"
+        "<b>Public</b>: counts and dates, places only where marked public. No names and no "
+        "notes. Fine to share.\n\n"
+        "CSV opens directly in Excel; JSON suits other programs.",
+    ),
+    "export.internal": ("internt", "internal"),
+    "export.public": ("publikt", "public"),
+    "export.preparing": ("Filen skapas …", "Making the file …"),
+    "export.too_large": (
+        "Filen blev större än {megabytes} MB, och så stora filer kan jag inte skicka här. "
+        "Välj en kommun i taget, eller använd kommandot <code>loftesbot export</code> på servern.",
+        "The file is larger than {megabytes} MB, which I cannot send here. Choose one "
+        "municipality at a time, or use <code>loftesbot export</code> on the server.",
+    ),
+    "export.municipalities": ("{count} kommuner", "{count} municipalities"),
     # -- counts (see n) --
     "count.week.one": ("{count} vecka", "{count} week"),
     "count.week.other": ("{count} veckor", "{count} weeks"),
