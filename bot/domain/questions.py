@@ -34,7 +34,7 @@ wins over a town's; towns of at most five letters, and a few that are words ("Ba
 sign of a place like everyday names; longer towns allow one typing error.
 
 How topics are recognised: the words of the question that are not question words, municipality
-words or responsible words are stemmed as in ``bot.domain.report_reading`` and compared with the
+words or responsible words are stemmed as in ``bot.domain.swedish`` and compared with the
 words of each pledge's short name and synonyms (and, weakly, its text) and with the words of the
 focus area names: the same stem, the first part of a compound ("trafiken" → "trafikkontroller",
 "skolorna" → "skolbesök"), its head ("kontroller" → "trafikkontroll", weaker), a compound in the
@@ -77,24 +77,19 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
 
-from rapidfuzz.distance import OSA
-
+from bot.domain import swedish
 from bot.domain.lexicon import CONCEPTS, concept, narrower, terms_for
 from bot.domain.report_reading import (
-    _FOLD,
     _GENERIC_KEYS,
     _SMALL_WORDS,
-    _WORD_RE,
-    _is_typo,
-    _key,
 )
+from bot.domain.swedish import FOLD, Token
 
 __all__ = [
     "Kind",
@@ -155,7 +150,6 @@ class Question:
 # --- Tuning ---------------------------------------------------------------------------------
 
 # A longer message is not a question we read: at most this many characters and words.
-_MAX_TEXT = 4096
 _MAX_WORDS = 40
 
 # Names: one typing error, on names of at least this many letters.
@@ -192,24 +186,8 @@ _FROZEN_MAX = 8
 # --- Words ----------------------------------------------------------------------------------
 
 
-def _fold(word: str) -> str:
-    return word.lower().translate(_FOLD)
-
-
-def _folds(words: str) -> frozenset[str]:
-    return frozenset(_fold(w) for w in words.split())
-
-
-def _lower(words: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in words.split())
-
-
-def _stems(words: str) -> frozenset[str]:
-    return frozenset(_key(w.lower()) for w in words.split())
-
-
 # Words that make a question "what was promised".
-_PLEDGE_WORDS = _folds(
+_PLEDGE_WORDS = swedish.folds(
     """
     lovat lovar lovade lova lovats lovas utlovat utlovade utlovats löfte löften löftena löftet
     löftes löftenas åtagande åtaganden åtagandena promise promised promises pledge pledged
@@ -220,7 +198,7 @@ _PLEDGE_PREFIXES = ("medborgarlofte", "atagande", "fokusomrade")
 _PLEDGE_SUFFIXES = ("lofte", "loften", "loftena", "loftet")
 
 # Words that make a question "how is it going", whatever else it says.
-_PROGRESS_WORDS = _folds(
+_PROGRESS_WORDS = swedish.folds(
     """
     läget läge lägen status statusen framsteg hållit håller hållits uppfyllt uppfyller
     uppfylla uppfyllda uppfyllts infriat infriar infria infriade infriats klarat klarar klarade
@@ -281,9 +259,9 @@ _WEAK_PROGRESS_RES = (
     re.compile(r" what (?:is|are) (?:\w+ ){0,3}doing "),
 )
 # "har ni besökt", "har polisen gjort": a supine after "har" (two words in between at most).
-_HAVE = _folds("har hade")
+_HAVE = swedish.folds("har hade")
 _SUPINE_ENDINGS = ("at", "it", "tt", "rt", "kt", "lt", "nt", "st", "ft", "pt", "ts")
-_NOT_SUPINE = _folds(
+_NOT_SUPINE = swedish.folds(
     "det allt inget något mycket litet lovat natt just sett rätt fått nyligen inte sagt alltid"
 )
 
@@ -295,7 +273,7 @@ _CHIT_CHAT_RES = (
 )
 
 # A request to do something else: never a question we read, unless it clearly asks one.
-_REQUEST_WORDS = _folds(
+_REQUEST_WORDS = swedish.folds(
     """
     anmäla anmälan anmäl prenumerera prenumeration avsluta avprenumerera sluta stopp stoppa
     ringa ring kontakta skicka radera glöm synpunkt synpunkter klaga klagomål subscribe
@@ -303,15 +281,15 @@ _REQUEST_WORDS = _folds(
     """
 )
 
-_POLICE_WORDS = _folds("polisen polis poliser poliserna polisens polisernas police cops")
-_MUNICIPALITY_BODY_WORDS = _folds("kommunen kommunens municipality council")
-_KOMMUN_SUFFIX = _folds("kommun kommuns")
-_PLACE_PREPOSITIONS_SV = _folds("i för inom")
-_PLACE_PREPOSITIONS_EN = _folds("in for")
-_BODY_PLACE_PREPOSITIONS = _folds("i in inom within")
+_POLICE_WORDS = swedish.folds("polisen polis poliser poliserna polisens polisernas police cops")
+_MUNICIPALITY_BODY_WORDS = swedish.folds("kommunen kommunens municipality council")
+_KOMMUN_SUFFIX = swedish.folds("kommun kommuns")
+_PLACE_PREPOSITIONS_SV = swedish.folds("i för inom")
+_PLACE_PREPOSITIONS_EN = swedish.folds("in for")
+_BODY_PLACE_PREPOSITIONS = swedish.folds("i in inom within")
 
 # Words that may stand beside a name or a topic in a message that only names them.
-_FILLER = _folds(
+_FILLER = swedish.folds(
     """
     i för med om och kommun kommuns det den då nu in the of about what and then at on hos inom
     just igen än hur är e vad säger sägs gäller angående beträffande nytt nya nyheter
@@ -323,7 +301,7 @@ _FILLER = _folds(
 # Words never taken as a topic (or as an unknown place): question words, small words, time.
 _STOP = (
     _FILLER
-    | _folds(
+    | swedish.folds(
         """
         hur vad vilka vilken vilket när var varför går gick gått gå det den de dom med har hade
         ha ni er era ert man vi jag du dig mig oss polisen polis poliser poliserna polisens
@@ -350,7 +328,7 @@ _STOP = (
 )
 
 # Words used in questions that must never be taken for a municipality with a typing error.
-_NOT_A_NAME = _STOP | _folds(
+_NOT_A_NAME = _STOP | swedish.folds(
     """
     trafiken skolorna skolan vinden klippan tranan totala moraliska ungdomarna narkotikan
     droger drogerna föräldrar integrationen samverkan samarbetet tryggheten våldet
@@ -358,15 +336,17 @@ _NOT_A_NAME = _STOP | _folds(
 )
 
 # Municipality names that are also everyday words: they need a sign that a place is meant.
-_EVERYDAY_NAMES = _folds(
+_EVERYDAY_NAMES = swedish.folds(
     "vara mark åre berg boden ånge malå ale lund kinda mora kil salem klippan nora sala"
 )
 # Words of two-word names that do not name the municipality on their own.
-_GENERIC_NAME_WORDS = _folds("östra västra norra södra lilla stora övre nedre upplands dals salen")
+_GENERIC_NAME_WORDS = swedish.folds(
+    "östra västra norra södra lilla stora övre nedre upplands dals salen"
+)
 
 # Topic-looking words, to read "trafiken i Haparanda" as a question before the topics are
 # known and never to take "skolorna" for an unknown place. Keys, compared as prefixes.
-_TOPIC_STEMS = _stems(
+_TOPIC_STEMS = swedish.keys(
     """
     trafik skola drog narkotika knark ungdom unga barn elev förälder föräldrar trygghet
     säkerhet våld brott inbrott klotter skadegörelse integration nyanlända samverkan
@@ -455,10 +435,10 @@ _ENGLISH_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 # Words of focus area names that do not name the area on their own.
-_AREA_IGNORE = _folds("fokus mer ökad ökat bättre arbete arbetet område")
+_AREA_IGNORE = swedish.folds("fokus mer ökad ökat bättre arbete arbetet område")
 
 # Words of questions that are not English, and words that are (as written, lower-cased).
-_ENGLISH_MARKERS = _lower(
+_ENGLISH_MARKERS = swedish.lowers(
     """
     how what which is it its going goes the did does do promise promised promises pledge
     pledges police municipality council with about are things have has been done you your
@@ -467,7 +447,7 @@ _ENGLISH_MARKERS = _lower(
     so this that was were we our can will would my me youth young
     """
 )
-_SWEDISH_MARKERS = _lower(
+_SWEDISH_MARKERS = swedish.lowers(
     """
     hur vad vilka vilken det går gick har hade ni och med är lovat lovade polisen kommunen
     läget för på om till gör gjort löften löftena medborgarlöften inte nu kommun kommuns tack
@@ -480,57 +460,9 @@ _SWEDISH_MARKERS = _lower(
 _DEFINITE_ENDINGS = ("en", "et", "an", "na", "ena")
 
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
-_SENTENCE_BREAK_RE = re.compile(r"[.!?;\n]")
 
 
 # --- Tokens ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    raw: str
-    start: int
-    end: int
-    low: str
-    fold: str
-    capital: bool  # "Åsele"
-    capitals: bool  # "SIG"
-    digit: bool
-    joined_before: bool  # only a hyphen between this and the previous word ("Malung-Sälen")
-    sentence_start: bool
-
-
-def _tokenise(text: str, limit: int) -> list[_Tok]:
-    """The words of ``text``; at most ``limit`` + 1 of them."""
-    tokens: list[_Tok] = []
-    previous_end = -1
-    for m in _WORD_RE.finditer(text):
-        raw = m.group(0)
-        low = raw.lower()
-        gap = text[previous_end : m.start()] if previous_end >= 0 else " "
-        tokens.append(
-            _Tok(
-                raw=raw,
-                start=m.start(),
-                end=m.end(),
-                low=low,
-                fold=low.translate(_FOLD),
-                capital=raw[:1].isupper(),
-                capitals=len(raw) >= 2 and raw.isupper(),
-                digit=raw.isdigit(),
-                joined_before=gap in ("-", "‐", "–"),
-                sentence_start=previous_end < 0 or bool(_SENTENCE_BREAK_RE.search(gap)),
-            )
-        )
-        previous_end = m.end()
-        if len(tokens) > limit:
-            break
-    return tokens
-
-
-def _topic_key(word: str) -> str:
-    """The matching key of a lower-cased word (a stem, folded), as ``report_reading`` makes it."""
-    return _key(word)
 
 
 def _topic_ish(key: str) -> bool:
@@ -546,10 +478,10 @@ def _topic_ish(key: str) -> bool:
 _LEXICON_KEY_MIN = 3  # "epa", "ssp"
 # Words of the lexicon too common to link a pledge to one activity; "högstadiet" does link a
 # pledge to the school years 7–9 in a citizen's question ("niorna").
-_LINK_GENERIC = _GENERIC_KEYS - {_key("högstadiet")}
+_LINK_GENERIC = _GENERIC_KEYS - {swedish.key("högstadiet")}
 # Lexicon words that do not say on their own what a citizen asks about: "langning" is as often
 # about alcohol as about drugs.
-_NOT_FOR_QUESTIONS = frozenset({_key("langning")})
+_NOT_FOR_QUESTIONS = frozenset({swedish.key("langning")})
 _FIELD_PREFIX_MIN = 6  # a compound that starts with a field word ("fartkontrollerna")
 
 
@@ -557,13 +489,13 @@ def _concept_keys(words: Iterable[str]) -> set[str]:
     """Keys of a concept's terms: one-word terms, and multi-word terms written together."""
     keys: set[str] = set()
     for term in words:
-        parts = [w.lower() for w in _WORD_RE.findall(term)]
+        parts = [w.lower() for w in swedish.WORD_RE.findall(term)]
         if len(parts) == 1:
-            key = _topic_key(parts[0])
+            key = swedish.key(parts[0])
             if len(key) >= _LEXICON_KEY_MIN and key not in _NOT_FOR_QUESTIONS:
                 keys.add(key)
         elif parts:
-            keys.add(_topic_key("".join(parts)))
+            keys.add(swedish.key("".join(parts)))
     return keys
 
 
@@ -582,9 +514,9 @@ def _field_words() -> frozenset[str]:
     for c in CONCEPTS:
         keys |= _concept_keys(c.words)
         for term in c.english:
-            for word in _WORD_RE.findall(term.lower()):
-                if len(word) >= 4 and _fold(word) not in _STOP:
-                    keys.add(_topic_key(word))
+            for word in swedish.WORD_RE.findall(term.lower()):
+                if len(word) >= 4 and swedish.fold(word) not in _STOP:
+                    keys.add(swedish.key(word))
     return frozenset(keys)
 
 
@@ -603,14 +535,14 @@ def _field_word(key: str) -> bool:
     return any(key[:n] in long_words for n in range(_FIELD_PREFIX_MIN, len(key)))
 
 
-def _hyphened_field_word(tokens: Sequence[_Tok], i: int) -> str | None:
+def _hyphened_field_word(tokens: Sequence[Token], i: int) -> str | None:
     """The key of a word and the one before it, joined by a hyphen, when that is a word of
     the field ("brå-möten", "epa-kontroll"); otherwise None."""
     token = tokens[i]
     if i == 0 or not token.joined_before or token.digit or tokens[i - 1].digit:
         return None
     field = _field_words()
-    for key in (_topic_key(tokens[i - 1].low + token.low), tokens[i - 1].fold + token.fold):
+    for key in (swedish.key(tokens[i - 1].low + token.low), tokens[i - 1].fold + token.fold):
         # "brå-mötena": an ending or two the stemmer left ("bramoten" for "bramot")
         for size in range(len(key), max(_FIELD_PREFIX_MIN, len(key) - 3) - 1, -1):
             if key[:size] in field:
@@ -628,10 +560,10 @@ def _own_keys(topic: Topic, *, short_only: bool = False) -> frozenset[str]:
     for text in texts:
         if not isinstance(text, str):
             continue
-        words = [w.lower() for w in _WORD_RE.findall(text)]
-        keys.update(_topic_key(w) for w in words if not w.isdigit())
+        words = [w.lower() for w in swedish.WORD_RE.findall(text)]
+        keys.update(swedish.key(w) for w in words if not w.isdigit())
         if len(words) > 1:
-            keys.add(_topic_key("".join(words)))
+            keys.add(swedish.key("".join(words)))
     return frozenset(keys)
 
 
@@ -688,21 +620,23 @@ class _NameIndex:
 
 
 def _name_words(name: str) -> list[str]:
-    words = [_fold(w) for w in _WORD_RE.findall(name) if not w.isdigit()]
+    words = [swedish.fold(w) for w in swedish.WORD_RE.findall(name) if not w.isdigit()]
     if len(words) > 1 and words[-1] in _KOMMUN_SUFFIX:
         words = words[:-1]
     return words
 
 
 def _written_words(name: str) -> list[str]:
-    words = [w.lower() for w in _WORD_RE.findall(name) if not w.isdigit()]
-    if len(words) > 1 and _fold(words[-1]) in _KOMMUN_SUFFIX:
+    words = [w.lower() for w in swedish.WORD_RE.findall(name) if not w.isdigit()]
+    if len(words) > 1 and swedish.fold(words[-1]) in _KOMMUN_SUFFIX:
         words = words[:-1]
     return words
 
 
 # Towns whose names are also ordinary words, besides every town of at most five letters.
-_EVERYDAY_TOWNS = _folds("kista backa backe viken nyland husby forsa hille lima lindas valbo")
+_EVERYDAY_TOWNS = swedish.folds(
+    "kista backa backe viken nyland husby forsa hille lima lindas valbo"
+)
 _TOWN_EVERYDAY_MAX = 5
 _CLIPPED_MIN = 4
 
@@ -792,7 +726,7 @@ class _PlaceHit:
     town: str | None = None
 
 
-def _window(tokens: Sequence[_Tok], first: int, size: int) -> str | None:
+def _window(tokens: Sequence[Token], first: int, size: int) -> str | None:
     """The folded words ``first`` … ``first + size - 1`` written together, or None."""
     if first + size > len(tokens):
         return None
@@ -815,7 +749,7 @@ def _forms(joined: str) -> list[str]:
     return forms
 
 
-def _everyday_name_allowed(tokens: Sequence[_Tok], first: int, last: int) -> bool:
+def _everyday_name_allowed(tokens: Sequence[Token], first: int, last: int) -> bool:
     """Whether an everyday word ("vara", "mark") at ``first..last`` names a municipality."""
     before = tokens[first - 1].fold if first > 0 else None
     after = tokens[last + 1].fold if last + 1 < len(tokens) else None
@@ -845,7 +779,7 @@ def _typo_name(index: _NameIndex, size: int, joined: str) -> tuple[str, str | No
         for candidate in index.typo.get(form[:1], ()):
             if candidate.words != size or abs(len(candidate.form) - len(form)) > 1:
                 continue
-            if OSA.distance(form, candidate.form, score_cutoff=1) <= 1 and (
+            if swedish.within_edits(form, candidate.form, 1) and (
                 candidate.name not in found or candidate.town is None
             ):
                 found[candidate.name] = candidate.town
@@ -857,7 +791,7 @@ def _typo_name(index: _NameIndex, size: int, joined: str) -> tuple[str, str | No
 
 
 def _exact_hit(
-    tokens: Sequence[_Tok], index: _NameIndex, i: int, size: int
+    tokens: Sequence[Token], index: _NameIndex, i: int, size: int
 ) -> tuple[str, str | None] | None:
     joined = _window(tokens, i, size)
     if joined is None:
@@ -879,7 +813,7 @@ def _exact_hit(
     return None
 
 
-def _find_places(tokens: Sequence[_Tok], index: _NameIndex) -> list[_PlaceHit]:
+def _find_places(tokens: Sequence[Token], index: _NameIndex) -> list[_PlaceHit]:
     """Every municipality named in the tokens, in order; exact ones before typos at a word."""
     hits: list[_PlaceHit] = []
     i = 0
@@ -969,7 +903,7 @@ def _as_towns(towns: Mapping[str, str] | None) -> _TownList | None:
 def _clean(text: object) -> str:
     if not isinstance(text, str):
         return ""
-    return unicodedata.normalize("NFC", text[:_MAX_TEXT])
+    return swedish.clean(text)
 
 
 def find_municipality(
@@ -984,7 +918,7 @@ def find_municipality(
     municipality), a town leads to its municipality.
     """
     names = _as_names(municipalities)
-    tokens = _tokenise(_clean(text), _MAX_WORDS)
+    tokens = swedish.tokenise(_clean(text), limit=_MAX_WORDS)
     if not names or not tokens or len(tokens) > _MAX_WORDS:
         return None
     hit = _choose_place(_find_places(tokens, _name_index(names, _as_towns(towns))))
@@ -1029,33 +963,33 @@ class _TopicIndex:
 
 
 def _term(text: str, weight: float) -> _Term | None:
-    words = [w for w in (m.group(0).lower() for m in _WORD_RE.finditer(text)) if w]
+    words = [w for w in (m.group(0).lower() for m in swedish.WORD_RE.finditer(text)) if w]
     if not words:
         return None
-    small = [w.translate(_FOLD) in _SMALL_WORDS for w in words]
+    small = [w.translate(FOLD) in _SMALL_WORDS for w in words]
     if all(small):
-        keys = [_topic_key(w) for w in words]
+        keys = [swedish.key(w) for w in words]
         capitals = [True] * len(words)
     else:
         kept = [w for w, s in zip(words, small, strict=True) if not s]
-        keys = [_topic_key(w) for w in kept]
+        keys = [swedish.key(w) for w in kept]
         capitals = [False] * len(kept)
-    joined = _topic_key("".join(words)) if len(words) > 1 else ""
+    joined = swedish.key("".join(words)) if len(words) > 1 else ""
     return _Term(tuple(keys), tuple(capitals), joined, weight)
 
 
 def _area_term(name: str) -> _Term | None:
     words = [
         w
-        for w in (m.group(0).lower() for m in _WORD_RE.finditer(name))
-        if w.translate(_FOLD) not in _SMALL_WORDS
-        and w.translate(_FOLD) not in _AREA_IGNORE
-        and w.translate(_FOLD) not in _POLICE_WORDS
+        for w in (m.group(0).lower() for m in swedish.WORD_RE.finditer(name))
+        if w.translate(FOLD) not in _SMALL_WORDS
+        and w.translate(FOLD) not in _AREA_IGNORE
+        and w.translate(FOLD) not in _POLICE_WORDS
     ]
     if not words:
         return None
-    keys = tuple(_topic_key(w) for w in words)
-    joined = _topic_key("".join(words)) if len(words) > 1 else ""
+    keys = tuple(swedish.key(w) for w in words)
+    joined = swedish.key("".join(words)) if len(words) > 1 else ""
     return _Term(keys, (False,) * len(keys), joined, _W_AREA)
 
 
@@ -1090,7 +1024,7 @@ def _lexicon_term(text: str, weight: float) -> _Term | None:
     term = _term(text, weight)
     if term is None or any(term.capitals_only):
         return None
-    if len(term.words) == 1 and len(_WORD_RE.findall(text)) > 1:
+    if len(term.words) == 1 and len(swedish.WORD_RE.findall(text)) > 1:
         # A phrase left with one word once its small words are gone ("vuxna ute" → "vuxna")
         # no longer names the activity.
         return None
@@ -1130,12 +1064,12 @@ def _build_topic_index(topics: tuple[Topic, ...]) -> _TopicIndex:
             for word_index, word in enumerate(term.words):
                 postings.setdefault(word, []).append((t_index, term_index, word_index))
         if isinstance(topic.text, str) and topic.text:
-            for m in _WORD_RE.finditer(topic.text[:_MAX_TEXT]):
+            for m in swedish.WORD_RE.finditer(topic.text[: swedish.MAX_TEXT]):
                 low = m.group(0).lower()
-                folded = low.translate(_FOLD)
+                folded = low.translate(FOLD)
                 if len(folded) < 4 or folded in _STOP or low.isdigit():
                     continue
-                owners = text_words.setdefault(_topic_key(low), [])
+                owners = text_words.setdefault(swedish.key(low), [])
                 if not owners or owners[-1] != t_index:
                     owners.append(t_index)
         if isinstance(topic.focus_area, str) and topic.focus_area:
@@ -1227,7 +1161,7 @@ def _word_factors(
                 note(key[-size:], _F_COMPOUND_IN_QUESTION)
         if len(key) >= 5:
             for word in index.words_by_letter.get(key[0], ()):
-                if word != key and _is_typo(key, word):
+                if word != key and swedish.is_typo(key, word):
                     note(word, _F_TYPO)
     result = tuple(factors.items())
     if len(index.memo) > _MEMO_MAX:
@@ -1263,7 +1197,7 @@ class _QWord:
 
 
 def _question_words(
-    tokens: Sequence[_Tok], taken: frozenset[int], soft_words: frozenset[int]
+    tokens: Sequence[Token], taken: frozenset[int], soft_words: frozenset[int]
 ) -> list[_QWord]:
     words: list[_QWord] = []
     for i, token in enumerate(tokens):
@@ -1276,8 +1210,8 @@ def _question_words(
         english = _ENGLISH_WORDS.get(token.low)
         if english is not None:
             for word in english:
-                keys[_topic_key(word)] = _F_SAME
-        base = token.low if token.digit else _topic_key(token.low)
+                keys[swedish.key(word)] = _F_SAME
+        base = token.low if token.digit else swedish.key(token.low)
         keys.setdefault(base, _F_SAME)
         for related in _related(base):
             keys.setdefault(related, _F_RELATED)
@@ -1301,19 +1235,19 @@ def _question_words(
     return words
 
 
-def _field_phrase(tokens: Sequence[_Tok], i: int) -> str | None:
+def _field_phrase(tokens: Sequence[Token], i: int) -> str | None:
     """The key of a word and the one before it written together, when that is a phrase of the
     field's lexicon ("speed checks", "foot patrol", "synlig polis"); otherwise None."""
     if i == 0 or tokens[i].digit or tokens[i - 1].digit or tokens[i].sentence_start:
         return None
-    key = _topic_key(tokens[i - 1].low + tokens[i].low)
+    key = swedish.key(tokens[i - 1].low + tokens[i].low)
     return key if len(key) >= _FIELD_PREFIX_MIN and key in _field_words() else None
 
 
 @lru_cache(maxsize=1)
 def _related_keys() -> dict[str, tuple[str, ...]]:
     return {
-        _topic_key(word): tuple(_topic_key(r) for r in related)
+        swedish.key(word): tuple(swedish.key(r) for r in related)
         for word, related in _RELATED_WORDS.items()
     }
 
@@ -1430,7 +1364,8 @@ def _read_topics(
         theirs = [
             (score, owner)
             for score, owner in chosen
-            if _fold(str(index.topics[owner].responsible)) in (_fold(responsible), "bada")
+            if swedish.fold(str(index.topics[owner].responsible))
+            in (swedish.fold(responsible), "bada")
         ]
         chosen = theirs or chosen
     if not chosen:
@@ -1447,7 +1382,7 @@ def _read_topics(
 
 
 def _responsible_words(
-    tokens: Sequence[_Tok], place_tokens: frozenset[int]
+    tokens: Sequence[Token], place_tokens: frozenset[int]
 ) -> tuple[frozenset[int], frozenset[int]]:
     """The words naming the police, and the municipality as a body, as a question's subject."""
     police: set[int] = set()
@@ -1477,7 +1412,7 @@ def _responsible_words(
 # --- Unknown places -------------------------------------------------------------------------
 
 
-def _not_a_place_word(token: _Tok, topic_tokens: frozenset[int], index: int) -> bool:
+def _not_a_place_word(token: Token, topic_tokens: frozenset[int], index: int) -> bool:
     return (
         token.digit
         or index in topic_tokens
@@ -1487,12 +1422,12 @@ def _not_a_place_word(token: _Tok, topic_tokens: frozenset[int], index: int) -> 
         or token.fold in _MUNICIPALITY_BODY_WORDS
         or token.fold in _POLICE_WORDS
         or len(token.fold) < 2
-        or _topic_ish(_topic_key(token.low))
+        or _topic_ish(swedish.key(token.low))
     )
 
 
 def _unknown_place(
-    text: str, tokens: Sequence[_Tok], english: bool, topic_tokens: frozenset[int]
+    text: str, tokens: Sequence[Token], english: bool, topic_tokens: frozenset[int]
 ) -> tuple[str | None, frozenset[int]]:
     """Words after "i"/"för"/"in" (or before "kommun") that look like a place we do not know."""
     prepositions = _PLACE_PREPOSITIONS_EN if english else _PLACE_PREPOSITIONS_SV
@@ -1550,13 +1485,13 @@ def _unknown_place(
 # --- Kind of question -----------------------------------------------------------------------
 
 
-def _is_english(tokens: Sequence[_Tok]) -> bool:
+def _is_english(tokens: Sequence[Token]) -> bool:
     english = sum(1 for t in tokens if t.low in _ENGLISH_MARKERS)
-    swedish = sum(1 for t in tokens if t.low in _SWEDISH_MARKERS)
-    return english > swedish
+    swedish_words = sum(1 for t in tokens if t.low in _SWEDISH_MARKERS)
+    return english > swedish_words
 
 
-def _has_pledge_word(tokens: Sequence[_Tok]) -> bool:
+def _has_pledge_word(tokens: Sequence[Token]) -> bool:
     return any(
         t.fold in _PLEDGE_WORDS
         or t.fold.startswith(_PLEDGE_PREFIXES)
@@ -1565,11 +1500,11 @@ def _has_pledge_word(tokens: Sequence[_Tok]) -> bool:
     )
 
 
-def _has_progress_word(tokens: Sequence[_Tok]) -> bool:
+def _has_progress_word(tokens: Sequence[Token]) -> bool:
     return any(t.fold in _PROGRESS_WORDS or t.fold.startswith(_PROGRESS_PREFIXES) for t in tokens)
 
 
-def _has_supine_after_have(tokens: Sequence[_Tok]) -> bool:
+def _has_supine_after_have(tokens: Sequence[Token]) -> bool:
     for i, token in enumerate(tokens):
         if token.fold not in _HAVE:
             continue
@@ -1585,7 +1520,7 @@ def _has_supine_after_have(tokens: Sequence[_Tok]) -> bool:
     return False
 
 
-def _kind(tokens: Sequence[_Tok], names_only: bool) -> Kind:
+def _kind(tokens: Sequence[Token], names_only: bool) -> Kind:
     line = " " + " ".join(t.fold for t in tokens) + " "
     if any(r.search(line) for r in _CHIT_CHAT_RES):
         return "none"
@@ -1602,7 +1537,7 @@ def _kind(tokens: Sequence[_Tok], names_only: bool) -> Kind:
 
 
 def _names_only(
-    tokens: Sequence[_Tok], named: frozenset[int], responsible_tokens: frozenset[int]
+    tokens: Sequence[Token], named: frozenset[int], responsible_tokens: frozenset[int]
 ) -> bool:
     """True when the message, or one of its sentences, only names a place or a topic
     ("trafiken i Haparanda?", "Tack. Och i Åsele?")."""
@@ -1641,7 +1576,7 @@ def read_question(
     """Read a citizen's question; see the module's documentation for the rules. With
     ``towns`` (town → municipality), a town named leads to its municipality."""
     text = _clean(text)
-    tokens = _tokenise(text, _MAX_WORDS)
+    tokens = swedish.tokenise(text, limit=_MAX_WORDS)
     if not tokens:
         return _NONE
     if len(tokens) > _MAX_WORDS:
@@ -1665,7 +1600,7 @@ def read_question(
         if i not in place_tokens
         and not t.digit
         and (
-            (t.fold not in _STOP and (_topic_ish(_topic_key(t.low)) or t.low in _ENGLISH_WORDS))
+            (t.fold not in _STOP and (_topic_ish(swedish.key(t.low)) or t.low in _ENGLISH_WORDS))
             # a word of the field written with a hyphen ("brå-möten")
             or _hyphened_field_word(tokens, i) is not None
             or (i + 1 < len(tokens) and _hyphened_field_word(tokens, i + 1) is not None)
@@ -1718,7 +1653,7 @@ def read_question(
     )
 
 
-def _missing_topic(text: str, tokens: Sequence[_Tok], topical: frozenset[int]) -> str | None:
+def _missing_topic(text: str, tokens: Sequence[Token], topical: frozenset[int]) -> str | None:
     """The words a question asks about, as written: the last run of topic-looking words, without
     a verb after "har" ("har ni besökt skolorna" → "skolorna")."""
     kept = sorted(

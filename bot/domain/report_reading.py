@@ -54,20 +54,17 @@ How a message is read:
 from __future__ import annotations
 
 import re
-import threading
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
-import snowballstemmer  # type: ignore[import-untyped]
-from rapidfuzz.distance import OSA
-
+from bot.domain import swedish
 from bot.domain.dates import DayMatch, day_like_spans, find_day
 from bot.domain.lexicon import CONCEPTS, terms_for
 from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
+from bot.domain.swedish import FOLD, Token
 from bot.domain.swedish_numbers import NumberMatch, find_numbers
 
 __all__ = [
@@ -204,61 +201,18 @@ _COVERAGE_PART_BONUS = 0.1
 
 # How many later numbers are tried as the start of a second day.
 _MAX_DAY_RETRIES = 8
-# Longer texts than a Telegram message are read only this far.
-_MAX_TEXT = 4096
 
 # --- Words ----------------------------------------------------------------------------------
-
-_FOLD = str.maketrans(
-    {"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o", "á": "a"}
-)
-
-_STEMMERS = threading.local()
-
-
-def _stem(word: str) -> str:
-    stemmer = getattr(_STEMMERS, "swedish", None)
-    if stemmer is None:
-        stemmer = snowballstemmer.stemmer("swedish")
-        _STEMMERS.swedish = stemmer
-    return str(stemmer.stemWord(word))
-
-
-@lru_cache(maxsize=16384)
-def _key(low: str) -> str:
-    """The matching key of a lower-cased word: stem, a few more endings off, folded."""
-    if low.isdigit():
-        return low
-    stem = _stem(low)
-    if len(stem) > 4 and stem.endswith(("an", "et")):
-        stem = stem[:-2]  # "skolan", "tipset", "mötet", "evenemanget"
-    elif stem.endswith("ium"):
-        stem = stem[:-2]  # "gymnasium" like "gymnasiet"
-    if len(stem) > 3 and stem.endswith("s"):
-        stem = stem[:-1]  # a genitive or linking s: "Svegs", "droginsats"
-    return stem.translate(_FOLD)
 
 
 def _word_key(low: str) -> str:
     """The key a word is matched by; small words ("mot", "i") only ever match themselves."""
-    folded = low.translate(_FOLD)
-    return "~" + folded if folded in _SMALL_WORDS else _key(low)
-
-
-def _keys(words: str | Iterable[str]) -> frozenset[str]:
-    """Keys of words (a list, or one string of words separated by white space)."""
-    return frozenset(_key(w) for w in (words.split() if isinstance(words, str) else words))
-
-
-def _folds(words: str | Iterable[str]) -> frozenset[str]:
-    """Folded forms of words (a list, or one string of words separated by white space)."""
-    return frozenset(
-        w.translate(_FOLD) for w in (words.split() if isinstance(words, str) else words)
-    )
+    folded = low.translate(FOLD)
+    return "~" + folded if folded in _SMALL_WORDS else swedish.key(low)
 
 
 # Small words: never a place, weak as a term, soft inside a multi-word term.
-_SMALL_WORDS = _folds(
+_SMALL_WORDS = swedish.folds(
     """
     och i på med om för till av att som en ett den det de vid mot hos från är var har hade vi
     jag man samt under efter kring inför utan eller men så sen sedan då nu här där också även
@@ -269,7 +223,7 @@ _SMALL_WORDS = _folds(
 )
 
 # Words too common to point at one pledge on their own.
-_GENERIC_KEYS = _keys(
+_GENERIC_KEYS = swedish.keys(
     """
     skola skolan skolor besök möte möten träff träffar tips information info utbildning
     utbildningar lektion lektioner trafik insats insatser kontroll kontroller samtal dialog
@@ -281,13 +235,13 @@ _GENERIC_KEYS = _keys(
 
 # Nouns that a number in front of makes a count, whatever the pledge; otherwise the noun must
 # be one of the pledge's own words ("3 kontroller" for "trafikkontroller", not "3 klasser").
-_COUNT_NOUN_KEYS = _keys("gång gånger ggr tillfälle tillfällen")
-_UNIT_WORDS = _folds(["st", "st.", "stycken", "styck", "ggr", "x"])
+_COUNT_NOUN_KEYS = swedish.keys("gång gånger ggr tillfälle tillfällen")
+_UNIT_WORDS = swedish.folds(["st", "st.", "stycken", "styck", "ggr", "x"])
 
 # Nouns of people and things: a number in front of them is not the count ("40 förare").
 # Compared as written (folded), since some share a stem with words that are counted
 # ("besökare" and "besök").
-_NOT_COUNTED_FORMS = _folds(
+_NOT_COUNTED_FORMS = swedish.folds(
     """
     elever eleverna elev deltagare deltagarna personer personerna person pers föräldrar
     föräldrarna ungdomar ungdomarna barn barnen bilar bilarna bil fordon fordonen förare
@@ -297,10 +251,10 @@ _NOT_COUNTED_FORMS = _folds(
     patrull bussar lastbilar skotrar hundar klassrum
     """
 )
-_NOT_COUNTED_HEADS = _folds("prov bilar förare elever ungdomar deltagare personer")
+_NOT_COUNTED_HEADS = swedish.folds("prov bilar förare elever ungdomar deltagare personer")
 
 # Place nouns: extend a capitalised name ("Sveg skola") or make a lowercase phrase a place.
-_PLACE_NOUN_KEYS = _keys(
+_PLACE_NOUN_KEYS = swedish.keys(
     """
     skola skolan skolor gymnasium gymnasiet högstadiet högstadieskola mellanstadiet centrum
     torget torg hamnen hamn stationen resecentrum kyrkan fritidsgården fritidsgård parken
@@ -309,14 +263,14 @@ _PLACE_NOUN_KEYS = _keys(
     """
 )
 # Place nouns too vague to be a place on their own ("på skolan").
-_VAGUE_PLACE_KEYS = _keys(["skola", "skolan", "skolor", "boendet"])
+_VAGUE_PLACE_KEYS = swedish.keys(["skola", "skolan", "skolor", "boendet"])
 # Generic parts of coverage names: "Hälledalsskolan" is "Hälledal" + a school.
-_COVERAGE_GENERIC_KEYS = _keys(
+_COVERAGE_GENERIC_KEYS = swedish.keys(
     "skola skolan gymnasium gymnasiet högstadiet högstadieskola centrum torget"
 )
 
 # Words of time: never a place.
-_TIME_KEYS = _keys(
+_TIME_KEYS = swedish.keys(
     """
     idag igår imorgon morse kväll kvällen natt natten morgon morgonen eftermiddag
     eftermiddagen förmiddag förmiddagen helg helgen vecka veckan lunch lunchen rast rasten
@@ -327,7 +281,7 @@ _TIME_KEYS = _keys(
 )
 
 # Nouns after a preposition that are not places ("hos rektor", "på plats").
-_NOT_PLACE_KEYS = _keys(
+_NOT_PLACE_KEYS = swedish.keys(
     """
     plats stan rektor rektorn personal personalen föräldrar elever eleverna ungdomar kollegor
     kommunen polisen socialtjänsten gruppen familjen telefon mejl mail nätet distans länk
@@ -335,11 +289,8 @@ _NOT_PLACE_KEYS = _keys(
     """
 )
 
-_PLACE_PREPOSITIONS = _folds(["på", "i", "vid", "utanför", "längs", "mot", "hos", "genom"])
+_PLACE_PREPOSITIONS = swedish.folds(["på", "i", "vid", "utanför", "längs", "mot", "hos", "genom"])
 
-_WORD_RE = re.compile(r"[^\W\d_]+|\d+")
-_HARD_BREAK_RE = re.compile(r"[^ \t\u00a0\-/'’&+]")  # a new line is a break too
-_SENTENCE_BREAK_RE = re.compile(r"[.!?\n;]")
 
 _ROAD_RE = re.compile(
     r"(?<![\w-])(?:E\s?\d{1,2}|e\d{1,2}|(?:rv|lv|riksväg|länsväg|väg)\.?\s?\d{1,4})(?![\w])",
@@ -427,62 +378,8 @@ _LABEL_BEFORE_RE = re.compile(r"(?<!\w)(?:antal|summa|totalt)\s*:?\s*\Z", re.IGN
 _NOUN_COLON_BEFORE_RE = re.compile(r"([^\W\d_]+)\s*[:=]\s*\Z")
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    raw: str
-    start: int
-    end: int
-    fold: str  # lower-cased and folded
-    key: str
-    digit: bool
-    capitals: bool  # "HVB"
-    capital: bool  # "Sveg"
-    sentence_start: bool
-    hard_before: bool  # punctuation (other than hyphen, slash) between this and the last token
-
-
-def _tokenise(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    previous_end = 0
-    for m in _WORD_RE.finditer(text):
-        raw = m.group(0)
-        low = raw.lower()
-        gap = text[previous_end : m.start()]
-        first = not tokens
-        tokens.append(
-            _Token(
-                raw=raw,
-                start=m.start(),
-                end=m.end(),
-                fold=low.translate(_FOLD),
-                key=_word_key(low),
-                digit=raw.isdigit(),
-                capitals=len(raw) >= 2 and raw.isupper(),
-                capital=raw[:1].isupper(),
-                sentence_start=first or bool(_SENTENCE_BREAK_RE.search(gap)),
-                hard_before=first or bool(_HARD_BREAK_RE.search(gap)),
-            )
-        )
-        previous_end = m.end()
-    return tokens
-
-
-def _words(text: str) -> list[str]:
-    return [m.group(0).lower() for m in _WORD_RE.finditer(text)]
-
-
-def _typo_limit(a: str, b: str) -> int:
-    """How many edits two keys may differ by and still be the same word (0: none)."""
-    if len(a) < 5 or len(b) < 5 or a[0] != b[0]:
-        return 0
-    return 2 if min(len(a), len(b)) >= 10 else 1
-
-
-def _is_typo(a: str, b: str) -> bool:
-    limit = _typo_limit(a, b)
-    if limit == 0 or abs(len(a) - len(b)) > limit:
-        return False
-    return int(OSA.distance(a, b, score_cutoff=limit)) <= limit
+def _tokenise(text: str) -> list[Token]:
+    return swedish.tokenise(text, key_of=_word_key)
 
 
 def _word_match(token_key: str, word_key: str) -> float:
@@ -496,7 +393,7 @@ def _word_match(token_key: str, word_key: str) -> float:
         return _M_COMPOUND_HEAD
     if len(word_key) >= 5 and extra >= 3 and token_key.startswith(word_key):
         return _M_COMPOUND_MODIFIER
-    if _is_typo(token_key, word_key):
+    if swedish.is_typo(token_key, word_key):
         return _M_TYPO
     return 0.0
 
@@ -541,15 +438,15 @@ class _Pledge:
 
 
 def _municipality_key(name: str) -> str:
-    return " ".join(_key(w) for w in _words(name))
+    return " ".join(swedish.key(w) for w in swedish.words(name))
 
 
 def _term_words(text: str) -> list[str]:
-    return [w for w in _words(text) if w]
+    return [w for w in swedish.words(text) if w]
 
 
 def _single_weight(word: str, kind: str, generic: bool) -> tuple[float, float]:
-    folded = word.translate(_FOLD)
+    folded = word.translate(FOLD)
     if folded in _SMALL_WORDS:
         return _W_SMALL_WORD, _W_CAPITALS
     if generic:
@@ -579,12 +476,12 @@ def _compile_term(text: str, kind: str, others: frozenset[str]) -> _Term | None:
         )
         weight, capitals = _single_weight(words[0], kind, generic)
         return _Term((_Word(key, False),), "", weight, capitals, strict=False, shape=key)
-    soft = [w.translate(_FOLD) in _SMALL_WORDS for w in words]
+    soft = [w.translate(FOLD) in _SMALL_WORDS for w in words]
     if all(soft):
         soft = [False] * len(words)
     strict = sum(1 for s in soft if not s) == 1
     weight = _KIND_WEIGHTS.get(kind, _W_UNIT)
-    joined = _key("".join(words))
+    joined = swedish.key("".join(words))
     words_of = tuple(_Word(k, s) for k, s in zip(keys, soft, strict=True))
     shape = " ".join(("~" if w.soft else "") + w.key for w in words_of) + f"|{joined}|{strict}"
     return _Term(words_of, joined, weight, weight, strict, shape=shape)
@@ -613,7 +510,7 @@ def _lexicon_index() -> tuple[tuple[str, frozenset[str]], ...]:
                 if key not in _GENERIC_KEYS and len(key) >= 4 and not key.startswith("~"):
                     keys.add(key)
             elif words:
-                keys.add(_key("".join(words)))
+                keys.add(swedish.key("".join(words)))
         index.append((c.key, frozenset(keys)))
     return tuple(index)
 
@@ -625,7 +522,7 @@ def _lexicon_terms(choice: PledgeChoice) -> tuple[str, ...]:
         words = _term_words(text)
         own.update(_word_key(w) for w in words)
         if len(words) > 1:
-            own.add(_key("".join(words)))
+            own.add(swedish.key("".join(words)))
     found: list[str] = []
     for key, keys in _lexicon_index():
         if keys & own:
@@ -642,7 +539,7 @@ def _compile(choices: tuple[PledgeChoice, ...]) -> tuple[_Pledge, ...]:
             words = _term_words(text)
             keys.update(_word_key(w) for w in words)
             if len(words) > 1:
-                keys.add(_key("".join(words)))
+                keys.add(swedish.key("".join(words)))
         word_keys.append(frozenset(keys))
     compiled: list[_Pledge] = []
     for index, choice in enumerate(choices):
@@ -699,7 +596,7 @@ class _Hit:
 class _Matcher:
     """Matches terms against one message, remembering word comparisons."""
 
-    def __init__(self, text: str, tokens: Sequence[_Token]) -> None:
+    def __init__(self, text: str, tokens: Sequence[Token]) -> None:
         self.tokens = tokens
         # "hast.kontroll", "tr.kontroll": an abbreviated first part, a dot, the rest.
         self.abbreviations: list[tuple[int, str, str]] = [
@@ -714,7 +611,7 @@ class _Matcher:
         self._terms: dict[str, _Hit | None] = {}
         self._partial: dict[tuple[str, str], float] = {}
         self.joined_pairs: list[tuple[int, str]] = [
-            (i, _key(tokens[i].raw.lower() + tokens[i + 1].raw.lower()))
+            (i, swedish.key(tokens[i].raw.lower() + tokens[i + 1].raw.lower()))
             for i in range(len(tokens) - 1)
             if not tokens[i].digit and not tokens[i + 1].digit and not tokens[i + 1].hard_before
         ]
@@ -755,7 +652,7 @@ class _Matcher:
             self._terms[shape] = unit
         return None if unit is None else _Hit(unit.score * term.weight, unit.tokens)
 
-    def _weight(self, term: _Term, token: _Token) -> float:
+    def _weight(self, term: _Term, token: Token) -> float:
         return term.capitals_weight if token.capitals else term.weight
 
     def _single(self, term: _Term) -> _Hit | None:
@@ -788,7 +685,7 @@ class _Matcher:
                 factor = 0.0
                 if joined == key:
                     factor = _M_JOINED
-                elif joined[:1] == first and _is_typo(joined, key):
+                elif joined[:1] == first and swedish.is_typo(joined, key):
                     factor = _M_TYPO
                 score = term.weight * factor
                 if factor and (best is None or score > best.score):
@@ -820,7 +717,7 @@ class _Matcher:
                 factor = 0.0
                 if token.key == term.joined:
                     factor = _M_JOINED
-                elif token.key[:1] == term.joined[:1] and _is_typo(token.key, term.joined):
+                elif token.key[:1] == term.joined[:1] and swedish.is_typo(token.key, term.joined):
                     factor = _M_TYPO
                 if factor and (best is None or factor > best.score):
                     best = _Hit(factor, (i,))
@@ -943,11 +840,11 @@ def _coverage_names(item: CoverageChoice) -> tuple[_CoverageName, ...]:
     for alternative in item.name.split("/"):
         distinctive: list[str] = []
         generic: set[str] = set()
-        for word in _words(alternative):
-            folded = word.translate(_FOLD)
+        for word in swedish.words(alternative):
+            folded = word.translate(FOLD)
             if folded in _SMALL_WORDS:
                 continue
-            head, part = _split_place_key(_key(word))
+            head, part = _split_place_key(swedish.key(word))
             if head:
                 distinctive.append(head)
             if part:
@@ -957,7 +854,7 @@ def _coverage_names(item: CoverageChoice) -> tuple[_CoverageName, ...]:
     return tuple(names)
 
 
-def _text_place_keys(tokens: Sequence[_Token]) -> list[tuple[int, str | None, str | None]]:
+def _text_place_keys(tokens: Sequence[Token]) -> list[tuple[int, str | None, str | None]]:
     found: list[tuple[int, str | None, str | None]] = []
     for i, token in enumerate(tokens):
         if token.digit or token.fold in _SMALL_WORDS:
@@ -968,7 +865,7 @@ def _text_place_keys(tokens: Sequence[_Token]) -> list[tuple[int, str | None, st
 
 
 def _same_place_word(a: str, b: str) -> bool:
-    return a == b or _is_typo(a, b)
+    return a == b or swedish.is_typo(a, b)
 
 
 def _coverage_rank(
@@ -1000,7 +897,7 @@ def _coverage_rank(
 
 
 def _coverage_match(
-    tokens: Sequence[_Token],
+    tokens: Sequence[Token],
     items: Sequence[CoverageChoice],
     weak: frozenset[str] = frozenset(),
 ) -> tuple[CoverageChoice, int, tuple[int, ...]] | None:
@@ -1027,7 +924,7 @@ def _coverage_match(
 
 
 def _coverage_in_tokens(
-    tokens: Sequence[_Token], items: Sequence[CoverageChoice], weak: frozenset[str]
+    tokens: Sequence[Token], items: Sequence[CoverageChoice], weak: frozenset[str]
 ) -> tuple[CoverageChoice, int] | None:
     found = _coverage_match(tokens, items, weak)
     return None if found is None else (found[0], found[1])
@@ -1043,7 +940,7 @@ def match_coverage(place_or_text: str, items: Sequence[CoverageChoice]) -> Cover
     """
     if not items or not place_or_text:
         return None
-    text = unicodedata.normalize("NFC", place_or_text[:_MAX_TEXT])
+    text = swedish.clean(place_or_text)
     found = _coverage_match(_tokenise(text), items)
     return None if found is None else found[0]
 
@@ -1065,7 +962,7 @@ class _Counter:
     def __init__(
         self,
         text: str,
-        tokens: Sequence[_Token],
+        tokens: Sequence[Token],
         vocabulary: frozenset[str],
         day: DayMatch | None,
         known: Sequence[tuple[int, int]] = (),
@@ -1087,7 +984,7 @@ class _Counter:
     def in_day(self, start: int, end: int) -> bool:
         return self.day is not None and start < self.day.end and end > self.day.start
 
-    def is_count_noun(self, token: _Token) -> bool:
+    def is_count_noun(self, token: Token) -> bool:
         key = token.key
         found = self._noun_cache.get(key)
         if found is None:
@@ -1103,7 +1000,7 @@ class _Counter:
         return found
 
     @staticmethod
-    def is_not_counted(token: _Token) -> bool:
+    def is_not_counted(token: Token) -> bool:
         return token.fold in _NOT_COUNTED_FORMS or any(
             len(token.fold) - len(head) >= 3 and token.fold.endswith(head)
             for head in _NOT_COUNTED_HEADS
@@ -1318,7 +1215,7 @@ class _Places:
     def __init__(
         self,
         text: str,
-        tokens: Sequence[_Token],
+        tokens: Sequence[Token],
         times: Sequence[tuple[int, int]],
         term_tokens: frozenset[int],
         municipality_tokens: frozenset[int],
@@ -1347,10 +1244,10 @@ class _Places:
         # "e 4" only with a capital E: a lone lowercase "e" is too often something else.
         return not (m.group(0)[0] == "e" and " " in m.group(0) and _ROAD_E_RE.match(m.group(0)))
 
-    def in_day(self, token: _Token) -> bool:
+    def in_day(self, token: Token) -> bool:
         return self._in_time(token.start, token.end)
 
-    def road_at(self, token: _Token) -> re.Match[str] | None:
+    def road_at(self, token: Token) -> re.Match[str] | None:
         return next((r for r in self.roads if r.start() == token.start), None)
 
     def excluded(self, index: int) -> bool:
@@ -1498,7 +1395,7 @@ class _Places:
     found: tuple[int, int] | None = None
 
 
-_NUMBER_WORDS = _folds(
+_NUMBER_WORDS = swedish.folds(
     """
     noll en ett två tre fyra fem sex sju åtta nio tio elva tolv tretton fjorton femton sexton
     sjutton arton nitton tjugo trettio fyrtio femtio hundra par
@@ -1510,13 +1407,13 @@ _NUMBER_WORDS = _folds(
 
 
 def _named_municipalities(
-    tokens: Sequence[_Token], names: Sequence[str]
+    tokens: Sequence[Token], names: Sequence[str]
 ) -> tuple[list[str], frozenset[int]]:
     """The municipalities of ``names`` that the message names, and the tokens naming them."""
     named: list[str] = []
     used: set[int] = set()
     for name in names:
-        keys = [_key(w) for w in _words(name)]
+        keys = [swedish.key(w) for w in swedish.words(name)]
         if not keys:
             continue
         for i in range(len(tokens) - len(keys) + 1):
@@ -1530,8 +1427,8 @@ def _named_municipalities(
 
 # Names of kommuner that are also ordinary words: only a name after "i", "från" or "till" and
 # written with a capital ("i Vara", "till Boden") is taken as the kommun.
-_COMMON_WORD_MUNICIPALITIES = _folds("vara mark ale berg kil boden lund säter heby sala")
-_MUNICIPALITY_PREPOSITIONS = _folds("i från till in vid mot")
+_COMMON_WORD_MUNICIPALITIES = swedish.folds("vara mark ale berg kil boden lund säter heby sala")
+_MUNICIPALITY_PREPOSITIONS = swedish.folds("i från till in vid mot")
 
 
 @lru_cache(maxsize=1)
@@ -1540,7 +1437,7 @@ def _all_municipality_keys() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...
     Compared as written, not stemmed: "morse" is not "Mora"."""
     found: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     for name in SWEDISH_MUNICIPALITIES:
-        words = tuple(w.translate(_FOLD) for w in _words(name))
+        words = tuple(w.translate(FOLD) for w in swedish.words(name))
         if words:
             found.setdefault(words[0], []).append((name, words))
             if len(words) == 1:  # the genitive: "Åseles skolor"
@@ -1549,7 +1446,7 @@ def _all_municipality_keys() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...
 
 
 def _other_municipalities(
-    tokens: Sequence[_Token], own: Sequence[str], known_place_keys: frozenset[str]
+    tokens: Sequence[Token], own: Sequence[str], known_place_keys: frozenset[str]
 ) -> tuple[str, ...]:
     """Kommuner of Sweden that the text names and that are not among ``own``."""
     table = _all_municipality_keys()
@@ -1569,7 +1466,7 @@ def _other_municipalities(
                 continue
             if name in own_names or (len(keys) == 1 and token.key in known_place_keys):
                 continue
-            common = name.lower().translate(_FOLD) in _COMMON_WORD_MUNICIPALITIES
+            common = name.lower().translate(FOLD) in _COMMON_WORD_MUNICIPALITIES
             if common and not (token.capital and after_preposition):
                 continue
             if not common and not (token.capital or after_preposition):
@@ -1580,7 +1477,7 @@ def _other_municipalities(
 
 
 # Verbs of reporting that say nothing about which activity it was.
-_PLAIN_VERBS = _folds(
+_PLAIN_VERBS = swedish.folds(
     """
     pratade pratat träffade träffat besökte besökt hade haft gjorde gjort genomförde genomfört
     höll hållit deltog deltagit informerade informerat fanns varit gick gått åkte åkt körde
@@ -1592,7 +1489,7 @@ _MAX_LEARNT_WORDS = 2
 
 def _unread_words(
     text: str,
-    tokens: Sequence[_Token],
+    tokens: Sequence[Token],
     understood: frozenset[int],
     times: Sequence[tuple[int, int]],
 ) -> str | None:
@@ -1648,7 +1545,7 @@ def day_options(text: str, today: date) -> tuple[date, ...]:
 # --- Reading --------------------------------------------------------------------------------
 
 
-def _matched_words(text: str, tokens: Sequence[_Token], used: Iterable[int]) -> str:
+def _matched_words(text: str, tokens: Sequence[Token], used: Iterable[int]) -> str:
     """The matched words as written; words close together with what stands between them."""
     groups: list[list[int]] = []
     for index in sorted(used):
@@ -1664,7 +1561,7 @@ def _matched_words(text: str, tokens: Sequence[_Token], used: Iterable[int]) -> 
 
 
 def _another_day(
-    text: str, tokens: Sequence[_Token], first: DayMatch, today: date, hour: int
+    text: str, tokens: Sequence[Token], first: DayMatch, today: date, hour: int
 ) -> bool:
     """True when the text names a second, different day after the first one."""
     later = find_day(text[first.end :], today, hour=hour)
@@ -1716,7 +1613,7 @@ def read_report(
     none is stated (None when the stated one is refused), and the place is as written or None.
     """
     original = text
-    text = unicodedata.normalize("NFC", text[:_MAX_TEXT])
+    text = swedish.clean(text)
     tokens = _tokenise(text)
     try:
         compiled = _compile(tuple(choices))
@@ -1735,7 +1632,7 @@ def read_report(
     # Pledges.
     matcher = _Matcher(text, tokens)
     scored: list[_Scored] = []
-    weak = frozenset(_key(w) for name in municipality_names for w in _words(name))
+    weak = frozenset(swedish.key(w) for name in municipality_names for w in swedish.words(name))
     for pledge in pledges:
         found = _score_pledge(pledge, matcher, weak)
         if found is not None:
