@@ -192,6 +192,8 @@ def tokenise(
         low = raw.lower()
         first = not tokens
         gap = text[previous_end : m.start()]
+        # The usual gap, one space, is no break of any kind.
+        plain = gap == " "
         tokens.append(
             Token(
                 raw=raw,
@@ -203,9 +205,9 @@ def tokenise(
                 digit=raw.isdigit(),
                 capital=raw[:1].isupper(),
                 capitals=len(raw) >= 2 and raw.isupper(),
-                sentence_start=first or bool(SENTENCE_BREAK_RE.search(gap)),
-                hard_before=first or bool(_HARD_BREAK_RE.search(gap)),
-                joined_before=not first and gap in _JOINING,
+                sentence_start=first or (not plain and bool(SENTENCE_BREAK_RE.search(gap))),
+                hard_before=first or (not plain and bool(_HARD_BREAK_RE.search(gap))),
+                joined_before=not first and not plain and gap in _JOINING,
             )
         )
         previous_end = m.end()
