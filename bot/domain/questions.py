@@ -85,10 +85,7 @@ from typing import Literal
 
 from bot.domain import swedish
 from bot.domain.lexicon import CONCEPTS, concept, narrower, terms_for
-from bot.domain.report_reading import (
-    _GENERIC_KEYS,
-    _SMALL_WORDS,
-)
+from bot.domain.report_reading.vocabulary import GENERIC_KEYS, SMALL_WORDS
 from bot.domain.swedish import FOLD, Token
 
 __all__ = [
@@ -324,7 +321,7 @@ _STOP = (
         varsågod förlåt sorry why who when where hey yo
         """
     )
-    | _SMALL_WORDS
+    | SMALL_WORDS
 )
 
 # Words used in questions that must never be taken for a municipality with a typing error.
@@ -478,7 +475,7 @@ def _topic_ish(key: str) -> bool:
 _LEXICON_KEY_MIN = 3  # "epa", "ssp"
 # Words of the lexicon too common to link a pledge to one activity; "högstadiet" does link a
 # pledge to the school years 7–9 in a citizen's question ("niorna").
-_LINK_GENERIC = _GENERIC_KEYS - {swedish.key("högstadiet")}
+_LINK_GENERIC = GENERIC_KEYS - {swedish.key("högstadiet")}
 # Lexicon words that do not say on their own what a citizen asks about: "langning" is as often
 # about alcohol as about drugs.
 _NOT_FOR_QUESTIONS = frozenset({swedish.key("langning")})
@@ -966,7 +963,7 @@ def _term(text: str, weight: float) -> _Term | None:
     words = [w for w in (m.group(0).lower() for m in swedish.WORD_RE.finditer(text)) if w]
     if not words:
         return None
-    small = [w.translate(FOLD) in _SMALL_WORDS for w in words]
+    small = [w.translate(FOLD) in SMALL_WORDS for w in words]
     if all(small):
         keys = [swedish.key(w) for w in words]
         capitals = [True] * len(words)
@@ -982,7 +979,7 @@ def _area_term(name: str) -> _Term | None:
     words = [
         w
         for w in (m.group(0).lower() for m in swedish.WORD_RE.finditer(name))
-        if w.translate(FOLD) not in _SMALL_WORDS
+        if w.translate(FOLD) not in SMALL_WORDS
         and w.translate(FOLD) not in _AREA_IGNORE
         and w.translate(FOLD) not in _POLICE_WORDS
     ]
