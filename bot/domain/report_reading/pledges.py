@@ -31,8 +31,8 @@ from bot.domain.report_reading.tuning import (
 from bot.domain.report_reading.vocabulary import (
     GENERIC_KEYS,
     SMALL_WORDS,
+    message_word_key,
     partial_match,
-    word_key,
     word_match,
 )
 from bot.domain.swedish import FOLD, Token
@@ -91,7 +91,7 @@ def _compile_term(text: str, kind: str, others: frozenset[str]) -> _Term | None:
     words = _term_words(text)
     if not words:
         return None
-    keys = [word_key(w) for w in words]
+    keys = [message_word_key(w) for w in words]
     if len(words) == 1:
         key = keys[0]
         generic = key in GENERIC_KEYS or (
@@ -133,7 +133,7 @@ def _lexicon_index() -> tuple[tuple[str, frozenset[str]], ...]:
         for term in c.words:
             words = _term_words(term)
             if len(words) == 1:
-                key = word_key(words[0])
+                key = message_word_key(words[0])
                 if key not in GENERIC_KEYS and len(key) >= 4 and not key.startswith("~"):
                     keys.add(key)
             elif words:
@@ -147,7 +147,7 @@ def _lexicon_terms(choice: PledgeChoice) -> tuple[str, ...]:
     own: set[str] = set()
     for text in (choice.short_name, *choice.synonyms):
         words = _term_words(text)
-        own.update(word_key(w) for w in words)
+        own.update(message_word_key(w) for w in words)
         if len(words) > 1:
             own.add(swedish.key("".join(words)))
     found: list[str] = []
@@ -164,7 +164,7 @@ def compile_pledges(choices: tuple[PledgeChoice, ...]) -> tuple[_Pledge, ...]:
         keys: set[str] = set()
         for text, _kind in _raw_terms(choice):
             words = _term_words(text)
-            keys.update(word_key(w) for w in words)
+            keys.update(message_word_key(w) for w in words)
             if len(words) > 1:
                 keys.add(swedish.key("".join(words)))
         word_keys.append(frozenset(keys))

@@ -13,7 +13,7 @@ from bot.domain.swedish import FOLD, Token
 # --- Words ----------------------------------------------------------------------------------
 
 
-def word_key(low: str) -> str:
+def message_word_key(low: str) -> str:
     """The key a word is matched by; small words ("mot", "i") only ever match themselves."""
     folded = low.translate(FOLD)
     return "~" + folded if folded in SMALL_WORDS else swedish.key(low)
@@ -187,7 +187,7 @@ NOUN_COLON_BEFORE_RE = re.compile(r"([^\W\d_]+)\s*[:=]\s*\Z")
 
 
 def tokens_of(text: str) -> list[Token]:
-    return swedish.tokenise(text, key_of=word_key)
+    return swedish.tokenise(text, key_of=message_word_key)
 
 
 def word_match(token_key: str, word_key: str) -> float:
