@@ -11,6 +11,8 @@ citizen's question):
   taken off, then folded.
 * ``is_typo``: whether two keys are one typing error apart (optimal string alignment distance:
   one edit for words of five letters or more, two from ten; the first letter must be right).
+* ``plural`` and ``singular``: a counted noun in the plural ("tillfälle" → "tillfällen") and
+  back, for units of pledges.
 * ``tokenise``: the words of a text (runs of letters, runs of digits) with their place and what
   stands around them (capitals, the start of a sentence, a hyphen or punctuation before).
 
@@ -42,7 +44,9 @@ __all__ = [
     "key",
     "keys",
     "lowers",
+    "plural",
     "short_stem",
+    "singular",
     "stem",
     "tokenise",
     "typo_limit",
@@ -130,6 +134,77 @@ def short_stem(word: str) -> str:
             word = word[: -len(suffix)]
             break
     return word[:6]
+
+
+# --- Counted nouns ------------------------------------------------------------------------
+
+_PLURALS: tuple[tuple[str, str], ...] = (
+    ("tillfälle", "tillfällen"),
+    ("insats", "insatser"),
+    ("kontroll", "kontroller"),
+    ("träff", "träffar"),
+    ("möte", "möten"),
+    ("aktivitet", "aktiviteter"),
+    ("utbildning", "utbildningar"),
+    ("föreläsning", "föreläsningar"),
+    ("lektion", "lektioner"),
+    ("dialog", "dialoger"),
+    ("promenad", "promenader"),
+    ("vandring", "vandringar"),
+    ("kampanj", "kampanjer"),
+    ("patrullering", "patrulleringar"),
+    ("patrull", "patruller"),
+    ("kväll", "kvällar"),
+    ("natt", "nätter"),
+    ("skola", "skolor"),
+    ("timme", "timmar"),
+    ("timma", "timmar"),
+    ("övning", "övningar"),
+    ("mätning", "mätningar"),
+    ("inspektion", "inspektioner"),
+    ("razzia", "razzior"),
+    ("undersökning", "undersökningar"),
+    ("enkät", "enkäter"),
+    ("klass", "klasser"),
+    ("åtgärd", "åtgärder"),
+    ("genomgång", "genomgångar"),
+    ("sammankomst", "sammankomster"),
+    ("konferens", "konferenser"),
+    ("kurs", "kurser"),
+    ("gång", "gånger"),
+    ("dag", "dagar"),
+)
+
+
+def plural(noun: str) -> str:
+    """The plural of a counted noun ("tillfälle" -> "tillfällen"); other words unchanged."""
+    lower = noun.lower()
+    if lower in ("ggr", "gg"):
+        return "gånger"
+    for singular, plural_form in _PLURALS:
+        if lower.endswith(singular):
+            return lower[: -len(singular)] + plural_form
+    return lower
+
+
+_MORE_SINGULARS: tuple[tuple[str, str], ...] = (
+    ("person", "personer"),
+    ("elev", "elever"),
+    ("ungdom", "ungdomar"),
+    ("förälder", "föräldrar"),
+    ("deltagare", "deltagare"),
+    ("tips", "tips"),
+    ("gång", "ggr"),
+)
+
+
+def singular(noun: str) -> str:
+    """The singular of a counted noun in the plural ("trafikinsatser" -> "trafikinsats",
+    "tillfällen" -> "tillfälle", "besök" -> "besök"); other words unchanged."""
+    for singular_form, plural_form in (*_PLURALS, *_MORE_SINGULARS):
+        if noun.lower().endswith(plural_form):
+            return noun[: len(noun) - len(plural_form)] + singular_form
+    return noun
 
 
 def keys(words: str | Iterable[str]) -> frozenset[str]:

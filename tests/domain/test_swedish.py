@@ -32,3 +32,10 @@ def test_tokenise() -> None:
     assert tokens[1].fold == "salen" and tokens[1].key == swedish.key("sälen")
     assert len(swedish.tokenise("a b c d e", limit=2)) == 3
     assert swedish.words("Två HVB-boenden") == ["två", "hvb", "boenden"]
+
+
+def test_counted_nouns() -> None:
+    assert swedish.plural("tillfälle") == "tillfällen"
+    assert swedish.plural("ggr") == "gånger"
+    assert swedish.singular("trafikinsatser") == "trafikinsats"
+    assert swedish.singular("besök") == "besök"
