@@ -78,9 +78,9 @@ async def scheduled_figures(db_url: str) -> list[Figure]:
     from bot.clock import FrozenClock
     from bot.config import DatabaseSettings, Settings
     from bot.console.transport import OfflineTransport
+    from bot.delivery.outbox import Pacer, ScaledTime
     from bot.services import schedule as schedules
     from bot.services.core import Services
-    from bot.services.outbox import Pacer, ScaledTime
     from storage.models import Municipality
 
     period = previous_period(BENCH_TODAY)

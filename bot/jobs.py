@@ -29,6 +29,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot.delivery.outbox import OutboxWorker, Pacer
+from bot.delivery.publisher import Publisher
 from bot.domain.schedule import local_to_utc, week_first_working_day
 from bot.leader import LEADERSHIP_KEY, LeaderWatch
 from bot.leader import Leadership as Leadership
@@ -38,15 +40,7 @@ from bot.render.html import b, esc
 from bot.services import reminders, retention
 from bot.services import schedule as schedules
 from bot.services.core import Services
-from bot.services.outbox import OutboxWorker, Pacer
-from bot.services.posting import (
-    KIND,
-    PostOutcome,
-    Publisher,
-    admins_of,
-    lease_held,
-    tell_admins,
-)
+from bot.services.posting import KIND, PostOutcome, admins_of, lease_held, tell_admins
 from bot.services.reports import ReportPeriod, build_report
 from storage import audit
 from storage.db import Database, insert_for

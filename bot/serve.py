@@ -46,10 +46,10 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotApplication, BotContext
+from bot.delivery.outbox import retry_after_seconds
 from bot.inbox import InboxProcessor, describe, item_of, parse, purge_old
 from bot.leader import LEADERSHIP_KEY, Leadership
 from bot.services.core import Services
-from bot.services.outbox import retry_after_seconds
 from storage import inbox as store
 from storage.db import Database
 

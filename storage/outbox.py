@@ -1,7 +1,7 @@
 """The outbox: messages waiting to be sent at Telegram's pace.
 
 Producers (a channel post's subscriber notices, weekly reminders, notices to admins) queue rows
-here in their own transaction; the sender (`bot.services.outbox`) drains them. A row's `key`
+here in their own transaction; the sender (`bot.delivery.outbox`) drains them. A row's `key`
 makes queueing idempotent, so a notice queued twice (a retried job, two instances) exists once.
 """
 

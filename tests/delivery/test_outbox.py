@@ -22,7 +22,7 @@ from telegram.request import RequestData
 
 from bot.app import OFFLINE_TOKEN
 from bot.console.limits import LimitedTransport, TimedCall
-from bot.services.outbox import (
+from bot.delivery.outbox import (
     Limits,
     OutboxWorker,
     Pacer,
