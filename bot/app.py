@@ -9,8 +9,9 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
-from bot import handlers, jobs
+from bot import handlers
 from bot.context import SERVICES_KEY, BotApplication, BotContext
+from bot.delivery import scheduler
 from bot.render import texts
 from bot.services.core import Services
 from bot.services.posting import sync_channels
@@ -76,11 +77,11 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         unknown = await sync_channels(session, services.settings.channels)
     for name in unknown:
         log.warning("[channels] names a municipality that is not in the database: %s", name)
-    await jobs.install(app)
+    await scheduler.install(app)
     log.info("bot @%s ready", app.bot.username)
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await jobs.uninstall(app)
+    await scheduler.uninstall(app)
     services: Services = app.bot_data[SERVICES_KEY]
     await services.close()

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot.context import BotContext
+from bot.delivery import scheduler
 from bot.handlers.common import AlreadyHandled, lang_of_update, use_case
 from bot.render import callbacks, texts
 from bot.render import report as report_render
@@ -30,9 +31,7 @@ PATTERN = rf"^{callbacks.VERSION}\|(?:sh|ap|pp)(?:\|.*)?$"
 
 def _tick_soon(context: BotContext) -> None:
     """Run the scheduler shortly (a decision may have made a post due now)."""
-    from bot import jobs
-
-    jobs.tick_soon(context.application)
+    scheduler.tick_soon(context.application)
 
 
 async def schedule_command(update: Update, context: BotContext) -> None:
@@ -106,9 +105,7 @@ async def answer(
 
 def _reschedule(context: BotContext) -> None:
     """Register the due-time jobs again after a change."""
-    from bot import jobs
-
-    jobs.reschedule(context.application)
+    scheduler.reschedule(context.application)
 
 
 async def button(update: Update, context: BotContext) -> None:

@@ -19,11 +19,11 @@ from sqlalchemy import event, func, select
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from bot import jobs
 from bot.app import OFFLINE_TOKEN
 from bot.console.transport import ApiCall, OfflineTransport
 from bot.console.updates import Person
 from bot.delivery import publisher as publisher_module
+from bot.delivery import scheduler as jobs
 from bot.delivery.outbox import Pacer, ScaledTime
 from bot.delivery.publisher import Publisher
 from bot.services import schedule as schedules

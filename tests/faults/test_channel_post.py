@@ -17,7 +17,7 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot import jobs
+from bot.delivery import scheduler as jobs
 from bot.delivery.outbox import Pacer, ScaledTime
 from storage.models import PostStatus
 from tests.conftest import Harness

@@ -43,12 +43,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from telegram import Bot
 
-from bot import jobs
 from bot.app import OFFLINE_TOKEN, build_application
 from bot.clock import FrozenClock
 from bot.config import DatabaseSettings, Settings
 from bot.console.limits import LimitedTransport
 from bot.console.transport import ApiCall, OfflineTransport
+from bot.delivery import scheduler as jobs
 from bot.delivery.outbox import OutboxWorker, Pacer, RealTime, ScaledTime
 from bot.leader import LEADERSHIP_KEY, LOCK_KEY, WATCH_INTERVAL, Leadership, LeaderWatch
 from bot.serve import WebhookServer

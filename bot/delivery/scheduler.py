@@ -1,5 +1,7 @@
 """Scheduled work: progress posts, approvals, weekly reminders and daily retention (forgetting
-idle citizen chats, `bot/services/retention.py`), run through PTB's JobQueue.
+idle citizen chats, `bot/services/retention.py`), run through PTB's JobQueue. The scheduler is
+part of the delivery wing: it decides what is due and hands posts to the publisher
+(`bot.delivery.publisher`), reminders to the reminders sender and notices to the outbox.
 
 JobQueue jobs are not persisted and APScheduler skips late jobs, so nothing here trusts the
 job itself: schedules, approvals and sent posts live in the database, and every run asks "what
@@ -29,6 +31,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot.delivery import reminders
 from bot.delivery.outbox import OutboxWorker, Pacer
 from bot.delivery.publisher import Publisher
 from bot.domain.schedule import local_to_utc, week_first_working_day
@@ -37,7 +40,7 @@ from bot.leader import Leadership as Leadership
 from bot.render import report as render
 from bot.render.callbacks import encode
 from bot.render.html import b, esc
-from bot.services import reminders, retention
+from bot.services import retention
 from bot.services import schedule as schedules
 from bot.services.core import Services
 from bot.services.posting import KIND, PostOutcome, admins_of, lease_held, tell_admins
