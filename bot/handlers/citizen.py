@@ -20,9 +20,9 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import filters
 
-from bot.context import BotContext
+from bot.context import BotContext, update_key
 from bot.domain.questions import Question, Topic
-from bot.handlers.common import lang_of_update, update_key
+from bot.handlers.common import lang_of_update
 from bot.render import callbacks, texts
 from bot.render import citizen as render
 from bot.render.chart import render_chart

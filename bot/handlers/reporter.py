@@ -16,7 +16,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.context import BotContext
+from bot.context import RETRYING, BotContext, update_key
 from bot.handlers import citizen
 from bot.handlers.common import (
     Reply,
@@ -24,9 +24,7 @@ from bot.handlers.common import (
     not_understood,
     reply_data,
     send_reply,
-    update_key,
 )
-from bot.handlers.errors import RETRYING
 from bot.render import callbacks, texts
 from bot.render import reporting as render
 from bot.render.texts import Lang

@@ -10,9 +10,9 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.context import BotContext
+from bot.context import BotContext, update_key
 from bot.handlers import common
-from bot.handlers.common import AlreadyHandled, lang_of_update, update_key, use_case
+from bot.handlers.common import AlreadyHandled, lang_of_update, use_case
 from bot.render import callbacks, texts
 from bot.render import team as render
 from bot.render.admin import only_admins
