@@ -28,12 +28,21 @@ from bot.delivery.outbox import (
     Pacer,
     ScaledTime,
     drain,
-    recover,
     retry_after_seconds,
 )
 from storage.db import Database
 from storage.models import OutboxMessage
-from storage.outbox import AMBIGUOUS, FAILED, PENDING, SENDING, SENT, Outgoing, counts, enqueue
+from storage.outbox import (
+    AMBIGUOUS,
+    FAILED,
+    PENDING,
+    SENDING,
+    SENT,
+    Outgoing,
+    counts,
+    enqueue,
+    recover,
+)
 
 # RetryAfter reads its own `retry_after` when built, which warns in PTB 22 unless PTB_TIMEDELTA
 # is set; the sender copes with both forms (see test_retry_after_seconds_takes_both_forms).
