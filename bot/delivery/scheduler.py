@@ -24,9 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -40,14 +38,14 @@ from bot.leader import Leadership as Leadership
 from bot.render import report as render
 from bot.render.callbacks import encode
 from bot.render.html import b, esc
-from bot.services import retention
+from bot.services import posting, retention
 from bot.services import schedule as schedules
 from bot.services.core import Services
-from bot.services.posting import KIND, PostOutcome, admins_of, lease_held, tell_admins
+from bot.services.posting import PostOutcome, admins_of, lease_held, tell_admins
 from bot.services.reports import ReportPeriod, build_report
 from storage import audit
-from storage.db import Database, insert_for
-from storage.models import AuditEntry, Municipality, PostApproval, PostStatus, ProgressPost
+from storage.db import Database
+from storage.models import PostApproval, PostStatus
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -125,28 +123,10 @@ class Scheduler:
         async with self.db.transaction() as session:
             await schedules.ensure_schedules(session, now)
         async with self.db.read() as session:
-            municipalities = list(
-                await session.execute(
-                    select(Municipality.id, Municipality.name, Municipality.channel)
-                    .where(Municipality.channel.is_not(None))
-                    .order_by(Municipality.name)
-                )
-            )
+            municipalities = await posting.channels(session)
             plans = await schedules.schedules(session)
-            posts = {
-                (row.municipality_id, row.channel, row.period_key): row
-                for row in await session.scalars(
-                    select(ProgressPost)
-                    .options(defer(ProgressPost.chart), defer(ProgressPost.rendering))
-                    .where(ProgressPost.kind == KIND)
-                )
-            }
-            approvals = {
-                (row.municipality_id, row.period_key): row
-                for row in await session.scalars(
-                    select(PostApproval).where(PostApproval.kind == KIND)
-                )
-            }
+            posts = await posting.posts_by_key(session)
+            approvals = await posting.approvals_by_key(session)
         for mid, name, channel in municipalities:
             assert channel is not None
             plan = plans.get(mid) or schedules.Schedule(mid)
@@ -209,46 +189,13 @@ class Scheduler:
 
     # --- missed, skipped, held ------------------------------------------------------------
 
-    async def _insert_post(
-        self,
-        session: AsyncSession,
-        mid: int,
-        channel: str,
-        key: str,
-        due: datetime,
-        now: datetime,
-        status: PostStatus,
-        error: str,
-    ) -> bool:
-        insert = insert_for(session)
-        result = await session.execute(
-            insert(ProgressPost)
-            .values(
-                municipality_id=mid,
-                channel=channel,
-                period_key=key,
-                kind=KIND,
-                status=status,
-                due_at=due,
-                parts=0,
-                message_ids=[],
-                error=error,
-                created_at=now,
-                admins_told_at=now,
-            )
-            .on_conflict_do_nothing(
-                index_elements=["municipality_id", "channel", "period_key", "kind"]
-            )
-        )
-        return getattr(result, "rowcount", 0) == 1
-
     async def _missed(
         self, mid: int, name: str, channel: str, window: Any, due: datetime, now: datetime
     ) -> int:
         """Overdue by more than a week (the bot was down long): do not post old news out of
         the blue; record it and tell the admins, who can still publish it by hand."""
         async with self.db.transaction() as session:
-            if not await self._insert_post(
+            if not await posting.record_unsent(
                 session,
                 mid,
                 channel,
@@ -274,7 +221,9 @@ class Scheduler:
         self, mid: int, channel: str, key: str, due: datetime, now: datetime, why: str
     ) -> None:
         async with self.db.transaction() as session:
-            await self._insert_post(session, mid, channel, key, due, now, PostStatus.SKIPPED, why)
+            await posting.record_unsent(
+                session, mid, channel, key, due, now, PostStatus.SKIPPED, why
+            )
 
     async def _tell_held(
         self, approval: PostApproval, name: str, window: Any, now: datetime
@@ -282,10 +231,9 @@ class Scheduler:
         if approval.held_told_at is not None:
             return 0
         async with self.db.transaction() as session:
-            row = await session.get(PostApproval, approval.id)
-            if row is None or row.held_told_at is not None or row.decision is not None:
+            row = await posting.mark_held_told(session, approval.id, now)
+            if row is None:
                 return 0
-            row.held_told_at = now
             approval.held_told_at = now
             text = (
                 f"⏸ {b('Lägesrapporten för ' + name + ', ' + window.label('sv'))} väntar på "
@@ -302,31 +250,12 @@ class Scheduler:
         now = self.services.now()
         today = self.services.today()
         async with self.db.transaction() as session:
-            insert = insert_for(session)
-            result = await session.execute(
-                insert(PostApproval)
-                .values(
-                    municipality_id=mid,
-                    period_key=window.code(),
-                    kind=KIND,
-                    due_at=due,
-                    asked_at=now,
-                )
-                .on_conflict_do_nothing(index_elements=["municipality_id", "period_key", "kind"])
-            )
-            if getattr(result, "rowcount", 0) != 1:
+            approval_id = await posting.open_approval(session, mid, window.code(), due, now)
+            if approval_id is None:
                 return 0
-            approval_id = await session.scalar(
-                select(PostApproval.id).where(
-                    PostApproval.municipality_id == mid,
-                    PostApproval.period_key == window.code(),
-                    PostApproval.kind == KIND,
-                )
-            )
             admins = await admins_of(session, mid)
         async with self.db.read() as session:
             draft = await build_report(session, mid, ReportPeriod(window.code(), window), today)
-        assert approval_id is not None
         messages = render.telegram_messages(draft)
         local_due = due.astimezone(self.services.tz)
         intro = (
@@ -415,12 +344,7 @@ class Scheduler:
         if (action, entity_id) in self._done:
             return None
         async with self.db.transaction() as session:
-            done = await session.scalar(
-                select(AuditEntry.id).where(
-                    AuditEntry.action == action, AuditEntry.entity_id == entity_id
-                )
-            )
-            if done is not None:
+            if await audit.recorded(session, action, entity_id):
                 self._done.add((action, entity_id))
                 return None
             result, details = await work(session)
@@ -447,11 +371,7 @@ class Scheduler:
         now = self.services.now()
         tz = self.services.tz
         async with self.db.read() as session:
-            ids = list(
-                await session.scalars(
-                    select(Municipality.id).where(Municipality.channel.is_not(None))
-                )
-            )
+            ids = [mid for mid, _name, _channel in await posting.channels(session)]
             plans = await schedules.schedules(session)
         # One job per moment, however many municipalities fall due then: its tick handles
         # them all (a quarter's turn is one job, not one per municipality).

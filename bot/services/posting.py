@@ -30,11 +30,14 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from storage import outbox as outbox_store
 from storage.db import Database, insert_for
 from storage.models import (
     Membership,
+    Municipality,
+    PostApproval,
     PostStatus,
     ProgressPost,
     Reporter,
@@ -359,3 +362,103 @@ async def release_claim(db: Database, post_id: int, me: str, error: str) -> None
                 error=error[:500],
             )
         )
+
+
+# --- what the scheduler reads and records -------------------------------------------------
+
+
+async def channels(session: AsyncSession) -> list[tuple[int, str, str]]:
+    """(id, name, channel) of every municipality with a channel, by name."""
+    rows = await session.execute(
+        select(Municipality.id, Municipality.name, Municipality.channel)
+        .where(Municipality.channel.is_not(None))
+        .order_by(Municipality.name)
+    )
+    return [(int(mid), str(name), str(channel)) for mid, name, channel in rows]
+
+
+async def posts_by_key(session: AsyncSession) -> dict[tuple[int, str, str], ProgressPost]:
+    """Every progress post by (municipality, channel, period), without its stored parts."""
+    return {
+        (row.municipality_id, row.channel, row.period_key): row
+        for row in await session.scalars(
+            select(ProgressPost)
+            .options(defer(ProgressPost.chart), defer(ProgressPost.rendering))
+            .where(ProgressPost.kind == KIND)
+        )
+    }
+
+
+async def approvals_by_key(session: AsyncSession) -> dict[tuple[int, str], PostApproval]:
+    """Every approval request by (municipality, period)."""
+    return {
+        (row.municipality_id, row.period_key): row
+        for row in await session.scalars(select(PostApproval).where(PostApproval.kind == KIND))
+    }
+
+
+async def record_unsent(
+    session: AsyncSession,
+    mid: int,
+    channel: str,
+    key: str,
+    due: datetime,
+    now: datetime,
+    status: PostStatus,
+    error: str,
+) -> bool:
+    """Record a post that is not sent (missed, skipped) with the admins told; False when the
+    post has a row already."""
+    insert = insert_for(session)
+    result = await session.execute(
+        insert(ProgressPost)
+        .values(
+            municipality_id=mid,
+            channel=channel,
+            period_key=key,
+            kind=KIND,
+            status=status,
+            due_at=due,
+            parts=0,
+            message_ids=[],
+            error=error,
+            created_at=now,
+            admins_told_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["municipality_id", "channel", "period_key", "kind"])
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def open_approval(
+    session: AsyncSession, mid: int, period_key: str, due: datetime, now: datetime
+) -> int | None:
+    """Create the approval request of a post; its id, or None when it was asked before (so the
+    request goes out once)."""
+    insert = insert_for(session)
+    result = await session.execute(
+        insert(PostApproval)
+        .values(municipality_id=mid, period_key=period_key, kind=KIND, due_at=due, asked_at=now)
+        .on_conflict_do_nothing(index_elements=["municipality_id", "period_key", "kind"])
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return None
+    return await session.scalar(
+        select(PostApproval.id).where(
+            PostApproval.municipality_id == mid,
+            PostApproval.period_key == period_key,
+            PostApproval.kind == KIND,
+        )
+    )
+
+
+async def mark_held_told(
+    session: AsyncSession, approval_id: int, now: datetime
+) -> PostApproval | None:
+    """Note that the admins were told a post waits for their answer; None when they were told
+    before or the request is answered."""
+    row = await session.get(PostApproval, approval_id)
+    if row is None or row.held_told_at is not None or row.decision is not None:
+        return None
+    row.held_told_at = now
+    return row
