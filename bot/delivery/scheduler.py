@@ -1,7 +1,8 @@
 """Scheduled work: progress posts, approvals, weekly reminders and daily retention (forgetting
 idle citizen chats, `bot/services/retention.py`), run through PTB's JobQueue. The scheduler is
-part of the delivery wing: it decides what is due and hands posts to the publisher
-(`bot.delivery.publisher`), reminders to the reminders sender and notices to the outbox.
+part of the delivery wing: it asks what is due (the rules: `bot.services.schedule.due_post` and
+`ask_ahead`) and hands posts to the publisher (`bot.delivery.publisher`), reminders to the
+reminders sender and notices to the outbox.
 
 JobQueue jobs are not persisted and APScheduler skips late jobs, so nothing here trusts the
 job itself: schedules, approvals and sent posts live in the database, and every run asks "what
@@ -21,7 +22,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,7 +42,7 @@ from bot.render.html import b, esc
 from bot.services import posting, retention
 from bot.services import schedule as schedules
 from bot.services.core import Services
-from bot.services.posting import PostOutcome, admins_of, lease_held, tell_admins
+from bot.services.posting import PostOutcome, admins_of, tell_admins
 from bot.services.reports import ReportPeriod, build_report
 from storage import audit
 from storage.db import Database
@@ -52,14 +53,11 @@ log = logging.getLogger(__name__)
 
 SCHEDULER_KEY = "scheduler"
 WATCH_KEY = "leader-watch"
-CATCH_UP = timedelta(days=7)  # a post overdue by more than this is reported missed, not sent
 SAFETY_TICK = 300.0  # seconds between ticks besides the exact due-time jobs
 FIRST_TICK = 10.0  # seconds after start-up: catch up on what fell due while down
-ANSWER_GRACE = timedelta(hours=1)  # at least this long to answer an approval asked late
 REMINDER_WEEKDAY = 0  # Monday
 REMINDER_TIME = time(9)
 RETENTION_TIME = time(3, 30)  # local time: forget idle citizen chats once a day
-FINAL = (PostStatus.SENT, PostStatus.SKIPPED, PostStatus.AMBIGUOUS, PostStatus.FAILED)
 
 
 @dataclass
@@ -128,57 +126,39 @@ class Scheduler:
             posts = await posting.posts_by_key(session)
             approvals = await posting.approvals_by_key(session)
         for mid, name, channel in municipalities:
-            assert channel is not None
             plan = plans.get(mid) or schedules.Schedule(mid)
-            if not plan.active:
+            ahead = schedules.ask_ahead(plan, now, tz, approvals)
+            if ahead is not None:
+                report.asked += await self.ask_approval(mid, *ahead)
+            todo = schedules.due_post(plan, channel, now, tz, posts, approvals)
+            if todo.action == "nothing":
                 continue
-            if plan.approval:
-                upcoming, upcoming_due = schedules.next_due(plan, now, tz)
-                if now >= schedules.ask_at(plan, upcoming_due) and (
-                    (mid, upcoming.code()) not in approvals
-                ):
-                    report.asked += await self.ask_approval(mid, upcoming, upcoming_due)
-            window, due = schedules.latest_due(plan, now, tz)
-            if plan.created_at is not None and due < plan.created_at:
-                continue
-            key = window.code()
-            row = posts.get((mid, channel, key))
-            if row is not None and row.status in FINAL:
-                continue
-            if row is not None and lease_held(row, now):
-                continue  # someone is sending it right now
-            if row is None and now - due > CATCH_UP:
+            assert todo.window is not None
+            assert todo.due is not None
+            window, due = todo.window, todo.due
+            if todo.action == "missed":
                 report.missed += await self._missed(mid, name, channel, window, due, now)
-                continue
-            comment = None
-            if plan.approval:
-                approval = approvals.get((mid, key))
-                if approval is None:
-                    report.asked += await self.ask_approval(mid, window, due)
-                    continue  # give the admins time to answer
-                if approval.decision == "skip":
-                    await self._skip(
-                        mid, channel, key, due, now, "hoppades över av en administratör"
-                    )
-                    continue
-                if approval.decision is None:
-                    if now < approval.asked_at + ANSWER_GRACE:
-                        continue
-                    if plan.unanswered == "hold":
-                        report.held += await self._tell_held(approval, name, window, now)
-                        continue
-                comment = approval.comment
-            outcome = await self.publisher.publish(
-                mid,
-                ReportPeriod(key, window),
-                today=today,
-                now=now,
-                due=due,
-                actor="schedule",
-                comment=comment,
-            )
-            log.info("post %s %s: %s", name, key, outcome.outcome)
-            report.posts.append(outcome)
+            elif todo.action == "ask":
+                report.asked += await self.ask_approval(mid, window, due)
+            elif todo.action == "skip":
+                await self._skip(
+                    mid, channel, window.code(), due, now, "hoppades över av en administratör"
+                )
+            elif todo.action == "hold":
+                assert todo.approval is not None
+                report.held += await self._tell_held(todo.approval, name, window, now)
+            else:
+                outcome = await self.publisher.publish(
+                    mid,
+                    ReportPeriod(window.code(), window),
+                    today=today,
+                    now=now,
+                    due=due,
+                    actor="schedule",
+                    comment=todo.comment,
+                )
+                log.info("post %s %s: %s", name, window.code(), outcome.outcome)
+                report.posts.append(outcome)
         report.reminders = await self.remind_if_due(now, today)
         if self.worker is not None and (
             any(p.notices for p in report.posts) or report.asked or report.reminders
