@@ -48,6 +48,7 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotApplication, BotContext
+from bot.delivery.outbox import retry_after_seconds
 from bot.health import Health
 from bot.health import routes as health_routes
 from bot.http import MAX_BODY_SIZE, Listener, ListenError, Rule
@@ -55,7 +56,6 @@ from bot.inbox import InboxProcessor, describe, item_of, parse, purge_old
 from bot.leader import LEADERSHIP_KEY, Leadership
 from bot.metrics import SCHEDULER_KEY, Metrics, metrics_of
 from bot.services.core import Services
-from bot.services.outbox import retry_after_seconds
 from storage import inbox as store
 from storage.db import Database
 

@@ -19,9 +19,9 @@ from telegram import Message, MessageEntity, Update
 from telegram.error import TelegramError
 from telegram.ext import filters
 
-from bot.context import BotContext
+from bot.context import BotContext, update_key
 from bot.domain.questions import Question, Topic
-from bot.handlers.common import Send, lang_of_update, nothing, reading, update_key, writing
+from bot.handlers.common import Send, lang_of_update, nothing, reading, writing
 from bot.render import callbacks, texts
 from bot.render import citizen as render
 from bot.render.chart import render_chart
