@@ -371,6 +371,7 @@ class PledgeDetail:
     result_note: str | None
     result_note_period: tuple[date, date | None] | None
     recent: tuple[PublicActivity, ...]
+    municipality_slug: str = ""
 
 
 RECENT = 5
@@ -449,6 +450,7 @@ async def pledge_detail(session: AsyncSession, pledge_id: int, today: date) -> P
         PublicActivity(day, int(count), place if public else None)
         for day, count, place, public in recent_rows
     )
+    municipality = await session.get(Municipality, view.municipality_id)
     return PledgeDetail(
         line,
         view.municipality_id,
@@ -457,6 +459,7 @@ async def pledge_detail(session: AsyncSession, pledge_id: int, today: date) -> P
         note.text if note else None,
         (note.window_start, note.window_end) if note else None,
         recent,
+        municipality.slug if municipality is not None else "",
     )
 
 

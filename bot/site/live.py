@@ -27,8 +27,9 @@ import tornado.web
 from sqlalchemy import select
 
 from bot.config import SiteSettings
-from bot.site.model import KommunPage, build_kommun, change_keys, pledge_id_of
+from bot.site.model import KommunPage, build_kommun, change_keys
 from bot.site.render import CSS_FILE, Bundle, Resource, Site, draw_chart, http_date, resource
+from bot.site.urls import pledge_id_of
 from storage.db import Database
 from storage.models import Municipality
 

@@ -37,7 +37,7 @@ from bot.services.export import build_export
 from bot.services.posting import message_link
 from bot.services.reports import Report, build_report
 from bot.site.texts import Lang, counted, text
-from storage.catalogue import slugify
+from bot.site.urls import pledge_slug
 from storage.models import Activity, Municipality, PostStatus, ProgressPost, ResultNote
 
 FEED_ENTRIES = 20
@@ -136,18 +136,6 @@ class KommunPage:
     @property
     def pledges(self) -> list[PledgeView]:
         return [p for area in self.areas for p in area.pledges]
-
-
-def pledge_slug(pledge_id: int, short_name: str) -> str:
-    """The pledge page's folder: "skolbesok-12" (ASCII, and the id keeps it unique)."""
-    words = slugify(short_name)[:50].strip("-")
-    return f"{words}-{pledge_id}" if words else str(pledge_id)
-
-
-def pledge_id_of(slug: str) -> int | None:
-    """The pledge id at the end of a pledge folder's name (any words before it)."""
-    found = re.search(r"(?:^|-)(\d{1,12})$", slug)
-    return int(found.group(1)) if found else None
 
 
 async def municipalities(session: AsyncSession) -> list[tuple[int, str, str]]:
