@@ -66,3 +66,7 @@ def read(path: Path) -> Figures:
 
 def attributes(page: Figures, tag: str) -> list[dict[str, Any]]:
     return [a for t, a in page.tags if t == tag]
+
+
+def files(root: Path, pattern: str) -> list[Path]:
+    return sorted(root.rglob(pattern))
