@@ -411,3 +411,46 @@ def test_site_settings_are_read_and_checked(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as error:
             load_settings(config, env={})
         assert error.value.key == key
+
+
+async def test_a_published_post_names_the_page_and_is_in_the_feed(
+    harness: Harness, tmp_path: Path
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    from telegram import Bot
+
+    from bot.app import OFFLINE_TOKEN
+    from bot.services.outbox import Pacer, ScaledTime
+    from bot.services.posting import Publisher
+    from bot.services.reports import read_period
+
+    db = harness.services.db
+    await _examples(db)
+    async with db.transaction() as session:
+        place = await catalogue.municipality_by_name(session, "Härjedalen")
+        assert place is not None
+        place.channel = "@harjedalen_loften"
+        mid = place.id
+    bot = Bot(OFFLINE_TOKEN, request=harness.transport)
+    publisher = Publisher(db, bot, Pacer(time=ScaledTime(1000.0)), public_url=BASE)
+    outcome = await publisher.publish(
+        mid, read_period("2026-Q3", TODAY), today=TODAY, now=harness.clock.now()
+    )
+    assert outcome.outcome == "sent"
+    posted = "\n".join(c.text or "" for c in harness.transport.calls if c.text)
+    assert f"{BASE}/harjedalen/" in posted
+
+    await _write(db, tmp_path, base_url=BASE)
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(tmp_path / "harjedalen" / "feed.atom").getroot()
+    assert feed.tag == f"{atom}feed"
+    assert feed.findtext(f"{atom}id") == f"{BASE}/harjedalen/"
+    [entry] = feed.findall(f"{atom}entry")
+    assert "Lägesrapporten för Härjedalen" in (entry.findtext(f"{atom}title") or "")
+    assert entry.findtext(f"{atom}updated")
+    content = entry.find(f"{atom}content")
+    assert content is not None and content.get("type") == "text"
+    assert "<b>" not in (content.text or "")
+    link = entry.find(f"{atom}link")
+    assert link is not None and link.get("href", "").startswith("https://t.me/harjedalen_loften/")
