@@ -182,9 +182,9 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
     exp.add_argument("--db", type=Path, metavar="FIL", help=DB_HELP)
 
-    from bot.site import generate as site_cli
+    from bot.site import command as site_command
 
-    site_cli.add_parser(sub, DB_HELP)
+    site_command.add_parser(sub, DB_HELP)
 
     db = sub.add_parser(
         "db",

@@ -9,8 +9,13 @@ folder never serves half a page.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
+import functools
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,8 +23,9 @@ from typing import Any
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.render.chart import render_chart
 from bot.site.model import KommunPage, build_kommun, municipalities
-from bot.site.render import CSS_FILE, Bundle, Site, draw_chart, resource
+from bot.site.render import CHART_FILE, CSS_FILE, Bundle, Site, draw_chart, resource
 from bot.site.texts import Lang
 from storage.db import Database
 
@@ -35,36 +41,12 @@ class Written:
     out: Path
 
 
-def add_parser(sub: Any, db_help: str) -> None:
-    site = sub.add_parser(
-        "site",
-        help="skriv publika webbsidor för kommunernas löften",
-        description="Skriv publika webbsidor: en sida per kommun och per löfte, data.json, ett "
-        "Atom-flöde, en widget för iframe och ett fragment att klistra in i en webbsida.",
-        epilog="exempel:\n"
-        "  loftesbot site --out web/\n"
-        "  loftesbot site --out web/ --db var/demo.sqlite3   (demons data)\n"
-        "  loftesbot site --out web/ --kommun Härjedalen --base-url https://loften.kommun.se\n"
-        "  loftesbot site --out web-en/ --lang en",
-    )
-    site.add_argument("--out", type=Path, required=True, metavar="MAPP", help="mapp för sidorna")
-    site.add_argument(
-        "--kommun",
-        action="append",
-        metavar="KOMMUN",
-        help="bara den här kommunen (kan upprepas); annars alla",
-    )
-    site.add_argument(
-        "--lang", choices=("sv", "en"), help="sidornas språk (annars [site] lang, svenska)"
-    )
-    site.add_argument(
-        "--base-url",
-        metavar="ADRESS",
-        help="sidornas publika adress, för delningslänkar och förhandsbilder "
-        "(annars [site] public_url)",
-    )
-    site.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
-    site.add_argument("--db", type=Path, metavar="FIL", help=db_help)
+POOL_FROM = 8  # kommuner from which charts are drawn in other processes
+
+
+def _chart_pool() -> ProcessPoolExecutor:
+    workers = max(1, min(2, os.cpu_count() or 1))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _write_file(path: Path, body: bytes) -> None:
@@ -113,13 +95,42 @@ async def write_site(
     files = 0
     if on_progress is not None:
         on_progress(0, len(chosen))
-    for done, (mid, _name, _slug) in enumerate(chosen, start=1):
-        async with db.read() as session:
-            page = await build_kommun(session, mid, now=now, tz=tz, lang=lang)
-        files += write_bundle(out, await kommun_bundle(site, page))
-        pages.append(page)
-        if on_progress is not None:
-            on_progress(done, len(chosen))
+    # Charts take most of the time (matplotlib, one at a time per process): with many kommuner
+    # they are drawn in other processes while this one reads the database and fills templates.
+    pool = _chart_pool() if len(chosen) >= POOL_FROM else None
+    loop = asyncio.get_running_loop()
+    charts: list[tuple[str, asyncio.Future[bytes]]] = []
+    try:
+        for done, (mid, _name, slug) in enumerate(chosen, start=1):
+            async with db.read() as session:
+                page = await build_kommun(session, mid, now=now, tz=tz, lang=lang)
+            if pool is None:
+                files += write_bundle(out, await kommun_bundle(site, page))
+            else:
+                charts.append(
+                    (
+                        f"{slug}/{CHART_FILE}",
+                        loop.run_in_executor(
+                            pool,
+                            # Pickled by reference: the workers import only the chart module.
+                            functools.partial(render_chart, note=page.chart_note),
+                            page.chart_title,
+                            page.chart_subtitle,
+                            page.chart_rows,
+                        ),
+                    )
+                )
+                files += write_bundle(out, site.kommun_files(page, None))
+            # The index needs only the summary: keep the page without its export.
+            pages.append(dataclasses.replace(page, export=b""))
+            if on_progress is not None:
+                on_progress(done, len(chosen))
+        for path, chart in charts:
+            _write_file(out / path, await chart)
+            files += 1
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     local = now.astimezone(tz)
     files += write_bundle(
         out,

@@ -153,8 +153,9 @@ class Site:
             og_image="",
         )
 
-    def kommun_files(self, page: KommunPage, chart: bytes) -> Bundle:
-        """Every file of one kommun, keyed by its path under the site's root."""
+    def kommun_files(self, page: KommunPage, chart: bytes | None) -> Bundle:
+        """Every file of one kommun, keyed by its path under the site's root (the chart's only
+        when given: the generator draws charts in other processes and writes them later)."""
         modified = page.updated_at or page.generated_at
         slug = page.slug
         description = text("description", self.lang, name=page.name, summary=page.summary_text)
@@ -205,7 +206,8 @@ class Site:
             modified,
         )
         files[f"{slug}/data.json"] = resource("data.json", page.export, modified)
-        files[f"{slug}/{CHART_FILE}"] = resource(CHART_FILE, chart, modified)
+        if chart is not None:
+            files[f"{slug}/{CHART_FILE}"] = resource(CHART_FILE, chart, modified)
         return files
 
 

@@ -454,3 +454,23 @@ async def test_a_published_post_names_the_page_and_is_in_the_feed(
     assert "<b>" not in (content.text or "")
     link = entry.find(f"{atom}link")
     assert link is not None and link.get("href", "").startswith("https://t.me/harjedalen_loften/")
+
+
+async def test_many_kommuner_draw_their_charts_in_other_processes(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.site import generate
+
+    await _examples(db)
+    monkeypatch.setattr(generate, "POOL_FROM", 2)
+    await _write(db, tmp_path)
+    serial = tmp_path / "serial"
+    monkeypatch.setattr(generate, "POOL_FROM", 100)
+    await _write(db, serial)
+    for slug in ("harjedalen", "asele", "haparanda", "harnosand"):
+        drawn = (tmp_path / slug / "chart.png").read_bytes()
+        assert drawn.startswith(b"\x89PNG")
+        assert drawn == (serial / slug / "chart.png").read_bytes()
+        assert (tmp_path / slug / "index.html").read_text() == (
+            serial / slug / "index.html"
+        ).read_text()
