@@ -296,8 +296,17 @@ async def build_kommun(
     municipality = await session.get(Municipality, municipality_id)
     assert municipality is not None
     report = await build_report(session, municipality_id, None, today)
+    # While the period runs the report's overview is the export's (as of today, the day not
+    # yet over): handed over, not read twice.
+    same_day = report.as_of == today and not report.complete
     export = await build_export(
-        session, municipality_ids=[municipality_id], public=True, fmt="json", now=now, tz=tz
+        session,
+        municipality_ids=[municipality_id],
+        public=True,
+        fmt="json",
+        now=now,
+        tz=tz,
+        views={municipality_id: report.view} if same_day else None,
     )
     document = json.loads(export.content)
     place = document["municipalities"][0] if document["municipalities"] else {}
