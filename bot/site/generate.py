@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import functools
 import multiprocessing
 import os
@@ -24,7 +23,13 @@ from typing import Any
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.render.chart import render_chart
-from bot.site.model import KommunPage, build_kommun, municipalities
+from bot.site.model import (
+    KommunPage,
+    KommunSummary,
+    build_kommun,
+    municipalities,
+    summary_of,
+)
 from bot.site.render import CHART_FILE, CSS_FILE, Bundle, Site, draw_chart, resource
 from bot.site.texts import Lang
 from storage.db import Database
@@ -91,7 +96,7 @@ async def write_site(
         else:
             chosen = everyone
     lang: Lang = site.lang
-    pages: list[KommunPage] = []
+    pages: list[KommunSummary] = []
     files = 0
     if on_progress is not None:
         on_progress(0, len(chosen))
@@ -121,8 +126,7 @@ async def write_site(
                     )
                 )
                 files += write_bundle(out, site.kommun_files(page, None))
-            # The index needs only the summary: keep the page without its export.
-            pages.append(dataclasses.replace(page, export=b""))
+            pages.append(summary_of(page))  # the index needs only this
             if on_progress is not None:
                 on_progress(done, len(chosen))
         for path, chart in charts:

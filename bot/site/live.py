@@ -27,7 +27,14 @@ import tornado.web
 from sqlalchemy import select
 
 from bot.config import SiteSettings
-from bot.site.model import KommunPage, build_kommun, change_keys
+from bot.site.model import (
+    KommunPage,
+    KommunSummary,
+    build_kommun,
+    build_summary,
+    change_keys,
+    summary_of,
+)
 from bot.site.render import CSS_FILE, Bundle, Resource, Site, draw_chart, http_date, resource
 from bot.site.urls import pledge_id_of
 from storage.db import Database
@@ -56,6 +63,7 @@ class LiveSite:
         self.renders = 0  # kommun bundles rendered (tests and the benchmark read it)
         self._sites: dict[str, Site] = {}
         self._pages: dict[int, tuple[Any, KommunPage]] = {}
+        self._summaries: dict[int, tuple[Any, KommunSummary]] = {}
         self._bundles: dict[tuple[str, int], tuple[Any, Bundle]] = {}
         self._index: dict[str, tuple[Any, Resource]] = {}
         self._locks: dict[Any, asyncio.Lock] = {}
@@ -112,7 +120,19 @@ class LiveSite:
                 session, municipality_id, now=self.now(), tz=self.tz, lang=self.settings.lang
             )
         self._pages[municipality_id] = (key, page)
+        self._summaries[municipality_id] = (key, summary_of(page))
         return page
+
+    async def _summary(self, municipality_id: int, key: Any) -> KommunSummary:
+        cached = self._summaries.get(municipality_id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        async with self.db.read() as session:
+            summary = await build_summary(
+                session, municipality_id, now=self.now(), tz=self.tz, lang=self.settings.lang
+            )
+        self._summaries[municipality_id] = (key, summary)
+        return summary
 
     async def _kommun(self, slug: str, base: str) -> Bundle | None:
         async with self.db.read() as session:
@@ -151,7 +171,7 @@ class LiveSite:
             cached = self._index.get(base)
             if cached is not None and cached[0] == key:
                 return cached[1]
-            pages = [await self._page(mid, (today, keys.get(mid))) for mid, _, _ in everyone]
+            pages = [await self._summary(mid, (today, keys.get(mid))) for mid, _, _ in everyone]
             now = self.now().astimezone(self.tz)
             modified = max((p.updated_at for p in pages if p.updated_at), default=now)
             item = resource("index.html", self._site(base).index(pages, now), modified)

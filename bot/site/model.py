@@ -19,7 +19,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
@@ -151,6 +151,59 @@ async def municipalities(session: AsyncSession) -> list[tuple[int, str, str]]:
     return sorted(rows, key=lambda row: swedish_sort_key(row[1]))
 
 
+@dataclass(frozen=True)
+class KommunSummary:
+    """What the index shows of a kommun."""
+
+    id: int
+    name: str
+    slug: str
+    period_text: str
+    summary: tuple[StatusCount, ...]
+    summary_text: str
+    updated_at: datetime | None
+
+
+def summary_of(page: KommunPage) -> KommunSummary:
+    return KommunSummary(
+        page.id,
+        page.name,
+        page.slug,
+        page.period_text,
+        page.summary,
+        page.summary_text,
+        page.updated_at,
+    )
+
+
+async def build_summary(
+    session: AsyncSession, municipality_id: int, *, now: datetime, tz: tzinfo, lang: Lang
+) -> KommunSummary:
+    """The index's line for a kommun: the same report as its page, without the rest."""
+    today = now.astimezone(tz).date()
+    municipality = await session.get(Municipality, municipality_id)
+    assert municipality is not None
+    report = await build_report(session, municipality_id, None, today)
+    summary = summary_counts(report, lang)
+    return KommunSummary(
+        municipality_id,
+        municipality.name,
+        municipality.slug,
+        _period_text(report.period.window.start, report.view.period_end, lang),
+        summary,
+        summary_words(summary, lang),
+        _local(report.view.updated_at, tz),
+    )
+
+
+def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite forgets the zone; stored in UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz)
+
+
 def _period_text(start: date, end: date | None, lang: Lang) -> str:
     if end is None:
         return text("period_open", lang, start=long_day(start, lang))
@@ -276,15 +329,11 @@ async def _feed(
         titles = data.get("titles") or [post.period_key, post.period_key]
         title = _plain(str(titles[1] if lang == "en" and len(titles) > 1 else titles[0]))
         body = "\n\n".join(_plain(str(m)) for m in data.get("messages") or [])
-        sent = post.sent_at
+        sent = _local(post.sent_at, tz)
         assert sent is not None
-        if sent.tzinfo is None:  # SQLite forgets the zone; stored in UTC
-            from datetime import UTC
-
-            sent = sent.replace(tzinfo=UTC)
         ids = post.message_ids or []
         link = message_link(post.channel, int(ids[0])) if ids else None
-        entries.append(FeedEntry(post.id, title, body, sent.astimezone(tz), link))
+        entries.append(FeedEntry(post.id, title, body, sent, link))
     return tuple(entries)
 
 
@@ -354,12 +403,7 @@ async def build_kommun(
     summary = summary_counts(report, lang)
     words = summary_words(summary, lang)
     title, subtitle, note, rows = report_render.chart(report, lang)
-    updated = report.view.updated_at
-    if updated is not None and updated.tzinfo is None:
-        from datetime import UTC
-
-        updated = updated.replace(tzinfo=UTC)
-    updated_local = updated.astimezone(tz) if updated is not None else None
+    updated_local = _local(report.view.updated_at, tz)
     extras = tuple(
         report_render._extra_text(extra, report, lang)  # the channel report's own words
         for extra in report.extras
@@ -371,9 +415,7 @@ async def build_kommun(
         slug=municipality.slug,
         lang=lang,
         police_area=report.police_area,
-        period_text=_period_text(
-            window.start, report.view.period_end if report.view.period_end else None, lang
-        ),
+        period_text=_period_text(window.start, report.view.period_end, lang),
         period_start=window.start,
         period_end=window.end,
         as_of=report.as_of,

@@ -38,7 +38,7 @@ from jinja2 import (
 )
 
 from bot.render.chart import render_chart
-from bot.site.model import KommunPage
+from bot.site.model import KommunPage, KommunSummary
 from bot.site.texts import Lang, counted, text
 
 CSS_FILE = "site.css"
@@ -142,7 +142,7 @@ class Site:
     def css(self) -> str:
         return self._render("site.css.j2")
 
-    def index(self, pages: Sequence[KommunPage], generated_at: datetime) -> str:
+    def index(self, pages: Sequence[KommunSummary], generated_at: datetime) -> str:
         return self._render(
             "index.html",
             root="",
