@@ -76,6 +76,7 @@ class PledgeView:
     target: str  # "minst 4 trafikinsatser per år", "" when nothing is measurable
     when: str  # "i år", "under perioden" …: the current window in words
     window_label: str | None
+    whole_period: bool  # the pledge's window is its whole period: one "done" figure, not two
     done_window: int
     done_period: int
     progress: str  # "3 av minst 4 trafikinsatser i år" (the bot's own words)
@@ -386,6 +387,7 @@ async def build_kommun(
                     target=target_text(row.get("target"), lang),
                     when=when,
                     window_label=line.window.label(lang) if line.window else None,
+                    whole_period=line.window is not None and line.window.per is Per.PERIOD,
                     done_window=line.done,
                     done_period=item.in_period,
                     progress=_plain(progress_text(line, report.as_of, lang)),

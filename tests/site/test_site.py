@@ -129,7 +129,8 @@ async def test_every_figure_equals_the_report_the_export_the_chart_and_the_answe
             line = item.line
             shown = page.pledges[line.pledge_id]
             progress = exported[line.pledge_id]["progress"]
-            assert int(shown["window"]) == line.done == progress["done"]
+            # A pledge counted over its whole period shows one figure for both.
+            assert int(shown.get("window", shown["period"])) == line.done == progress["done"]
             assert int(shown["period"]) == item.in_period
             assert shown["status_key"] == line.assessment.status.value == progress["status"]
             # The bot's answer says the same words about the same figures.
@@ -139,7 +140,7 @@ async def test_every_figure_equals_the_report_the_export_the_chart_and_the_answe
         from bot.render import report as report_render
 
         rows = report_render.chart(report, "sv")[3]
-        assert [v.split(" ")[0] for v in page.chart_done] == [str(r.done) for r in rows]
+        assert page.chart_done == [str(r.done) for r in rows]
     assert compared >= 20
 
 
