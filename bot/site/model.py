@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.pace import Status, status_label
-from bot.domain.periods import Per
+from bot.domain.periods import Per, Window
 from bot.domain.words import join_words
 from bot.render import report as report_render
 from bot.render.catalogue import target_text
@@ -35,7 +35,7 @@ from bot.render.citizen import long_day, progress_text, responsible, short_day, 
 from bot.services.answers import history_windows
 from bot.services.export import build_export
 from bot.services.posting import message_link
-from bot.services.reports import Report, build_report
+from bot.services.reports import BadPeriod, Report, ReportPeriod, build_report
 from bot.site.texts import Lang, counted, text
 from bot.site.urls import pledge_slug
 from storage.models import Activity, Municipality, PostStatus, ProgressPost, ResultNote
@@ -184,13 +184,13 @@ async def build_summary(
     today = now.astimezone(tz).date()
     municipality = await session.get(Municipality, municipality_id)
     assert municipality is not None
-    report = await build_report(session, municipality_id, None, today)
+    report = await _report(session, municipality_id, today)
     summary = summary_counts(report, lang)
     return KommunSummary(
         municipality_id,
         municipality.name,
         municipality.slug,
-        _period_text(report.period.window.start, report.view.period_end, lang),
+        _period_of(report, lang),
         summary,
         summary_words(summary, lang),
         _local(report.view.updated_at, tz),
@@ -338,6 +338,23 @@ async def _feed(
     return tuple(entries)
 
 
+async def _report(session: AsyncSession, municipality_id: int, today: date) -> Report:
+    """The report for the whole pledge-set period in force; for a kommun whose pledges have not
+    begun yet (or that has none), the current year's, which shows them with no figures."""
+    try:
+        return await build_report(session, municipality_id, None, today)
+    except BadPeriod:
+        year = Window(Per.YEAR, date(today.year, 1, 1), date(today.year, 12, 31))
+        return await build_report(session, municipality_id, ReportPeriod(year.code(), year), today)
+
+
+def _period_of(report: Report, lang: Lang) -> str:
+    view = report.view
+    if view.period_start is not None:
+        return _period_text(view.period_start, view.period_end, lang)
+    return text("no_period", lang)
+
+
 async def build_kommun(
     session: AsyncSession, municipality_id: int, *, now: datetime, tz: tzinfo, lang: Lang
 ) -> KommunPage:
@@ -345,7 +362,7 @@ async def build_kommun(
     today = now.astimezone(tz).date()
     municipality = await session.get(Municipality, municipality_id)
     assert municipality is not None
-    report = await build_report(session, municipality_id, None, today)
+    report = await _report(session, municipality_id, today)
     # While the period runs the report's overview is the export's (as of today, the day not
     # yet over): handed over, not read twice.
     same_day = report.as_of == today and not report.complete
@@ -417,7 +434,7 @@ async def build_kommun(
         slug=municipality.slug,
         lang=lang,
         police_area=report.police_area,
-        period_text=_period_text(window.start, report.view.period_end, lang),
+        period_text=_period_of(report, lang),
         period_start=window.start,
         period_end=window.end,
         as_of=report.as_of,

@@ -506,3 +506,26 @@ async def test_run_serves_the_pages_on_their_own_listener_in_polling_mode(db: Da
         stop.set()
         await asyncio.wait_for(task, 30)
     assert serving.site_server.port is not None
+
+
+async def test_a_kommun_whose_pledges_have_not_begun_and_an_empty_database(
+    db: Database, tmp_path: Path
+) -> None:
+    from storage.models import PledgeSet
+
+    await _write(db, tmp_path / "empty")
+    assert "Inga kommuner ännu." in (tmp_path / "empty" / "index.html").read_text()
+
+    await _examples(db)
+    async with db.transaction() as session:
+        place = await catalogue.municipality_by_name(session, "Åsele")
+        assert place is not None
+        for pledge_set in await session.scalars(
+            select(PledgeSet).where(PledgeSet.municipality_id == place.id)
+        ):
+            pledge_set.period_start = date(2027, 1, 1)
+            pledge_set.period_end = date(2028, 12, 31)
+    await _write(db, tmp_path / "web")
+    text = (tmp_path / "web" / "asele" / "index.html").read_text()
+    assert "1 januari 2027 – 31 december 2028" in text
+    assert "Ej bedömt ännu" in text
