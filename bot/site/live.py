@@ -69,7 +69,10 @@ class LiveSite:
         self._locks: dict[Any, asyncio.Lock] = {}
 
     def base_for(self, request_base: str) -> str:
-        return self.settings.public_url or request_base
+        """The pages' public address: the configured one only. The request's Host header is
+        never used: anyone can send any host, and each would get pages of its own in memory
+        (and links to itself). Without `[site] public_url`, links stay relative."""
+        return self.settings.public_url
 
     def _site(self, base: str) -> Site:
         site = self._sites.get(base)
