@@ -342,6 +342,9 @@ async def test_the_webhook_server_serves_the_pages_too(db: Database) -> None:
             page = await client.get("/harjedalen/")
             assert page.status_code == 200
             assert f'content="{BASE}/harjedalen/chart.png"' in page.text
+            # A made-up Host header changes nothing: the address is the configured one.
+            spoofed = await client.get("/harjedalen/", headers={"Host": "evil.example"})
+            assert spoofed.text == page.text
             # The webhook itself is still the webhook's.
             assert (await client.post("/telegram", content=b"{}")).status_code == 403
     finally:
