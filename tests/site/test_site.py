@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 import sys
 from dataclasses import replace
 from datetime import date, timedelta
@@ -103,6 +104,19 @@ async def test_the_site_has_every_file_for_the_demo_data(db: Database, tmp_path:
     assert f'<meta property="og:url" content="{BASE}/harjedalen/">' in kommun
     assert "Senast uppdaterad" in kommun
     assert "<time datetime=" in kommun
+    # Counted words agree with their number.
+    assert "</span> 1 löfte</li>" in kommun
+    assert "</span> 10 löften</li>" in kommun
+    # The fragment's classes and rules are all its own.
+    fragment = read(tmp_path / "harjedalen" / "fragment.html")
+    classes = [c for _, a in fragment.tags for c in (a.get("class") or "").split()]
+    assert classes and all(c.startswith("lb-") for c in classes)
+    css = re.sub(
+        r"/\*.*?\*/", "", (tmp_path / "harjedalen" / "fragment.css").read_text(), flags=re.S
+    )
+    rules = [r.split("{")[0].strip() for r in css.split("}") if "{" in r]
+    selectors = [x.strip() for r in rules if not r.startswith("@") for x in r.split(",")]
+    assert selectors and all(x.startswith(".lb-widget") for x in selectors), selectors
 
 
 async def test_every_figure_equals_the_report_the_export_the_chart_and_the_answer(
@@ -274,6 +288,8 @@ async def test_live_pages_answer_with_etags_and_follow_a_new_activity(
             assert etag.startswith('"')
             assert live.renders == 1
 
+            head = await client.head("/harjedalen/")
+            assert (head.status_code, head.headers["etag"], head.content) == (200, etag, b"")
             again = await _get(client, "/harjedalen/", **{"If-None-Match": etag})
             assert again.status_code == 304
             assert again.content == b""
