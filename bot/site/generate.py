@@ -163,6 +163,8 @@ async def run(settings: Settings, args: argparse.Namespace, *, clock: Clock | No
         progress.n = done
         progress.refresh()
 
+    from jinja2 import TemplateError, TemplateSyntaxError
+
     try:
         with progress:
             written = await write_site(
@@ -174,6 +176,13 @@ async def run(settings: Settings, args: argparse.Namespace, *, clock: Clock | No
                 names=args.kommun,
                 on_progress=advance,
             )
+    except TemplateSyntaxError as exc:
+        where = exc.filename or exc.name
+        raise SiteError(f"fel i mallen {where}, rad {exc.lineno}: {exc.message}") from None
+    except TemplateError as exc:
+        raise SiteError(f"en mall gick inte att använda: {exc}") from None
+    except OSError as exc:
+        raise SiteError(f"kunde inte skriva i {args.out}: {exc.strerror or exc}") from None
     finally:
         await db.dispose()
     kommuner = "kommun" if written.kommuner == 1 else "kommuner"

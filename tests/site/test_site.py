@@ -548,3 +548,27 @@ async def test_a_kommun_whose_pledges_have_not_begun_and_an_empty_database(
     text = (tmp_path / "web" / "asele" / "index.html").read_text()
     assert "1 januari 2027 – 31 december 2028" in text
     assert "Ej bedömt ännu" in text
+
+
+def test_a_broken_template_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LOFTESBOT_CONFIG", raising=False)
+    monkeypatch.delenv("LOFTESBOT_DATABASE_URL", raising=False)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["demo", "--db", "demo.sqlite3"]) == 0
+    (tmp_path / "mall").mkdir()
+    (tmp_path / "mall" / "base.html").write_text(
+        '{% extends "lb/base.html" %}\n{% block header %}\n'
+    )
+    (tmp_path / "config.toml").write_text('[site]\ntemplates = "mall"\n')
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["site", "--out", "web", "--db", "demo.sqlite3", "--config", "config.toml"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("loftesbot: fel i mallen mall/base.html, rad 2: ")
+    assert "Traceback" not in err
