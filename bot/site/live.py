@@ -19,6 +19,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import tornado.httpserver
@@ -187,6 +188,21 @@ def _matches(header: str, etag: str) -> bool:
     return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
 
 
+def _not_modified(if_none_match: str | None, if_modified_since: str | None, item: Resource) -> bool:
+    """RFC 9110: If-None-Match decides when present; else If-Modified-Since (whole seconds)."""
+    if if_none_match is not None:
+        return _matches(if_none_match, item.etag)
+    if if_modified_since is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False
+    if since.tzinfo is None:
+        return False
+    return item.modified.replace(microsecond=0) <= since
+
+
 class SitePageHandler(tornado.web.RequestHandler):
     """GET/HEAD of any public page; 404 for what is not one."""
 
@@ -218,8 +234,11 @@ class SitePageHandler(tornado.web.RequestHandler):
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Content-Security-Policy", SECURITY_POLICY)
         self.set_header("Referrer-Policy", "no-referrer")
-        inm = self.request.headers.get("If-None-Match")
-        if inm is not None and _matches(inm, item.etag):
+        if _not_modified(
+            self.request.headers.get("If-None-Match"),
+            self.request.headers.get("If-Modified-Since"),
+            item,
+        ):
             self.set_status(304)
             self.finish()
             return

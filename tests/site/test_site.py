@@ -294,6 +294,10 @@ async def test_live_pages_answer_with_etags_and_follow_a_new_activity(
             assert again.status_code == 304
             assert again.content == b""
             assert live.renders == 1  # from memory
+            since = first.headers["last-modified"]
+            assert (
+                await _get(client, "/harjedalen/", **{"If-Modified-Since": since})
+            ).status_code == 304
 
             for path, kind in (
                 ("/", "text/html"),
