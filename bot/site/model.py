@@ -31,12 +31,12 @@ from bot.domain.words import join_words
 from bot.render import report as report_render
 from bot.render.catalogue import target_text
 from bot.render.chart import ChartRow
-from bot.render.citizen import long_day, progress_text, responsible, short_day, window_phrase
+from bot.render.citizen import long_day, progress_text, responsible, window_phrase
 from bot.services.answers import history_windows
 from bot.services.export import build_export
 from bot.services.posting import message_link
 from bot.services.reports import BadPeriod, Report, ReportPeriod, build_report
-from bot.site.texts import Lang, counted, text
+from bot.site.texts import Lang, text
 from bot.site.urls import pledge_slug
 from storage.models import Activity, Municipality, PostStatus, ProgressPost, ResultNote
 
@@ -461,14 +461,6 @@ async def build_kommun(
         feed=await _feed(session, municipality_id, tz, lang),
         generated_at=now.astimezone(tz),
     )
-
-
-def short_day_text(day: date, today: date, lang: Lang) -> str:
-    return short_day(day, today, lang)
-
-
-def extras_text(page: KommunPage) -> str:
-    return text("extras_total", page.lang, what=counted("activity", page.extras_total, page.lang))
 
 
 async def change_keys(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -216,7 +216,3 @@ async def draw_chart(page: KommunPage) -> bytes:
     return await asyncio.to_thread(
         render_chart, page.chart_title, page.chart_subtitle, page.chart_rows, note=page.chart_note
     )
-
-
-def paths(bundle: Bundle) -> Iterable[str]:
-    return sorted(bundle)
