@@ -139,7 +139,7 @@ def _insatser(n: int, lang: Lang) -> str:
     return f"{n} {'activity' if n == 1 else 'activities'}"
 
 
-def _extra_text(extra: ExtraActivity, report: Report, lang: Lang) -> str:
+def extra_text(extra: ExtraActivity, report: Report, lang: Lang) -> str:
     """One extra activity in words: a published page's own text when it came from one, else
     how many, with the place where it is public ("16 aug: 1 insats · Sveg"). A reporter's note
     is never shown (the report does not even carry it)."""
@@ -257,7 +257,7 @@ def layout(report: Report, lang: Lang = "sv", *, link: str | None = None) -> lis
             ],
         )
         for extra in report.extras:
-            doc.add("item", [("", _extra_text(extra, report, lang))])
+            doc.add("item", [("", extra_text(extra, report, lang))])
     if report.comment:
         doc.add("heading", [("b", _t(lang, "Kommentar", "Comment"))])
         doc.add("para", [("", _clip(report.comment, 1500))])

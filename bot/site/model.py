@@ -424,7 +424,7 @@ async def build_kommun(
     title, subtitle, note, rows = report_render.chart(report, lang)
     updated_local = _local(report.view.updated_at, tz)
     extras = tuple(
-        report_render._extra_text(extra, report, lang)  # the channel report's own words
+        report_render.extra_text(extra, report, lang)  # the channel report's own words
         for extra in report.extras
     )
     window = report.period.window
