@@ -811,8 +811,8 @@ def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[posting_service.Rend
     renderings: list[posting_service.Rendered] = []
     real = posting_service.render_post
 
-    async def counted(report: Any, lang: str = "sv") -> posting_service.Rendered:
-        rendered = await real(report, lang)
+    async def counted(report: Any, lang: str = "sv", **kwargs: Any) -> posting_service.Rendered:
+        rendered = await real(report, lang, **kwargs)
         renderings.append(rendered)
         return rendered
 
