@@ -27,6 +27,7 @@ from bot.site.model import (
     KommunPage,
     KommunSummary,
     build_kommun,
+    build_summary,
     municipalities,
     summary_of,
 )
@@ -81,7 +82,8 @@ async def write_site(
     names: Sequence[str] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Written:
-    """Write the index, the style sheet and every chosen kommun's files under `out`."""
+    """Write the index (of every kommun), the style sheet and every chosen kommun's files
+    under `out`."""
     from bot.services.errors import NotFound
     from bot.services.export import municipality_ids_by_name
 
@@ -135,6 +137,15 @@ async def write_site(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+    if len(chosen) < len(everyone):
+        # The index lists every kommun in the bot, also when only some pages were rewritten.
+        done_ids = {summary.id for summary in pages}
+        for mid, _name, _slug in everyone:
+            if mid not in done_ids:
+                async with db.read() as session:
+                    pages.append(await build_summary(session, mid, now=now, tz=tz, lang=lang))
+        order = {mid: n for n, (mid, _name, _slug) in enumerate(everyone)}
+        pages.sort(key=lambda summary: order[summary.id])
     local = now.astimezone(tz)
     files += write_bundle(
         out,

@@ -403,6 +403,9 @@ def test_the_command_writes_the_site(
     text = (tmp_path / "web" / "harjedalen" / "index.html").read_text()
     assert '<html lang="en">' in text
     assert not (tmp_path / "web" / "asele").exists()
+    # The index still names every kommun in the bot.
+    index = (tmp_path / "web" / "index.html").read_text()
+    assert "Åsele" in index and "Härjedalen" in index
     with pytest.raises(SystemExit) as exit_info:
         main(["site", "--out", "web", "--db", "var/demo.sqlite3", "--kommun", "Atlantis"])
     assert exit_info.value.code == 2
