@@ -154,7 +154,7 @@ async def write_site(
             CSS_FILE: resource(CSS_FILE, site.css(), local),
         },
     )
-    return Written(len(pages), files, out)
+    return Written(len(chosen), files, out)
 
 
 async def run(settings: Settings, args: argparse.Namespace, *, clock: Clock | None = None) -> int:
