@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -371,6 +373,18 @@ async def test_the_webhook_server_serves_the_pages_too(db: Database) -> None:
         await server.stop()
 
 
+@pytest.fixture
+def root_logging() -> Iterator[None]:
+    """`loftesbot demo` sets up the root logger for the terminal; put it back afterwards, so
+    that later tests' log lines do not land in their captured standard error."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.mark.usefixtures("root_logging")
 def test_the_command_writes_the_site(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -557,6 +571,7 @@ async def test_a_kommun_whose_pledges_have_not_begun_and_an_empty_database(
     assert "Ej bedömt ännu" in text
 
 
+@pytest.mark.usefixtures("root_logging")
 def test_a_broken_template_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
