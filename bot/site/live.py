@@ -6,6 +6,8 @@ and kept, keyed by what changes whenever they would (`model.change_keys`: the ko
 activity change, its newest result text and published post) and by the day (a status depends
 on the date). Every request asks the database for that key first — three small queries — so a
 page is never older than the latest logged activity, and an unchanged page costs no rendering.
+The files of the `MAX_BUNDLES` kommuner asked for most recently are kept; the index keeps a
+summary line per kommun.
 
 Answers carry a strong ETag (a hash of the body), Last-Modified and
 `Cache-Control: public, max-age=60`; a matching If-None-Match gets 304. The pages have no
@@ -17,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from email.utils import parsedate_to_datetime
@@ -44,6 +47,7 @@ from storage.models import Municipality
 log = logging.getLogger(__name__)
 
 CACHE_CONTROL = "public, max-age=60"
+MAX_BUNDLES = 64  # kommuner whose rendered files are kept in memory
 SECURITY_POLICY = "default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'"
 
 
@@ -56,6 +60,8 @@ class LiveSite:
         settings: SiteSettings,
         tz: tzinfo,
         now: Callable[[], datetime],
+        *,
+        max_bundles: int = MAX_BUNDLES,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -63,9 +69,11 @@ class LiveSite:
         self.now = now
         self.renders = 0  # kommun bundles rendered (tests and the benchmark read it)
         self._sites: dict[str, Site] = {}
-        self._pages: dict[int, tuple[Any, KommunPage]] = {}
         self._summaries: dict[int, tuple[Any, KommunSummary]] = {}
-        self._bundles: dict[tuple[str, int], tuple[Any, Bundle]] = {}
+        # The kommuner asked for most recently (a bundle holds the kommun's data.json, up to a
+        # megabyte or two for the largest): at most `max_bundles` of them.
+        self.max_bundles = max_bundles
+        self._bundles: OrderedDict[tuple[str, int], tuple[Any, Bundle]] = OrderedDict()
         self._index: dict[str, tuple[Any, Resource]] = {}
         self._locks: dict[Any, asyncio.Lock] = {}
 
@@ -116,14 +124,10 @@ class LiveSite:
         return self.now().astimezone(self.tz).date().isoformat()
 
     async def _page(self, municipality_id: int, key: Any) -> KommunPage:
-        cached = self._pages.get(municipality_id)
-        if cached is not None and cached[0] == key:
-            return cached[1]
         async with self.db.read() as session:
             page = await build_kommun(
                 session, municipality_id, now=self.now(), tz=self.tz, lang=self.settings.lang
             )
-        self._pages[municipality_id] = (key, page)
         self._summaries[municipality_id] = (key, summary_of(page))
         return page
 
@@ -149,6 +153,7 @@ class LiveSite:
         key = (self._today(), keys.get(municipality_id))
         cached = self._bundles.get((base, municipality_id))
         if cached is not None and cached[0] == key:
+            self._bundles.move_to_end((base, municipality_id))
             return cached[1]
         async with self._lock(("kommun", base, municipality_id)):
             cached = self._bundles.get((base, municipality_id))
@@ -157,6 +162,9 @@ class LiveSite:
             page = await self._page(municipality_id, key)
             bundle = self._site(base).kommun_files(page, await draw_chart(page))
             self._bundles[(base, municipality_id)] = (key, bundle)
+            self._bundles.move_to_end((base, municipality_id))
+            while len(self._bundles) > self.max_bundles:
+                self._bundles.popitem(last=False)
             self.renders += 1
             return bundle
 

@@ -594,3 +594,15 @@ def test_a_broken_template_is_one_line(
     err = capsys.readouterr().err
     assert err.startswith("loftesbot: fel i mallen mall/base.html, rad 2: ")
     assert "Traceback" not in err
+
+
+async def test_live_memory_keeps_the_kommuner_asked_for_last(db: Database) -> None:
+    await _examples(db)
+    live = LiveSite(db, SiteSettings(serve=True), _tz(), lambda: NOW, max_bundles=2)
+    for slug in ("harjedalen", "asele", "harjedalen", "haparanda"):
+        assert await live.lookup(f"{slug}/", "") is not None
+    assert live.renders == 3  # Härjedalen the second time from memory
+    assert await live.lookup("asele/data.json", "") is not None  # pushed out: rendered again
+    assert live.renders == 4
+    assert await live.lookup("haparanda/", "") is not None
+    assert live.renders == 4
