@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeDefault
-from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
+from telegram.ext import AIORateLimiter, Application, ContextTypes
 from telegram.request import BaseRequest
 
-from bot import handlers, jobs
+from bot import handlers, jobs, menus
+from bot.botapi import defaults
 from bot.context import SERVICES_KEY, BotApplication, BotContext
-from bot.render import texts
 from bot.services.core import Services
 from bot.services.posting import sync_channels
 
@@ -38,6 +37,7 @@ def build_application(
         Application.builder()
         .token(token)
         .context_types(ContextTypes(context=BotContext))
+        .defaults(defaults(settings))
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
         .post_init(_post_init)
@@ -54,29 +54,24 @@ def build_application(
     return app
 
 
-def menu_commands(lang: texts.Lang) -> list[BotCommand]:
-    return [
-        BotCommand(c.name, c.sv if lang == "sv" else c.en)
-        for c in texts.COMMANDS
-        if c.in_menu and c.audience == "all"
-    ]
-
-
-async def register_command_menus(bot: ExtBot[None]) -> None:
-    """Command menus in Swedish (the default) and English (users whose Telegram is English)."""
-    for scope in (BotCommandScopeDefault(), BotCommandScopeAllPrivateChats()):
-        await bot.set_my_commands(menu_commands("sv"), scope=scope)
-        await bot.set_my_commands(menu_commands("en"), scope=scope, language_code="en")
+async def _sync_menus_job(context: BotContext) -> None:
+    services: Services = context.application.bot_data[SERVICES_KEY]
+    done = await menus.sync_role_menus(context.bot, services.db)
+    log.info("command menus set for %d reporters and admins", done)
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await register_command_menus(app.bot)
+    await menus.register_defaults(app.bot)
     services: Services = app.bot_data[SERVICES_KEY]
     async with services.db.transaction() as session:
         unknown = await sync_channels(session, services.settings.channels)
     for name in unknown:
         log.warning("[channels] names a municipality that is not in the database: %s", name)
     await jobs.install(app)
+    if app.job_queue is not None:
+        # Each reporter's and admin's own menu, once the bot runs (two calls a person: not
+        # something to keep the start waiting for).
+        app.job_queue.run_once(_sync_menus_job, when=1, name="menus")
     log.info("bot @%s ready", app.bot.username)
 
 

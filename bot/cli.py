@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -44,6 +45,10 @@ from storage import migrate
 from storage.db import Database, DatabaseError
 
 EXIT_USAGE = 2
+
+
+# A bot's Telegram username: 5-32 letters, digits and underscores, "@" allowed in front.
+BOT_USERNAME = re.compile(r"@?[A-Za-z][A-Za-z0-9_]{4,31}")
 
 
 class CliError(Exception):
@@ -325,10 +330,15 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from bot.clock import SystemClock
+    from bot.render.links import start_link
     from bot.services.errors import ServiceError
     from bot.services.invites import create_invite
     from storage.models import Organisation, Role
 
+    if args.bot and not BOT_USERNAME.fullmatch(args.bot):
+        raise CliError(
+            f"--bot: {args.bot!r} är inget användarnamn för en bot (t.ex. LoftesbotenBot)"
+        )
     await _prepare_database(settings)
     db = Database(settings.database.url)
     try:
@@ -353,7 +363,7 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
     role = "administratör" if invite.role.value == "admin" else "rapportör"
     print(f"Inbjudan som {role} i {invite.municipality}, gäller en gång till {expires}.")
     if args.bot:
-        print(f"https://t.me/{args.bot.lstrip('@')}?start={invite.code}")
+        print(start_link(args.bot, invite.code))
     print(f"/start {invite.code}")
     return 0
 

@@ -95,6 +95,19 @@ class DatabaseSettings:
 
 
 @dataclass(frozen=True)
+class HealthSettings:
+    """`[health] listen`: a listener of its own for /livez, /healthz and /metrics (off when
+    `host` is empty). In webhook mode the webhook's listener serves them as well."""
+
+    host: str = ""
+    port: int = 0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
 class BotSettings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Stockholm"))
     log_level: str = "INFO"
@@ -122,6 +135,7 @@ class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     bot: BotSettings = field(default_factory=BotSettings)
+    health: HealthSettings = field(default_factory=HealthSettings)
     # Municipality name -> numeric chat id or @username of its public channel.
     channels: Mapping[str, str] = field(default_factory=dict)
     source: Path | None = None
@@ -141,6 +155,7 @@ KNOWN_KEYS: dict[str, set[str]] = {
     "telegram.webhook": {"listen", "port", "path", "public_url", "secret_token"},
     "database": {"url", "auto_upgrade"},
     "bot": {"timezone", "log_level", "log_format"},
+    "health": {"listen"},
     "site": {"serve", "listen", "public_url", "templates", "lang"},
 }
 
@@ -222,6 +237,8 @@ def load_settings(
     else:
         raise ConfigError("[bot] log_format", f"okänt format '{format_text}'; välj text eller json")
 
+    health = _health(_str(_table(data, "health"), "listen", "[health] listen", ""))
+
     channels = _channels(data.get("channels", {}))
     site = _site(_table(data, "site"), path)
 
@@ -234,6 +251,7 @@ def load_settings(
         ),
         database=DatabaseSettings(url=db_url, auto_upgrade=auto_upgrade),
         bot=BotSettings(timezone=timezone, log_level=log_level, log_format=log_format),
+        health=health,
         channels=channels,
         source=path,
         site=site,
@@ -321,6 +339,26 @@ def _webhook(table: dict[str, Any], mode: str) -> WebhookSettings:
     return WebhookSettings(
         listen=listen, port=port, path=path, public_url=public_url, secret_token=secret
     )
+
+
+HEALTH_LISTEN_RE = re.compile(
+    r"^(?:(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9.-]+)):)?(?P<port>\d{1,5})$"
+)
+
+
+def _health(listen: str) -> HealthSettings:
+    """`[health] listen`: "" (off), "PORT" (on 127.0.0.1), "HOST:PORT" or "[IPv6]:PORT"."""
+    text = listen.strip()
+    if not text:
+        return HealthSettings()
+    match = HEALTH_LISTEN_RE.match(text)
+    port = int(match["port"]) if match else 0
+    if match is None or not 1 <= port <= 65535:
+        raise ConfigError(
+            "[health] listen",
+            f"'{text}' är inte adress:port, till exempel \"127.0.0.1:9090\" (tomt stänger av)",
+        )
+    return HealthSettings(host=match["v6"] or match["host"] or "127.0.0.1", port=port)
 
 
 def _channels(value: Any) -> dict[str, str]:

@@ -54,6 +54,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,6 +67,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TimedOut
 from bot.context import SERVICES_KEY, BotApplication, BotContext
 from bot.handlers.common import update_key
 from bot.handlers.errors import RETRYING
+from bot.metrics import Metrics, metrics_of
 from storage import inbox as store
 from storage.db import Database
 from storage.models import InboxUpdate
@@ -181,6 +183,7 @@ class InboxProcessor:
         retry_delays: Sequence[timedelta] = RETRY_DELAYS,
         idle_seconds: float = 5.0,
         error_pause: float = 2.0,
+        metrics: Metrics | None = None,
     ) -> None:
         services = app.bot_data[SERVICES_KEY]
         self.app = app
@@ -194,6 +197,7 @@ class InboxProcessor:
         self.idle_seconds = idle_seconds
         self.error_pause = error_pause
         self.totals = InboxTotals()
+        self.metrics = metrics if metrics is not None else metrics_of(app)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -377,7 +381,9 @@ class InboxProcessor:
             assert update is not None
         except Exception as exc:
             return await self._give_up(row, f"not an update: {type(exc).__name__}", None, following)
+        started = time.perf_counter()
         error = await self._process(update, retrying=row.attempts > 1)
+        self.metrics.handling.observe(time.perf_counter() - started)
         if error is None:
             return await self._finish(row, following)
         if isinstance(error, PERMANENT_ERRORS) or row.attempts >= self.max_attempts:
@@ -415,6 +421,7 @@ class InboxProcessor:
             log.warning("inbox: could not mark row %d done (%s)", row.id, describe(exc))
             return False
         self.totals.done += 1
+        self.metrics.handled.labels("done").inc()
         return counted
 
     async def _defer(
@@ -436,6 +443,7 @@ class InboxProcessor:
             log.warning("inbox: could not record a failure of row %d (%s)", row.id, describe(exc))
             return False
         self.totals.retried += 1
+        self.metrics.handled.labels("retry").inc()
         log.warning(
             "inbox: update %d (row %d) failed on attempt %d of %d (%s); trying again in %.0f s",
             row.update_id,
@@ -462,6 +470,7 @@ class InboxProcessor:
             log.warning("inbox: could not record a failure of row %d (%s)", row.id, describe(exc))
             return False
         self.totals.failed += 1
+        self.metrics.handled.labels("given_up").inc()
         log.error(
             "inbox: gave up on update %d (row %d) after %d attempt(s): %s",
             row.update_id,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time as _time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,13 +30,14 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot.botapi import make_bot
 from bot.domain.schedule import local_to_utc, week_first_working_day
 from bot.leader import LEADERSHIP_KEY, LeaderWatch
 from bot.leader import Leadership as Leadership
 from bot.render import report as render
 from bot.render.callbacks import encode
 from bot.render.html import b, esc
-from bot.services import reminders, retention
+from bot.services import access, reminders, retention
 from bot.services import schedule as schedules
 from bot.services.core import Services
 from bot.services.outbox import OutboxWorker, Pacer
@@ -43,7 +45,6 @@ from bot.services.posting import (
     KIND,
     PostOutcome,
     Publisher,
-    admins_of,
     lease_held,
     tell_admins,
 )
@@ -90,6 +91,11 @@ class Scheduler:
     _done: set[tuple[str, int]] = field(default_factory=set, repr=False)
     # One tick at a time: jobs falling due together wait, then find the work done.
     _ticking: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    # For /metrics and /healthz: when the last tick finished (time.monotonic()), else when
+    # the scheduler was made; ticks that raised.
+    last_tick: float = field(default_factory=_time.monotonic, repr=False)
+    ticks: int = 0
+    tick_errors: int = 0
 
     def __post_init__(self) -> None:
         if self.leadership is None:
@@ -114,7 +120,19 @@ class Scheduler:
         (each post is claimed before it is rendered, so another process's tick renders
         nothing it does not send)."""
         async with self._ticking:
-            return await self._tick()
+            try:
+                report = await self._tick()
+            except Exception:
+                self.tick_errors += 1
+                raise
+            self.ticks += 1
+            self.last_tick = _time.monotonic()
+            return report
+
+    def last_tick_age(self) -> float:
+        """Seconds since the last tick finished (since the scheduler was made, before the
+        first)."""
+        return max(0.0, _time.monotonic() - self.last_tick)
 
     async def _tick(self) -> TickReport:
         assert self.leadership is not None
@@ -330,7 +348,7 @@ class Scheduler:
                     PostApproval.kind == KIND,
                 )
             )
-            admins = await admins_of(session, mid)
+            admins = await access.admins_with_language(session, mid)
         async with self.db.read() as session:
             draft = await build_report(session, mid, ReportPeriod(window.code(), window), today)
         assert approval_id is not None
@@ -360,6 +378,7 @@ class Scheduler:
             try:
                 for part in [intro, *messages]:
                     await self.pacer.wait(uid)
+                    # Named, as in the Publisher: the Scheduler may be given a plain Bot.
                     await self.bot.send_message(uid, part, parse_mode=ParseMode.HTML)
                 await self.pacer.wait(uid)
                 await self.bot.send_message(
@@ -506,18 +525,14 @@ async def _tick_job(context: Any) -> None:
 
 
 def _unlimited_bot(app: Any) -> Bot:
-    """The application's bot without PTB's rate limiter, on the same connection pool.
+    """The application's bot without PTB's rate limiter, on the same connection pool and with
+    the same `Defaults`.
 
     The scheduler and the outbox pace themselves (`Pacer`) and must see a 429 to pause
     everything; the application's AIORateLimiter would swallow it and retry on its own clock.
     """
-    telegram = app.bot_data["services"].settings.telegram
-    return Bot(
-        app.bot.token,
-        base_url=telegram.base_url,
-        base_file_url=telegram.base_file_url,
-        request=app.bot.request,
-    )
+    settings = app.bot_data["services"].settings
+    return make_bot(settings, app.bot.token, app.bot.request, bot_defaults=app.bot.defaults)
 
 
 async def install(app: Any) -> Scheduler:

@@ -121,9 +121,9 @@ async def _publish(
     args: argparse.Namespace,
     request: BaseRequest | None,
 ) -> int:
-    from telegram import Bot
     from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 
+    from bot.botapi import make_bot
     from bot.clock import local_today
     from bot.domain.words import count
     from bot.services.outbox import Pacer
@@ -131,12 +131,7 @@ async def _publish(
     from storage.models import PostStatus
 
     token = settings.require_token().get()
-    bot = Bot(
-        token,
-        base_url=settings.telegram.base_url,
-        base_file_url=settings.telegram.base_file_url,
-        request=request,
-    )
+    bot = make_bot(settings, token, request)
     allow = {PostStatus.FAILED}
     if args.force:
         allow.add(PostStatus.SKIPPED)

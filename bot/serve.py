@@ -13,11 +13,15 @@ they are handled. It goes through the same life cycle — `initialize`, `post_in
 - **Webhook** (`WebhookServer`, tornado): `POST /<path>` with the right
   `X-Telegram-Bot-Api-Secret-Token` is stored in the inbox and then answered 200 (500 when the
   database cannot take it, so that Telegram delivers it again; 403 and nothing stored for a
-  missing or wrong secret; 400 for a body that is not an update). `GET /healthz` answers 200
-  with `{"status": "ok", "database": "ok", "inbox_pending": N, "leader": {...}}`, or 503 when
-  the database does not answer. `leader` says who leads (`bot.leader`): this instance's id,
-  whether it leads and since when, and the leading instance as PostgreSQL knows it. The
-  webhook is registered with Telegram once the server listens.
+  missing or wrong secret; 400 for a body that is not an update). The same listener
+  (`bot.http.Listener`) serves `/livez`, `/healthz` (= `/readyz`) and `/metrics`
+  (`bot.health`): `/healthz` answers 200 with `{"status": "ok", "database": "ok",
+  "inbox_pending": N, "serving": true, "leader": {...}, "last_tick_age_seconds": S}`, or 503
+  when the database does not answer or the application is not taking updates. `leader` says
+  who leads (`bot.leader`): this instance's id, whether it leads and since when, and the
+  leading instance as PostgreSQL knows it. Further tornado rules (`run(routes=...)`) go on
+  the same listener. The webhook is registered with Telegram once the server listens.
+- **Health and metrics in either mode**: `[health] listen` starts a listener of their own.
 
 Either way an `InboxProcessor` handles the stored updates (unfinished ones from before first),
 and a daily job purges inbox rows and processed-update keys older than seven days. SIGINT and
@@ -38,16 +42,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-import tornado.httpserver
-import tornado.netutil
 import tornado.web
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotApplication, BotContext
+from bot.health import Health
+from bot.health import routes as health_routes
+from bot.http import MAX_BODY_SIZE, Listener, ListenError, Rule
 from bot.inbox import InboxProcessor, describe, item_of, parse, purge_old
 from bot.leader import LEADERSHIP_KEY, Leadership
+from bot.metrics import SCHEDULER_KEY, Metrics, metrics_of
 from bot.services.core import Services
 from bot.services.outbox import retry_after_seconds
 from storage import inbox as store
@@ -58,11 +64,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
-HEALTH_PATH = "healthz"
 POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates call open when there is nothing
 POLL_LIMIT = 100
-HEALTH_TIMEOUT = 3.0  # seconds the health check waits for the database
-MAX_BODY_SIZE = 1 << 20  # an update is a few kilobytes; refuse anything above 1 MiB
 PURGE_INTERVAL = timedelta(days=1)
 PURGE_FIRST = timedelta(minutes=1)
 STOP_GRACE = 30.0  # seconds the update in hand may take to finish when stopping
@@ -236,7 +239,8 @@ class Poller:
 
 
 class WebhookServer:
-    """The HTTP endpoint Telegram calls, and a health check, on tornado."""
+    """The HTTP endpoint Telegram calls, with the health and metrics endpoints (`bot.health`)
+    and any further `routes` on the same tornado listener (`bot.http.Listener`)."""
 
     def __init__(
         self,
@@ -250,7 +254,9 @@ class WebhookServer:
         on_stored: Callable[[], None] | None = None,
         max_body_size: int = MAX_BODY_SIZE,
         leadership: Leadership | None = None,
-        extra_handlers: Sequence[Any] = (),
+        health: Health | None = None,
+        metrics: Metrics | None = None,
+        routes: Sequence[Rule] = (),
     ) -> None:
         if len(secret) < 32:
             raise ValueError("the webhook secret must be at least 32 characters")
@@ -261,44 +267,39 @@ class WebhookServer:
         self.requested_port = port
         self.on_stored = on_stored
         self.max_body_size = max_body_size
-        self.leadership = leadership
-        self.extra_handlers = list(extra_handlers)  # after ours (the public pages' catch-all)
+        self.checks = health or Health(db, leadership=lambda: leadership)
+        self.metrics = metrics
+        self.routes = list(routes)
         self.port: int | None = None  # the bound port, once started
         self.received = 0  # updates stored as new rows
         self._secret = secret.encode()
-        self._server: tornado.httpserver.HTTPServer | None = None
+        self._listener: Listener | None = None
 
     async def start(self) -> int:
         """Listen; returns the port (useful when 0 was asked for)."""
-        application = tornado.web.Application(
-            [
-                (rf"/{re.escape(self.path)}", _WebhookHandler, {"server": self}),
-                (rf"/{HEALTH_PATH}", _HealthHandler, {"server": self}),
-                *self.extra_handlers,
-            ],
-            log_function=_log_request,
+        rules: list[Rule] = [
+            (rf"/{re.escape(self.path)}", _WebhookHandler, {"server": self}),
+            *health_routes(self.checks, self.metrics),
+            *self.routes,
+        ]
+        listener = Listener(
+            rules,
+            self.listen,
+            self.requested_port,
+            what="[telegram.webhook] listen/port",
+            max_body_size=self.max_body_size,
         )
         try:
-            sockets = tornado.netutil.bind_sockets(self.requested_port, address=self.listen)
-        except OSError as exc:
-            raise ServeError(
-                f"kan inte lyssna på {self.listen}:{self.requested_port} "
-                f"([telegram.webhook] listen/port): {exc.strerror or exc}"
-            ) from exc
-        self._server = tornado.httpserver.HTTPServer(
-            application, xheaders=True, max_body_size=self.max_body_size
-        )
-        self._server.add_sockets(sockets)
-        self.port = int(sockets[0].getsockname()[1])
+            self.port = await listener.start()
+        except ListenError as exc:
+            raise ServeError(str(exc)) from exc
+        self._listener = listener
         return self.port
 
     async def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.stop()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(server.close_all_connections(), 5.0)
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            await listener.stop()
 
     async def receive(self, secret: str | None, body: bytes) -> int:
         """Handle one webhook call; returns the HTTP status to answer."""
@@ -323,35 +324,8 @@ class WebhookServer:
         return 200
 
     async def health(self) -> tuple[int, dict[str, Any]]:
-        try:
-            pending = await asyncio.wait_for(self._pending(), HEALTH_TIMEOUT)
-        except Exception as exc:
-            log.warning("health check: the database does not answer (%s)", describe(exc))
-            return 503, {"status": "error", "database": "unavailable"}
-        body: dict[str, Any] = {"status": "ok", "database": "ok", "inbox_pending": pending}
-        if self.leadership is not None:
-            leader = self.leadership.status()
-            leader["leading_instance"] = await self.leadership.current_leader()
-            body["leader"] = leader
-        return 200, body
-
-    async def _pending(self) -> int:
-        async with self.db.read() as session:
-            return await store.pending_count(session)
-
-
-def _log_request(handler: tornado.web.RequestHandler) -> None:
-    status = handler.get_status()
-    level = logging.DEBUG if status < 400 else logging.WARNING if status < 500 else logging.ERROR
-    log.log(
-        level,
-        "%d %s %s (%s) %.1f ms",
-        status,
-        handler.request.method,
-        handler.request.path,
-        handler.request.remote_ip,
-        1000.0 * handler.request.request_time(),
-    )
+        """What `GET /healthz` answers (`bot.health.Health.ready`)."""
+        return await self.checks.ready()
 
 
 class _WebhookHandler(tornado.web.RequestHandler):
@@ -368,20 +342,6 @@ class _WebhookHandler(tornado.web.RequestHandler):
         self.finish()
 
 
-class _HealthHandler(tornado.web.RequestHandler):
-    server: WebhookServer
-
-    def initialize(self, server: WebhookServer) -> None:
-        self.server = server
-
-    async def get(self) -> None:
-        status, body = await self.server.health()
-        self.set_status(status)
-        self.set_header("Content-Type", "application/json")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(json.dumps(body))
-
-
 # --- the whole life cycle ------------------------------------------------------------------
 
 
@@ -393,8 +353,9 @@ class Serving:
     processor: InboxProcessor
     poller: Poller | None = None
     webhook: WebhookServer | None = None
-    site: Any = None  # bot.site.live.LiveSite when [site] serve is on
-    site_server: Any = None  # its own listener (polling mode)
+    health: Listener | None = None  # `[health] listen`, when on
+    site: Any = None  # bot.site.live.LiveSite, when `[site] serve` is on
+    site_listener: Listener | None = None  # its own listener in polling mode (`[site] listen`)
 
 
 def schedule_purge(app: BotApplication) -> None:
@@ -429,11 +390,16 @@ async def run(
     poll_timeout: int = POLL_TIMEOUT,
     backoff: Backoff | None = None,
     on_ready: Callable[[Serving], Awaitable[None] | None] | None = None,
+    routes: Sequence[Rule] = (),
 ) -> None:
     """Serve until `stop` is set or a stop signal arrives (mode from `settings.telegram`).
 
     Raises InvalidToken/NetworkError when Telegram cannot be used at start, ServeError when
     serving cannot go on (the webhook port is taken, another process polls).
+
+    `/livez`, `/healthz`, `/readyz` and `/metrics` (`bot.health`) are served on the webhook's
+    listener and, when `[health] listen` is set, on a listener of their own. `routes` are
+    further tornado rules for the webhook's listener (pages served beside the webhook).
     """
     stop = stop if stop is not None else asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -450,12 +416,25 @@ async def run(
     poller: Poller | None = None
     webhook: WebhookServer | None = None
     poll_task: asyncio.Task[None] | None = None
+    listener: Listener | None = None
     site: Any = None
-    site_server: Any = None
+    site_listener: Listener | None = None
+    site_rules: list[Rule] = []
     if settings.site.serve:
-        from bot.site.live import LiveSite
+        # The public pages (bot.site.live): a catch-all rule, so after every other one.
+        from bot.site.live import LiveSite, handlers
 
         site = LiveSite(services.db, settings.site, services.tz, services.now)
+        site_rules = handlers(site)
+    health = Health(
+        services.db,
+        leadership=lambda: app.bot_data.get(LEADERSHIP_KEY),
+        scheduler=lambda: app.bot_data.get(SCHEDULER_KEY),
+        serving=lambda: (
+            app.running and processor is not None and processor.running and not stop.is_set()
+        ),
+    )
+    metrics = metrics_of(app)
     try:
         await app.initialize()
         if app.post_init is not None:
@@ -475,8 +454,9 @@ async def run(
                 listen=hook.listen,
                 port=hook.port,
                 on_stored=processor.wake,
-                leadership=app.bot_data.get(LEADERSHIP_KEY),
-                extra_handlers=_site_handlers(site),
+                health=health,
+                metrics=metrics,
+                routes=[*routes, *site_rules],
             )
             port = await webhook.start()
             await app.bot.set_webhook(
@@ -501,14 +481,29 @@ async def run(
             poll_task = asyncio.create_task(poller.run(stop), name="poller")
             log.info("serving by long polling")
             if site is not None:
-                from bot.site.live import SiteServer
-
                 host, site_port = settings.site.host_port
-                site_server = SiteServer(site, listen=host, port=site_port)
-                bound = await site_server.start()
+                site_listener = Listener(site_rules, host, site_port, what="[site] listen")
+                try:
+                    bound = await site_listener.start()
+                except ListenError as exc:
+                    raise ServeError(str(exc)) from exc
                 log.info("serving the public pages on %s:%d/", host, bound)
+        if settings.health.enabled:
+            listener = Listener(
+                health_routes(health, metrics),
+                settings.health.host,
+                settings.health.port,
+                what="[health] listen",
+            )
+            try:
+                health_port = await listener.start()
+            except ListenError as exc:
+                raise ServeError(str(exc)) from exc
+            log.info("health and metrics on %s:%d", settings.health.host, health_port)
         if on_ready is not None:
-            ready = on_ready(Serving(app, processor, poller, webhook, site, site_server))
+            ready = on_ready(
+                Serving(app, processor, poller, webhook, listener, site, site_listener)
+            )
             if ready is not None:
                 await ready
         stopped = asyncio.ensure_future(stop.wait())
@@ -524,20 +519,12 @@ async def run(
         log.info("stopping")
     finally:
         stop.set()
-        if site_server is not None:
+        if site_listener is not None:
             with contextlib.suppress(Exception):
-                await site_server.stop()
-        await _shut_down(app, processor, poller, poll_task, webhook)
+                await site_listener.stop()
+        await _shut_down(app, processor, poller, poll_task, webhook, listener)
         for sig in installed:
             loop.remove_signal_handler(sig)
-
-
-def _site_handlers(site: Any) -> list[Any]:
-    if site is None:
-        return []
-    from bot.site.live import handlers
-
-    return handlers(site)
 
 
 async def _shut_down(
@@ -546,6 +533,7 @@ async def _shut_down(
     poller: Poller | None,
     poll_task: asyncio.Task[None] | None,
     webhook: WebhookServer | None,
+    listener: Listener | None = None,
 ) -> None:
     """Stop taking updates, let the processor finish the update in hand, stop the app."""
 
@@ -562,6 +550,8 @@ async def _shut_down(
         await step("acknowledging updates", poller.acknowledge)
     if webhook is not None:
         await step("closing the webhook server", webhook.stop)
+    if listener is not None:
+        await step("closing the health listener", listener.stop)
     if processor is not None:
         await step("stopping the inbox", lambda: processor.stop(STOP_GRACE))
     if app.running:

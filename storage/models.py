@@ -440,7 +440,16 @@ class InboxUpdate(Base):
     ProcessedUpdate), so a redelivery is stored once. Rows are kept at least seven days."""
 
     __tablename__ = "inbox"
-    __table_args__ = (Index("ix_inbox_pending", "done_at", "id"),)
+    __table_args__ = (
+        Index("ix_inbox_pending", "done_at", "id"),
+        # Rows that failed (waiting for a retry, or given up): few, counted for /metrics.
+        Index(
+            "ix_inbox_errors",
+            "done_at",
+            sqlite_where=text("error IS NOT NULL"),
+            postgresql_where=text("error IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(128), unique=True)

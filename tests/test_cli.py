@@ -436,3 +436,16 @@ def test_a_config_file_that_is_not_utf8_is_one_line_and_exit_2(
         assert code == 2, argv
         assert len(err.strip().splitlines()) == 1, err
         assert "UTF-8" in err and "Traceback" not in err
+
+
+def test_invite_refuses_a_bot_name_telegram_has_no_link_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOFTESBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    run(["import", str(PAGES / "storberga.txt")], capsys)
+    argv = ["invite", "--role", "reporter", "--kommun", "Storberga", "--bot", "t.me/x"]
+    code, out, err = run(argv, capsys)
+    assert code == 2
+    assert out == "" and len(err.strip().splitlines()) == 1 and "--bot" in err
+    with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
+        assert conn.execute("SELECT count(*) FROM invites").fetchone() == (0,)

@@ -36,8 +36,10 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
         "log_level",
         "log_format",
         "[channels]",
+        "[health]",
     ):
         assert key in text, key
+    assert not settings.health.enabled  # off unless asked for
     assert settings.telegram.mode == "polling"
     assert settings.bot.timezone.key == "Europe/Stockholm"
 
@@ -102,6 +104,11 @@ def test_channels_table(tmp_path: Path) -> None:
         ),
         ("[telegram.webhook]\nport = 70000\n", "[telegram.webhook] port"),
         ("[telegram.webhook]\nprot = 80\n", "[telegram.webhook] prot"),
+        ('[health]\nlisten = "localhost"\n', "[health] listen"),
+        ('[health]\nlisten = "127.0.0.1:0"\n', "[health] listen"),
+        ('[health]\nlisten = "127.0.0.1:70000"\n', "[health] listen"),
+        ("[health]\nlisten = 9090\n", "[health] listen"),
+        ('[health]\nport = "9090"\n', "[health] port"),
     ],
 )
 def test_bad_values_name_their_key(tmp_path: Path, text: str, key: str) -> None:
@@ -142,3 +149,30 @@ def test_the_token_never_shows_in_repr(tmp_path: Path) -> None:
 def test_json_log_format(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path, '[bot]\nlog_format = "JSON"\n'), env={})
     assert settings.bot.log_format == "json"
+
+
+@pytest.mark.parametrize(
+    ("listen", "host", "port"),
+    [
+        ("9090", "127.0.0.1", 9090),  # a port alone: loopback
+        ("127.0.0.1:9091", "127.0.0.1", 9091),
+        ("0.0.0.0:9092", "0.0.0.0", 9092),
+        ("[::1]:9093", "::1", 9093),
+        ("localhost:9094", "localhost", 9094),
+    ],
+)
+def test_health_listen(tmp_path: Path, listen: str, host: str, port: int) -> None:
+    settings = load_settings(write(tmp_path, f'[health]\nlisten = "{listen}"\n'), env={})
+    assert (settings.health.enabled, settings.health.host, settings.health.port) == (
+        True,
+        host,
+        port,
+    )
+
+
+def test_a_bad_health_listen_is_one_line_naming_the_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, '[health]\nlisten = "hälsa"\n'), env={})
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith("[health] listen: 'hälsa' är inte adress:port")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ _TRUE_METHODS = {
     "answerCallbackQuery",
     "setMyCommands",
     "deleteMyCommands",
+    "setMyDescription",
+    "setMyShortDescription",
     "setChatMenuButton",
     "deleteWebhook",
     "setWebhook",
@@ -50,6 +53,54 @@ _TRUE_METHODS = {
     "sendChatAction",
     "setMessageReaction",
 }
+
+
+# The tags Telegram's HTML parse mode knows (https://core.telegram.org/bots/api#html-style).
+_TELEGRAM_TAGS = frozenset(
+    [
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "tg-emoji",
+        "code",
+        "pre",
+        "blockquote",
+    ]
+)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?>")
+
+
+def html_problem(text: str) -> str | None:
+    """Why Telegram would refuse `text` under parse_mode HTML (None: it would take it).
+
+    A `<` must open or close a tag Telegram knows, and tags must nest; anything else ("<3",
+    "a < b", an unknown tag, an unescaped name) is refused with "can't parse entities"."""
+    open_tags: list[str] = []
+    at = text.find("<")
+    while at != -1:
+        tag = _TAG.match(text, at)
+        if tag is None:
+            return f"Unsupported start tag at byte offset {len(text[:at].encode())}"
+        closing, name = tag.group(1), tag.group(2).lower()
+        if name not in _TELEGRAM_TAGS:
+            return f'Unsupported start tag "{name}" at byte offset {len(text[:at].encode())}'
+        if not closing:
+            open_tags.append(name)
+        elif not open_tags or open_tags.pop() != name:
+            return f'Unmatched end tag "{name}" at byte offset {len(text[:at].encode())}'
+        at = text.find("<", tag.end())
+    if open_tags:
+        return f'Can\'t find end tag corresponding to start tag "{open_tags[-1]}"'
+    return None
 
 
 @dataclass(frozen=True)
@@ -96,6 +147,8 @@ class OfflineTransport(BaseRequest):
     on_call: Callable[[ApiCall], None] | None = None
     # Files people "uploaded": file_id -> content, served by getFile and the file URL.
     files: dict[str, bytes] = field(default_factory=dict)
+    # Calls answered 400 as Telegram would (HTML it cannot parse); not in `calls`.
+    refused: list[ApiCall] = field(default_factory=list)
     _faults: deque[Fault] = field(default_factory=deque)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -125,6 +178,7 @@ class OfflineTransport(BaseRequest):
 
     def clear(self) -> None:
         self.calls.clear()
+        self.refused.clear()
 
     async def do_request(
         self,
@@ -152,6 +206,11 @@ class OfflineTransport(BaseRequest):
                 if fault.retry_after is not None:
                     body["parameters"] = {"retry_after": fault.retry_after}
                 return fault.status, json.dumps(body).encode()
+        refusal = self._refusal(api_method, params)
+        if refusal is not None:
+            self.refused.append(ApiCall(api_method, params))
+            body = {"ok": False, "error_code": 400, "description": refusal}
+            return 400, json.dumps(body).encode()
         uploads: dict[str, bytes] = {}
         if request_data is not None and request_data.multipart_data:
             for name, part in request_data.multipart_data.items():
@@ -163,6 +222,18 @@ class OfflineTransport(BaseRequest):
         if self.on_call is not None:
             self.on_call(call)
         return 200, json.dumps({"ok": True, "result": self._result(call)}).encode()
+
+    @staticmethod
+    def _refusal(method: str, params: dict[str, Any]) -> str | None:
+        """What Telegram would answer 400 to: HTML it cannot parse."""
+        if params.get("parse_mode") != "HTML":
+            return None
+        for name in ("text", "caption"):
+            value = params.get(name)
+            problem = html_problem(str(value)) if value is not None else None
+            if problem is not None:
+                return f"Bad Request: can't parse entities: {problem}"
+        return None
 
     def _result(self, call: ApiCall) -> Any:
         if call.method == "getMe":

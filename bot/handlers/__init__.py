@@ -29,6 +29,7 @@ from bot.render import callbacks, texts
 # Before every other handler: note when a chat was last seen (retention), in a group of its own
 # so that it never shadows a handler and a failure never stops the update.
 SEEN_GROUP = -10
+SEEN_LEFT_GROUP = 10  # after every handler: the note when no handler wrote it
 
 
 class PastedPage(filters.MessageFilter):
@@ -40,7 +41,7 @@ class PastedPage(filters.MessageFilter):
 
 def _names(command: str) -> list[str]:
     info = next(c for c in texts.COMMANDS if c.name == command)
-    return [info.name, *info.aliases]
+    return list(info.names)
 
 
 def register(app: BotApplication) -> None:
@@ -118,4 +119,5 @@ def register(app: BotApplication) -> None:
             common.not_understood,
         )
     )
+    app.add_handler(TypeHandler(Update, citizen.note_seen_left), group=SEEN_LEFT_GROUP)
     app.add_error_handler(errors.on_error)

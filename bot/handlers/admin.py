@@ -1,26 +1,27 @@
 """Admin journeys: import a promise page from the chat, rename a pledge's short name.
 
-An import is shown before anything is written; the document waits in `user_data` under a
-random token until "Importera" or "Avbryt". The admin role is checked again on every press.
+An import is shown before anything is written; the document waits in the admin's dialogue
+state (`bot.services.pending_import`, in the database) under a random token until "Importera"
+or "Avbryt". The admin role is checked again on every press.
 """
 
 from __future__ import annotations
 
-import secrets
-from typing import Any
+from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.domain.pages import MAX_PAGE_BYTES
-from bot.handlers.common import AlreadyHandled, lang_of_update, use_case, who
+from bot.handlers.common import AlreadyHandled, lang_of_update, reading, use_case, who
 from bot.render import admin as render
 from bot.render import callbacks, texts
 from bot.render.catalogue import reading_summary
 from bot.render.texts import Lang
-from bot.services import catalogue, people
+from bot.services import access, catalogue
+from bot.services import pending_import as waiting_import
 from bot.services.errors import ServiceError
 from bot.services.importing import (
     NEW_PLEDGE,
@@ -31,7 +32,6 @@ from bot.services.importing import (
     read_source_off_loop,
 )
 
-PENDING_KEY = "pending_import"
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".text")
 PASTED_PAGE_MIN_CHARS = 400
 MAX_CHANGE_BUTTONS = 12
@@ -52,12 +52,15 @@ async def document_received(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.document is None:
         return
-    from bot.handlers.team import list_document
+    from bot.handlers.team import list_awaited, list_document
 
-    if await list_document(update, context):
+    async with reading(update, context) as session:
+        listing = await list_awaited(session, context, user.id)
+        person = await access.who_is(session, user.id)
+    if listing:
+        await list_document(update, context)
         return
     lang = lang_of_update(update)
-    person = await who(context, user.id)
     if not person.is_admin:
         await message.reply_text(render.only_admins_import(lang))
         return
@@ -82,7 +85,7 @@ async def pasted_page(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or not message.text:
         return
-    person = await who(context, user.id)
+    person = await who(update, context, user.id)
     if not person.is_admin:
         # Not an admin: treat it as any other message.
         await message.reply_text(texts.not_understood(lang_of_update(update)))
@@ -103,13 +106,11 @@ async def _preview(
     try:
         reading = await read_source_off_loop(content, source=source, today=context.services.today())
     except ImportFailed as exc:
-        await message.reply_text(render.cannot_read(lang, str(exc)), parse_mode=ParseMode.HTML)
+        await message.reply_text(render.cannot_read(lang, str(exc)))
         return
     document = reading.to_json()
     if document["municipality"] not in admin_in:
-        await message.reply_text(
-            render.not_admin_for(lang, document["municipality"]), parse_mode=ParseMode.HTML
-        )
+        await message.reply_text(render.not_admin_for(lang, document["municipality"]))
         return
     if not (document.get("period") or {}).get("start") and not (
         document.get("kind") == "follow_up" and document.get("reported_period")
@@ -117,7 +118,6 @@ async def _preview(
         # Nothing can be imported without a period; say how to give one instead of guessing.
         await message.reply_text(
             render.preview_without_period(document, lang),
-            parse_mode=ParseMode.HTML,
         )
         return
     plan: FollowUpPlan | None = None
@@ -126,18 +126,23 @@ async def _preview(
             async with context.services.db.read() as session:
                 plan = await plan_follow_up(session, document)
         except ImportFailed as exc:
-            await message.reply_text(render.cannot_read(lang, str(exc)), parse_mode=ParseMode.HTML)
+            await message.reply_text(render.cannot_read(lang, str(exc)))
             return
-    token = secrets.token_urlsafe(6)
-    assert context.user_data is not None
-    context.user_data[PENDING_KEY] = {"token": token, "document": document, "choices": {}}
+    user = update.effective_user
+    assert user is not None
+    try:
+        async with use_case(update, context) as session:
+            pending = await waiting_import.keep(
+                session, user.id, document, now=context.services.now()
+            )
+    except AlreadyHandled:
+        return  # this message was previewed before; its preview is the one waiting
+    token = pending.token
     if plan is not None:
         summary = render.follow_up_preview(document, plan, lang)
     else:
         summary = reading_summary(document, lang)
-    await message.reply_text(
-        summary, parse_mode=ParseMode.HTML, reply_markup=_preview_keyboard(token, plan, lang)
-    )
+    await message.reply_text(summary, reply_markup=_preview_keyboard(token, plan, lang))
 
 
 def _preview_keyboard(token: str, plan: FollowUpPlan | None, lang: Lang) -> InlineKeyboardMarkup:
@@ -199,95 +204,103 @@ def _choice_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
+class _NothingWaits(Exception):
+    """The press is for an import that no longer waits: nothing is written."""
+
+
 async def import_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
     lang = lang_of_update(update)
     request = callbacks.decode(query.data)
-    assert context.user_data is not None
-    pending = context.user_data.get(PENDING_KEY)
-    if request is None or pending is None or request.args[1:2] != (pending["token"],):
+    if request is None or not request.args:
         await query.answer(render.preview_expired(lang), show_alert=True)
         return
-    action = request.args[0]
-    if action == "no":
-        context.user_data.pop(PENDING_KEY, None)
-        await query.answer()
-        await query.edit_message_text(render.import_cancelled(lang))
-        return
-    if action in ("fix", "set", "back"):
-        await _change_match(update, context, request, pending, lang)
-        return
-    document = pending["document"]
-    choices = {int(k): int(v) for k, v in (pending.get("choices") or {}).items()}
+    action, token = request.args[0], (request.args[1] if len(request.args) > 1 else None)
     services = context.services
+    shown: tuple[str, InlineKeyboardMarkup] | None = None
     try:
         async with use_case(update, context) as session:
-            person = await people.who_is(session, user.id)
-            if document["municipality"] not in person.admin_in:
-                raise ImportFailed(render.not_admin_for(lang, document["municipality"]))
-            outcome = await import_document(
-                session,
-                document,
-                now=services.now(),
-                actor="admin",
-                actor_user_id=user.id,
-                choices=choices,
-            )
+            pending = await waiting_import.waiting(session, user.id, token, now=services.now())
+            if pending is None:
+                raise _NothingWaits
+            if action == "no":
+                await waiting_import.forget(session, user.id)
+            elif action in ("fix", "set", "back"):
+                shown = await _change_match(
+                    session, user.id, request, pending, lang, now=services.now()
+                )
+            else:
+                person = await access.who_is(session, user.id)
+                document = pending.document
+                if document["municipality"] not in person.admin_in:
+                    raise ImportFailed(render.not_admin_for(lang, document["municipality"]))
+                outcome = await import_document(
+                    session,
+                    document,
+                    now=services.now(),
+                    actor="admin",
+                    actor_user_id=user.id,
+                    choices=pending.choices,
+                )
+                await waiting_import.forget(session, user.id)
+    except _NothingWaits:
+        await query.answer(render.preview_expired(lang), show_alert=True)
+        return
     except ImportFailed as exc:
         await query.answer()
-        await query.edit_message_text(
-            render.cannot_import(lang, str(exc)), parse_mode=ParseMode.HTML
-        )
+        await query.edit_message_text(render.cannot_import(lang, str(exc)))
         return
     except AlreadyHandled:
-        await query.answer()  # imported the first time this press was handled
+        await query.answer()  # done the first time this press was handled
         return
-    context.user_data.pop(PENDING_KEY, None)
-    await query.answer()
-    await query.edit_message_text(render.imported(lang, outcome), parse_mode=ParseMode.HTML)
+    if action == "no":
+        await query.answer()
+        await query.edit_message_text(render.import_cancelled(lang))
+    elif action in ("fix", "set", "back"):
+        if shown is None:
+            await query.answer(render.not_admin_for_short(lang), show_alert=True)
+            return
+        await query.answer()
+        text, markup = shown
+        await query.edit_message_text(text, reply_markup=markup)
+    else:
+        await query.answer()
+        await query.edit_message_text(render.imported(lang, outcome))
 
 
 async def _change_match(
-    update: Update,
-    context: BotContext,
+    session: AsyncSession,
+    user_id: int,
     request: callbacks.Callback,
-    pending: dict[str, Any],
+    pending: waiting_import.PendingImport,
     lang: Lang,
-) -> None:
-    """An "Ändra" press shows the pledges to choose from; a choice is kept and the preview is
-    shown again with it."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    document = pending["document"]
-    person = await who(context, user.id)
+    *,
+    now: datetime,
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    """An "Ändra" press shows the pledges to choose from; a choice is kept (in the waiting
+    import, in this transaction) and the preview is shown again with it. None when the user
+    is no admin of the page's municipality (any more)."""
+    document = pending.document
+    person = await access.who_is(session, user_id)
     if document["municipality"] not in person.admin_in:
-        await query.answer(render.not_admin_for_short(lang), show_alert=True)
-        return
-    choices: dict[str, int] = pending.setdefault("choices", {})
-    action, token = request.args[0], pending["token"]
+        return None
+    action, token = request.args[0], pending.token
     index = request.int_arg(2)
-    if request.args[0] == "set":
+    if action == "set":
         pledge_id = request.int_arg(3)
         if index is not None and pledge_id is not None:
-            choices[str(index)] = pledge_id
-    async with context.services.db.read() as session:
-        plan = await plan_follow_up(session, document, {int(k): int(v) for k, v in choices.items()})
-    await query.answer()
+            pending = await waiting_import.choose(
+                session, pending, user_id, index, pledge_id, now=now
+            )
+    plan = await plan_follow_up(session, document, pending.choices)
     if action == "fix" and index is not None and 0 <= index < len(plan.pledges):
-        await query.edit_message_text(
+        return (
             render.choose_pledge(plan.pledges[index], lang),
-            parse_mode=ParseMode.HTML,
-            reply_markup=_choice_keyboard(token, plan, index, lang),
+            _choice_keyboard(token, plan, index, lang),
         )
-        return
-    await query.edit_message_text(
-        render.follow_up_preview(document, plan, lang),
-        parse_mode=ParseMode.HTML,
-        reply_markup=_preview_keyboard(token, plan, lang),
-    )
+    return render.follow_up_preview(document, plan, lang), _preview_keyboard(token, plan, lang)
 
 
 async def short_names(update: Update, context: BotContext) -> None:
@@ -299,19 +312,19 @@ async def short_names(update: Update, context: BotContext) -> None:
     args = context.args or []
     services = context.services
     if not args:
-        async with services.db.read() as session:
-            person = await people.who_is(session, user.id)
+        async with reading(update, context) as session:
+            person = await access.who_is(session, user.id)
             rows = await catalogue.pledges_for_admin(session, user.id)
         if not person.is_admin:
             await message.reply_text(render.only_admins(lang))
             return
         for chunk in render.pledge_list(rows, lang):
-            await message.reply_text(chunk, parse_mode=ParseMode.HTML)
+            await message.reply_text(chunk)
         return
     if not (args[0].isascii() and args[0].isdigit() and len(args[0]) <= 9) or len(args) < 2:
-        person = await who(context, user.id)
+        person = await who(update, context, user.id)
         usage = render.rename_usage(lang) if person.is_admin else render.only_admins(lang)
-        await message.reply_text(usage, parse_mode=ParseMode.HTML)
+        await message.reply_text(usage)
         return
     try:
         async with use_case(update, context) as session:
@@ -321,6 +334,6 @@ async def short_names(update: Update, context: BotContext) -> None:
     except AlreadyHandled:
         return
     except ServiceError as exc:
-        await message.reply_text(render.rename_refused(lang, exc), parse_mode=ParseMode.HTML)
+        await message.reply_text(render.rename_refused(lang, exc))
         return
-    await message.reply_text(render.renamed(lang, row), parse_mode=ParseMode.HTML)
+    await message.reply_text(render.renamed(lang, row))

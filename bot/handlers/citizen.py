@@ -16,18 +16,17 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, MessageEntity, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import filters
 
 from bot.context import BotContext
 from bot.domain.questions import Question, Topic
-from bot.handlers.common import lang_of_update, update_key
+from bot.handlers.common import Send, lang_of_update, nothing, reading, update_key, writing
 from bot.render import callbacks, texts
 from bot.render import citizen as render
 from bot.render.chart import render_chart
 from bot.render.texts import Lang
-from bot.services import answers, citizens
+from bot.services import access, answers, citizens
 from bot.services.answers import Overview
 from bot.services.citizens import Place
 from bot.services.errors import Invalid, NotFound
@@ -37,6 +36,7 @@ log = logging.getLogger(__name__)
 ACTIONS = ("co", "ca", "cp", "cc", "cm", "cs", "cf")
 PATTERN = rf"^{callbacks.VERSION}\|(?:{'|'.join(ACTIONS)})(?:\|.*)?$"
 PHOTO_MAX_ROWS = 25
+FeedbackWork = Callable[[AsyncSession], Awaitable[citizens.FeedbackStep]]
 DEEP_LINK = re.compile(r"^p_([0-9]{1,9})$")  # an id PostgreSQL's INTEGER can hold
 QUESTION_CUES = re.compile(
     r"^\s*(?:hur|vad|vilka|vilken|vilket|när|har ni|har polisen|har kommunen|läget|status|"
@@ -71,7 +71,6 @@ async def _send(message: Message, pieces: list[str], markup: object | None) -> N
         last = n == len(pieces) - 1
         await message.reply_text(
             piece,
-            parse_mode=ParseMode.HTML,
             reply_markup=markup if last else None,  # type: ignore[arg-type]
             disable_web_page_preview=True,
         )
@@ -91,15 +90,6 @@ def _topics(view: Overview) -> list[Topic]:
     ]
 
 
-async def _ask_for_place(
-    message: Message, context: BotContext, lang: Lang, unknown: str | None
-) -> None:
-    async with context.services.db.read() as session:
-        places = await citizens.places(session, context.services.cache)
-    text, markup = render.choose_place(places, lang, unknown=unknown)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-
-
 async def answer(
     update: Update,
     context: BotContext,
@@ -110,45 +100,60 @@ async def answer(
 ) -> None:
     """Answer a question in words; `force` ("progress" or "pledges") and `named` (the
     command's argument, which must name a municipality) for the commands."""
-    message, user = update.effective_message, update.effective_user
-    if message is None:
+    if update.effective_message is None:
         return
+    # A write transaction: the municipality a question names is remembered for the chat.
+    async with writing(update, context) as session:
+        send = await answering(session, update, context, text, force=force, named=named)
+    await send()
+
+
+async def answering(
+    session: AsyncSession,
+    update: Update,
+    context: BotContext,
+    text: str,
+    *,
+    force: str | None = None,
+    named: str = "",
+) -> Send:
+    """`answer` in the update's session: reads (and remembers the place named), and returns
+    what to send once the session has ended."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None
     lang = lang_of_update(update)
     services = context.services
     today = services.today()
-    async with services.db.read() as session:
-        asked = await citizens.ask(
-            session,
-            message.chat.id,
-            user.id if user else None,
-            text,
-            named=named,
-            cache=services.cache,
-            update_key=update_key(update),
-        )
-        if asked.handled:
-            return  # a redelivery of a message that answered the bot: handled already
-        place = asked.place
-        view = await answers.overview(session, place.id, today) if place else None
-        others = await citizens.places_with_pledges(session) if asked.found.outside else []
+    asked = await citizens.ask(
+        session,
+        message.chat.id,
+        user.id if user else None,
+        text,
+        named=named,
+        cache=services.cache,
+        update_key=update_key(update),
+    )
+    if asked.handled:
+        return nothing  # a redelivery of a message that answered the bot: handled already
+    place = asked.place
+    view = await answers.overview(session, place.id, today) if place else None
     question = asked.question
     kind = force or question.kind
     if kind == "none" and force is None:
-        await message.reply_text(render.no_question(lang))
-        return
+        return lambda: message.reply_text(render.no_question(lang))
     if asked.found.outside is not None:
+        others = await citizens.places_with_pledges(session)
         reply, markup = render.no_pledges_in(asked.found.outside, asked.found.town, others, lang)
-        await message.reply_text(reply, parse_mode=ParseMode.HTML, reply_markup=markup)
-        return
+        return lambda: message.reply_text(reply, reply_markup=markup)
     if place is None or view is None:
-        await _ask_for_place(message, context, lang, asked.found.unknown)
-        return
+        places = await citizens.places(session, services.cache)
+        choose, buttons = render.choose_place(places, lang, unknown=asked.found.unknown)
+        return lambda: message.reply_text(choose, reply_markup=buttons)
     if question.municipality and (asked.remembered is None or asked.remembered.id != place.id):
-        async with services.db.transaction() as session:
-            await citizens.remember_place(session, message.chat.id, place.id, services.now())
+        await citizens.remember_place(session, message.chat.id, place.id, services.now())
     detailed = citizens.read_topics(text, asked, _topics(view))
     note = render.town_note(asked.found.town, place.name, lang) if asked.found.town else ""
-    await _answer_view(message, context, view, detailed, kind, lang, note=note)
+    return await _view_reply(session, message, context, view, detailed, kind, lang, note=note)
 
 
 def _with_note(note: str, pieces: list[str]) -> list[str]:
@@ -157,7 +162,8 @@ def _with_note(note: str, pieces: list[str]) -> list[str]:
     return [f"{note}\n\n{pieces[0]}", *pieces[1:]]
 
 
-async def _answer_view(
+async def _view_reply(
+    session: AsyncSession,
     message: Message,
     context: BotContext,
     view: Overview,
@@ -166,7 +172,7 @@ async def _answer_view(
     lang: Lang,
     *,
     note: str = "",
-) -> None:
+) -> Send:
     services = context.services
     if question.missing_topic is not None:
         # No pledge is about what was asked: say so, and show what there is, never a card
@@ -176,40 +182,47 @@ async def _answer_view(
         question = dataclasses.replace(question, focus_area=None, pledge_ids=())
     if kind == "pledges":
         pieces = render.promised(view, lang, question.responsible)
-        await _send(message, _with_note(note, pieces), None)
-        return
+        return lambda: _send(message, _with_note(note, pieces), None)
     if question.focus_area is not None:
         area = next((a for a in view.areas if a.name == question.focus_area), None)
         if area is not None:
             text, markup = render.area_view(view, area, lang)
-            await _send(message, _with_note(note, [text]), markup)
-            return
+            return lambda: _send(message, _with_note(note, [text]), markup)
     if len(question.pledge_ids) == 1:
-        await _send_pledge(message, context, question.pledge_ids[0], lang, note=note)
-        return
+        return await _pledge_reply(session, message, context, question.pledge_ids[0], lang, note)
     pieces, markup = render.overview(view, services.tz, lang, only=question.pledge_ids)
-    await _send(message, _with_note(note, pieces), markup)
+    return lambda: _send(message, _with_note(note, pieces), markup)
 
 
-async def _send_pledge(
-    message: Message, context: BotContext, pledge_id: int, lang: Lang, *, note: str = ""
-) -> None:
-    services = context.services
-    today = services.today()
+async def _pledge_reply(
+    session: AsyncSession,
+    message: Message,
+    context: BotContext,
+    pledge_id: int,
+    lang: Lang,
+    note: str = "",
+) -> Send:
+    today = context.services.today()
     try:
-        async with services.db.read() as session:
-            detail = await answers.pledge_detail(session, pledge_id, today)
+        detail = await answers.pledge_detail(session, pledge_id, today)
     except NotFound:
-        await message.reply_text(render.no_such_pledge(lang))
-        return
+        return lambda: message.reply_text(render.no_such_pledge(lang))
     page = pledge_url(
-        services.settings.site.public_url,
+        context.services.settings.site.public_url,
         detail.municipality_slug,
         detail.line.pledge_id,
         detail.line.short_name,
     )
     text, markup = render.pledge_view(detail, today, context.bot.username, lang, page_url=page)
-    await _send(message, _with_note(note, [text]), markup)
+    return lambda: _send(message, _with_note(note, [text]), markup)
+
+
+async def _send_pledge(
+    update: Update, context: BotContext, message: Message, pledge_id: int, lang: Lang
+) -> None:
+    async with reading(update, context) as session:
+        send = await _pledge_reply(session, message, context, pledge_id, lang)
+    await send()
 
 
 # --- messages and commands ------------------------------------------------------------------
@@ -230,7 +243,7 @@ async def deep_link(update: Update, context: BotContext, payload: str) -> bool:
     message = update.effective_message
     if match is None or message is None:
         return False
-    await _send_pledge(message, context, int(match.group(1)), lang_of_update(update))
+    await _send_pledge(update, context, message, int(match.group(1)), lang_of_update(update))
     return True
 
 
@@ -251,33 +264,31 @@ async def pledges_command(update: Update, context: BotContext) -> None:
 
 
 async def _place_from_args(
-    update: Update, context: BotContext, *, fallback_to_chat: bool = True
-) -> Place | None:
-    """The municipality named in the command, else the chat's; asks when neither is known."""
+    session: AsyncSession, update: Update, context: BotContext, *, fallback_to_chat: bool = True
+) -> tuple[Place | None, Send]:
+    """The municipality named in the command, else the chat's; when neither is known, None
+    and the question which one to send."""
     message, user = update.effective_message, update.effective_user
     assert message is not None
     lang = lang_of_update(update)
     wanted = _args(context)
-    async with context.services.db.read() as session:
-        places = await citizens.places(session, context.services.cache)
-        if wanted:
-            found = await citizens.find_place(session, wanted, context.services.cache)
-            if found.place is not None:
-                return found.place
-            if found.outside is not None:
-                others = await citizens.places_with_pledges(session)
-                text, markup = render.no_pledges_in(found.outside, found.town, others, lang)
-            else:
-                text, markup = render.choose_place(places, lang, unknown=found.unknown)
-            await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-            return None
-        if fallback_to_chat:
-            place = await citizens.chat_place(session, message.chat.id, user.id if user else None)
-            if place is not None:
-                return place
+    places = await citizens.places(session, context.services.cache)
+    if wanted:
+        found = await citizens.find_place(session, wanted, context.services.cache)
+        if found.place is not None:
+            return found.place, nothing
+        if found.outside is not None:
+            others = await citizens.places_with_pledges(session)
+            text, markup = render.no_pledges_in(found.outside, found.town, others, lang)
+        else:
+            text, markup = render.choose_place(places, lang, unknown=found.unknown)
+        return None, lambda: message.reply_text(text, reply_markup=markup)
+    if fallback_to_chat:
+        place = await citizens.chat_place(session, message.chat.id, user.id if user else None)
+        if place is not None:
+            return place, nothing
     text, markup = render.choose_place(places, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    return None
+    return None, lambda: message.reply_text(text, reply_markup=markup)
 
 
 async def place_command(update: Update, context: BotContext) -> None:
@@ -285,37 +296,44 @@ async def place_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    place = await _place_from_args(update, context, fallback_to_chat=False)
-    if place is None:
-        return
     services = context.services
-    async with services.db.transaction() as session:
-        await citizens.remember_place(session, message.chat.id, place.id, services.now())
-    await message.reply_text(
-        render.place_set(place, lang_of_update(update)), parse_mode=ParseMode.HTML
-    )
+    async with writing(update, context) as session:
+        place, send = await _place_from_args(session, update, context, fallback_to_chat=False)
+        if place is not None:
+            await citizens.remember_place(session, message.chat.id, place.id, services.now())
+    if place is None:
+        await send()
+        return
+    await message.reply_text(render.place_set(place, lang_of_update(update)))
 
 
 async def subscribe_command(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None:
         return
-    place = await _place_from_args(update, context)
-    if place is None:
-        return
-    await _subscribe(
-        message, context, place, lang_of_update(update), user.language_code if user else None
-    )
+    language = user.language_code if user else None
+    async with writing(update, context) as session:
+        place, send = await _place_from_args(session, update, context)
+        if place is not None:
+            send = await _subscribe(
+                session, message, context, place, lang_of_update(update), language
+            )
+    await send()
 
 
 async def _subscribe(
-    message: Message, context: BotContext, place: Place, lang: Lang, language: str | None
-) -> None:
-    services = context.services
-    async with services.db.transaction() as session:
-        new = await citizens.subscribe(session, message.chat.id, place.id, language, services.now())
-        await citizens.remember_place(session, message.chat.id, place.id, services.now())
-    await message.reply_text(render.subscribed(place, new, lang), parse_mode=ParseMode.HTML)
+    session: AsyncSession,
+    message: Message,
+    context: BotContext,
+    place: Place,
+    lang: Lang,
+    language: str | None,
+) -> Send:
+    now = context.services.now()
+    new = await citizens.subscribe(session, message.chat.id, place.id, language, now)
+    await citizens.remember_place(session, message.chat.id, place.id, now)
+    text = render.subscribed(place, new, lang)
+    return lambda: message.reply_text(text)
 
 
 async def unsubscribe_command(update: Update, context: BotContext) -> None:
@@ -324,7 +342,7 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
         return
     lang = lang_of_update(update)
     wanted = _args(context)
-    async with context.services.db.transaction() as session:
+    async with writing(update, context) as session:
         municipality_id = None
         if wanted:
             found = await citizens.find_place(session, wanted, context.services.cache)
@@ -358,47 +376,74 @@ async def feedback_command(update: Update, context: BotContext) -> None:
     )
 
 
+def _with_text(update: Update, context: BotContext) -> FeedbackWork:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None
+    assert user is not None
+    services = context.services
+    return lambda session: citizens.continue_feedback(
+        session,
+        chat_id=message.chat.id,
+        user_id=user.id,
+        text=message.text or "",
+        update_key=update_key(update),
+        update_id=update.update_id,
+        now=services.now(),
+        cache=services.cache,
+    )
+
+
 async def feedback_text(update: Update, context: BotContext) -> None:
     """A private message while a synpunkt waits: its text, or the name of its municipality."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    services = context.services
-    await _feedback_step(
-        update,
-        context,
-        lambda session: citizens.continue_feedback(
-            session,
-            chat_id=message.chat.id,
-            user_id=user.id,
-            text=message.text or "",
-            update_key=update_key(update),
-            update_id=update.update_id,
-            now=services.now(),
-            cache=services.cache,
-        ),
+    await _feedback_step(update, context, _with_text(update, context))
+
+
+async def feedback_text_in(session: AsyncSession, update: Update, context: BotContext) -> Send:
+    """`feedback_text` in the session of the private-chat router; Invalid is left to it
+    (`feedback_refused`)."""
+    return await _feedback_work(session, update, context, _with_text(update, context))
+
+
+def feedback_refused(update: Update, exc: Invalid) -> Send:
+    message = update.effective_message
+    assert message is not None
+    text = render.feedback_problem(exc.detail, lang_of_update(update))
+    return lambda: message.reply_text(text)
+
+
+async def _feedback_step(update: Update, context: BotContext, work: FeedbackWork) -> None:
+    """Run one step of a synpunkt in one transaction, then reply."""
+    try:
+        async with writing(update, context) as session:
+            send = await _feedback_work(session, update, context, work)
+    except Invalid as exc:
+        send = feedback_refused(update, exc)
+    await send()
+
+
+async def _feedback_work(
+    session: AsyncSession, update: Update, context: BotContext, work: FeedbackWork
+) -> Send:
+    step = await work(session)
+    places = (
+        await citizens.places(session, context.services.cache) if step.kind == "ask_place" else []
     )
 
+    async def send() -> None:
+        await _feedback_reply(update, context, step, places)
 
-async def _feedback_step(
-    update: Update,
-    context: BotContext,
-    work: Callable[[AsyncSession], Awaitable[citizens.FeedbackStep]],
+    return send
+
+
+async def _feedback_reply(
+    update: Update, context: BotContext, step: citizens.FeedbackStep, places: list[Place]
 ) -> None:
-    """Run one step of a synpunkt in one transaction, then reply."""
     message = update.effective_message
     assert message is not None
     lang = lang_of_update(update)
-    services = context.services
-    try:
-        async with services.db.transaction() as session:
-            step = await work(session)
-            places = (
-                await citizens.places(session, services.cache) if step.kind == "ask_place" else []
-            )
-    except Invalid as exc:
-        await message.reply_text(render.feedback_problem(exc.detail, lang))
-        return
     if step.kind == "duplicate":
         return
     if step.kind == "gone":
@@ -416,7 +461,7 @@ async def _feedback_step(
             outside=found.outside if found else None,
             added=step.added,
         )
-        await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await message.reply_text(text, reply_markup=markup)
         return
     saved = step.saved
     assert saved is not None
@@ -424,14 +469,13 @@ async def _feedback_step(
         try:
             await context.bot.send_message(
                 admin,
-                render.feedback_for_admins(saved.municipality, saved.text),
-                parse_mode=ParseMode.HTML,
+                render.feedback_for_admins(
+                    saved.municipality, saved.text, "en" if admin in saved.english_admins else "sv"
+                ),
             )
         except TelegramError:
             log.warning("could not pass a synpunkt on to an admin")
-    await message.reply_text(
-        render.feedback_saved(saved.municipality, lang), parse_mode=ParseMode.HTML
-    )
+    await message.reply_text(render.feedback_saved(saved.municipality, lang))
 
 
 async def forget_command(update: Update, context: BotContext) -> None:
@@ -439,11 +483,9 @@ async def forget_command(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None:
         return
-    async with context.services.db.transaction() as session:
+    async with writing(update, context) as session:
         await citizens.forget_chat(session, message.chat.id)
-        from bot.services.people import who_is
-
-        reporter = (await who_is(session, user.id)).is_reporter if user else False
+        reporter = await access.is_reporter(session, user.id) if user else False
     await message.reply_text(render.forgotten(lang_of_update(update), reporter=reporter))
 
 
@@ -454,16 +496,15 @@ SEEN_KEY = "citizens_seen"
 
 async def note_seen(update: Update, context: BotContext) -> None:
     """Every message, edit and button press: keep `chat_settings.last_seen_at` fresh, so that
-    retention counts a year of silence from the chat's last word. Costs one short read per chat
-    and day in each process (remembered in `bot_data`) and a write only when the stored value
-    is a day old; never stops the update from being handled."""
+    retention counts a year of silence from the chat's last word. Checked once per chat and day
+    in each process (remembered in `bot_data`), in the update's own session
+    (`bot.handlers.common.reading`), and written only when the stored value is a day old."""
     chat = update.effective_chat
     if chat is None or (
         update.message is None and update.edited_message is None and update.callback_query is None
     ):
         return
-    services = context.services
-    today = services.today()
+    today = context.services.today()
     seen: tuple[date, set[int]] | None = context.bot_data.get(SEEN_KEY)
     day, chats = seen if seen is not None else (None, set[int]())
     if day != today:
@@ -472,15 +513,22 @@ async def note_seen(update: Update, context: BotContext) -> None:
     if chat.id in chats:
         return
     chats.add(chat.id)
-    now = services.now()
+    context.unit.seen_chat = chat.id
+
+
+async def note_seen_left(update: Update, context: BotContext) -> None:
+    """After the handlers: the "last seen" note when no handler opened a session for the
+    update (or its transaction was rolled back); never stops the update from being handled."""
+    chat_id = context.unit.seen_chat
+    if chat_id is None:
+        return
     try:
-        async with services.db.read() as session:
-            stale = await citizens.seen_long_ago(session, chat.id, now)
-        if stale:
-            async with services.db.transaction() as session:
-                await citizens.mark_seen(session, chat.id, now)
+        async with writing(update, context):
+            pass
     except Exception as exc:
-        chats.discard(chat.id)
+        seen = context.bot_data.get(SEEN_KEY)
+        if seen is not None:
+            seen[1].discard(chat_id)
         log.warning("could not note when a chat was last seen: %s", type(exc).__name__)
 
 
@@ -520,10 +568,10 @@ async def button(update: Update, context: BotContext) -> None:
     try:
         if request.action == "cp":
             await query.answer()
-            await _send_pledge(message, context, target, lang)
+            await _send_pledge(update, context, message, target, lang)
             return
         if request.action == "ca":
-            async with services.db.read() as session:
+            async with reading(update, context) as session:
                 municipality_id = await answers.focus_area_municipality(session, target)
                 if municipality_id is None:
                     raise NotFound(f"fokusområde {target}")
@@ -535,19 +583,19 @@ async def button(update: Update, context: BotContext) -> None:
             text, markup = render.area_view(view, area, lang)
             await _send(message, [text], markup)
             return
-        async with services.db.read() as session:
+        one_session = writing if request.action in ("cs", "cm") else reading
+        async with one_session(update, context) as session:
             place = await citizens.place_by_id(session, target)
             view = await answers.overview(session, target, today)
+            send: Send = nothing
+            if request.action == "cs":
+                send = await _subscribe(session, message, context, place, lang, user.language_code)
+            elif request.action == "cm":
+                await citizens.remember_place(session, message.chat.id, place.id, services.now())
         if request.action == "cs":
             await query.answer()
-            await _subscribe(message, context, place, lang, user.language_code)
-        elif request.action == "cm":
-            async with services.db.transaction() as session:
-                await citizens.remember_place(session, message.chat.id, place.id, services.now())
-            await query.answer()
-            pieces, markup = render.overview(view, services.tz, lang)
-            await _send(message, pieces, markup)
-        elif request.action == "co":
+            await send()
+        elif request.action in ("cm", "co"):
             await query.answer()
             pieces, markup = render.overview(view, services.tz, lang)
             await _send(message, pieces, markup)
@@ -561,13 +609,11 @@ async def button(update: Update, context: BotContext) -> None:
 async def _send_chart(message: Message, context: BotContext, view: Overview, lang: Lang) -> None:
     rows = render.chart_rows(view, lang)
     if not rows:
-        await message.reply_text(
-            render.overview(view, context.services.tz, lang)[0][0], parse_mode=ParseMode.HTML
-        )
+        await message.reply_text(render.overview(view, context.services.tz, lang)[0][0])
         return
     title, subtitle, note = render.chart_title(view, lang)
     try:
-        png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note)
+        png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note, lang=lang)
     except Exception:
         log.exception("drawing a chart failed")
         await message.reply_text(render.chart_failed(lang))
@@ -576,6 +622,6 @@ async def _send_chart(message: Message, context: BotContext, view: Overview, lan
     if len(rows) > PHOTO_MAX_ROWS:
         # Telegram scales photos down to ~2560 px: a tall chart goes as a file to stay sharp.
         name = f"hur-gar-det-{view.municipality_id}.png"
-        await message.reply_document(png, filename=name, caption=caption, parse_mode=ParseMode.HTML)
+        await message.reply_document(png, filename=name, caption=caption)
         return
-    await message.reply_photo(png, caption=caption, parse_mode=ParseMode.HTML)
+    await message.reply_photo(png, caption=caption)

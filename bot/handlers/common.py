@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 
 from bot.context import BotContext
 from bot.render import callbacks, texts
-from bot.services import people
+from bot.services import access
 from storage.activities import claim_update, message_key
 
-Reply = dict[str, Any]  # a reply kept as data: sendMessage's chat_id, text, parse_mode, buttons
+# A reply kept as data: sendMessage's chat_id, text and buttons. Its text is HTML, sent with the
+# bot's default parse mode; replies recorded by earlier versions also carry "parse_mode": "HTML".
+Reply = dict[str, Any]
+# What to say once the update's transaction has ended: decided inside it, sent after it.
+Send = Callable[[], Awaitable[object]]
+
+
+async def nothing() -> None:
+    """Send nothing (a redelivery, a duplicate)."""
 
 
 def reply_data(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> Reply:
@@ -23,7 +30,6 @@ def reply_data(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = No
     return {
         "chat_id": chat_id,
         "text": text,
-        "parse_mode": ParseMode.HTML.value,
         "buttons": _buttons(markup) if markup is not None else None,
     }
 
@@ -47,13 +53,62 @@ async def send_reply(bot: Bot, reply: Reply, markup: InlineKeyboardMarkup | None
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(**button) for button in row] for row in reply["buttons"]]
         )
-    await bot.send_message(
-        reply["chat_id"], reply["text"], parse_mode=reply.get("parse_mode"), reply_markup=markup
-    )
+    # A stored parse mode (older rows) is honoured; without one the bot's Defaults apply (HTML).
+    # Never pass None: that would turn the default off and send the tags as text.
+    options: dict[str, Any] = {"parse_mode": reply["parse_mode"]} if reply.get("parse_mode") else {}
+    await bot.send_message(reply["chat_id"], reply["text"], reply_markup=markup, **options)
 
 
 class AlreadyHandled(Exception):
     """The update's key was claimed before: its change is made, nothing is written again."""
+
+
+# --- the update's one session ----------------------------------------------------------------
+#
+# Each update is handled in one database session: it reads, decides and writes there, and the
+# handler speaks to Telegram only after the block has ended (committed, or for a read closed).
+# Three ways in, by what the use case does:
+#   reading(update, context)   reads only;
+#   writing(update, context)   writes what is safe to write twice, or claims the update's key
+#                              itself (the services given `update_key`);
+#   use_case(update, context)  writes, with the update's key claimed first by this mechanism.
+# The chat's "last seen" note (`bot.handlers.citizen.note_seen`) is written in the same session;
+# an update whose handler needs no session gets it written by a handler after the others.
+# tests/e2e/test_one_transaction.py counts the transactions of every kind of update.
+
+
+async def _note_seen(session: AsyncSession, context: BotContext) -> None:
+    unit = context.unit
+    if unit.seen_chat is None:
+        return
+    from bot.services.citizens import mark_seen, seen_long_ago
+
+    now = context.services.now()
+    if await seen_long_ago(session, unit.seen_chat, now):
+        await mark_seen(session, unit.seen_chat, now)
+
+
+@asynccontextmanager
+async def reading(update: Update, context: BotContext) -> AsyncIterator[AsyncSession]:
+    """The update's one session for a use case that only reads (no write lock on SQLite, unless
+    the chat's "last seen" note is due: then a short write transaction)."""
+    if context.unit.seen_chat is None:
+        async with context.services.db.read() as session:
+            await _note_seen(session, context)
+            yield session
+        return
+    async with writing(update, context) as session:
+        yield session
+
+
+@asynccontextmanager
+async def writing(update: Update, context: BotContext) -> AsyncIterator[AsyncSession]:
+    """The update's one transaction for a use case that writes: commits when the block ends,
+    rolls back on any exception (and the "last seen" note is then left to the late handler)."""
+    async with context.services.db.transaction() as session:
+        await _note_seen(session, context)
+        yield session
+    context.unit.seen_chat = None
 
 
 @asynccontextmanager
@@ -63,7 +118,7 @@ async def use_case(update: Update, context: BotContext) -> AsyncIterator[AsyncSe
     run of the same update (a retry, a redelivery) raises AlreadyHandled before anything is
     written, so a button, a toggle or an invite never acts twice."""
     services = context.services
-    async with services.db.transaction() as session:
+    async with writing(update, context) as session:
         if not await claim_update(session, update_key(update), update.update_id, services.now()):
             raise AlreadyHandled
         yield session
@@ -93,10 +148,11 @@ def update_key(update: Update) -> str:
     return f"upd:{update.update_id}"
 
 
-async def who(context: BotContext, user_id: int) -> people.Who:
-    """The user's roles, looked up by numeric id in a short read."""
-    async with context.services.db.read() as session:
-        return await people.who_is(session, user_id)
+async def who(update: Update, context: BotContext, user_id: int) -> access.Who:
+    """The user's roles, read in the update's one session (for handlers that need nothing
+    else from the database)."""
+    async with reading(update, context) as session:
+        return await access.who_is(session, user_id)
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -104,13 +160,12 @@ async def start(update: Update, context: BotContext) -> None:
     if message is None or user is None:
         return
     lang = lang_of_update(update)
-    person = await who(context, user.id)
+    person = await who(update, context, user.id)
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(texts.help_button(lang), callback_data=callbacks.encode("help"))]]
     )
     await message.reply_text(
         texts.welcome(person, user.first_name, lang),
-        parse_mode=ParseMode.HTML,
         reply_markup=keyboard,
     )
 
@@ -120,8 +175,8 @@ async def help_command(update: Update, context: BotContext) -> None:
     if message is None or user is None:
         return
     lang = lang_of_update(update)
-    person = await who(context, user.id)
-    await message.reply_text(texts.help_text(person, lang), parse_mode=ParseMode.HTML)
+    person = await who(update, context, user.id)
+    await message.reply_text(texts.help_text(person, lang))
 
 
 async def help_button(update: Update, context: BotContext) -> None:
@@ -129,12 +184,10 @@ async def help_button(update: Update, context: BotContext) -> None:
     if query is None or user is None:
         return
     lang = lang_of_update(update)
-    person = await who(context, user.id)
+    person = await who(update, context, user.id)
     await query.answer()
     if query.message is not None:
-        await context.bot.send_message(
-            query.message.chat.id, texts.help_text(person, lang), parse_mode=ParseMode.HTML
-        )
+        await context.bot.send_message(query.message.chat.id, texts.help_text(person, lang))
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

@@ -7,12 +7,11 @@ from contextvars import ContextVar
 from datetime import timedelta
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.render import texts
-from bot.services import people
+from bot.services import access
 
 log = logging.getLogger(__name__)
 ADMIN_NOTE_INTERVAL = timedelta(minutes=10)
@@ -58,14 +57,12 @@ async def _tell_admins(context: BotContext, kind: str, where: str) -> None:
     context.bot_data[_LAST_NOTE_KEY] = now
     try:
         async with services.db.read() as session:
-            admins = await people.admin_user_ids(session)
+            admins = await access.all_admins(session)
     except Exception:
         log.exception("could not read the admins to tell them about an error")
         return
     for admin in admins:
         try:
-            await context.bot.send_message(
-                admin, texts.error_note_for_admins(kind, where), parse_mode=ParseMode.HTML
-            )
+            await context.bot.send_message(admin, texts.error_note_for_admins(kind, where))
         except TelegramError:
             log.warning("could not notify an admin about an error")

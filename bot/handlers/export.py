@@ -8,13 +8,12 @@ private chat, and the download is written to the audit trail.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.context import BotContext
-from bot.handlers.common import lang_of_update
+from bot.handlers.common import lang_of_update, reading
 from bot.render import callbacks, texts
 from bot.render import export as render
-from bot.services import export, invites
+from bot.services import access, export
 from bot.services.errors import NotAllowed
 
 PATTERN = callbacks.pattern(render.ACTION)
@@ -26,8 +25,8 @@ async def export_command(update: Update, context: BotContext) -> None:
     if message is None or user is None:
         return
     lang = lang_of_update(update)
-    async with context.services.db.read() as session:
-        places = await invites.admin_places(session, user.id)
+    async with reading(update, context) as session:
+        places = await access.admin_places(session, user.id)
     if not places:
         await message.reply_text(render.only_admins(lang))
         return
@@ -35,7 +34,7 @@ async def export_command(update: Update, context: BotContext) -> None:
         text, markup = render.pick_kind(places[0][0], places[0][1], lang)
     else:
         text, markup = render.pick_municipality(places, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def button(update: Update, context: BotContext) -> None:
@@ -52,8 +51,9 @@ async def button(update: Update, context: BotContext) -> None:
         await query.answer(texts.stale_button(lang), show_alert=True)
         return
     services = context.services
-    async with services.db.read() as session:
-        places = dict(await invites.admin_places(session, user.id))
+    # The rights; a file is then made outside this rule (a long job): a read and a write.
+    async with reading(update, context) as session:
+        places = dict(await access.admin_places(session, user.id))
     if not places:
         await query.answer(render.only_admins(lang), show_alert=True)
         return
@@ -64,7 +64,7 @@ async def button(update: Update, context: BotContext) -> None:
         await query.answer()
         name = places[municipality_id] if municipality_id is not None else None
         text, markup = render.pick_kind(target, name, lang)
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup)
         return
     fmt = render.FORMAT_CODES.get(args[2]) if len(args) == 4 else None
     public = render.SCOPE_CODES.get(args[3]) if len(args) == 4 else None
@@ -88,7 +88,7 @@ async def button(update: Update, context: BotContext) -> None:
         return
     if len(file.content) > MAX_DOCUMENT_BYTES:
         text = render.too_large(lang, MAX_DOCUMENT_BYTES // 1_000_000)
-        await context.bot.send_message(user.id, text, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(user.id, text)
         return
     async with services.db.transaction() as session:
         export.record_export(session, user_id=user.id, info=file.info, now=services.now())
@@ -98,5 +98,4 @@ async def button(update: Update, context: BotContext) -> None:
         file.content,
         filename=file.filename,
         caption=render.caption(file.info, lang),
-        parse_mode=ParseMode.HTML,
     )

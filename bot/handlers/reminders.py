@@ -14,12 +14,11 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.domain.pause import FOREVER, pause_end, read_pause
-from bot.handlers.common import lang_of_update, update_key
+from bot.handlers.common import lang_of_update, update_key, writing
 from bot.render import callbacks, texts
 from bot.render import reminders as render
 from bot.render.reporting import not_a_reporter
@@ -36,7 +35,7 @@ async def _run(
     """One service call in one transaction; a ServiceError becomes a polite answer."""
     lang = lang_of_update(update)
     try:
-        async with context.services.db.transaction() as session:
+        async with writing(update, context) as session:
             return await work(session)
     except ServiceError as exc:
         if isinstance(exc, NotAllowed):
@@ -92,13 +91,13 @@ async def pause_command(update: Update, context: BotContext) -> None:
             await message.reply_text(render.pause_problem(request.problem or "unclear", lang))
             return
         text, markup = render.pause_status(state, today, lang)
-        await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await message.reply_text(text, reply_markup=markup)
         return
     until = request.until if request.kind == "until" else None
     outcome = await _set(update, context, until, today)
     if outcome is None or outcome.kind == "duplicate":
         return
-    await message.reply_text(render.pause_changed(outcome, today, lang), parse_mode=ParseMode.HTML)
+    await message.reply_text(render.pause_changed(outcome, today, lang))
 
 
 async def pause_button(update: Update, context: BotContext) -> None:
@@ -132,7 +131,7 @@ async def pause_button(update: Update, context: BotContext) -> None:
     text = render.pause_changed(outcome, today, lang)
     markup: InlineKeyboardMarkup = render.pause_keyboard(outcome.state, lang)
     try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:  # "message is not modified": the same button pressed twice
         if "not modified" not in str(exc).lower():
             raise

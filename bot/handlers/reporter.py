@@ -13,29 +13,31 @@ from typing import Any, Literal, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.handlers import citizen
 from bot.handlers.common import (
+    AlreadyHandled,
     Reply,
+    Send,
     lang_of_update,
     not_understood,
+    nothing,
     reply_data,
     send_reply,
     update_key,
+    writing,
 )
 from bot.handlers.errors import RETRYING
 from bot.render import callbacks, texts
 from bot.render import reporting as render
 from bot.render.texts import Lang
-from bot.services import people, reporting
+from bot.services import access, pending_import, reporting
 from bot.services.citizens import FEEDBACK_STATES
 from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
 from bot.services.reporting import Incoming, Outcome
 from storage.activities import get_state, pending_reply, record_reply
-from storage.people import active_memberships
 
 T = TypeVar("T")
 ACTIONS = (
@@ -58,19 +60,25 @@ def _problem_text(exc: ServiceError, lang: Lang) -> str:
 async def _run(
     update: Update, context: BotContext, work: Callable[[AsyncSession], Awaitable[T]]
 ) -> T | None:
-    """Run one service call in one transaction; a ServiceError becomes a polite answer and
-    everything the call wrote is rolled back."""
-    lang = lang_of_update(update)
+    """Run one service call in the update's one transaction; a ServiceError becomes a polite
+    answer and everything the call wrote is rolled back."""
     try:
-        async with context.services.db.transaction() as session:
+        async with writing(update, context) as session:
             return await work(session)
     except ServiceError as exc:
-        text = _problem_text(exc, lang)
-        if update.callback_query is not None:
-            await update.callback_query.answer(text[:190], show_alert=True)
-        elif update.effective_message is not None:
-            await update.effective_message.reply_text(text)
+        await _problem(update, exc)()
         return None
+
+
+def _problem(update: Update, exc: ServiceError) -> Send:
+    text = _problem_text(exc, lang_of_update(update))
+    if update.callback_query is not None:
+        query = update.callback_query
+        return lambda: query.answer(text[:190], show_alert=True)
+    message = update.effective_message
+    if message is None:
+        return nothing
+    return lambda: message.reply_text(text)
 
 
 def _hour(context: BotContext, message: Message) -> int:
@@ -125,31 +133,50 @@ async def _use_case(
     **notes: Any,
 ) -> Outcome | None:
     """Run a use case in one transaction and record its reply in that transaction; send the
-    reply after the commit. A retry of an update whose change was made (the process died before
-    the reply went out, or Telegram refused it) finds the key taken and sends the recorded
-    reply; a redelivery stays silent."""
+    reply after the commit (see `_recorded`)."""
+    done = await _run(
+        update,
+        context,
+        lambda s: _recorded(s, update, message, work, today=today, photo=photo, **notes),
+    )
+    if done is None:
+        return None
+    outcome, send = done
+    await send()
+    return outcome
+
+
+async def _recorded(
+    session: AsyncSession,
+    update: Update,
+    message: Message,
+    work: Callable[[AsyncSession], Awaitable[Outcome]],
+    *,
+    today: date,
+    photo: bool = False,
+    **notes: Any,
+) -> tuple[Outcome, Send]:
+    """In the update's transaction: run the use case and record its reply with it; the reply
+    is sent after the commit. A retry of an update whose change was made (the process died
+    before the reply went out, or Telegram refused it) finds the key taken and sends the
+    recorded reply; a redelivery stays silent."""
     lang = lang_of_update(update)
     key = update_key(update)
     reply: Reply | None = None
     markup: InlineKeyboardMarkup | None = None
-
-    async def run(session: AsyncSession) -> Outcome:
-        nonlocal reply, markup
-        outcome = await work(session)
-        if outcome.kind == "duplicate":
-            if RETRYING.get():
-                reply = await pending_reply(session, key)
-            return outcome
+    outcome = await work(session)
+    if outcome.kind == "duplicate":
+        if RETRYING.get():
+            reply = await pending_reply(session, key)
+    else:
         shown = _shown(outcome, today, lang, photo=photo)
         if shown is not None:
             reply, markup = reply_data(message.chat.id, *shown), shown[1]
             await record_reply(session, key, reply, **notes)
-        return outcome
-
-    outcome = await _run(update, context, run)
-    if outcome is not None and reply is not None:
-        await send_reply(context.bot, reply, markup)
-    return outcome
+    if reply is None:
+        return outcome, nothing
+    recorded = reply
+    return outcome, lambda: send_reply(message.get_bot(), recorded, markup)
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -157,77 +184,126 @@ async def _use_case(
 
 async def private_text(update: Update, context: BotContext) -> None:
     """Any private text that is not a command: an answer the bot asked for, a report, or a
-    question (from citizens, and from reporters when it reads as one)."""
+    question (from citizens, and from reporters when it reads as one).
+
+    The private-chat router: the waiting question, the user's roles and the journey the text
+    belongs to are read, and the journey's change made, in the update's one transaction; what
+    to say is sent after it. A refusal rolls the whole transaction back (a question taken
+    stays waiting)."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
+    journey: list[str] = ["report"]
+    try:
+        async with writing(update, context) as session:
+            send = await _route(session, update, context, message, journey)
+    except Exception as exc:
+        send = _refused(update, journey[0], exc)
+    await send()
+
+
+def _refused(update: Update, journey: str, exc: Exception) -> Send:
+    """What to say when the journey a text took refused it (the transaction rolled back)."""
+    from bot.handlers import schedule, team
+
+    if isinstance(exc, AlreadyHandled):
+        return nothing  # handled before (a retry, a redelivery): nothing taken, nothing said
+    if journey == "list" and isinstance(exc, ServiceError):
+        return team.list_refused(update, exc)
+    if journey == "feedback" and isinstance(exc, Invalid):
+        return citizen.feedback_refused(update, exc)
+    if journey == "schedule" and (send := schedule.answer_refused(update, exc)) is not None:
+        return send
+    if journey in ("report", "card_place") and isinstance(exc, ServiceError):
+        return _problem(update, exc)
+    raise exc
+
+
+async def _route(
+    session: AsyncSession,
+    update: Update,
+    context: BotContext,
+    message: Message,
+    journey: list[str],
+) -> Send:
+    """Decide and do, in the router's session; `journey[0]` names the path taken."""
     services = context.services
+    user = update.effective_user
+    assert user is not None
     text = message.text or ""
-    # A reporter seen before: read the waiting question (if any) and log in one transaction;
-    # anything unusual goes the long way below.
-    known = services.cache.peek(("scope", user.id)) is not None
-    if (
-        known
-        and not citizen.looks_like_a_question(text)
-        and await _log(update, context, message, text, route=True)
-    ):
-        return
-    async with services.db.read() as session:
-        state = await get_state(session, user.id, services.now())
-        is_reporter = bool(await active_memberships(session, user.id))
+    question = citizen.looks_like_a_question(text)
+    # A reporter seen before: read the waiting question (if any) and log in one go; anything
+    # unusual goes the long way below.
+    if services.cache.peek(("scope", user.id)) is not None and not question:
+        outcome, send = await _log_in(session, update, context, message, text, route=True)
+        if outcome.kind != "reroute":
+            return send
+    state = await get_state(session, user.id, services.now())
+    if state is not None and state.kind == pending_import.KIND:
+        state = None  # a waiting import is answered by its buttons, never by a message
     if state is not None and state.kind == "list":
         from bot.handlers import team  # the admin journey collects lists
 
-        await team.list_text(update, context)
-        return
+        journey[0] = "list"
+        return await team.list_text_in(session, update, context)
     if state is not None and state.kind in FEEDBACK_STATES:
-        await citizen.feedback_text(update, context)
-        return
+        journey[0] = "feedback"
+        return await citizen.feedback_text_in(session, update, context)
     if state is not None:
-        await _answer_expected(update, context, message)
-        return
-    if not is_reporter or citizen.looks_like_a_question(text):
-        await citizen.answer(update, context, text)
-        return
-    await _log(update, context, message, text)
+        answered = await _answer_expected_in(session, update, context, message, journey)
+        if answered is not None:
+            return answered
+        journey[0] = "report"  # nothing waits (any more): read the message afresh
+    if question or not await access.is_reporter(session, user.id):
+        journey[0] = "question"
+        return await citizen.answering(session, update, context, text)
+    _outcome, send = await _log_in(session, update, context, message, text)
+    return send
 
 
 async def photo(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    async with context.services.db.read() as session:
-        person = await people.who_is(session, user.id)
-    if not person.is_reporter:
+    services = context.services
+    today = services.today()
+    incoming = _incoming(update, context, message, message.caption or "")
+
+    async def work(session: AsyncSession) -> Outcome:
+        if not await access.is_reporter(session, incoming.user_id):
+            return Outcome("reroute")  # not a reporter: no report, and not understood
+        return await reporting.log_message(
+            session, incoming, now=services.now(), today=today, cache=services.cache
+        )
+
+    outcome = await _use_case(update, context, message, work, today=today, photo=True)
+    if outcome is not None and outcome.kind == "reroute":
         await not_understood(update, context)
-        return
-    await _log(update, context, message, message.caption or "", photo=True)
 
 
-async def _log(
+async def _log_in(
+    session: AsyncSession,
     update: Update,
     context: BotContext,
     message: Message,
     text: str,
     *,
-    photo: bool = False,
     route: bool = False,
-) -> bool:
-    """Log the message; False (nothing done) when `route` finds it is not a plain report."""
+) -> tuple[Outcome, Send]:
+    """Log the message in the router's session; "reroute" (nothing done) when `route` finds
+    it is not a plain report."""
     services = context.services
     today = services.today()
     incoming = _incoming(update, context, message, text)
-    outcome = await _use_case(
+    return await _recorded(
+        session,
         update,
-        context,
         message,
         lambda s: reporting.log_message(
             s, incoming, now=services.now(), today=today, cache=services.cache, route=route
         ),
         today=today,
-        photo=photo,
     )
-    return outcome is None or outcome.kind != "reroute"
 
 
 async def edited(update: Update, context: BotContext) -> None:
@@ -235,40 +311,57 @@ async def edited(update: Update, context: BotContext) -> None:
     message, user = update.edited_message, update.effective_user
     if message is None or user is None:
         return
-    async with context.services.db.read() as session:
-        person = await people.who_is(session, user.id)
-    if not person.is_reporter:
-        return  # citizens' edits need no answer
     from bot.handlers import team  # an edit of a message that gave lines to a list
 
-    if await team.list_edit(update, context):
-        return
     services = context.services
     today = services.today()
     incoming = _incoming(update, context, message, message.text or message.caption or "")
-    await _use_case(
-        update,
-        context,
-        message,
-        lambda s: reporting.log_message(
-            s, incoming, now=services.now(), today=today, edited=True, cache=services.cache
-        ),
-        today=today,
-    )
+    journey = "list"
+    try:
+        async with writing(update, context) as session:
+            if not await access.is_reporter(session, user.id):
+                return  # citizens' edits need no answer
+            send = await team.list_edit_in(session, update, context)
+            if send is None:
+                journey = "report"
+                _outcome, send = await _recorded(
+                    session,
+                    update,
+                    message,
+                    lambda s: reporting.log_message(
+                        s,
+                        incoming,
+                        now=services.now(),
+                        today=today,
+                        edited=True,
+                        cache=services.cache,
+                    ),
+                    today=today,
+                )
+    except ServiceError as exc:
+        send = team.list_refused(update, exc) if journey == "list" else _problem(update, exc)
+    await send()
 
 
-async def _answer_expected(update: Update, context: BotContext, message: Message) -> None:
-    """The message answers the bot's question: a count, a day, a place, or a list."""
+async def _answer_expected_in(
+    session: AsyncSession,
+    update: Update,
+    context: BotContext,
+    message: Message,
+    journey: list[str],
+) -> Send | None:
+    """The message answers the bot's question: a count, a day, a place, or a time or comment
+    for /schema; read and applied in the router's transaction, with the question. None when
+    nothing waits any more (the message is then read afresh)."""
     user = update.effective_user
     assert user is not None
     services = context.services
     lang = lang_of_update(update)
     text = (message.text or "").strip()
     today = services.today()
-    # A count, a day or a place: read and applied in one transaction with the question.
-    outcome = await _use_case(
+    outcome, send = await _recorded(
+        session,
         update,
-        context,
         message,
         lambda s: reporting.answer_expected(
             s,
@@ -283,68 +376,43 @@ async def _answer_expected(update: Update, context: BotContext, message: Message
         today=today,
         answer=True,  # an edit of this message is no new report
     )
-    if outcome is None or outcome.kind != "reroute":
-        return
-    async with services.db.transaction() as session:
-        expected = await reporting.take_expected(session, user.id, now=services.now())
+    if outcome.kind != "reroute":
+        return send
+    expected = await reporting.take_expected(session, user.id, now=services.now())
     if expected is None:  # nothing waits (any more): a report, or a soft question dropped
-        await private_text(update, context)
-        return
+        return None
     kind, payload = expected
-
     if kind in ("schedule_time", "approval_comment"):
         from bot.handlers import schedule  # the admins' schedule journey
 
-        await schedule.answer(update, context, kind, payload, text)
-        return
+        journey[0] = "schedule"
+        return await schedule.answer_in(session, update, context, kind, payload, text)
     if kind == "card_place":
+        journey[0] = "card_place"
         pledge_id = int(str(payload["pledge_id"]))
         count = int(str(payload["count"]))
         day = render.parse_day_code(str(payload["day"])) or today
         card_chat, card_id = int(str(payload["chat_id"])), int(str(payload["message_id"]))
-        outcome = await _guided_save(
-            update, context, pledge_id, count, day, text, card_chat, card_id
-        )
-        shown = None if outcome is None else _shown(outcome, today, lang)
-        if shown is not None:
-            await send_reply(context.bot, reply_data(message.chat.id, *shown))
-        return
-
-    # an unknown kind from a newer version: forgotten; read the message afresh
-    await private_text(update, context)
-
-
-async def _guided_save(
-    update: Update,
-    context: BotContext,
-    pledge_id: int,
-    count: int,
-    day: date,
-    place: str | None,
-    chat_id: int,
-    card_id: int,
-) -> Outcome | None:
-    user = update.effective_user
-    assert user is not None
-    services = context.services
-    return await _run(
-        update,
-        context,
-        lambda s: reporting.guided_save(
-            s,
+        saved = await reporting.guided_save(
+            session,
             user.id,
             pledge_id=pledge_id,
             count=count,
             day=day,
-            place=place,
-            chat_id=chat_id,
+            place=text,
+            chat_id=card_chat,
             card_message_id=card_id,
             update_key=update_key(update),
             update_id=update.update_id,
             now=services.now(),
             today=services.today(),
-        ),
-    )
+        )
+        shown = _shown(saved, today, lang)
+        if shown is None:
+            return nothing
+        reply = reply_data(message.chat.id, *shown)
+        return lambda: send_reply(message.get_bot(), reply)
+    return None  # an unknown kind from a newer version: forgotten; read the message afresh
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -359,7 +427,7 @@ async def undo_command(update: Update, context: BotContext) -> None:
     today = services.today()
     lang = lang_of_update(update)
     try:
-        async with services.db.transaction() as session:
+        async with writing(update, context) as session:
             outcome = await reporting.change(
                 session,
                 user.id,
@@ -379,7 +447,7 @@ async def undo_command(update: Update, context: BotContext) -> None:
     if outcome.kind == "duplicate" or outcome.entry is None:
         return
     text, markup = render.deleted(outcome.entry, today, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def mine_command(update: Update, context: BotContext) -> None:
@@ -393,7 +461,7 @@ async def mine_command(update: Update, context: BotContext) -> None:
     if entries is None:
         return
     text, markup = render.recent(entries, today, lang_of_update(update))
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def log_command(update: Update, context: BotContext) -> None:
@@ -406,7 +474,7 @@ async def log_command(update: Update, context: BotContext) -> None:
     if step is None:
         return
     text, markup = render.guided(step, lang_of_update(update))
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 # --- buttons ------------------------------------------------------------------------------
@@ -416,7 +484,7 @@ async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) 
     query = update.callback_query
     assert query is not None
     try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:  # "message is not modified": the same button pressed twice
         if "not modified" not in str(exc).lower():
             raise
@@ -681,13 +749,46 @@ async def _guided_button(
     if pledge_id is None or count is None or day is None:
         await query.answer(texts.stale_button(lang), show_alert=True)
         return
-    card = await _run(
-        update,
-        context,
-        lambda s: reporting.guided_card(s, user.id, pledge_id, count, day, today=today),
-    )
-    if card is None:
+    card_message = query.message
+    payload: dict[str, object] = {}
+    if card_message is not None:
+        payload = {
+            "pledge_id": pledge_id,
+            "count": count,
+            "day": render.day_code(day),
+            "chat_id": card_message.chat.id,
+            "message_id": card_message.message_id,
+        }
+
+    async def work(s: AsyncSession) -> tuple[reporting.Card, Outcome | None]:
+        """The card, and for "lx" and "ls" their change, in the press's one transaction."""
+        card = await reporting.guided_card(s, user.id, pledge_id, count, day, today=today)
+        if card_message is None:
+            return card, None
+        if action == "lx":
+            await reporting.expect(s, user.id, "card_place", payload, now=services.now())
+        elif action == "ls":
+            saved = await reporting.guided_save(
+                s,
+                user.id,
+                pledge_id=pledge_id,
+                count=count,
+                day=day,
+                place=None,
+                chat_id=card_message.chat.id,
+                card_message_id=card_message.message_id,
+                update_key=update_key(update),
+                update_id=update.update_id,
+                now=services.now(),
+                today=services.today(),
+            )
+            return card, saved
+        return card, None
+
+    done = await _run(update, context, work)
+    if done is None:
         return
+    card, outcome = done
     if action == "lk":
         await query.answer()
         await _edit(update, *render.card(card, today, lang))
@@ -697,27 +798,11 @@ async def _guided_button(
     elif action == "ld":
         await query.answer()
         await _edit(update, *render.card_date(card, today, lang))
-    elif action == "lx" and query.message is not None:
-        payload: dict[str, object] = {
-            "pledge_id": pledge_id,
-            "count": count,
-            "day": render.day_code(day),
-            "chat_id": query.message.chat.id,
-            "message_id": query.message.message_id,
-        }
-        done = await _run(
-            update,
-            context,
-            lambda s: reporting.expect(s, user.id, "card_place", payload, now=services.now()),
-        )
-        if done:
-            await query.answer()
-            await context.bot.send_message(query.message.chat.id, render.ask_place(lang))
-    elif action == "ls" and query.message is not None:
-        chat_id, card_id = query.message.chat.id, query.message.message_id
-        outcome = await _guided_save(update, context, pledge_id, count, day, None, chat_id, card_id)
-        if outcome is None:
-            return
+    elif action == "lx" and card_message is not None:
+        await query.answer()
+        await context.bot.send_message(card_message.chat.id, render.ask_place(lang))
+    elif action == "ls" and card_message is not None:
+        assert outcome is not None
         await query.answer()
         if outcome.kind == "saved":
             await _edit(update, *render.saved(outcome, today, lang))

@@ -8,20 +8,28 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.context import BotContext
-from bot.handlers.common import AlreadyHandled, lang_of_update, use_case
+from bot.handlers.common import (
+    AlreadyHandled,
+    Send,
+    lang_of_update,
+    reading,
+    update_key,
+    use_case,
+)
 from bot.render import callbacks, texts
 from bot.render import report as report_render
 from bot.render import schedule as render
 from bot.render.admin import only_admins
 from bot.services import reporting
 from bot.services import schedule as schedules
+from bot.services.access import admin_places, require_admin
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from bot.services.invites import admin_places
 from bot.services.reports import ReportPeriod, previous_period
+from storage.activities import claim_update
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +49,7 @@ async def schedule_command(update: Update, context: BotContext) -> None:
         return
     lang = lang_of_update(update)
     services = context.services
-    async with services.db.read() as session:
+    async with reading(update, context) as session:
         places = await admin_places(session, user.id)
         if len(places) == 1:
             view = await schedules.view(session, user.id, places[0][0], services.now(), services.tz)
@@ -52,56 +60,66 @@ async def schedule_command(update: Update, context: BotContext) -> None:
         text, markup = render.schedule_view(view, services.tz, lang)
     else:
         text, markup = render.pick_municipality(places, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
-async def answer(
-    update: Update, context: BotContext, kind: str, payload: dict[str, object], text: str
-) -> None:
-    """A typed answer the bot asked for: the posting time, or a closing comment."""
+async def answer_in(
+    session: AsyncSession,
+    update: Update,
+    context: BotContext,
+    kind: str,
+    payload: dict[str, object],
+    text: str,
+) -> Send:
+    """A typed answer the bot asked for (the posting time, or a closing comment), in the
+    transaction of the private-chat router that took the question: the answer is used up
+    exactly when the change is made. Errors are left to the router (`answer_refused`), whose
+    rollback keeps the question waiting."""
     message, user = update.effective_message, update.effective_user
     assert message is not None
     assert user is not None
     lang = lang_of_update(update)
     services = context.services
-    try:
-        view: schedules.ScheduleView | None = None
-        async with use_case(update, context) as session:
-            if kind == "schedule_time":
-                mid = int(str(payload["municipality_id"]))
-                await schedules.admin_of(session, user.id, mid)
-                await schedules.change(
-                    session,
-                    mid,
-                    now=services.now(),
-                    user_id=user.id,
-                    post_time=schedules.read_time(text),
-                )
-                view = await schedules.view(session, user.id, mid, services.now(), services.tz)
-            else:
-                approval_id = int(str(payload["approval_id"]))
-                name = await schedules.set_comment(
-                    session, user.id, approval_id, text, services.now()
-                )
-        # Committed: only now speak to Telegram (never while holding the write lock).
-        if view is not None:
-            reply, markup = render.schedule_view(view, services.tz, lang)
-            await message.reply_text(reply, parse_mode=ParseMode.HTML, reply_markup=markup)
+    if not await claim_update(session, update_key(update), update.update_id, services.now()):
+        raise AlreadyHandled  # handled before: the router rolls back, the question stays
+    if kind == "schedule_time":
+        mid = int(str(payload["municipality_id"]))
+        await require_admin(session, user.id, mid)
+        await schedules.change(
+            session,
+            mid,
+            now=services.now(),
+            user_id=user.id,
+            post_time=schedules.read_time(text),
+        )
+        view = await schedules.view(session, user.id, mid, services.now(), services.tz)
+        reply, markup = render.schedule_view(view, services.tz, lang)
+
+        async def send_view() -> None:
+            await message.reply_text(reply, reply_markup=markup)
             _reschedule(context)
-            return
-        await message.reply_text(render.comment_saved(name, lang), parse_mode=ParseMode.HTML)
-    except schedules.ScheduleError as exc:
-        async with services.db.transaction() as session:
-            await reporting.expect(session, user.id, kind, payload, now=services.now())
-        await message.reply_text(str(exc))
-    except Invalid as exc:
-        async with services.db.transaction() as session:
-            await reporting.expect(session, user.id, kind, payload, now=services.now())
-        await message.reply_text(exc.detail or texts.stale_button(lang))
-    except AlreadyHandled:
-        return
-    except (NotAllowed, NotFound):
-        await message.reply_text(only_admins(lang))
+
+        return send_view
+    approval_id = int(str(payload["approval_id"]))
+    name = await schedules.set_comment(session, user.id, approval_id, text, services.now())
+    saved = render.comment_saved(name, lang)
+    return lambda: message.reply_text(saved)
+
+
+def answer_refused(update: Update, exc: Exception) -> Send | None:
+    """What to say when `answer_in` refused the answer; None for errors not its own."""
+    message = update.effective_message
+    assert message is not None
+    lang = lang_of_update(update)
+    if isinstance(exc, schedules.ScheduleError):
+        text = str(exc)
+    elif isinstance(exc, Invalid):
+        text = exc.detail or texts.stale_button(lang)
+    elif isinstance(exc, (NotAllowed, NotFound)):
+        text = only_admins(lang)
+    else:
+        return None
+    return lambda: message.reply_text(text)
 
 
 def _reschedule(context: BotContext) -> None:
@@ -142,9 +160,7 @@ async def button(update: Update, context: BotContext) -> None:
             async with use_case(update, context) as session:
                 name, key = await schedules.decide(session, user.id, first, decision, now)
             await query.answer()
-            await query.edit_message_text(
-                render.decided(decision, name, key, lang), parse_mode=ParseMode.HTML
-            )
+            await query.edit_message_text(render.decided(decision, name, key, lang))
             _tick_soon(context)
             return
         if action == "pp" and step in ("y", "n"):
@@ -153,9 +169,7 @@ async def button(update: Update, context: BotContext) -> None:
                     session, user.id, first, step == "y", now
                 )
             await query.answer()
-            await query.edit_message_text(
-                render.settled(step == "y", name, key, lang), parse_mode=ParseMode.HTML
-            )
+            await query.edit_message_text(render.settled(step == "y", name, key, lang))
             if step == "n":
                 _tick_soon(context)
             return
@@ -184,7 +198,7 @@ async def _schedule_button(
     now = services.now()
     if step == "t":
         async with use_case(update, context) as session:
-            await schedules.admin_of(session, user.id, mid)
+            await require_admin(session, user.id, mid)
             await reporting.expect(
                 session, user.id, "schedule_time", {"municipality_id": mid}, now=now
             )
@@ -193,8 +207,8 @@ async def _schedule_button(
             await context.bot.send_message(user.id, render.ask_time(lang))
         return
     if step == "p":
-        async with services.db.read() as session:
-            await schedules.admin_of(session, user.id, mid)
+        async with reading(update, context) as session:
+            await require_admin(session, user.id, mid)
             period: ReportPeriod = previous_period(services.today())
             from bot.services.reports import build_report
 
@@ -202,10 +216,10 @@ async def _schedule_button(
         await query.answer()
         if query.message is not None:
             for part in report_render.telegram_messages(draft, lang):
-                await context.bot.send_message(user.id, part, parse_mode=ParseMode.HTML)
+                await context.bot.send_message(user.id, part)
         return
     async with use_case(update, context) as session:
-        await schedules.admin_of(session, user.id, mid)
+        await require_admin(session, user.id, mid)
         changes: dict[str, tuple[object, object]] = {}
         # Every button says the state it sets ("approval on"), never "the other one": pressed
         # twice, or handled again, it sets the same.
@@ -234,6 +248,6 @@ async def _schedule_button(
         view = await schedules.view(session, user.id, mid, now, services.tz)
     await query.answer()
     text, markup = render.schedule_view(view, services.tz, lang)
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await query.edit_message_text(text, reply_markup=markup)
     if changes:
         _reschedule(context)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.context import BotContext
-from bot.handlers.common import AlreadyHandled, lang_of_update, use_case
+from bot.handlers.common import AlreadyHandled, lang_of_update, reading, use_case
 from bot.render import callbacks, texts
 from bot.render import words as render
 from bot.services import words
@@ -21,13 +20,13 @@ async def words_command(update: Update, context: BotContext) -> None:
         return
     lang = lang_of_update(update)
     try:
-        async with context.services.db.read() as session:
+        async with reading(update, context) as session:
             found = await words.learnt_words(session, user.id)
     except NotAllowed:
         await message.reply_text(render.only_admins(lang))
         return
     text, markup = render.learnt(found, lang)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def button(update: Update, context: BotContext) -> None:
@@ -57,6 +56,4 @@ async def button(update: Update, context: BotContext) -> None:
         return
     await query.answer(render.forgotten(word, lang)[:190])
     text, markup = render.learnt(remaining, lang)
-    await query.edit_message_text(
-        render.forgotten(word, lang) + "\n\n" + text, parse_mode=ParseMode.HTML, reply_markup=markup
-    )
+    await query.edit_message_text(render.forgotten(word, lang) + "\n\n" + text, reply_markup=markup)

@@ -283,7 +283,7 @@ def pledge_list(rows: list[PledgeRow], lang: Lang) -> list[str]:
     head = (
         "Löftenas kortnamn. Byt med /kortnamn NUMMER nytt namn"
         if lang == "sv"
-        else "Short names of the pledges. Change one with /kortnamn NUMBER new name"
+        else "Short names of the pledges. Change one with /shortnames NUMBER new name"
     )
     chunks: list[str] = []
     current = b(head)
@@ -308,7 +308,10 @@ def pledge_list(rows: list[PledgeRow], lang: Lang) -> list[str]:
 def rename_usage(lang: Lang) -> str:
     if lang == "sv":
         return "Skriv till exempel <code>/kortnamn 12 skolbesök</code>. /kortnamn visar numren."
-    return "Write for example <code>/kortnamn 12 school visits</code>. /kortnamn lists the numbers."
+    return (
+        "Write for example <code>/shortnames 12 school visits</code>. "
+        "/shortnames lists the numbers."
+    )
 
 
 def rename_refused(lang: Lang, error: ServiceError) -> str:

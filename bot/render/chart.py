@@ -100,8 +100,19 @@ _SIZE_VALUE = 11.0
 _SIZE_SMALL = 9.5
 _SIZE_NOTE = 9.0
 
-_EMPTY_TEXT = "Inga löften att visa"
-_PACE_KEY_TEXT = "Strecket visar var takten säger att vi borde vara i dag."
+# The chart's own words, (Swedish, English). Everything else on it comes from the caller,
+# already in the reader's language (title, dates, status words, units) or is data (names).
+_WORDS: dict[str, tuple[str, str]] = {
+    "empty": ("Inga löften att visa", "No pledges to show"),
+    "pace_key": (
+        "Strecket visar var takten säger att vi borde vara i dag.",
+        "The tick shows where the pace says we should be today.",
+    ),
+    "more": ("+{n} till", "+{n} more"),
+    "done": ("{n} gjort", "{n} done"),
+    "nothing_done": ("Inget gjort än", "Nothing done yet"),
+    "of": ("{done} av {target}", "{done} of {target}"),
+}
 _NOTE_MAX_LINES = 3
 
 _LOCK = threading.Lock()
@@ -114,18 +125,41 @@ _charmap: frozenset[int] | None = None  # code points both DejaVu Sans faces can
 _SPACES = re.compile(r"\s+")
 
 
-def render_chart(title: str, subtitle: str, rows: Sequence[ChartRow], *, note: str = "") -> bytes:
+def render_chart(
+    title: str,
+    subtitle: str,
+    rows: Sequence[ChartRow],
+    *,
+    note: str = "",
+    lang: str = "sv",
+) -> bytes:
     """A PNG for a phone screen: one horizontal bar per pledge, progress against target.
 
     1080 px wide; the height grows with the rows (87 px a row). At most MAX_ROWS rows are
     drawn; the rest are counted in a "+N till" line. No rows gives a small "Inga löften att
-    visa" image rather than an error. Thread-safe; blocking (run it with `asyncio.to_thread`).
+    visa" image rather than an error. `lang` ("sv" or "en") is the language of the chart's own
+    words and number grouping; the title, subtitle, note and rows come in that language.
+    Thread-safe; blocking (run it with `asyncio.to_thread`).
     """
     with _LOCK:
-        return _render(title, subtitle, list(rows), note)
+        return _render(title, subtitle, list(rows), note, _Words("en" if lang == "en" else "sv"))
 
 
-def _render(title: str, subtitle: str, rows: list[ChartRow], note: str) -> bytes:
+@dataclass(frozen=True, slots=True)
+class _Words:
+    lang: str
+
+    def __call__(self, key: str, **values: str) -> str:
+        sv, en = _WORDS[key]
+        return (en if self.lang == "en" else sv).format(**values)
+
+    def number(self, n: int) -> str:
+        """1 200 in Swedish (a no-break space), 1,200 in English."""
+        grouped = f"{n:,}"
+        return grouped if self.lang == "en" else grouped.replace(",", "\u00a0")
+
+
+def _render(title: str, subtitle: str, rows: list[ChartRow], note: str, words: _Words) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -168,19 +202,20 @@ def _render(title: str, subtitle: str, rows: list[ChartRow], note: str) -> bytes
             draw.rule(y - 0.02)
             status_width = _status_width(shown, fonts, measure)
             for row in shown:
-                _draw_row(draw, row, y, status_width)
+                _draw_row(draw, row, y, status_width, words)
                 y += _ROW
         else:
-            draw.text(WIDTH / 2, y + 0.4, _EMPTY_TEXT, fonts.value, _GREY_TEXT, ha="center")
+            draw.text(WIDTH / 2, y + 0.4, words("empty"), fonts.value, _GREY_TEXT, ha="center")
             y += 0.9
 
         y += 0.12
         if hidden:
-            draw.text(_MARGIN, y + 0.17, f"+{hidden} till", fonts.label, _INK_SOFT)
+            more = words("more", n=words.number(hidden))
+            draw.text(_MARGIN, y + 0.17, more, fonts.label, _INK_SOFT)
             y += 0.36
         if with_pace:
             draw.pace_tick(_MARGIN + 0.05, y + 0.14, 0.1)
-            draw.text(_MARGIN + 0.2, y + 0.14, _PACE_KEY_TEXT, fonts.small, _GREY_TEXT)
+            draw.text(_MARGIN + 0.2, y + 0.14, words("pace_key"), fonts.small, _GREY_TEXT)
             y += 0.3
         for line in note_lines:
             draw.text(_MARGIN, y + 0.12, line, fonts.note, _GREY_TEXT)
@@ -236,7 +271,7 @@ def _exact_colours() -> list[tuple[int, int, int]]:
     return [(int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16)) for c in unique]
 
 
-def _draw_row(draw: _Draw, row: ChartRow, top: float, status_width: float) -> None:
+def _draw_row(draw: _Draw, row: ChartRow, top: float, status_width: float, words: _Words) -> None:
     fonts = draw.fonts
     right = WIDTH - _MARGIN
     bar_x = _MARGIN + _LABEL_COL + _GAP
@@ -253,7 +288,7 @@ def _draw_row(draw: _Draw, row: ChartRow, top: float, status_width: float) -> No
     target = row.target
     if target is None or target <= 0:
         # No measurable target: what was done, never a percentage.
-        done = f"{_number(row.done)} gjort" if row.done > 0 else "Inget gjort än"
+        done = words("done", n=words.number(row.done)) if row.done > 0 else words("nothing_done")
         draw.text(bar_x, line1, done, fonts.value, _INK_SOFT, width=bar_w)
     else:
         fraction = min(max(row.done / target, 0.0), 1.0)
@@ -263,7 +298,7 @@ def _draw_row(draw: _Draw, row: ChartRow, top: float, status_width: float) -> No
         pace = _pace_fraction(row)
         if pace is not None:
             draw.pace_tick(bar_x + bar_w * pace, line1, _BAR_HEIGHT / 2 + 0.035)
-        figures = f"{_number(row.done)} av {_number(target)}"
+        figures = words("of", done=words.number(row.done), target=words.number(target))
         if row.unit:
             figures += f" {_clean(row.unit)}"
         draw.text(bar_x, line2, figures, fonts.value, _INK_SOFT, width=bar_w)
@@ -282,11 +317,6 @@ def _pace_fraction(row: ChartRow) -> float | None:
 def _status_width(rows: Sequence[ChartRow], fonts: _Fonts, measure: _Measure) -> float:
     widest = max((measure.width(_clean(row.status), fonts.status) for row in rows), default=0.0)
     return min(max(widest + 0.02, _STATUS_MIN), _STATUS_MAX)
-
-
-def _number(n: int) -> str:
-    """Swedish grouping: 1 200 (with a no-break space)."""
-    return f"{n:,}".replace(",", "\u00a0")
 
 
 # --- text hygiene ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from bot.domain.words import count, join_words, unit_for
 from bot.render.callbacks import encode
 from bot.render.chart import ChartRow
 from bot.render.html import b, esc, i, join_names
+from bot.render.links import pledge_link
 from bot.render.texts import Lang
 from bot.services.answers import AreaBlock, Overview, PledgeDetail, PledgeLine
 from bot.services.citizens import Place
@@ -298,7 +299,7 @@ def area_view(view: Overview, area: AreaBlock, lang: Lang) -> tuple[str, Markup 
 
 
 def deep_link(username: str | None, pledge_id: int) -> str | None:
-    return f"https://t.me/{username}?start=p_{pledge_id}" if username else None
+    return pledge_link(username, pledge_id)
 
 
 def pledge_view(
@@ -497,7 +498,7 @@ def choose_place(
         f"Vilken kommun undrar du över? Jag känner till {names}. Skriv till exempel ”hur går "
         f"det i {esc(places[0].name)}?” eller /kommun och namnet.",
         f"Which municipality do you mean? I know {names}. Write e.g. ”how is it going in "
-        f"{esc(places[0].name)}?” or /kommun and the name.",
+        f"{esc(places[0].name)}?” or /municipality and the name.",
     )
     if len(places) > CHOICE_BUTTONS:
         return text, None
@@ -617,7 +618,7 @@ def feedback_gone(lang: Lang) -> str:
     return _t(
         lang,
         "Jag väntar inte på någon synpunkt längre. Skriv /tyck och din synpunkt igen.",
-        "I am no longer waiting for a view. Send /tyck and your view again.",
+        "I am no longer waiting for a view. Send /feedback and your view again.",
     )
 
 
@@ -625,7 +626,7 @@ def place_set(place: Place, lang: Lang) -> str:
     return _t(
         lang,
         f"Nu gäller dina frågor {b(place.name)}. Byt med /kommun.",
-        f"Your questions are now about {b(place.name)}. Change with /kommun.",
+        f"Your questions are now about {b(place.name)}. Change with /municipality.",
     )
 
 
@@ -634,14 +635,14 @@ def subscribed(place: Place, new: bool, lang: Lang) -> str:
         return _t(
             lang,
             f"Du prenumererar redan på {b(place.name)}. Sluta med /avsluta.",
-            f"You already follow {b(place.name)}. Stop with /avsluta.",
+            f"You already follow {b(place.name)}. Stop with /unsubscribe.",
         )
     return _t(
         lang,
         f"Klart! Du får ett kort meddelande när {b(place.name)} lägger ut en ny "
         f"lägesrapport. Sluta med /avsluta.",
         f"Done! You will get a short message when {b(place.name)} posts a new progress "
-        f"report. Stop with /avsluta.",
+        f"report. Stop with /unsubscribe.",
     )
 
 
@@ -663,9 +664,9 @@ def feedback_prompt(place: Place, lang: Lang) -> str:
         f"exempel "
         "”/tyck Det körs för fort på Storgatan på kvällarna.” Den sparas till nästa "
         "medborgardialog.",
-        f"Write your view to the police and municipality of {esc(place.name)} after /tyck, e.g. "
-        "”/tyck People drive too fast on the main street at night.” It is kept for the next "
-        "dialogue.",
+        f"Write your view to the police and municipality of {esc(place.name)} after "
+        "/feedback, e.g. ”/feedback People drive too fast on the main street at night.” It is "
+        "kept for the next dialogue.",
     )
 
 
@@ -677,16 +678,16 @@ def feedback_saved(municipality: str, lang: Lang) -> str:
         "Vill du att vi glömmer den och allt annat om den här chatten, skriv /glom.",
         f"Thank you! Your view was sent to {b(municipality)} and is kept for the next "
         f"dialogue. "
-        "To make us forget it and everything else about this chat, send /glom.",
+        "To make us forget it and everything else about this chat, send /forget.",
     )
 
 
-def feedback_for_admins(municipality: str, text: str) -> str:
-    return f"💬 {b('Ny synpunkt')} ({esc(municipality)}):\n{esc(text)}"
+def feedback_for_admins(municipality: str, text: str, lang: Lang = "sv") -> str:
+    return f"💬 {b(_t(lang, 'Ny synpunkt', 'New view'))} ({esc(municipality)}):\n{esc(text)}"
 
 
 FEEDBACK_PROBLEMS = {
-    "feedback_empty": ("Skriv något efter /tyck.", "Write something after /tyck."),
+    "feedback_empty": ("Skriv något efter /tyck.", "Write something after /feedback."),
     "feedback_long": (
         "Synpunkten är för lång (högst 2 000 tecken).",
         "Too long (at most 2,000 characters).",

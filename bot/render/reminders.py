@@ -65,12 +65,12 @@ def _footer(reminder: Reminder, lang: Lang) -> list[str]:
         _t(
             lang,
             f"Skriv vad du gjort, t.ex. ”{example} i går”, eller använd /logga.",
-            f"Write what you did, e.g. ”{example} i går”, or use /logga.",
+            f"Write what you did, e.g. ”{example} i går”, or use /log.",
         ),
         _t(
             lang,
             "Ledig? /paus stänger av påminnelserna.",
-            "On leave? /paus turns the reminders off.",
+            "On leave? /pause turns the reminders off.",
         ),
     ]
 
@@ -171,7 +171,7 @@ def pause_status(state: PauseState, today: date, lang: Lang) -> tuple[str, Inlin
             _t(
                 lang,
                 "Ledig? Välj hur länge du vill pausa, eller skriv t.ex. /paus till 24/12.",
-                "On leave? Choose how long to pause, or write e.g. /paus till 24/12.",
+                "On leave? Choose how long to pause, or write e.g. /pause until 24/12.",
             ),
         ]
     else:
@@ -205,7 +205,7 @@ def pause_changed(outcome: PauseOutcome, today: date, lang: Lang) -> str:
         return _t(
             lang,
             f"Klart! Påminnelserna är pausade {until}. Skriv /paus av när du vill ha dem igen.",
-            f"Done! Reminders are paused {until}. Send /paus av to turn them back on.",
+            f"Done! Reminders are paused {until}. Send /pause off to turn them back on.",
         )
     return _t(
         lang,
@@ -219,22 +219,23 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "Jag förstod inte hur länge du vill pausa. Skriv till exempel /paus 2 veckor, "
         "/paus till 24/12 eller /paus tills vidare – eller /paus av för att slå på "
         "påminnelserna igen.",
-        "I did not understand how long to pause. Write e.g. /paus 2 veckor, /paus till 24/12 "
-        "or /paus tills vidare – or /paus av to turn the reminders back on.",
+        "I did not understand how long to pause. Write e.g. /pause 2 weeks, /pause until 24/12 "
+        "or /pause until further notice – or /pause off to turn the reminders back on.",
     ),
     "past": (
         "Det datumet har redan varit. Skriv ett datum från och med i dag, till exempel "
         "/paus till 24/12.",
-        "That date has passed. Write a date from today on, e.g. /paus till 24/12.",
+        "That date has passed. Write a date from today on, e.g. /pause until 24/12.",
     ),
     "invalid": (
         "Det datumet finns inte i kalendern. Skriv till exempel /paus till 24/12 eller "
         "/paus till 2027-01-06.",
-        "That date does not exist. Write e.g. /paus till 24/12 or /paus till 2027-01-06.",
+        "That date does not exist. Write e.g. /pause until 24/12 or /pause until 2027-01-06.",
     ),
     "too_far": (
         "Det är mer än ett år fram. Vill du pausa utan slutdatum, skriv /paus tills vidare.",
-        "That is more than a year ahead. To pause without an end, send /paus tills vidare.",
+        "That is more than a year ahead. To pause without an end, send "
+        "/pause until further notice.",
     ),
 }
 

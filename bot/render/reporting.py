@@ -234,7 +234,7 @@ def recent(entries: Sequence[Entry], today: date, lang: Lang) -> tuple[str, Mark
         return _t(
             lang,
             "Du har inga sparade poster än. Skriv vad du gjorde, eller använd /logga.",
-            "You have no entries yet. Write what you did, or use /logga.",
+            "You have no entries yet. Write what you did, or use /log.",
         ), None
     lines = [b(_t(lang, "Dina senaste poster", "Your latest entries"))]
     buttons = []
@@ -425,7 +425,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "Det meddelandet var ett svar på min fråga, så ändringen sparar ingenting. Rätta posten "
         "med knapparna under bekräftelsen, eller se /mina.",
         "That message answered my question, so the edit saves nothing. Fix the entry with the "
-        "buttons under the confirmation, or see /mina.",
+        "buttons under the confirmation, or see /mine.",
     ),
     "too_long": (
         "Meddelandet är för långt för en rapport (högst 4 000 tecken). Skriv kort vad du gjorde, "
@@ -464,8 +464,8 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "negative": (
         "Antalet kan inte vara negativt, så jag sparade ingenting. Vill du ta bort något du "
         "loggat? Använd /angra eller /mina.",
-        "The count cannot be negative, so nothing was saved. To remove an entry, use /angra or "
-        "/mina.",
+        "The count cannot be negative, so nothing was saved. To remove an entry, use /undo or "
+        "/mine.",
     ),
     "too_large": (
         "Antalet är större än 999, så jag sparade ingenting. Stämmer det? Dela gärna upp det i "
@@ -510,7 +510,7 @@ def not_found(lang: Lang) -> str:
     return _t(
         lang,
         "Den posten finns inte längre, eller är inte din. Se /mina.",
-        "That entry no longer exists, or is not yours. See /mina.",
+        "That entry no longer exists, or is not yours. See /mine.",
     )
 
 

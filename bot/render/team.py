@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.words import count
 from bot.render.callbacks import encode
 from bot.render.html import b, esc, i, join_names
+from bot.render.links import start_link
 from bot.render.reporting import progress_line
 from bot.render.texts import Lang
 from bot.services.invites import NewInvite, Redemption, Team, TeamMember
@@ -50,7 +51,7 @@ def role_name(role: Role, organisation: Organisation | None, lang: Lang) -> str:
 
 
 def deep_link(username: str | None, code: str) -> str | None:
-    return f"https://t.me/{username}?start={code}" if username else None
+    return start_link(username, code)
 
 
 def invite_created(invite: NewInvite, username: str | None, tz: ZoneInfo, lang: Lang) -> str:
@@ -120,7 +121,7 @@ def redeemed(result: Redemption, lang: Lang) -> str:
         f"Välkommen! Du kan nu rapportera för {place}.\n"
         "Skriv vad du gjort, till exempel ”3 trafikkontroller E45 i går” – eller använd /logga.",
         f"Welcome! You can now report for {place}.\n"
-        "Write what you did, for example ”3 trafikkontroller E45 i går” – or use /logga.",
+        "Write what you did, for example ”3 trafikkontroller E45 i går” – or use /log.",
     )
 
 
@@ -200,7 +201,7 @@ def teams(
                 ]
             )
         lines.append("")
-    lines.append(_t(lang, "Ny inbjudan: /inbjudan", "New invitation: /inbjudan"))
+    lines.append(_t(lang, "Ny inbjudan: /inbjudan", "New invitation: /invite"))
     return "\n".join(lines), Markup(rows) if rows else None
 
 
@@ -314,7 +315,7 @@ def list_closed(lang: Lang) -> str:
     return _t(
         lang,
         "Ingen lista är öppen just nu. Börja med /lista.",
-        "No list is open just now. Start with /lista.",
+        "No list is open just now. Start with /list.",
     )
 
 
@@ -373,7 +374,7 @@ def list_saved(result: ListResult, lang: Lang) -> str:
                 "Hör någon av dem till en post på listan? Då kan rapportören rätta platsen "
                 "under /mina, eller så skriver du postens namn så som den platsen brukar skrivas.",
                 "Does one of them belong to an item on the list? Then the reporter can correct "
-                "the place under /mina, or you write the item's name the way that place is "
+                "the place under /mine, or you write the item's name the way that place is "
                 "usually written.",
             )
         )
@@ -383,7 +384,8 @@ def list_saved(result: ListResult, lang: Lang) -> str:
             _t(
                 lang,
                 f"{_entries(n, lang).capitalize()} utan plats räknas inte mot listan.",
-                f"{_entries(n, lang).capitalize()} without a place do not count towards the list.",
+                f"{_entries(n, lang).capitalize()} without a place "
+                f"{'does' if n == 1 else 'do'} not count towards the list.",
             )
         )
     return "\n".join(lines)

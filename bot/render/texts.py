@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.render.html import b, esc, join_names
-from bot.services.people import Who
+from bot.services.access import Who
 
 Lang = Literal["sv", "en"]
 Audience = Literal["all", "reporter", "admin"]
@@ -22,96 +22,120 @@ def lang_of(language_code: str | None) -> Lang:
 
 @dataclass(frozen=True)
 class CommandInfo:
+    """One command: its Swedish name (also its key), its English name, what it does in each
+    language, who sees it, and whether it belongs in the command menu."""
+
     name: str
+    english: str
     sv: str
     en: str
     audience: Audience = "all"
-    aliases: tuple[str, ...] = ()
     in_menu: bool = True
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """The other names the bot answers to (the English one, when it differs)."""
+        return () if self.english == self.name else (self.english,)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the bot answers to, for a CommandHandler: Swedish first."""
+        return (self.name, *self.aliases)
+
+    def called(self, lang: Lang) -> str:
+        """The command's name for people of this language, without the slash."""
+        return self.name if lang == "sv" else self.english
 
 
 # The commands the bot answers. Help texts and the command menus are made from this list, so a
 # command appears in them exactly when it exists.
 COMMANDS: tuple[CommandInfo, ...] = (
-    CommandInfo("start", "Börja om och se välkomsttexten", "Start over and see the welcome"),
-    CommandInfo("hjalp", "Vad kan jag göra här?", "What can I do here?", aliases=("help",)),
+    CommandInfo(
+        "start", "start", "Börja om och se välkomsttexten", "Start over and see the welcome"
+    ),
+    CommandInfo("hjalp", "help", "Vad kan jag göra här?", "What can I do here?"),
     CommandInfo(
         "hurgardet",
+        "progress",
         "Hur går det med löftena? (ange gärna kommun)",
         "How are the pledges going? (name a municipality)",
-        aliases=("progress",),
     ),
     CommandInfo(
         "loften",
+        "pledges",
         "Vad har polisen och kommunen lovat?",
         "What did the police and municipality promise?",
-        aliases=("pledges",),
     ),
     CommandInfo(
-        "kommun",
-        "Välj vilken kommun du frågar om",
-        "Choose your municipality",
-        aliases=("municipality",),
+        "kommun", "municipality", "Välj vilken kommun du frågar om", "Choose your municipality"
     ),
     CommandInfo(
         "prenumerera",
+        "subscribe",
         "Få besked när en ny lägesrapport kommer",
         "Get a note when a new progress report is out",
-        aliases=("subscribe",),
     ),
-    CommandInfo("avsluta", "Sluta prenumerera", "Stop the subscription", aliases=("unsubscribe",)),
+    CommandInfo("avsluta", "unsubscribe", "Sluta prenumerera", "Stop the subscription"),
     CommandInfo(
         "tyck",
+        "feedback",
         "Skicka en synpunkt till polisen och kommunen",
         "Send your view to the police and municipality",
-        aliases=("feedback",),
     ),
     CommandInfo(
         "glom",
+        "forget",
         "Glöm allt du sparat om den här chatten",
         "Forget everything about this chat",
-        aliases=("forget",),
     ),
     CommandInfo(
         "logga",
+        "log",
         "Logga en insats steg för steg",
         "Log an activity step by step",
         audience="reporter",
     ),
     CommandInfo(
-        "mina", "Mina senaste poster: ändra eller ta bort", "My latest entries", audience="reporter"
+        "mina",
+        "mine",
+        "Mina senaste poster: ändra eller ta bort",
+        "My latest entries: change or remove",
+        audience="reporter",
     ),
     CommandInfo(
-        "angra",
-        "Ångra min senaste post",
-        "Undo my latest entry",
-        audience="reporter",
-        aliases=("undo",),
+        "angra", "undo", "Ångra min senaste post", "Undo my latest entry", audience="reporter"
     ),
     CommandInfo(
         "paus",
+        "pause",
         "Pausa påminnelserna, t.ex. när du är ledig",
         "Pause the weekly reminders, e.g. on leave",
         audience="reporter",
-        aliases=("pause",),
     ),
     CommandInfo(
         "inbjudan",
+        "invite",
         "Bjud in en rapportör eller administratör",
         "Invite a reporter or admin",
         audience="admin",
     ),
     CommandInfo(
-        "rapportorer", "Visa och ta bort rapportörer", "Show and remove reporters", audience="admin"
+        "rapportorer",
+        "reporters",
+        "Visa och ta bort rapportörer",
+        "Show and remove reporters",
+        audience="admin",
     ),
     CommandInfo(
         "lista",
+        "list",
         "Ge listan (skolor, byar …) för ett löfte",
         "Give a pledge's list (schools, villages …)",
         audience="admin",
     ),
     CommandInfo(
         "ord",
+        "words",
         "Ord som boten lärt sig av rapportörerna",
         "Words the bot learnt from reporters",
         audience="admin",
@@ -119,12 +143,13 @@ COMMANDS: tuple[CommandInfo, ...] = (
     ),
     CommandInfo(
         "schema",
+        "schedule",
         "Lägesrapporter: schema, godkännande, påminnelser",
         "Progress posts: schedule, approval, reminders",
         audience="admin",
-        aliases=("schedule",),
     ),
     CommandInfo(
+        "export",
         "export",
         "Hämta data som CSV- eller JSON-fil",
         "Download the data as a CSV or JSON file",
@@ -132,12 +157,23 @@ COMMANDS: tuple[CommandInfo, ...] = (
     ),
     CommandInfo(
         "kortnamn",
+        "shortnames",
         "Visa eller byt löftenas kortnamn",
         "Show or change the pledges' short names",
         audience="admin",
         in_menu=False,
     ),
 )
+
+# The one table of command names: key (the Swedish name) -> (Swedish, English). The handlers
+# answer to both names; texts and menus name the one of the reader's language.
+COMMAND_NAMES: dict[str, tuple[str, str]] = {c.name: (c.name, c.english) for c in COMMANDS}
+
+
+def command(key: str, lang: Lang) -> str:
+    """A command as people of this language type it: ``command("logga", "en") == "/log"``."""
+    sv, en = COMMAND_NAMES[key]
+    return f"/{sv if lang == 'sv' else en}"
 
 
 def commands_for(who: Who | None) -> list[CommandInfo]:
@@ -214,8 +250,7 @@ def help_text(who: Who, lang: Lang) -> str:
     title = "Det här kan du göra" if lang == "sv" else "What you can do"
     lines = [b(title), ""]
     for command in commands:
-        name = command.name if lang == "sv" or not command.aliases else command.aliases[0]
-        lines.append(f"/{name} – {esc(_describe(command, lang))}")
+        lines.append(f"/{command.called(lang)} – {esc(_describe(command, lang))}")
     roles = _role_lines(who, lang)
     if roles:
         lines += ["", *roles]
@@ -279,4 +314,46 @@ def error_note_for_admins(kind: str, where: str) -> str:
         f"⚠️ {b('Fel i Löftesboten')}\n"
         f"Ett oväntat fel ({esc(kind)}) inträffade i {esc(where)}. "
         "Detaljerna finns i loggen."
+    )
+
+
+# What Telegram shows before the first message: the short description on the bot's profile
+# and in shared links (at most 120 characters), the description in the empty chat (at most
+# 512). Plain text: Telegram shows them as written.
+SHORT_DESCRIPTION_LIMIT = 120
+DESCRIPTION_LIMIT = 512
+
+
+def bot_short_description(lang: Lang) -> str:
+    if lang == "sv":
+        return (
+            "Följ polisens och kommunens medborgarlöften där du bor. "
+            "För polis och kommun: logga insatser och visa läget."
+        )
+    return (
+        "Follow what the police and your municipality promised where you live. "
+        "For their staff: log the work, show progress."
+    )
+
+
+def bot_description(lang: Lang) -> str:
+    if lang == "sv":
+        return (
+            "Medborgarlöften är det som polisen och kommunen lovar att göra tillsammans för "
+            "tryggheten där du bor.\n\n"
+            "Som invånare: fråga ”hur går det i Åsele?”, se vad som är gjort, följ "
+            "lägesrapporterna och skicka en synpunkt.\n\n"
+            "Hos polisen eller kommunen: logga en insats med ett vanligt meddelande från "
+            "telefonen, få en påminnelse när ett löfte halkar efter och publicera "
+            "lägesrapporter.\n\n"
+            "Tryck på Starta för att börja."
+        )
+    return (
+        "Medborgarlöften are what the police and the municipality promise to do together for "
+        "safety where you live.\n\n"
+        "As a resident: ask “how is it going in Åsele?”, see what has been done, follow the "
+        "progress reports and send your view.\n\n"
+        "At the police or the municipality: log an activity with a plain message from your "
+        "phone, get a reminder when a pledge falls behind, and publish progress reports.\n\n"
+        "Press Start to begin."
     )

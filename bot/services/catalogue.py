@@ -23,9 +23,9 @@ from bot.domain.pages.names import (
     tidy_short_name,
     without_hidden_characters,
 )
+from bot.services.access import who_is
 from bot.services.coverage import rematch
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from bot.services.people import who_is
 from storage import audit
 from storage import catalogue as repo
 from storage.models import (

@@ -20,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
 from bot.domain.questions import Question, Topic, find_municipality, read_question
+from bot.domain.swedish import FOLD
 from bot.domain.towns import TOWNS
+from bot.services import access
 from bot.services.cache import VersionedCache
 from bot.services.errors import Invalid, NotFound
 from storage import activities
@@ -34,7 +36,6 @@ from storage.models import (
     Pledge,
     ProcessedUpdate,
     Reporter,
-    Role,
     Subscriber,
 )
 
@@ -177,6 +178,7 @@ class FeedbackSaved:
     municipality: str
     admins: tuple[int, ...]  # Telegram user ids of the municipality's admins
     text: str = ""
+    english_admins: frozenset[int] = frozenset()  # those of them whose Telegram is English
 
 
 async def give_feedback(
@@ -199,16 +201,11 @@ async def give_feedback(
     feedback = Feedback(municipality_id=municipality_id, chat_id=chat_id, text=text, created_at=now)
     session.add(feedback)
     await session.flush()
-    admins = await session.scalars(
-        select(Reporter.telegram_user_id)
-        .join(Membership, Membership.reporter_id == Reporter.id)
-        .where(
-            Membership.municipality_id == municipality_id,
-            Membership.role == Role.ADMIN,
-            Membership.revoked_at.is_(None),
-        )
+    languages = dict(await access.admins_with_language(session, municipality_id))
+    english = frozenset(
+        uid for uid, language in languages.items() if (language or "").lower().startswith("en")
     )
-    return FeedbackSaved(feedback.id, place.name, tuple(sorted(set(admins))), text)
+    return FeedbackSaved(feedback.id, place.name, tuple(sorted(languages)), text, english)
 
 
 @dataclass(frozen=True)
@@ -240,7 +237,7 @@ def _name_key(name: str) -> str:
     words = name.lower().replace("-", " ").split()
     if len(words) > 1 and words[-1] in ("kommun", "kommuns"):
         words = words[:-1]
-    return "".join(words).translate(str.maketrans("åäöéü", "aaoeu"))
+    return "".join(words).translate(FOLD)
 
 
 @lru_cache(maxsize=8)

@@ -64,7 +64,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.services import invites
+from bot.services import access
 from bot.services.answers import Overview, PledgeLine, overview
 from bot.services.errors import NotAllowed, NotFound
 from storage import audit
@@ -216,7 +216,7 @@ async def admin_export(
     """An export asked for in the chat. The rights are looked up here, by numeric user id, on
     every request: `municipality_id` comes from a button and is only a wish. None means every
     municipality the user administers."""
-    places = [mid for mid, _ in await invites.admin_places(session, user_id)]
+    places = [mid for mid, _ in await access.admin_places(session, user_id)]
     if not places:
         raise NotAllowed("inte admin")
     if municipality_id is not None and municipality_id not in places:

@@ -19,8 +19,8 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.access import admin_places, require_admin_named, who_is
 from bot.services.errors import Invalid, NotAllowed, NotFound
-from bot.services.people import who_is
 from storage import audit, people
 from storage import catalogue as repo
 from storage.catalogue import swedish_sort_key
@@ -82,11 +82,6 @@ async def _municipality(session: AsyncSession, name: str) -> Municipality:
     return municipality
 
 
-async def _require_admin(session: AsyncSession, user_id: int, municipality: str) -> None:
-    if municipality not in (await who_is(session, user_id)).admin_in:
-        raise NotAllowed(f"inte admin i {municipality}")
-
-
 async def create_invite(
     session: AsyncSession,
     *,
@@ -102,7 +97,7 @@ async def create_invite(
         raise Invalid("giltighetstiden ska vara mellan fem minuter och 30 dagar")
     place = await _municipality(session, municipality)
     if created_by_user_id is not None:
-        await _require_admin(session, created_by_user_id, place.name)
+        await require_admin_named(session, created_by_user_id, place.name)
     code = new_code()
     invite = Invite(
         code_hash=hash_code(code),
@@ -290,7 +285,7 @@ async def revoke_member(
     reporter = await session.get(Reporter, membership.reporter_id)
     if place is None or reporter is None:  # pragma: no cover - foreign keys
         raise NotFound(f"medlemskap {membership_id}")
-    await _require_admin(session, admin_user_id, place.name)
+    await require_admin_named(session, admin_user_id, place.name)
     if reporter.telegram_user_id == admin_user_id:
         raise Invalid("du kan inte ta bort dig själv")
     membership.revoked_at = now
@@ -323,7 +318,7 @@ async def revoke_invite(
     place = await session.get(Municipality, invite.municipality_id)
     if place is None:  # pragma: no cover - foreign keys
         raise NotFound(f"inbjudan {invite_id}")
-    await _require_admin(session, admin_user_id, place.name)
+    await require_admin_named(session, admin_user_id, place.name)
     invite.revoked_at = now
     audit.record(
         session,
@@ -335,15 +330,6 @@ async def revoke_invite(
         entity_id=invite.id,
     )
     return place.name
-
-
-async def admin_places(session: AsyncSession, user_id: int) -> list[tuple[int, str]]:
-    """(id, name) of the municipalities the user administers, in Swedish order."""
-    return [
-        (m.id, m.name)
-        for ms, m in await people.active_memberships(session, user_id)
-        if ms.role is Role.ADMIN
-    ]
 
 
 async def create_invite_by_id(

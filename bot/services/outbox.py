@@ -518,6 +518,8 @@ class _Sender:
                     self.writer.update(row.id, PENDING)
                     return
                 started = True
+                # parse_mode stays named: the worker takes any telegram.Bot (a plain Bot has no
+                # Defaults; tests and the benchmark pass one), and row.text is stored HTML.
                 message = await self.bot.send_message(
                     row.chat_id,
                     row.text,

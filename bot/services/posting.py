@@ -45,7 +45,8 @@ from bot.delivery.errors import classify_send_error
 from bot.render import report as render
 from bot.render.chart import render_chart
 from bot.render.html import b, esc
-from bot.render.texts import Lang
+from bot.render.texts import Lang, command, lang_of
+from bot.services import access
 from bot.services.outbox import Pacer, retry_after_seconds
 from bot.services.reports import Report, ReportPeriod, build_report, whole_period
 from bot.site.urls import kommun_url
@@ -53,12 +54,9 @@ from storage import audit
 from storage import outbox as outbox_store
 from storage.db import Database, insert_for
 from storage.models import (
-    Membership,
     Municipality,
     PostStatus,
     ProgressPost,
-    Reporter,
-    Role,
     Subscriber,
 )
 
@@ -147,7 +145,7 @@ async def render_post(report: Report, lang: str = "sv", *, link: str | None = No
     """The post's parts; `link` (the kommun's public web page) ends the text when given."""
     language: Lang = "en" if lang == "en" else "sv"
     title, subtitle, note, rows = render.chart(report, language)
-    png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note)
+    png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note, lang=language)
     return Rendered(
         tuple(render.telegram_messages(report, language, link=link)),
         png,
@@ -172,21 +170,6 @@ async def sync_channels(session: AsyncSession, channels: Mapping[str, str]) -> l
     return unknown
 
 
-async def admins_of(session: AsyncSession, municipality_id: int) -> list[tuple[int, str | None]]:
-    """Telegram user ids (and languages) of the municipality's admins."""
-    rows = await session.execute(
-        select(Reporter.telegram_user_id, Reporter.language)
-        .join(Membership, Membership.reporter_id == Reporter.id)
-        .where(
-            Membership.municipality_id == municipality_id,
-            Membership.role == Role.ADMIN,
-            Membership.revoked_at.is_(None),
-        )
-        .distinct()
-    )
-    return sorted((int(uid), lang) for uid, lang in rows)
-
-
 async def tell_admins(
     session: AsyncSession,
     municipality_id: int,
@@ -194,14 +177,24 @@ async def tell_admins(
     text: str,
     now: datetime,
     buttons: Sequence[tuple[str, str]] = (),
+    *,
+    english: str | None = None,
 ) -> int:
-    """Queue one notice per admin of the municipality (idempotent per `key`)."""
-    admins = await admins_of(session, municipality_id)
+    """Queue one notice per admin of the municipality (idempotent per `key`); admins whose
+    Telegram is English get `english` when it is given."""
+    admins = await access.admins_with_language(session, municipality_id)
     if not admins:
         log.warning("municipality %s has no admin to tell about %s", municipality_id, key)
+
+    def text_for(language: str | None) -> str:
+        return english if english is not None and lang_of(language) == "en" else text
+
     return await outbox_store.enqueue(
         session,
-        [outbox_store.Outgoing(f"{key}:{uid}", uid, text, tuple(buttons)) for uid, _lang in admins],
+        [
+            outbox_store.Outgoing(f"{key}:{uid}", uid, text_for(language), tuple(buttons))
+            for uid, language in admins
+        ],
         now,
     )
 
@@ -422,7 +415,11 @@ class Publisher:
                 report = await build_report(
                     session, municipality_id, period, today, comment=comment
                 )
-            rendered = await render_post(report, link=kommun_url(self.public_url, report.slug))
+            # A channel is a municipality's public voice, in Swedish: there is no language per
+            # channel. Private answers draw the chart in the asker's language (handlers.citizen).
+            rendered = await render_post(
+                report, "sv", link=kommun_url(self.public_url, report.slug)
+            )
             self.renders += 1
             async with self.db.transaction() as session:
                 stored = await session.execute(
@@ -565,6 +562,9 @@ class Publisher:
         while True:
             await self.pacer.wait(chat)
             try:
+                # parse_mode stays named here: the Publisher takes any telegram.Bot (the
+                # program gives it an ExtBot with Defaults, the fault tests a plain Bot, which
+                # has none), and what it sends is stored HTML that must never go out as text.
                 if index < len(rendered.messages):
                     message = await self.bot.send_message(
                         chat,
@@ -634,8 +634,9 @@ class Publisher:
             return
         row.admins_told_at = now
         stored = Rendered.from_row(row)
+        title_en = title
         if stored is not None:
-            title = stored.title("sv")
+            title, title_en = stored.title("sv"), stored.title("en")
         what = (
             "Telegram svarade inte medan rapporten skickades till kanalen"
             if lost_answer
@@ -648,7 +649,20 @@ class Publisher:
             f"Titta i kanalen {esc(row.channel)} och avgör sedan under /schema om den ska "
             "markeras som publicerad eller skickas igen."
         )
-        await tell_admins(session, municipality_id, f"post:{post_id}:ambiguous", text, now)
+        what_en = (
+            "Telegram did not answer while the report was being sent to the channel"
+            if lost_answer
+            else "The bot was stopped while the report was being sent to the channel"
+        )
+        english = (
+            f"⚠️ {title_en}\n"
+            f"{what_en}, so there is no knowing whether it came out. Nothing is sent again by "
+            f"itself.\nLook in the channel {esc(row.channel)}, then decide under "
+            f"{command('schema', 'en')} whether to mark it as published or send it again."
+        )
+        await tell_admins(
+            session, municipality_id, f"post:{post_id}:ambiguous", text, now, english=english
+        )
 
     async def _failed(
         self,
@@ -711,7 +725,7 @@ class Publisher:
             if english:
                 text = f"📣 {rendered.title('en')} is out" + (" in the channel." if link else ".")
                 if not link:
-                    text += f" Ask me: /hurgardet {name}"
+                    text += f" Ask me: /progress {name}"
             else:
                 text = f"📣 {rendered.title('sv')} är publicerad" + (" i kanalen." if link else ".")
                 if not link:

@@ -27,7 +27,7 @@ from bot.domain.report_reading import (
     read_report,
 )
 from bot.domain.swedish_numbers import parse_number_word
-from bot.services import coverage
+from bot.services import access, coverage
 from bot.services.cache import VersionedCache
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.progress import PledgeProgress, pledge_progress
@@ -43,7 +43,6 @@ from storage.models import (
     Municipality,
     Pledge,
     PledgeSet,
-    Role,
 )
 
 MAX_TEXT = 4000  # longer messages are refused politely: nobody types that on a phone
@@ -1142,9 +1141,7 @@ async def _admin_pledge(session: AsyncSession, user_id: int, pledge_id: int) -> 
     if pledge is None:
         raise NotFound(f"löfte {pledge_id}")
     scope = await scope_of(session, user_id)
-    admin_in = {
-        m.id for ms, m in await people.active_memberships(session, user_id) if ms.role is Role.ADMIN
-    }
+    admin_in = await access.admin_ids(session, user_id)
     if pledge.municipality_id not in admin_in or pledge.municipality_id not in scope.municipalities:
         raise NotAllowed("inte admin för löftets kommun")
     return pledge
@@ -1220,9 +1217,7 @@ async def save_coverage_list(
 async def admin_pledges(session: AsyncSession, user_id: int, *, today: date) -> list[Option]:
     """The pledges an admin may give a list for; those with a coverage target first."""
     scope = await scope_of(session, user_id)
-    admin_in = {
-        m.id for ms, m in await people.active_memberships(session, user_id) if ms.role is Role.ADMIN
-    }
+    admin_in = await access.admin_ids(session, user_id)
     refs = [r for r in await pledge_refs(session, scope, today) if r.municipality_id in admin_in]
     refs.sort(key=lambda r: r.pledge.target_coverage is None)
     return list(all_options(refs))

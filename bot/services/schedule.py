@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.periods import Per, Window
 from bot.domain.schedule import first_working_day_after, local_to_utc
+from bot.services.access import require_admin
 from storage import audit
 from storage.models import Municipality, PostSchedule
 
@@ -234,23 +235,12 @@ class ScheduleView:
     posts: tuple[PostInfo, ...]  # newest first
 
 
-async def admin_of(session: AsyncSession, user_id: int, municipality_id: int) -> str:
-    """The municipality's name if the user is its admin; NotAllowed otherwise."""
-    from bot.services.errors import NotAllowed
-    from bot.services.invites import admin_places
-
-    places = dict(await admin_places(session, user_id))
-    if municipality_id not in places:
-        raise NotAllowed("inte administratör där")
-    return places[municipality_id]
-
-
 async def view(
     session: AsyncSession, user_id: int, municipality_id: int, now: datetime, tz: ZoneInfo
 ) -> ScheduleView:
     from storage.models import ProgressPost
 
-    name = await admin_of(session, user_id, municipality_id)
+    name = await require_admin(session, user_id, municipality_id)
     municipality = await session.get(Municipality, municipality_id)
     plan = await schedule_of(session, municipality_id)
     next_window, next_when = next_due(plan, now, tz) if plan.active else (None, None)
@@ -283,7 +273,7 @@ async def decide(
     approval = await session.get(PostApproval, approval_id)
     if approval is None:
         raise NotFound("godkännande")
-    name = await admin_of(session, user_id, approval.municipality_id)
+    name = await require_admin(session, user_id, approval.municipality_id)
     done = await session.scalar(
         select(ProgressPost.status).where(
             ProgressPost.municipality_id == approval.municipality_id,
@@ -318,7 +308,7 @@ async def approval_of(session: AsyncSession, user_id: int, approval_id: int) -> 
     approval = await session.get(PostApproval, approval_id)
     if approval is None:
         raise NotFound("godkännande")
-    return await admin_of(session, user_id, approval.municipality_id)
+    return await require_admin(session, user_id, approval.municipality_id)
 
 
 async def set_comment(
@@ -330,7 +320,7 @@ async def set_comment(
     approval = await session.get(PostApproval, approval_id)
     if approval is None:
         raise NotFound("godkännande")
-    name = await admin_of(session, user_id, approval.municipality_id)
+    name = await require_admin(session, user_id, approval.municipality_id)
     cleaned = text.strip()
     if not cleaned:
         raise Invalid("Kommentaren är tom.")
@@ -361,7 +351,7 @@ async def settle_ambiguous(
     post = await session.get(ProgressPost, post_id)
     if post is None:
         raise NotFound("rapport")
-    name = await admin_of(session, user_id, post.municipality_id)
+    name = await require_admin(session, user_id, post.municipality_id)
     if post.status is not PostStatus.AMBIGUOUS:
         raise Invalid("Rapporten är redan avgjord.")
     if came_out:

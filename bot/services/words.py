@@ -15,9 +15,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.access import require_any_admin
 from bot.services.errors import NotAllowed, NotFound
-from storage import audit, people
-from storage.models import AuditEntry, Municipality, Pledge, Role
+from storage import audit
+from storage.models import AuditEntry, Municipality, Pledge
 
 LEARN_ACTION = "pledge.learn_word"
 FORGET_ACTION = "pledge.forget_word"
@@ -32,20 +33,9 @@ class LearntWord:
     word: str
 
 
-async def _admin_municipalities(session: AsyncSession, user_id: int) -> dict[int, str]:
-    found = {
-        m.id: m.name
-        for ms, m in await people.active_memberships(session, user_id)
-        if ms.role is Role.ADMIN
-    }
-    if not found:
-        raise NotAllowed("inte admin")
-    return found
-
-
 async def learnt_words(session: AsyncSession, user_id: int) -> list[LearntWord]:
     """The learnt words still in use in the admin's kommuner, by kommun and pledge."""
-    municipalities = await _admin_municipalities(session, user_id)
+    municipalities = await require_any_admin(session, user_id)
     learnt = await session.execute(
         select(AuditEntry.entity_id, AuditEntry.details).where(
             AuditEntry.action == LEARN_ACTION, AuditEntry.entity == "pledge"
@@ -76,7 +66,7 @@ async def forget_word(
     session: AsyncSession, user_id: int, pledge_id: int, index: int, *, now: datetime
 ) -> LearntWord:
     """Remove one learnt word from its pledge (only a learnt word, only by its kommun's admin)."""
-    municipalities = await _admin_municipalities(session, user_id)
+    municipalities = await require_any_admin(session, user_id)
     for word in await learnt_words(session, user_id):
         if word.pledge_id == pledge_id and word.index == index:
             break

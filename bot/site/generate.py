@@ -120,7 +120,7 @@ async def write_site(
                         loop.run_in_executor(
                             pool,
                             # Pickled by reference: the workers import only the chart module.
-                            functools.partial(render_chart, note=page.chart_note),
+                            functools.partial(render_chart, note=page.chart_note, lang=page.lang),
                             page.chart_title,
                             page.chart_subtitle,
                             page.chart_rows,

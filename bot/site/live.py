@@ -1,23 +1,22 @@
 """The public pages served live by `loftesbot run` (`[site] serve = true`), from memory.
 
-In webhook mode the handlers join the webhook's tornado server; in polling mode `SiteServer`
-listens on its own (`[site] listen`). A kommun's files are rendered together on first request
-and kept, keyed by what changes whenever they would (`model.change_keys`: the kommun's last
-activity change, its newest result text and published post) and by the day (a status depends
-on the date). Every request asks the database for that key first — three small queries — so a
-page is never older than the latest logged activity, and an unchanged page costs no rendering.
-The files of the `MAX_BUNDLES` kommuner asked for most recently are kept; the index keeps a
-summary line per kommun.
+In webhook mode the rules (`handlers`) join the webhook's listener; in polling mode they get a
+listener of their own (`bot.http.Listener` on `[site] listen`; both in `bot.serve.run`). A
+kommun's files are rendered together on first request and kept, keyed by what changes whenever
+they would (`model.change_keys`: the kommun's last activity change, its newest result text and
+published post) and by the day (a status depends on the date). Every request asks the
+database for that key first — a few small queries — so a page is never older than the latest
+logged activity, and an unchanged page costs no rendering. The files of the `MAX_BUNDLES`
+kommuner asked for most recently are kept; the index keeps a summary line per kommun.
 
 Answers carry a strong ETag (a hash of the body), Last-Modified and
-`Cache-Control: public, max-age=60`; a matching If-None-Match gets 304. The pages have no
-script; the Content-Security-Policy says so.
+`Cache-Control: public, max-age=60`; a matching If-None-Match (or If-Modified-Since) gets 304.
+The pages have no script; the Content-Security-Policy says so.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
@@ -25,12 +24,11 @@ from datetime import datetime, tzinfo
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import tornado.httpserver
-import tornado.netutil
 import tornado.web
 from sqlalchemy import select
 
 from bot.config import SiteSettings
+from bot.http import Rule
 from bot.site.model import (
     KommunPage,
     KommunSummary,
@@ -257,41 +255,7 @@ class SitePageHandler(tornado.web.RequestHandler):
         await self.get(path)
 
 
-def handlers(live: LiveSite) -> list[Any]:
-    """Tornado routes for every public page; put them after any other route."""
+def handlers(live: LiveSite) -> list[Rule]:
+    """Tornado rules for every public page (`bot.http.Listener`); a catch-all, so put them
+    after any other rule."""
     return [(r"/(.*)", SitePageHandler, {"live": live})]
-
-
-class SiteServer:
-    """Its own listener for the pages (polling mode, `[site] listen`)."""
-
-    def __init__(self, live: LiveSite, *, listen: str = "127.0.0.1", port: int = 8080) -> None:
-        self.live = live
-        self.listen = listen
-        self.requested_port = port
-        self.port: int | None = None
-        self._server: tornado.httpserver.HTTPServer | None = None
-
-    async def start(self) -> int:
-        from bot.serve import ServeError, _log_request
-
-        application = tornado.web.Application(handlers(self.live), log_function=_log_request)
-        try:
-            sockets = tornado.netutil.bind_sockets(self.requested_port, address=self.listen)
-        except OSError as exc:
-            raise ServeError(
-                f"kan inte lyssna på {self.listen}:{self.requested_port} "
-                f"([site] listen): {exc.strerror or exc}"
-            ) from exc
-        self._server = tornado.httpserver.HTTPServer(application, xheaders=True)
-        self._server.add_sockets(sockets)
-        self.port = int(sockets[0].getsockname()[1])
-        return self.port
-
-    async def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.stop()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(server.close_all_connections(), 5.0)

@@ -214,5 +214,10 @@ class Site:
 async def draw_chart(page: KommunPage) -> bytes:
     """The kommun's chart, the same drawing as the channel report's (off the event loop)."""
     return await asyncio.to_thread(
-        render_chart, page.chart_title, page.chart_subtitle, page.chart_rows, note=page.chart_note
+        render_chart,
+        page.chart_title,
+        page.chart_subtitle,
+        page.chart_rows,
+        note=page.chart_note,
+        lang=page.lang,
     )

@@ -6,7 +6,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from bot.app import register_command_menus
+from bot.menus import register_defaults
 from bot.render import callbacks
 from bot.services.examples import load_examples
 from storage import catalogue, people
@@ -159,7 +159,7 @@ async def test_a_failing_handler_apologises_and_tells_the_admins(
 
 
 async def test_command_menus_are_registered_in_swedish_and_english(harness: Harness) -> None:
-    await register_command_menus(harness.app.bot)
+    await register_defaults(harness.app.bot)
     calls = harness.transport.sent("setMyCommands")
     languages = {c.params.get("language_code") for c in calls}
     assert languages == {None, "en"}

@@ -212,5 +212,6 @@ async def test_english(harness: Harness) -> None:
     assert list(_buttons(calls)) == ["1 week", "2 weeks", "4 weeks", "Until further notice"]
     reply = _only_reply(await harness.send(REPORTER_EN, "/pause 2 weeks"))
     assert reply == (
-        "Done! Reminders are paused through Friday 4 December. Send /paus av to turn them back on."
+        "Done! Reminders are paused through Friday 4 December. "
+        "Send /pause off to turn them back on."
     )

@@ -787,6 +787,30 @@ async def test_a_channel_part_whose_answer_was_lost_is_ambiguous_and_never_resen
     assert len(_channel_calls(transport)) == before
 
 
+async def test_an_english_admin_is_told_of_an_ambiguous_post_in_english(
+    harness: Harness, posting: dict[str, Any]
+) -> None:
+    from storage.models import Reporter
+
+    async with harness.services.db.transaction() as session:
+        admin = await session.scalar(
+            select(Reporter).where(Reporter.telegram_user_id == EXAMPLE_ADMIN.user_id)
+        )
+        assert admin is not None
+        admin.language = "en-GB"
+    transport = OfflineTransport()
+    _lose_answer_to_channel_part(transport, 0, "dropped")
+    harness.clock.set(Q4_DUE)
+    report = await (await _scheduler(harness, transport)).tick()
+    assert [p.outcome for p in report.posts] == ["ambiguous"]
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    [told] = await _outbox(harness, f"post:{post.id}:ambiguous:%")
+    assert "there is no knowing whether it came out" in told.text
+    assert "/schedule" in told.text
+    assert "/schema" not in told.text
+
+
 async def test_a_channel_part_refused_before_sending_is_sent_at_the_next_tick_once(
     harness: Harness, posting: dict[str, Any]
 ) -> None:

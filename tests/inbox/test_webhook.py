@@ -202,10 +202,16 @@ async def test_run_in_webhook_mode(db: Database) -> None:
             await asyncio.sleep(0.02)
         [welcome] = transport.sent("sendMessage")
         assert "Välkommen" in (welcome.text or "")
+        for _ in range(250):  # the done mark comes right after the reply
+            if serving.processor.totals.done:
+                break
+            await asyncio.sleep(0.02)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             health = (await client.get("/healthz")).json()
         leader = health.pop("leader")
-        assert health == {"status": "ok", "database": "ok", "inbox_pending": 0}
+        tick_age = health.pop("last_tick_age_seconds")
+        assert health == {"status": "ok", "database": "ok", "inbox_pending": 0, "serving": True}
+        assert 0 <= tick_age < 30
         # One process on SQLite: it leads, and says since when.
         assert leader["leader"] is True
         assert leader["instance"] and leader["instance"] in leader["leading_instance"]

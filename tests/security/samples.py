@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 
 from bot.services import answers, catalogue, invites, reporting, reports
 from bot.services import schedule as schedules
+from bot.services.access import Who, who_is
 from bot.services.citizens import Place, places
 from bot.services.examples import ADMIN, REPORTER, load_examples
 from bot.services.export import ExportCounts, ExportInfo
 from bot.services.importing import ImportOutcome, read_source
 from bot.services.invites import NewInvite, Redemption
-from bot.services.people import Who, who_is
 from bot.services.reminders import PauseState, Reminder, ReminderBlock, ReminderItem
 from bot.services.reporting import Card, Entry, GuidedChoice, Incoming, ListResult, Outcome
 from bot.services.schedule import PostInfo, ScheduleView

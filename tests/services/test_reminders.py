@@ -251,7 +251,7 @@ async def test_english_reporters_get_english(db: Database) -> None:
     assert row.text.startswith("<b>Reminder – Härjedalen</b>\n")
     assert "• <b>narkotikatips</b>: 3 of at least 10 " in row.text
     assert "– behind, nothing logged for 21 weeks" in row.text
-    assert "On leave? /paus turns the reminders off." in row.text
+    assert "On leave? /pause turns the reminders off." in row.text
 
 
 async def test_names_are_escaped(db: Database) -> None:

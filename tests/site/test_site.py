@@ -20,13 +20,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import SiteSettings
+from bot.http import Listener
 from bot.render.citizen import progress_text
 from bot.services.examples import load_examples
 from bot.services.export import build_export
 from bot.services.posting import render_post
 from bot.services.reports import build_report
 from bot.site.generate import write_site
-from bot.site.live import LiveSite, SiteServer
+from bot.site.live import LiveSite, handlers
 from bot.site.model import municipalities
 from bot.site.render import Site
 from bot.site.urls import pledge_slug, pledge_url
@@ -277,7 +278,7 @@ async def test_live_pages_answer_with_etags_and_follow_a_new_activity(
         reporter = await people.ensure_reporter(session, REPORTER.user_id)
         await people.grant(session, reporter, place, Role.REPORTER)
     live = LiveSite(db, SiteSettings(serve=True), _tz(), harness.services.now)
-    server = SiteServer(live, listen="127.0.0.1", port=0)
+    server = Listener(handlers(live), "127.0.0.1", 0)
     port = await server.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
@@ -352,11 +353,10 @@ def _window_figure(text: str, pledge_id: int) -> int:
 
 async def test_the_webhook_server_serves_the_pages_too(db: Database) -> None:
     from bot.serve import WebhookServer
-    from bot.site.live import handlers
 
     await _examples(db)
     live = LiveSite(db, SiteSettings(serve=True, public_url=BASE), _tz(), lambda: NOW)
-    server = WebhookServer(db, lambda: NOW, secret="s" * 32, port=0, extra_handlers=handlers(live))
+    server = WebhookServer(db, lambda: NOW, secret="s" * 32, port=0, routes=handlers(live))
     port = await server.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
@@ -536,8 +536,9 @@ async def test_run_serves_the_pages_on_their_own_listener_in_polling_mode(db: Da
     task = asyncio.create_task(run(app, settings, stop=stop, on_ready=ready.set_result))
     serving = await asyncio.wait_for(ready, 10)
     try:
-        assert serving.site_server is not None and serving.webhook is None
-        port = serving.site_server.port
+        assert serving.site_listener is not None and serving.webhook is None
+        assert serving.site is not None
+        port = serving.site_listener.port
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             index = await client.get("/")
             assert index.status_code == 200
@@ -545,7 +546,7 @@ async def test_run_serves_the_pages_on_their_own_listener_in_polling_mode(db: Da
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
-    assert serving.site_server.port is not None
+    assert not serving.site_listener.running
 
 
 async def test_a_kommun_whose_pledges_have_not_begun_and_an_empty_database(
