@@ -59,6 +59,7 @@ from bot.services.posting import (
     tell_admins,
 )
 from bot.services.reports import Report, ReportPeriod, build_report, whole_period
+from bot.site.urls import kommun_url
 from storage import audit
 from storage import outbox as outbox_store
 from storage.db import Database
@@ -67,12 +68,13 @@ from storage.models import Municipality, PostStatus, ProgressPost, Subscriber
 log = logging.getLogger(__name__)
 
 
-async def render_post(report: Report, lang: str = "sv") -> Rendered:
+async def render_post(report: Report, lang: str = "sv", *, link: str | None = None) -> Rendered:
+    """The post's parts; `link` (the kommun's public web page) ends the text when given."""
     language: Lang = "en" if lang == "en" else "sv"
     title, subtitle, note, rows = render.chart(report, language)
     png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note, lang=language)
     return Rendered(
-        tuple(render.telegram_messages(report, language)),
+        tuple(render.telegram_messages(report, language, link=link)),
         png,
         render.chart_caption(report, language),
         (_title(report, "sv"), _title(report, "en")),
@@ -109,6 +111,8 @@ class Publisher:
     me: str = field(default_factory=instance_name)
     bot_username: str | None = None
     clock: Callable[[], datetime] = _utc_now
+    # The public web pages' address ([site] public_url): posts link to the kommun's page.
+    public_url: str = ""
     # How many posts this process rendered (a resume or a lost race renders nothing).
     renders: int = 0
 
@@ -165,7 +169,9 @@ class Publisher:
                 )
             # A channel is a municipality's public voice, in Swedish: there is no language per
             # channel. Private answers draw the chart in the asker's language (handlers.citizen).
-            rendered = await render_post(report, "sv")
+            rendered = await render_post(
+                report, "sv", link=kommun_url(self.public_url, report.slug)
+            )
             self.renders += 1
             if not await store_rendering(
                 self.db, claim.post_id, self.me, rendered, self.clock() + LEASE

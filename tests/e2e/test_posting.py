@@ -835,8 +835,8 @@ def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[publisher_module.Ren
     renderings: list[publisher_module.Rendered] = []
     real = publisher_module.render_post
 
-    async def counted(report: Any, lang: str = "sv") -> publisher_module.Rendered:
-        rendered = await real(report, lang)
+    async def counted(report: Any, lang: str = "sv", **kwargs: Any) -> publisher_module.Rendered:
+        rendered = await real(report, lang, **kwargs)
         renderings.append(rendered)
         return rendered
 
