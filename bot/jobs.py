@@ -96,7 +96,11 @@ class Scheduler:
             self.leadership = Leadership(self.services.db)
         if self.publisher is None:
             self.publisher = Publisher(
-                self.services.db, self.bot, self.pacer, clock=self.services.now
+                self.services.db,
+                self.bot,
+                self.pacer,
+                clock=self.services.now,
+                public_url=self.services.settings.site.public_url,
             )
 
     @property

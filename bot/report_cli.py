@@ -142,7 +142,9 @@ async def _publish(
         allow.add(PostStatus.SKIPPED)
     try:
         async with bot:
-            publisher = Publisher(db, bot, Pacer(), clock=clock.now)
+            publisher = Publisher(
+                db, bot, Pacer(), clock=clock.now, public_url=settings.site.public_url
+            )
             outcome = await publisher.publish(
                 municipality_id,
                 period,

@@ -250,6 +250,7 @@ class WebhookServer:
         on_stored: Callable[[], None] | None = None,
         max_body_size: int = MAX_BODY_SIZE,
         leadership: Leadership | None = None,
+        extra_handlers: Sequence[Any] = (),
     ) -> None:
         if len(secret) < 32:
             raise ValueError("the webhook secret must be at least 32 characters")
@@ -261,6 +262,7 @@ class WebhookServer:
         self.on_stored = on_stored
         self.max_body_size = max_body_size
         self.leadership = leadership
+        self.extra_handlers = list(extra_handlers)  # after ours (the public pages' catch-all)
         self.port: int | None = None  # the bound port, once started
         self.received = 0  # updates stored as new rows
         self._secret = secret.encode()
@@ -272,6 +274,7 @@ class WebhookServer:
             [
                 (rf"/{re.escape(self.path)}", _WebhookHandler, {"server": self}),
                 (rf"/{HEALTH_PATH}", _HealthHandler, {"server": self}),
+                *self.extra_handlers,
             ],
             log_function=_log_request,
         )
@@ -390,6 +393,8 @@ class Serving:
     processor: InboxProcessor
     poller: Poller | None = None
     webhook: WebhookServer | None = None
+    site: Any = None  # bot.site.live.LiveSite when [site] serve is on
+    site_server: Any = None  # its own listener (polling mode)
 
 
 def schedule_purge(app: BotApplication) -> None:
@@ -445,6 +450,12 @@ async def run(
     poller: Poller | None = None
     webhook: WebhookServer | None = None
     poll_task: asyncio.Task[None] | None = None
+    site: Any = None
+    site_server: Any = None
+    if settings.site.serve:
+        from bot.site.live import LiveSite
+
+        site = LiveSite(services.db, settings.site, services.tz, services.now)
     try:
         await app.initialize()
         if app.post_init is not None:
@@ -465,6 +476,7 @@ async def run(
                 port=hook.port,
                 on_stored=processor.wake,
                 leadership=app.bot_data.get(LEADERSHIP_KEY),
+                extra_handlers=_site_handlers(site),
             )
             port = await webhook.start()
             await app.bot.set_webhook(
@@ -473,6 +485,8 @@ async def run(
                 allowed_updates=allowed_updates,
             )
             log.info("serving by webhook on %s:%d/%s", hook.listen, port, hook.path)
+            if site is not None:
+                log.info("serving the public pages on %s:%d/", hook.listen, port)
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
             poller = Poller(
@@ -486,8 +500,15 @@ async def run(
             )
             poll_task = asyncio.create_task(poller.run(stop), name="poller")
             log.info("serving by long polling")
+            if site is not None:
+                from bot.site.live import SiteServer
+
+                host, site_port = settings.site.host_port
+                site_server = SiteServer(site, listen=host, port=site_port)
+                bound = await site_server.start()
+                log.info("serving the public pages on %s:%d/", host, bound)
         if on_ready is not None:
-            ready = on_ready(Serving(app, processor, poller, webhook))
+            ready = on_ready(Serving(app, processor, poller, webhook, site, site_server))
             if ready is not None:
                 await ready
         stopped = asyncio.ensure_future(stop.wait())
@@ -503,9 +524,20 @@ async def run(
         log.info("stopping")
     finally:
         stop.set()
+        if site_server is not None:
+            with contextlib.suppress(Exception):
+                await site_server.stop()
         await _shut_down(app, processor, poller, poll_task, webhook)
         for sig in installed:
             loop.remove_signal_handler(sig)
+
+
+def _site_handlers(site: Any) -> list[Any]:
+    if site is None:
+        return []
+    from bot.site.live import handlers
+
+    return handlers(site)
 
 
 async def _shut_down(

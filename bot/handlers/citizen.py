@@ -31,6 +31,7 @@ from bot.services import answers, citizens
 from bot.services.answers import Overview
 from bot.services.citizens import Place
 from bot.services.errors import Invalid, NotFound
+from bot.site.urls import pledge_url
 
 log = logging.getLogger(__name__)
 ACTIONS = ("co", "ca", "cp", "cc", "cm", "cs", "cf")
@@ -201,7 +202,13 @@ async def _send_pledge(
     except NotFound:
         await message.reply_text(render.no_such_pledge(lang))
         return
-    text, markup = render.pledge_view(detail, today, context.bot.username, lang)
+    page = pledge_url(
+        services.settings.site.public_url,
+        detail.municipality_slug,
+        detail.line.pledge_id,
+        detail.line.short_name,
+    )
+    text, markup = render.pledge_view(detail, today, context.bot.username, lang, page_url=page)
     await _send(message, _with_note(note, [text]), markup)
 
 

@@ -155,7 +155,8 @@ def _extra_text(extra: ExtraActivity, report: Report, lang: Lang) -> str:
     return text + (f" · {extra.place}" if extra.place else "")
 
 
-def layout(report: Report, lang: Lang = "sv") -> list[Block]:
+def layout(report: Report, lang: Lang = "sv", *, link: str | None = None) -> list[Block]:
+    """The report as blocks; `link` (the kommun's public web page) is named at the end."""
     doc = _Doc()
     doc.add(
         "title",
@@ -276,6 +277,9 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
             )
         ],
     )
+    if link:
+        label = _t(lang, "Hela sidan och dela: ", "The full page, to share: ")
+        doc.add("para", [("", label + link)])
     return doc.blocks
 
 
@@ -317,11 +321,11 @@ def _fit(line: str) -> list[str]:
     return [*pieces, plain]
 
 
-def telegram_messages(report: Report, lang: Lang = "sv") -> list[str]:
+def telegram_messages(report: Report, lang: Lang = "sv", *, link: str | None = None) -> list[str]:
     """The report as Telegram HTML messages of at most 4,096 characters each."""
     messages: list[str] = []
     current = ""
-    for block in layout(report, lang):
+    for block in layout(report, lang, link=link):
         lines = [piece for line in _tg_block(block) for piece in _fit(line)]
         text = "\n".join(lines)
         candidate = f"{current}\n\n{text}" if current else text

@@ -48,6 +48,7 @@ from bot.render.html import b, esc
 from bot.render.texts import Lang
 from bot.services.outbox import Pacer, retry_after_seconds
 from bot.services.reports import Report, ReportPeriod, build_report, whole_period
+from bot.site.urls import kommun_url
 from storage import audit
 from storage import outbox as outbox_store
 from storage.db import Database, insert_for
@@ -142,12 +143,13 @@ class Rendered:
         )
 
 
-async def render_post(report: Report, lang: str = "sv") -> Rendered:
+async def render_post(report: Report, lang: str = "sv", *, link: str | None = None) -> Rendered:
+    """The post's parts; `link` (the kommun's public web page) ends the text when given."""
     language: Lang = "en" if lang == "en" else "sv"
     title, subtitle, note, rows = render.chart(report, language)
     png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note)
     return Rendered(
-        tuple(render.telegram_messages(report, language)),
+        tuple(render.telegram_messages(report, language, link=link)),
         png,
         render.chart_caption(report, language),
         (_title(report, "sv"), _title(report, "en")),
@@ -364,6 +366,8 @@ class Publisher:
     me: str = field(default_factory=instance_name)
     bot_username: str | None = None
     clock: Callable[[], datetime] = _utc_now
+    # The public web pages' address ([site] public_url): posts link to the kommun's page.
+    public_url: str = ""
     # How many posts this process rendered (a resume or a lost race renders nothing).
     renders: int = 0
 
@@ -418,7 +422,7 @@ class Publisher:
                 report = await build_report(
                     session, municipality_id, period, today, comment=comment
                 )
-            rendered = await render_post(report)
+            rendered = await render_post(report, link=kommun_url(self.public_url, report.slug))
             self.renders += 1
             async with self.db.transaction() as session:
                 stored = await session.execute(
