@@ -10,8 +10,8 @@ reason. Under CI (the environment variable CI is set, as .ci/run does) a missing
 from __future__ import annotations
 
 import os
-import sys
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
