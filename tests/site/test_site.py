@@ -3,6 +3,7 @@ a kommun's own templates, English, the command, and live serving with caching he
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import sys
@@ -474,3 +475,33 @@ async def test_many_kommuner_draw_their_charts_in_other_processes(
         assert (tmp_path / slug / "index.html").read_text() == (
             serial / slug / "index.html"
         ).read_text()
+
+
+async def test_run_serves_the_pages_on_their_own_listener_in_polling_mode(db: Database) -> None:
+    from bot.app import build_application
+    from bot.config import DatabaseSettings, Settings
+    from bot.serve import Serving, run
+    from bot.services.core import Services
+    from tests.inbox.test_polling import PollingTransport
+
+    await _examples(db)
+    settings = Settings(
+        database=DatabaseSettings(url=db.display_url),
+        site=SiteSettings(serve=True, listen="127.0.0.1:0"),
+    )
+    app = build_application(Services(settings=settings, db=db), request=PollingTransport())
+    stop = asyncio.Event()
+    ready: asyncio.Future[Serving] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(run(app, settings, stop=stop, on_ready=ready.set_result))
+    serving = await asyncio.wait_for(ready, 10)
+    try:
+        assert serving.site_server is not None and serving.webhook is None
+        port = serving.site_server.port
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            index = await client.get("/")
+            assert index.status_code == 200
+            assert 'href="harjedalen/index.html"' in index.text
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    assert serving.site_server.port is not None
