@@ -35,7 +35,14 @@ $(VENV)/.installed-test: pyproject.toml $(LOCK_TEST) $(VENV)/.installed
 demo: $(VENV)/.installed
 	@$(BIN)/loftesbot demo
 
-test: $(VENV)/.installed-test
+# axe-core for the browser tests (tests/web), when npm is there; without it those tests skip.
+WEB_DEPS := tests/web/node_modules/.installed
+$(WEB_DEPS): tests/web/package.json tests/web/package-lock.json
+	@if command -v npm >/dev/null; then \
+		(cd tests/web && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
+	else echo "npm is missing: the browser tests will skip (Debian: apt-get install npm)"; fi
+
+test: $(VENV)/.installed-test $(WEB_DEPS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

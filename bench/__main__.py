@@ -40,8 +40,7 @@ from bot.clock import FrozenClock, SystemClock
 from bot.config import DatabaseSettings, Settings
 from bot.console.transport import OfflineTransport
 from bot.console.updates import Person, UpdateFactory
-from bot.context import BotContext
-from bot.handlers.common import update_key
+from bot.context import BotContext, update_key
 from bot.services.core import Services
 from bot.services.examples import REPORTER as DEMO_REPORTER
 from bot.services.examples import load_examples

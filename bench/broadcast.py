@@ -1,7 +1,7 @@
 """A broadcast through the outbox: 10,000 subscriber notices at Telegram's pace.
 
 The notices are queued in one transaction and drained by the real sender
-(`bot.services.outbox.drain`) through `LimitedTransport`, an in-process Bot API that answers
+(`bot.delivery.outbox.drain`) through `LimitedTransport`, an in-process Bot API that answers
 429 the way Telegram does (more than 30/s overall, 1/s per private chat, 20/min per group).
 Time is simulated (`ScaledTime`): at 25 messages/s, 10,000 notices take 400 simulated seconds,
 run `factor` times faster. Every database write and every Bot API call is real, so the database
@@ -30,7 +30,7 @@ from bench.figures import Figure
 from bot.app import OFFLINE_TOKEN
 from bot.clock import FrozenClock
 from bot.console.limits import LimitedTransport
-from bot.services.outbox import Limits, Pacer, ScaledTime, drain
+from bot.delivery.outbox import Limits, Pacer, ScaledTime, drain
 from storage import migrate
 from storage.db import Database
 from storage.models import OutboxMessage

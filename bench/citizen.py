@@ -21,6 +21,7 @@ from bench.dataset import BENCH_TODAY, Scale, build_dataset
 from bench.figures import Figure
 from bench.process import process_figures
 from bench.reports import quarterly_figures, scheduled_figures
+from bench.site import site_figures
 from bot.app import build_application
 from bot.clock import FrozenClock
 from bot.config import DatabaseSettings, Settings
@@ -62,6 +63,7 @@ async def question_figures(url: str | None, scale: Scale, samples: int) -> list[
                 )
             figures += await _measure(db, db_url, samples)
             figures += await quarterly_figures(db)
+            figures += await site_figures(db)
             await db.dispose()
             figures += await asyncio.to_thread(process_figures, db_url)
             figures += await scheduled_figures(db_url)

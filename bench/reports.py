@@ -73,14 +73,14 @@ async def scheduled_figures(db_url: str) -> list[Figure]:
     municipality a channel."""
     from telegram import Bot
 
-    from bot import jobs
     from bot.app import OFFLINE_TOKEN
     from bot.clock import FrozenClock
     from bot.config import DatabaseSettings, Settings
     from bot.console.transport import OfflineTransport
+    from bot.delivery import scheduler as jobs
+    from bot.delivery.outbox import Pacer, ScaledTime
     from bot.services import schedule as schedules
     from bot.services.core import Services
-    from bot.services.outbox import Pacer, ScaledTime
     from storage.models import Municipality
 
     period = previous_period(BENCH_TODAY)

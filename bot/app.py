@@ -8,9 +8,10 @@ from typing import Any
 from telegram.ext import AIORateLimiter, Application, ContextTypes
 from telegram.request import BaseRequest
 
-from bot import handlers, jobs, menus
+from bot import handlers, menus
 from bot.botapi import defaults
 from bot.context import SERVICES_KEY, BotApplication, BotContext
+from bot.delivery import scheduler
 from bot.services.core import Services
 from bot.services.posting import sync_channels
 
@@ -67,7 +68,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         unknown = await sync_channels(session, services.settings.channels)
     for name in unknown:
         log.warning("[channels] names a municipality that is not in the database: %s", name)
-    await jobs.install(app)
+    await scheduler.install(app)
     if app.job_queue is not None:
         # Each reporter's and admin's own menu, once the bot runs (two calls a person: not
         # something to keep the start waiting for).
@@ -76,6 +77,6 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await jobs.uninstall(app)
+    await scheduler.uninstall(app)
     services: Services = app.bot_data[SERVICES_KEY]
     await services.close()

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from storage.db import SQLITE_BUSY_TIMEOUT_MS, normalise_url
+from storage.db import normalise_url
+from storage.limits import SQLITE_BUSY_TIMEOUT_MS
 
 NAME_FORMAT = "loftesbot-backup-%Y%m%d-%H%M%S"
 

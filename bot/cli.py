@@ -10,13 +10,15 @@
                                          a progress report as files, or in the channel
     loftesbot export --format csv|json [--kommun NAME]... [--out PATH|-] [--public] [--db PATH]
                                          write pledges, activities and result notes to a file
+    loftesbot site --out DIR [--kommun NAME]... [--db PATH] [--lang sv|en] [--base-url URL]
+                                         the public web pages (bot/site/)
     loftesbot db upgrade [--config PATH] create or update the database schema
     loftesbot db current [--config PATH] show the schema revision
     loftesbot db backup [--out PATH]     a consistent copy of SQLite (pg_dump advice for PostgreSQL)
 
-`--db PATH` (report, export, import, invite) uses an existing SQLite file (the demo's) instead of
-the configured database. Help
-and usage errors are in Swedish (bot/cli_text.py), each command's help ends with examples.
+`--db PATH` (report, export, site, import, invite) uses an existing SQLite file (the demo's)
+instead of the configured database. Help and usage errors are in Swedish (bot/cli_text.py),
+each command's help ends with examples.
 
 Configuration problems and an unreachable database end with one readable line on stderr and
 exit code 2, never a traceback.
@@ -74,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_examples(
             "loftesbot demo --db var/demo.sqlite3",
             "loftesbot report --kommun Härjedalen --db var/demo.sqlite3",
+            "loftesbot site --out web/ --db var/demo.sqlite3",
             "loftesbot KOMMANDO --help   (hjälp för ett kommando)",
         ),
     )
@@ -185,6 +188,10 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--config", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
     exp.add_argument("--db", type=Path, metavar="FIL", help=DB_HELP)
 
+    from bot.site import command as site_command
+
+    site_command.add_parser(sub, DB_HELP)
+
     db = sub.add_parser(
         "db",
         help="databasen",
@@ -263,6 +270,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = load_settings(args.config, must_exist=args.config is not None)
             settings = _with_db(settings, args.db)
             return asyncio.run(_export(settings, args))
+        if args.command == "site":
+            from bot.site import generate as site_cli
+
+            settings = load_settings(args.config, must_exist=args.config is not None)
+            settings = _with_db(settings, args.db)
+            asyncio.run(_prepare_database(settings))
+            return asyncio.run(site_cli.run(settings, args))
         if args.command == "db":
             settings = load_settings(args.config, must_exist=args.config is not None)
             if args.db_command == "backup":
@@ -272,6 +286,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(f"fel i konfigurationen: {exc.key}: {exc.problem}")
     except (DatabaseError, CliError, report_cli.ReportError, BackupError) as exc:
         _fail(str(exc))
+    except Exception as exc:
+        from bot.site.generate import SiteError
+
+        if isinstance(exc, SiteError):
+            _fail(str(exc))
+        raise
     except KeyboardInterrupt:
         return 130
     return EXIT_USAGE

@@ -115,6 +115,22 @@ class BotSettings:
 
 
 @dataclass(frozen=True)
+class SiteSettings:
+    """The public web pages (`loftesbot site`, and live serving by `loftesbot run`)."""
+
+    serve: bool = False
+    listen: str = "127.0.0.1:8080"  # own listener in polling mode; the webhook's in webhook mode
+    public_url: str = ""  # the pages' public address, e.g. "https://loften.kommun.se"
+    templates: Path | None = None  # a kommun's own template folder, tried before ours
+    lang: Literal["sv", "en"] = "sv"
+
+    @property
+    def host_port(self) -> tuple[str, int]:
+        host, _, port = self.listen.rpartition(":")
+        return host.strip("[]") or "127.0.0.1", int(port)
+
+
+@dataclass(frozen=True)
 class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -123,6 +139,7 @@ class Settings:
     # Municipality name -> numeric chat id or @username of its public channel.
     channels: Mapping[str, str] = field(default_factory=dict)
     source: Path | None = None
+    site: SiteSettings = field(default_factory=SiteSettings)
 
     def require_token(self) -> Secret:
         if self.telegram.token is None:
@@ -139,6 +156,7 @@ KNOWN_KEYS: dict[str, set[str]] = {
     "database": {"url", "auto_upgrade"},
     "bot": {"timezone", "log_level", "log_format"},
     "health": {"listen"},
+    "site": {"serve", "listen", "public_url", "templates", "lang"},
 }
 
 
@@ -222,6 +240,7 @@ def load_settings(
     health = _health(_str(_table(data, "health"), "listen", "[health] listen", ""))
 
     channels = _channels(data.get("channels", {}))
+    site = _site(_table(data, "site"), path)
 
     return Settings(
         telegram=TelegramSettings(
@@ -235,6 +254,7 @@ def load_settings(
         health=health,
         channels=channels,
         source=path,
+        site=site,
     )
 
 
@@ -354,3 +374,34 @@ def _channels(value: Any) -> dict[str, str]:
             )
         channels[str(name)] = text
     return channels
+
+
+def _site(table: dict[str, Any], source: Path | None) -> SiteSettings:
+    serve = _bool(table, "serve", "[site] serve", False)
+    listen = _str(table, "listen", "[site] listen", "127.0.0.1:8080").strip()
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ConfigError("[site] listen", "måste vara adress:port, till exempel 127.0.0.1:8080")
+    public_url = _str(table, "public_url", "[site] public_url", "").strip().rstrip("/")
+    if public_url:
+        parts = urlsplit(public_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(
+                "[site] public_url",
+                "måste vara en http(s)-adress, till exempel https://loften.kommun.se, eller tom",
+            )
+    folder = _str(table, "templates", "[site] templates", "").strip()
+    templates: Path | None = None
+    if folder:
+        templates = Path(folder)
+        if not templates.is_absolute() and source is not None:
+            templates = source.parent / templates  # relative to the configuration file
+        if not templates.is_dir():
+            raise ConfigError("[site] templates", f"mappen {templates} finns inte")
+    lang_text = _str(table, "lang", "[site] lang", "sv").strip().lower()
+    if lang_text not in ("sv", "en"):
+        raise ConfigError("[site] lang", f"okänt språk '{lang_text}'; välj sv eller en")
+    lang: Literal["sv", "en"] = "en" if lang_text == "en" else "sv"
+    return SiteSettings(
+        serve=serve, listen=listen, public_url=public_url, templates=templates, lang=lang
+    )

@@ -65,9 +65,7 @@ from telegram import Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TimedOut
 
 from bot.clock import Clock
-from bot.context import SERVICES_KEY, BotApplication, BotContext
-from bot.handlers.common import update_key
-from bot.handlers.errors import RETRYING
+from bot.context import RETRYING, SERVICES_KEY, BotApplication, BotContext, update_key
 from bot.metrics import Metrics, metrics_of
 from storage import inbox as store
 from storage.db import Database
@@ -108,7 +106,7 @@ def parse(payload: Any) -> tuple[str, int]:
 
 
 def key_of(payload: Mapping[str, Any]) -> str:
-    """The content key of a raw update: equal to `bot.handlers.common.update_key` for it."""
+    """The content key of a raw update: equal to `bot.context.update_key` for it."""
     return parse(payload)[0]
 
 

@@ -47,7 +47,7 @@ from storage.models import InboxUpdate, OutboxMessage, PostStatus, ProgressPost
 log = logging.getLogger(__name__)
 
 METRICS_KEY = "metrics"  # in bot_data
-SCHEDULER_KEY = "scheduler"  # bot.jobs.SCHEDULER_KEY (not imported: jobs imports much)
+SCHEDULER_KEY = "scheduler"  # bot.delivery.scheduler.SCHEDULER_KEY (not imported: it imports much)
 CACHE_SECONDS = 5.0  # database figures are read at most this often
 TIMEOUT = 3.0  # seconds the database may take to answer a refresh
 PREFIX = "loftesbot_"
@@ -63,7 +63,7 @@ LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
 
 
 class TickSource(Protocol):
-    """What the scheduler (`bot.jobs.Scheduler`) tells about its ticks."""
+    """What the scheduler (`bot.delivery.scheduler.Scheduler`) tells about its ticks."""
 
     def last_tick_age(self) -> float: ...
 

@@ -72,9 +72,10 @@ async def run(
 ) -> int:
     """`request` and `clock` replace the network and the wall clock (tests)."""
     from bot.clock import SystemClock, local_today
+    from bot.delivery.publisher import render_post
     from bot.render import report as render
     from bot.services.errors import ServiceError
-    from bot.services.posting import render_post, sync_channels
+    from bot.services.posting import sync_channels
     from bot.services.reports import build_report, read_period
     from storage.catalogue import municipality_by_name
 
@@ -126,9 +127,9 @@ async def _publish(
 
     from bot.botapi import make_bot
     from bot.clock import local_today
+    from bot.delivery.outbox import Pacer
+    from bot.delivery.publisher import Publisher
     from bot.domain.words import count
-    from bot.services.outbox import Pacer
-    from bot.services.posting import Publisher
     from storage.models import PostStatus
 
     token = settings.require_token().get()
@@ -138,7 +139,9 @@ async def _publish(
         allow.add(PostStatus.SKIPPED)
     try:
         async with bot:
-            publisher = Publisher(db, bot, Pacer(), clock=clock)
+            publisher = Publisher(
+                db, bot, Pacer(), clock=clock, public_url=settings.site.public_url
+            )
             outcome = await publisher.publish(
                 municipality_id,
                 period,

@@ -49,6 +49,7 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotApplication, BotContext
+from bot.delivery.outbox import retry_after_seconds
 from bot.health import Health
 from bot.health import routes as health_routes
 from bot.http import MAX_BODY_SIZE, Listener, ListenError, Rule
@@ -56,7 +57,6 @@ from bot.inbox import InboxProcessor, describe, item_of, parse, purge_old
 from bot.leader import LEADERSHIP_KEY, Leadership
 from bot.metrics import SCHEDULER_KEY, Metrics, metrics_of
 from bot.services.core import Services
-from bot.services.outbox import retry_after_seconds
 from storage import inbox as store
 from storage.db import Database
 
@@ -355,6 +355,8 @@ class Serving:
     poller: Poller | None = None
     webhook: WebhookServer | None = None
     health: Listener | None = None  # `[health] listen`, when on
+    site: Any = None  # bot.site.live.LiveSite, when `[site] serve` is on
+    site_listener: Listener | None = None  # its own listener in polling mode (`[site] listen`)
 
 
 def schedule_purge(app: BotApplication) -> None:
@@ -416,6 +418,15 @@ async def run(
     webhook: WebhookServer | None = None
     poll_task: asyncio.Task[None] | None = None
     listener: Listener | None = None
+    site: Any = None
+    site_listener: Listener | None = None
+    site_rules: list[Rule] = []
+    if settings.site.serve:
+        # The public pages (bot.site.live): a catch-all rule, so after every other one.
+        from bot.site.live import LiveSite, handlers
+
+        site = LiveSite(services.db, settings.site, services.tz, services.now)
+        site_rules = handlers(site)
     health = Health(
         services.db,
         leadership=lambda: app.bot_data.get(LEADERSHIP_KEY),
@@ -446,7 +457,7 @@ async def run(
                 on_stored=processor.wake,
                 health=health,
                 metrics=metrics,
-                routes=routes,
+                routes=[*routes, *site_rules],
             )
             port = await webhook.start()
             await app.bot.set_webhook(
@@ -455,6 +466,8 @@ async def run(
                 allowed_updates=allowed_updates,
             )
             log.info("serving by webhook on %s:%d/%s", hook.listen, port, hook.path)
+            if site is not None:
+                log.info("serving the public pages on %s:%d/", hook.listen, port)
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
             poller = Poller(
@@ -468,6 +481,14 @@ async def run(
             )
             poll_task = asyncio.create_task(poller.run(stop), name="poller")
             log.info("serving by long polling")
+            if site is not None:
+                host, site_port = settings.site.host_port
+                site_listener = Listener(site_rules, host, site_port, what="[site] listen")
+                try:
+                    bound = await site_listener.start()
+                except ListenError as exc:
+                    raise ServeError(str(exc)) from exc
+                log.info("serving the public pages on %s:%d/", host, bound)
         if settings.health.enabled:
             listener = Listener(
                 health_routes(health, metrics),
@@ -481,7 +502,9 @@ async def run(
                 raise ServeError(str(exc)) from exc
             log.info("health and metrics on %s:%d", settings.health.host, health_port)
         if on_ready is not None:
-            ready = on_ready(Serving(app, processor, poller, webhook, listener))
+            ready = on_ready(
+                Serving(app, processor, poller, webhook, listener, site, site_listener)
+            )
             if ready is not None:
                 await ready
         stopped = asyncio.ensure_future(stop.wait())
@@ -497,6 +520,9 @@ async def run(
         log.info("stopping")
     finally:
         stop.set()
+        if site_listener is not None:
+            with contextlib.suppress(Exception):
+                await site_listener.stop()
         await _shut_down(app, processor, poller, poll_task, webhook, listener)
         for sig in installed:
             loop.remove_signal_handler(sig)

@@ -68,7 +68,7 @@ async def claim_update(session: AsyncSession, key: str, update_id: int, now: dat
 
 
 def message_key(chat_id: int, message_id: int) -> str:
-    """The update key of a (new, not edited) message: `bot.handlers.common.update_key`."""
+    """The update key of a (new, not edited) message: `bot.context.update_key`."""
     return f"msg:{chat_id}:{message_id}"
 
 

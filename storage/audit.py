@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict, Unpack, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEntry
@@ -48,3 +48,11 @@ _INSERT = insert(cast(Table, AuditEntry.__table__))
 async def append(session: AsyncSession, **fields: Unpack[Fields]) -> None:
     """Write the row at once as one statement, without an ORM object (the hot path)."""
     await session.execute(_INSERT, _row(fields))
+
+
+async def recorded(session: AsyncSession, action: str, entity_id: int) -> bool:
+    """An entry for (action, entity_id) exists: a run it marks is done."""
+    found = await session.scalar(
+        select(AuditEntry.id).where(AuditEntry.action == action, AuditEntry.entity_id == entity_id)
+    )
+    return found is not None

@@ -29,7 +29,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another connection's lock
+from storage.limits import SQLITE_BUSY_TIMEOUT_MS
+
 STOCK_SQLITE = "sqlite+aiosqlite"  # SQLAlchemy's own dialect, as written in a URL
 
 

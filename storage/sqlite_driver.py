@@ -43,7 +43,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_, in_greenlet
 
-from storage.db import SQLITE_BUSY_TIMEOUT_MS
+from storage.limits import SQLITE_BUSY_TIMEOUT_MS
 
 DRIVER = "loftesqlite"
 BUSY_TIMEOUT_MS = SQLITE_BUSY_TIMEOUT_MS  # how long a statement waits for another's lock

@@ -31,7 +31,7 @@ from telegram.error import NetworkError
 from telegram.request import RequestData
 
 from bot.console.transport import ApiCall, OfflineTransport
-from bot.services.outbox import RealTime, TimeSource
+from bot.delivery.outbox import RealTime, TimeSource
 
 LIMITED_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 GROUP_WINDOW = 60.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.domain.pages.targets import plural, singular
+from bot.domain.swedish import plural, singular
 
 
 def count(n: int, one: str, many: str) -> str:

@@ -19,9 +19,9 @@ from telegram import Message, MessageEntity, Update
 from telegram.error import TelegramError
 from telegram.ext import filters
 
-from bot.context import BotContext
+from bot.context import BotContext, update_key
 from bot.domain.questions import Question, Topic
-from bot.handlers.common import Send, lang_of_update, nothing, reading, update_key, writing
+from bot.handlers.common import Send, lang_of_update, nothing, reading, writing
 from bot.render import callbacks, texts
 from bot.render import citizen as render
 from bot.render.chart import render_chart
@@ -30,6 +30,7 @@ from bot.services import access, answers, citizens
 from bot.services.answers import Overview
 from bot.services.citizens import Place
 from bot.services.errors import Invalid, NotFound
+from bot.site.urls import pledge_url
 
 log = logging.getLogger(__name__)
 ACTIONS = ("co", "ca", "cp", "cc", "cm", "cs", "cf")
@@ -206,7 +207,13 @@ async def _pledge_reply(
         detail = await answers.pledge_detail(session, pledge_id, today)
     except NotFound:
         return lambda: message.reply_text(render.no_such_pledge(lang))
-    text, markup = render.pledge_view(detail, today, context.bot.username, lang)
+    page = pledge_url(
+        context.services.settings.site.public_url,
+        detail.municipality_slug,
+        detail.line.pledge_id,
+        detail.line.short_name,
+    )
+    text, markup = render.pledge_view(detail, today, context.bot.username, lang, page_url=page)
     return lambda: _send(message, _with_note(note, [text]), markup)
 
 

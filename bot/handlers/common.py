@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.context import BotContext
+from bot.context import BotContext, update_key
 from bot.render import callbacks, texts
 from bot.services import access
-from storage.activities import claim_update, message_key
+from storage.activities import claim_update
 
 # A reply kept as data: sendMessage's chat_id, text and buttons. Its text is HTML, sent with the
 # bot's default parse mode; replies recorded by earlier versions also carry "parse_mode": "HTML".
@@ -127,25 +127,6 @@ async def use_case(update: Update, context: BotContext) -> AsyncIterator[AsyncSe
 def lang_of_update(update: Update) -> texts.Lang:
     user = update.effective_user
     return texts.lang_of(user.language_code if user else None)
-
-
-def update_key(update: Update) -> str:
-    """What makes an update unique: chat and message id for a message; for an edit also its
-    edit time and update_id (two edits may share a second, and a redelivered edit keeps its
-    update_id); the query id for a button press.
-
-    The inbox (`bot.inbox`) stores each incoming update once under this key, and handlers
-    claim it with their writes (`storage.activities.claim_update`)."""
-    if update.callback_query is not None:
-        return f"cb:{update.callback_query.id}"
-    edited = update.edited_message or update.edited_channel_post or update.edited_business_message
-    if edited is not None:
-        stamp = int(edited.edit_date.timestamp()) if edited.edit_date else 0
-        return f"ed:{edited.chat.id}:{edited.message_id}:{stamp}:{update.update_id}"
-    message = update.effective_message
-    if message is not None:
-        return message_key(message.chat.id, message.message_id)
-    return f"upd:{update.update_id}"
 
 
 async def who(update: Update, context: BotContext, user_id: int) -> access.Who:

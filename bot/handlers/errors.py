@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import logging
-from contextvars import ContextVar
 from datetime import timedelta
 
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.context import BotContext
+from bot.context import RETRYING, BotContext
 from bot.render import texts
 from bot.services import access
 
 log = logging.getLogger(__name__)
 ADMIN_NOTE_INTERVAL = timedelta(minutes=10)
 _LAST_NOTE_KEY = "last_error_note_at"
-# True while an update that failed before is tried again (the inbox sets it): the user was
-# told about the failure the first time and is not told again.
-RETRYING: ContextVar[bool] = ContextVar("retrying", default=False)
 
 
 async def on_error(update: object, context: BotContext) -> None:

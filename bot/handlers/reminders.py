@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.context import BotContext
+from bot.context import BotContext, update_key
 from bot.domain.pause import FOREVER, pause_end, read_pause
-from bot.handlers.common import lang_of_update, update_key, writing
+from bot.handlers.common import lang_of_update, writing
 from bot.render import callbacks, texts
 from bot.render import reminders as render
 from bot.render.reporting import not_a_reporter

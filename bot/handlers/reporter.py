@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.context import BotContext
+from bot.context import RETRYING, BotContext, update_key
 from bot.handlers import citizen
 from bot.handlers.common import (
     AlreadyHandled,
@@ -26,10 +26,8 @@ from bot.handlers.common import (
     nothing,
     reply_data,
     send_reply,
-    update_key,
     writing,
 )
-from bot.handlers.errors import RETRYING
 from bot.render import callbacks, texts
 from bot.render import reporting as render
 from bot.render.texts import Lang

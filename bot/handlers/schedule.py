@@ -11,13 +11,13 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot.context import BotContext
+from bot.context import BotContext, update_key
+from bot.delivery import scheduler
 from bot.handlers.common import (
     AlreadyHandled,
     Send,
     lang_of_update,
     reading,
-    update_key,
     use_case,
 )
 from bot.render import callbacks, texts
@@ -39,9 +39,7 @@ PATTERN = rf"^{callbacks.VERSION}\|(?:sh|ap|pp)(?:\|.*)?$"
 
 def _tick_soon(context: BotContext) -> None:
     """Run the scheduler shortly (a decision may have made a post due now)."""
-    from bot import jobs
-
-    jobs.tick_soon(context.application)
+    scheduler.tick_soon(context.application)
 
 
 async def schedule_command(update: Update, context: BotContext) -> None:
@@ -123,9 +121,7 @@ def answer_refused(update: Update, exc: Exception) -> Send | None:
 
 def _reschedule(context: BotContext) -> None:
     """Register the due-time jobs again after a change."""
-    from bot import jobs
-
-    jobs.reschedule(context.application)
+    scheduler.reschedule(context.application)
 
 
 async def button(update: Update, context: BotContext) -> None:

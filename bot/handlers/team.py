@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot import menus
-from bot.context import BotContext
+from bot.context import BotContext, update_key
 from bot.handlers import common
 from bot.handlers.common import (
     AlreadyHandled,
@@ -18,7 +18,6 @@ from bot.handlers.common import (
     lang_of_update,
     nothing,
     reading,
-    update_key,
     use_case,
     writing,
 )

@@ -300,9 +300,15 @@ def deep_link(username: str | None, pledge_id: int) -> str | None:
 
 
 def pledge_view(
-    detail: PledgeDetail, today: date, username: str | None, lang: Lang
+    detail: PledgeDetail,
+    today: date,
+    username: str | None,
+    lang: Lang,
+    *,
+    page_url: str | None = None,
 ) -> tuple[str, Markup | None]:
-    """One pledge: its text, who, progress now, history by window, latest result, a link."""
+    """One pledge: its text, who, progress now, history by window, latest result, a link:
+    the pledge's public web page when there is one (`page_url`), else the bot's deep link."""
     line = detail.line
     lines = [
         b(f"{line.short_name} · {detail.municipality}"),
@@ -341,7 +347,7 @@ def pledge_view(
             b(pick(lang, "Senaste resultat", "Latest result") + period),
             esc(_clip(detail.result_note, 800)),
         ]
-    link = deep_link(username, line.pledge_id)
+    link = page_url or deep_link(username, line.pledge_id)
     if link:
         lines += ["", pick(lang, "Dela: ", "Share: ") + esc(link)]
     rows = [

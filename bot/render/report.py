@@ -136,7 +136,7 @@ def _insatser(n: int, lang: Lang) -> str:
     return f"{n} {'activity' if n == 1 else 'activities'}"
 
 
-def _extra_text(extra: ExtraActivity, report: Report, lang: Lang) -> str:
+def extra_text(extra: ExtraActivity, report: Report, lang: Lang) -> str:
     """One extra activity in words: a published page's own text when it came from one, else
     how many, with the place where it is public ("16 aug: 1 insats · Sveg"). A reporter's note
     is never shown (the report does not even carry it)."""
@@ -152,7 +152,8 @@ def _extra_text(extra: ExtraActivity, report: Report, lang: Lang) -> str:
     return text + (f" · {extra.place}" if extra.place else "")
 
 
-def layout(report: Report, lang: Lang = "sv") -> list[Block]:
+def layout(report: Report, lang: Lang = "sv", *, link: str | None = None) -> list[Block]:
+    """The report as blocks; `link` (the kommun's public web page) is named at the end."""
     doc = _Doc()
     doc.add(
         "title",
@@ -255,7 +256,7 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
             ],
         )
         for extra in report.extras:
-            doc.add("item", [("", _extra_text(extra, report, lang))])
+            doc.add("item", [("", extra_text(extra, report, lang))])
     if report.comment:
         doc.add("heading", [("b", pick(lang, "Kommentar", "Comment"))])
         doc.add("para", [("", _clip(report.comment, 1500))])
@@ -275,6 +276,9 @@ def layout(report: Report, lang: Lang = "sv") -> list[Block]:
             )
         ],
     )
+    if link:
+        label = pick(lang, "Hela sidan och dela: ", "The full page, to share: ")
+        doc.add("para", [("", label + link)])
     return doc.blocks
 
 
@@ -316,11 +320,11 @@ def _fit(line: str) -> list[str]:
     return [*pieces, plain]
 
 
-def telegram_messages(report: Report, lang: Lang = "sv") -> list[str]:
+def telegram_messages(report: Report, lang: Lang = "sv", *, link: str | None = None) -> list[str]:
     """The report as Telegram HTML messages of at most 4,096 characters each."""
     messages: list[str] = []
     current = ""
-    for block in layout(report, lang):
+    for block in layout(report, lang, link=link):
         lines = [piece for line in _tg_block(block) for piece in _fit(line)]
         text = "\n".join(lines)
         candidate = f"{current}\n\n{text}" if current else text

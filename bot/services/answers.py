@@ -371,9 +371,23 @@ class PledgeDetail:
     result_note: str | None
     result_note_period: tuple[date, date | None] | None
     recent: tuple[PublicActivity, ...]
+    municipality_slug: str = ""
 
 
 RECENT = 5
+HISTORY_WINDOWS = 8
+
+
+def history_windows(
+    target_per: str | None, period_start: date, period_end: date | None, today: date
+) -> list[Window]:
+    """The windows a pledge's history is told in (the latest `HISTORY_WINDOWS`, oldest
+    first): its target's own kind of window, years for a whole-period or missing target. The
+    bot's answer and the web page both count per these windows."""
+    per = Per(target_per) if target_per else Per.YEAR
+    if per is Per.PERIOD:
+        per = Per.YEAR
+    return windows(per, Period(period_start, period_end), until=today)[-HISTORY_WINDOWS:]
 
 
 async def pledge_detail(session: AsyncSession, pledge_id: int, today: date) -> PledgeDetail:
@@ -392,11 +406,9 @@ async def pledge_detail(session: AsyncSession, pledge_id: int, today: date) -> P
     pledge_set = await session.get(PledgeSet, area.pledge_set_id) if area else None
     history: list[WindowCount] = []
     if pledge_set is not None:
-        per = Per(pledge.target_per) if pledge.target_per else Per.YEAR
-        if per is Per.PERIOD:
-            per = Per.YEAR
-        period = Period(pledge_set.period_start, pledge_set.period_end)
-        spans = windows(per, period, until=today)[-8:]
+        spans = history_windows(
+            pledge.target_per, pledge_set.period_start, pledge_set.period_end, today
+        )
         if spans:
             rows = await session.execute(
                 select(Activity.occurred_on, func.sum(Activity.count))
@@ -438,6 +450,7 @@ async def pledge_detail(session: AsyncSession, pledge_id: int, today: date) -> P
         PublicActivity(day, int(count), place if public else None)
         for day, count, place, public in recent_rows
     )
+    municipality = await session.get(Municipality, view.municipality_id)
     return PledgeDetail(
         line,
         view.municipality_id,
@@ -446,6 +459,7 @@ async def pledge_detail(session: AsyncSession, pledge_id: int, today: date) -> P
         note.text if note else None,
         (note.window_start, note.window_end) if note else None,
         recent,
+        municipality.slug if municipality is not None else "",
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.municipality_names import SWEDISH_MUNICIPALITIES
 from bot.domain.questions import Question, Topic, find_municipality, read_question
+from bot.domain.swedish import FOLD
 from bot.domain.towns import TOWNS
 from bot.services import access
 from bot.services.cache import VersionedCache
@@ -236,7 +237,7 @@ def _name_key(name: str) -> str:
     words = name.lower().replace("-", " ").split()
     if len(words) > 1 and words[-1] in ("kommun", "kommuns"):
         words = words[:-1]
-    return "".join(words).translate(str.maketrans("åäöéü", "aaoeu"))
+    return "".join(words).translate(FOLD)
 
 
 @lru_cache(maxsize=8)

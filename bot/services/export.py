@@ -65,7 +65,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.services import access
-from bot.services.answers import PledgeLine, overview
+from bot.services.answers import Overview, PledgeLine, overview
 from bot.services.errors import NotAllowed, NotFound
 from storage import audit
 from storage import catalogue as repo
@@ -251,6 +251,7 @@ async def build_export(
     fmt: Format,
     now: datetime,
     tz: tzinfo,
+    views: Mapping[int, Overview] | None = None,
 ) -> ExportFile:
     """The whole file in memory (fine for the chat: one municipality is small)."""
     buffer = io.BytesIO()
@@ -262,6 +263,7 @@ async def build_export(
         fmt=fmt,
         now=now,
         tz=tz,
+        views=views,
     )
     return ExportFile(buffer.getvalue(), info)
 
@@ -276,12 +278,14 @@ async def write_export(
     now: datetime,
     tz: tzinfo,
     on_progress: Callable[[int, int], None] | None = None,
+    views: Mapping[int, Overview] | None = None,
 ) -> ExportInfo:
     """Stream the export into `out`; `municipality_ids` None means every municipality.
 
     `on_progress(done, total)` is called with the municipalities written so far: once with 0
     before the first, then after each. Raises NotFound when an id does not exist (before
-    anything is written).
+    anything is written). `views`: overviews as of the export's day already read by the caller
+    (the web pages read the report's), used instead of reading them again.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -295,9 +299,10 @@ async def write_export(
         on_progress(0, len(places))
     for done, place in enumerate(places, start=1):
         sets = await _pledge_sets(session, place.id)
-        progress = {
-            line.pledge_id: line for line in (await overview(session, place.id, today)).lines
-        }
+        view = views.get(place.id) if views is not None else None
+        if view is None or view.today != today:
+            view = await overview(session, place.id, today)
+        progress = {line.pledge_id: line for line in view.lines}
         pledge_rows = [
             _pledge_row(p, fa, ps, public, progress.get(p.id), today)
             for ps in sets

@@ -1,63 +1,45 @@
-"""Publishing a progress report to a municipality's channel, exactly once.
+"""What a progress post is and who holds it: the post's row, its claim (a lease) and the parts
+stored with it, as storage operations. Nothing here speaks to Telegram or renders: the channel
+publisher (`bot.delivery.publisher`) renders a post once, stores its parts through
+`store_rendering` and sends them.
 
 Every post has a `progress_posts` row keyed by (municipality, channel, period, kind). The row is
-claimed before anything is sent; before each message the row records which part is in flight,
-and after Telegram accepts it, the message id. So after a crash:
+claimed (`claim_post`) before anything is rendered or sent; before each message the row records
+which part is in flight, and after Telegram accepts it, the message id. So after a crash:
 
 * nothing in flight: the claim's lease runs out (`LEASE` after its last renewal) and the next
   attempt carries on with the parts not yet sent;
 * a part in flight: nobody knows whether Telegram took it. The row becomes AMBIGUOUS and the
   municipality's admins are told, with buttons to settle it; nothing is sent twice.
 
-The same holds while the process lives: a send whose answer was lost (a timeout, a connection
-dropped after the request left, a 5xx; see `bot.delivery.errors.classify_send_error`) makes the
-post AMBIGUOUS at once. Only a send that surely did not leave is tried again later.
-
-The claim is a lease: the sender renews it before each part and every `RENEW_EVERY` while it
-sends, and it covers any 429 pause the sender is waiting out, so a live process is never taken
-for dead. The post is rendered once, right after it is first claimed, and its parts (texts,
-caption, chart) are stored on the row: a resume or "skicka igen" sends those stored parts.
-
-A post that is SENT answers "redan publicerad" to `--publish` and to the schedule. After the
-channel post, each subscriber gets a short notice through the outbox (paced, resumable).
+The claim is a lease: the sender renews it (`renew_lease`) before each part and every
+`RENEW_EVERY` while it sends. A post that is SENT answers "redan publicerad" to `--publish` and
+to the schedule.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import os
 import socket
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InputFile, LinkPreviewOptions
-from telegram.constants import ParseMode
-from telegram.error import RetryAfter, TelegramError
+from sqlalchemy.orm import defer
 
-from bot.clock import Clock, SystemClock
-from bot.delivery.errors import classify_send_error
-from bot.render import report as render
-from bot.render.chart import render_chart
-from bot.render.html import b, esc
-from bot.render.texts import Lang, command, lang_of
 from bot.services import access
-from bot.services.outbox import Pacer, retry_after_seconds
-from bot.services.reports import Report, ReportPeriod, build_report, whole_period
-from storage import audit
 from storage import outbox as outbox_store
 from storage.db import Database, insert_for
 from storage.models import (
     Municipality,
+    PostApproval,
     PostStatus,
     ProgressPost,
-    Subscriber,
 )
 
 log = logging.getLogger(__name__)
@@ -141,19 +123,6 @@ class Rendered:
         )
 
 
-async def render_post(report: Report, lang: str = "sv") -> Rendered:
-    language: Lang = "en" if lang == "en" else "sv"
-    title, subtitle, note, rows = render.chart(report, language)
-    png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note, lang=language)
-    return Rendered(
-        tuple(render.telegram_messages(report, language)),
-        png,
-        render.chart_caption(report, language),
-        (_title(report, "sv"), _title(report, "en")),
-        report.municipality,
-    )
-
-
 async def sync_channels(session: AsyncSession, channels: Mapping[str, str]) -> list[str]:
     """Write the configured channels onto the municipalities; returns names not found."""
     from storage.catalogue import municipality_by_name
@@ -186,7 +155,8 @@ async def tell_admins(
         log.warning("municipality %s has no admin to tell about %s", municipality_id, key)
 
     def text_for(language: str | None) -> str:
-        return english if english is not None and lang_of(language) == "en" else text
+        english_reader = (language or "").lower().startswith("en")
+        return english if english is not None and english_reader else text
 
     return await outbox_store.enqueue(
         session,
@@ -196,12 +166,6 @@ async def tell_admins(
         ],
         now,
     )
-
-
-def _title(report: Report, lang: str) -> str:
-    if lang == "en":
-        return b(f"The progress report for {report.municipality}, {report.period.label('en')}")
-    return b(f"Lägesrapporten för {report.municipality}, {report.period.label('sv')}")
 
 
 # --- claiming ----------------------------------------------------------------------------
@@ -236,13 +200,13 @@ def _unchanged(row: ProgressPost) -> list[ColumnElement[bool]]:
 
 
 @dataclass
-class _Claim:
+class Claim:
     post_id: int
     sent: list[int] = field(default_factory=list)
     rendered: Rendered | None = None
 
 
-async def _claim(
+async def claim_post(
     session: AsyncSession,
     municipality_id: int,
     channel: str,
@@ -253,7 +217,7 @@ async def _claim(
     now: datetime,
     lease_now: datetime,
     allow: frozenset[PostStatus],
-) -> _Claim | PostOutcome:
+) -> Claim | PostOutcome:
     """Claim the post before anything is rendered: a post taken, sent or settled costs no
     rendering. A claim taken over brings the parts stored by the first claimer. `now` dates
     the claim (the tick's time); `lease_now` is the clock's time now, which leases are measured
@@ -288,7 +252,7 @@ async def _claim(
     assert row is not None
     sent = [int(m) for m in row.message_ids or []]
     if getattr(created, "rowcount", 0) == 1:
-        return _Claim(row.id, sent)
+        return Claim(row.id, sent)
     if row.status is PostStatus.SENT:
         return PostOutcome("already", row.id, tuple(sent), channel)
     if row.status is PostStatus.AMBIGUOUS:
@@ -330,404 +294,165 @@ async def _claim(
         return PostOutcome("busy", row.id, tuple(sent), channel)
     if row.status is not PostStatus.CLAIMED and not sent:
         # A failed or skipped post published again by hand, none of it out: today's figures.
-        return _Claim(row.id, sent)
+        return Claim(row.id, sent)
     # A resume (or "skicka igen"): the parts of the one rendering, some of which are out.
-    return _Claim(row.id, sent, Rendered.from_row(row))
+    return Claim(row.id, sent, Rendered.from_row(row))
 
 
-class _LeaseLost(Exception):
-    """Another process took the post over: this one must not send another part."""
+# --- the claimed post's storage operations -----------------------------------------------
 
 
-# --- publishing --------------------------------------------------------------------------
-
-
-@dataclass
-class Publisher:
-    """Publishes posts for one process. `pacer` keeps channel posts within Telegram's limits
-    (shared with the outbox sender, so the overall budget is one); `clock` dates the lease's
-    renewals."""
-
-    db: Database
-    bot: Bot
-    pacer: Pacer
-    me: str = field(default_factory=instance_name)
-    bot_username: str | None = None
-    clock: Clock = field(default_factory=SystemClock)
-    # How many posts this process rendered (a resume or a lost race renders nothing).
-    renders: int = 0
-
-    async def publish(
-        self,
-        municipality_id: int,
-        period: ReportPeriod | None,
-        *,
-        today: date,
-        now: datetime,
-        due: datetime | None = None,
-        actor: str = "schedule",
-        actor_user_id: int | None = None,
-        comment: str | None = None,
-        allow: frozenset[PostStatus] = frozenset(),
-    ) -> PostOutcome:
-        """Claim, render (once per post) and send the report, at most once per (municipality,
-        channel, period).
-
-        `allow` names finished states that may be taken over: a person publishing by hand
-        retries a FAILED post, and with --force also one the schedule SKIPPED. A SENT post is
-        never sent again, and an AMBIGUOUS one only after an admin says it did not come out.
-        """
-        async with self.db.read() as session:
-            municipality = await session.get(Municipality, municipality_id)
-            if municipality is None or not municipality.channel:
-                return PostOutcome("no_channel")
-            channel, name = municipality.channel, municipality.name
-            if period is None:
-                period = await whole_period(session, municipality_id, today)
-        async with self.db.transaction() as session:
-            claim = await _claim(
-                session,
-                municipality_id,
-                channel,
-                period.key,
-                due=due,
-                me=self.me,
-                now=now,
-                lease_now=self.clock.now(),
-                allow=allow,
+async def store_rendering(
+    db: Database, post_id: int, me: str, rendered: Rendered, lease_until: datetime
+) -> bool:
+    """Store the post's parts with the claim (and renew the lease); False when `me` no longer
+    holds the claim."""
+    async with db.transaction() as session:
+        stored = await session.execute(
+            update(ProgressPost)
+            .where(
+                ProgressPost.id == post_id,
+                ProgressPost.status == PostStatus.CLAIMED,
+                ProgressPost.claimed_by == me,
             )
-            if isinstance(claim, PostOutcome) and claim.detail == "new" and claim.post_id:
-                await self._tell_ambiguous(
-                    session, municipality_id, claim.post_id, _fallback_title(name, period), now
-                )
-        if isinstance(claim, PostOutcome):
-            return claim
-        rendered = claim.rendered
-        if rendered is None:
-            async with self.db.read() as session:
-                report = await build_report(
-                    session, municipality_id, period, today, comment=comment
-                )
-            # A channel is a municipality's public voice, in Swedish: there is no language per
-            # channel. Private answers draw the chart in the asker's language (handlers.citizen).
-            rendered = await render_post(report, "sv")
-            self.renders += 1
-            async with self.db.transaction() as session:
-                stored = await session.execute(
-                    update(ProgressPost)
-                    .where(
-                        ProgressPost.id == claim.post_id,
-                        ProgressPost.status == PostStatus.CLAIMED,
-                        ProgressPost.claimed_by == self.me,
-                    )
-                    .values(
-                        rendering=rendered.stored(),
-                        chart=rendered.chart,
-                        parts=rendered.parts,
-                        lease_until=self.clock.now() + LEASE,
-                    )
-                )
-                if getattr(stored, "rowcount", 0) != 1:
-                    return PostOutcome("busy", claim.post_id, tuple(claim.sent), channel)
-        return await self._send(
-            claim, municipality_id, period.key, channel, rendered, now, actor, actor_user_id
-        )
-
-    # --- the lease ------------------------------------------------------------------------
-
-    async def _renew(self, post_id: int, **values: Any) -> None:
-        """Extend the lease (LEASE from now, plus any 429 pause still to wait out), with
-        `values` written in the same statement. Raises _LeaseLost if the post is not ours."""
-        pause = max(0.0, self.pacer.paused_until - self.pacer.time.monotonic())
-        until = self.clock.now() + LEASE + timedelta(seconds=pause)
-        async with self.db.transaction() as session:
-            renewed = await session.execute(
-                update(ProgressPost)
-                .where(
-                    ProgressPost.id == post_id,
-                    ProgressPost.status == PostStatus.CLAIMED,
-                    ProgressPost.claimed_by == self.me,
-                )
-                .values(lease_until=until, **values)
-            )
-        if getattr(renewed, "rowcount", 0) != 1:
-            raise _LeaseLost
-
-    async def _keep_lease(self, post_id: int) -> None:
-        """Renew the lease every RENEW_EVERY until cancelled (or until it is lost)."""
-        while True:
-            await self.pacer.time.sleep(RENEW_EVERY.total_seconds())
-            try:
-                await self._renew(post_id)
-            except _LeaseLost:
-                return
-            except Exception:  # the next renewal, or the next part, tries again
-                log.warning("renewing the lease of post %s failed", post_id, exc_info=True)
-
-    # --- sending --------------------------------------------------------------------------
-
-    async def _send(
-        self,
-        claim: _Claim,
-        municipality_id: int,
-        period_key: str,
-        channel: str,
-        rendered: Rendered,
-        now: datetime,
-        actor: str,
-        actor_user_id: int | None,
-    ) -> PostOutcome:
-        chat: int | str = int(channel) if channel.lstrip("-").isdigit() else channel
-        sent = list(claim.sent)
-        keeper = asyncio.create_task(self._keep_lease(claim.post_id))
-        try:
-            for index in range(len(sent), rendered.parts):
-                await self._renew(claim.post_id, sending_part=index)
-                try:
-                    message_id = await self._send_part(claim.post_id, chat, rendered, index)
-                except TelegramError as exc:
-                    fate = classify_send_error(exc)
-                    if fate == "refused":
-                        return await self._failed(
-                            claim.post_id, municipality_id, rendered, now, exc, channel, sent
-                        )
-                    if fate == "not_sent":
-                        # Telegram never saw it: release the claim so the next attempt carries
-                        # on from this part.
-                        await self._release(claim.post_id, exc)
-                        return PostOutcome(
-                            "retry", claim.post_id, tuple(sent), channel, str(exc)[:200]
-                        )
-                    # The answer was lost: the part may be in the channel. Never resent blindly.
-                    return await self._ambiguous(claim.post_id, municipality_id, rendered, now, exc)
-                sent.append(message_id)
-                await self._renew(
-                    claim.post_id, sending_part=None, message_ids=[str(m) for m in sent]
-                )
-        except _LeaseLost:
-            log.warning("post %s was taken over by another process", claim.post_id)
-            return PostOutcome("busy", claim.post_id, tuple(sent), channel)
-        finally:
-            keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keeper
-        async with self.db.transaction() as session:
-            await session.execute(
-                update(ProgressPost)
-                .where(ProgressPost.id == claim.post_id)
-                # Out for good: the texts stay on record, the chart's bytes are not kept.
-                .values(
-                    status=PostStatus.SENT,
-                    sent_at=now,
-                    sending_part=None,
-                    lease_until=None,
-                    chart=None,
-                )
-            )
-            notices = await self._queue_notices(
-                session, municipality_id, rendered, channel, claim.post_id, sent, now
-            )
-            audit.record(
-                session,
-                at=now,
-                actor=actor,
-                actor_user_id=actor_user_id,
-                action="post.sent",
-                entity="progress_post",
-                entity_id=claim.post_id,
-                details={
-                    "municipality_id": municipality_id,
-                    "period": period_key,
-                    "channel": channel,
-                    "messages": len(sent),
-                    "notices": notices,
-                },
-            )
-        return PostOutcome("sent", claim.post_id, tuple(sent), channel, notices=notices)
-
-    async def _send_part(
-        self, post_id: int, chat: int | str, rendered: Rendered, index: int
-    ) -> int:
-        """Send one part; a 429 renews the lease over its retry_after, waits and tries the same
-        part again (a 429 is a refusal: nothing was sent)."""
-        while True:
-            await self.pacer.wait(chat)
-            try:
-                # parse_mode stays named here: the Publisher takes any telegram.Bot (the
-                # program gives it an ExtBot with Defaults, the fault tests a plain Bot, which
-                # has none), and what it sends is stored HTML that must never go out as text.
-                if index < len(rendered.messages):
-                    message = await self.bot.send_message(
-                        chat,
-                        rendered.messages[index],
-                        parse_mode=ParseMode.HTML,
-                        link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    )
-                else:
-                    message = await self.bot.send_photo(
-                        chat,
-                        InputFile(rendered.chart, filename="diagram.png"),
-                        caption=rendered.caption,
-                        parse_mode=ParseMode.HTML,
-                    )
-                return message.message_id
-            except RetryAfter as exc:
-                self.pacer.pause(retry_after_seconds(exc))
-                await self._renew(post_id)
-
-    async def _release(self, post_id: int, exc: TelegramError) -> None:
-        async with self.db.transaction() as session:
-            await session.execute(
-                update(ProgressPost)
-                .where(ProgressPost.id == post_id, ProgressPost.claimed_by == self.me)
-                .values(
-                    sending_part=None,
-                    claimed_at=None,
-                    claimed_by=None,
-                    lease_until=None,
-                    error=str(exc)[:500],
-                )
-            )
-
-    async def _ambiguous(
-        self,
-        post_id: int,
-        municipality_id: int,
-        rendered: Rendered,
-        now: datetime,
-        exc: TelegramError,
-    ) -> PostOutcome:
-        async with self.db.transaction() as session:
-            row = await session.get(ProgressPost, post_id)
-            assert row is not None
-            row.status = PostStatus.AMBIGUOUS
-            row.lease_until = None
-            row.error = f"inget svar från Telegram för del {(row.sending_part or 0) + 1}"
-            await self._tell_ambiguous(
-                session, municipality_id, post_id, rendered.title("sv"), now, lost_answer=True
-            )
-            sent = tuple(int(m) for m in row.message_ids or [])
-        log.warning("post %s is ambiguous: %s", post_id, type(exc).__name__)
-        return PostOutcome("ambiguous", post_id, sent, row.channel, row.error)
-
-    async def _tell_ambiguous(
-        self,
-        session: AsyncSession,
-        municipality_id: int,
-        post_id: int,
-        title: str,
-        now: datetime,
-        *,
-        lost_answer: bool = False,
-    ) -> None:
-        row = await session.get(ProgressPost, post_id)
-        if row is None or row.admins_told_at is not None:
-            return
-        row.admins_told_at = now
-        stored = Rendered.from_row(row)
-        title_en = title
-        if stored is not None:
-            title, title_en = stored.title("sv"), stored.title("en")
-        what = (
-            "Telegram svarade inte medan rapporten skickades till kanalen"
-            if lost_answer
-            else "Boten avbröts medan rapporten skickades till kanalen"
-        )
-        text = (
-            f"⚠️ {title}\n"
-            f"{what}, så det går inte att veta om "
-            "den kom ut. Ingenting skickas igen av sig självt.\n"
-            f"Titta i kanalen {esc(row.channel)} och avgör sedan under /schema om den ska "
-            "markeras som publicerad eller skickas igen."
-        )
-        what_en = (
-            "Telegram did not answer while the report was being sent to the channel"
-            if lost_answer
-            else "The bot was stopped while the report was being sent to the channel"
-        )
-        english = (
-            f"⚠️ {title_en}\n"
-            f"{what_en}, so there is no knowing whether it came out. Nothing is sent again by "
-            f"itself.\nLook in the channel {esc(row.channel)}, then decide under "
-            f"{command('schema', 'en')} whether to mark it as published or send it again."
-        )
-        await tell_admins(
-            session, municipality_id, f"post:{post_id}:ambiguous", text, now, english=english
-        )
-
-    async def _failed(
-        self,
-        post_id: int,
-        municipality_id: int,
-        rendered: Rendered,
-        now: datetime,
-        exc: TelegramError,
-        channel: str,
-        sent: list[int],
-    ) -> PostOutcome:
-        reason = str(exc)[:300]
-        async with self.db.transaction() as session:
-            row = await session.get(ProgressPost, post_id)
-            assert row is not None
-            await session.execute(
-                update(ProgressPost)
-                .where(ProgressPost.id == post_id)
-                .values(
-                    status=PostStatus.FAILED,
-                    sending_part=None,
-                    lease_until=None,
-                    error=reason,
-                    admins_told_at=now,
-                )
-            )
-            text = (
-                f"⚠️ {rendered.title('sv')} "
-                f"kunde inte publiceras i {esc(channel)}.\nTelegram svarade: {esc(reason)}\n"
-                "Kontrollera att boten är administratör i kanalen och publicera sedan med "
-                f'<code>loftesbot report --kommun "{esc(rendered.municipality)}" --period '
-                f"{esc(row.period_key)} --publish</code>."
-            )
-            await tell_admins(session, municipality_id, f"post:{post_id}:failed", text, now)
-        log.warning("post %s failed: %s", post_id, type(exc).__name__)
-        return PostOutcome("failed", post_id, tuple(sent), channel, reason)
-
-    async def _queue_notices(
-        self,
-        session: AsyncSession,
-        municipality_id: int,
-        rendered: Rendered,
-        channel: str,
-        post_id: int,
-        sent: list[int],
-        now: datetime,
-    ) -> int:
-        link = message_link(channel, sent[0]) if sent else None
-        subscribers = list(
-            await session.execute(
-                select(Subscriber.chat_id, Subscriber.language).where(
-                    Subscriber.municipality_id == municipality_id
-                )
+            .values(
+                rendering=rendered.stored(),
+                chart=rendered.chart,
+                parts=rendered.parts,
+                lease_until=lease_until,
             )
         )
-        name = esc(rendered.municipality)
-        messages = []
-        for chat_id, language in subscribers:
-            english = (language or "").startswith("en")
-            if english:
-                text = f"📣 {rendered.title('en')} is out" + (" in the channel." if link else ".")
-                if not link:
-                    text += f" Ask me: /progress {name}"
-            else:
-                text = f"📣 {rendered.title('sv')} är publicerad" + (" i kanalen." if link else ".")
-                if not link:
-                    text += f" Fråga mig: /hurgardet {name}"
-            buttons = ((("Read it" if english else "Läs rapporten"), link),) if link else ()
-            messages.append(
-                outbox_store.Outgoing(f"post:{post_id}:sub:{chat_id}", int(chat_id), text, buttons)
+    return getattr(stored, "rowcount", 0) == 1
+
+
+async def renew_lease(db: Database, post_id: int, me: str, until: datetime, **values: Any) -> bool:
+    """Extend the claim of `me` to `until`, with `values` written in the same statement; False
+    when the post is no longer claimed by `me`."""
+    async with db.transaction() as session:
+        renewed = await session.execute(
+            update(ProgressPost)
+            .where(
+                ProgressPost.id == post_id,
+                ProgressPost.status == PostStatus.CLAIMED,
+                ProgressPost.claimed_by == me,
             )
-        return await outbox_store.enqueue(session, messages, now)
+            .values(lease_until=until, **values)
+        )
+    return getattr(renewed, "rowcount", 0) == 1
 
 
-def _fallback_title(name: str, period: ReportPeriod) -> str:
-    """The Swedish title of a post whose parts were never stored."""
-    return b(f"Lägesrapporten för {name}, {period.label('sv')}")
+async def release_claim(db: Database, post_id: int, me: str, error: str) -> None:
+    """Give the claim back with nothing in flight: the next attempt carries on from the part
+    not yet sent."""
+    async with db.transaction() as session:
+        await session.execute(
+            update(ProgressPost)
+            .where(ProgressPost.id == post_id, ProgressPost.claimed_by == me)
+            .values(
+                sending_part=None,
+                claimed_at=None,
+                claimed_by=None,
+                lease_until=None,
+                error=error[:500],
+            )
+        )
+
+
+# --- what the scheduler reads and records -------------------------------------------------
+
+
+async def channels(session: AsyncSession) -> list[tuple[int, str, str]]:
+    """(id, name, channel) of every municipality with a channel, by name."""
+    rows = await session.execute(
+        select(Municipality.id, Municipality.name, Municipality.channel)
+        .where(Municipality.channel.is_not(None))
+        .order_by(Municipality.name)
+    )
+    return [(int(mid), str(name), str(channel)) for mid, name, channel in rows]
+
+
+async def posts_by_key(session: AsyncSession) -> dict[tuple[int, str, str], ProgressPost]:
+    """Every progress post by (municipality, channel, period), without its stored parts."""
+    return {
+        (row.municipality_id, row.channel, row.period_key): row
+        for row in await session.scalars(
+            select(ProgressPost)
+            .options(defer(ProgressPost.chart), defer(ProgressPost.rendering))
+            .where(ProgressPost.kind == KIND)
+        )
+    }
+
+
+async def approvals_by_key(session: AsyncSession) -> dict[tuple[int, str], PostApproval]:
+    """Every approval request by (municipality, period)."""
+    return {
+        (row.municipality_id, row.period_key): row
+        for row in await session.scalars(select(PostApproval).where(PostApproval.kind == KIND))
+    }
+
+
+async def record_unsent(
+    session: AsyncSession,
+    mid: int,
+    channel: str,
+    key: str,
+    due: datetime,
+    now: datetime,
+    status: PostStatus,
+    error: str,
+) -> bool:
+    """Record a post that is not sent (missed, skipped) with the admins told; False when the
+    post has a row already."""
+    insert = insert_for(session)
+    result = await session.execute(
+        insert(ProgressPost)
+        .values(
+            municipality_id=mid,
+            channel=channel,
+            period_key=key,
+            kind=KIND,
+            status=status,
+            due_at=due,
+            parts=0,
+            message_ids=[],
+            error=error,
+            created_at=now,
+            admins_told_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["municipality_id", "channel", "period_key", "kind"])
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def open_approval(
+    session: AsyncSession, mid: int, period_key: str, due: datetime, now: datetime
+) -> int | None:
+    """Create the approval request of a post; its id, or None when it was asked before (so the
+    request goes out once)."""
+    insert = insert_for(session)
+    result = await session.execute(
+        insert(PostApproval)
+        .values(municipality_id=mid, period_key=period_key, kind=KIND, due_at=due, asked_at=now)
+        .on_conflict_do_nothing(index_elements=["municipality_id", "period_key", "kind"])
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return None
+    return await session.scalar(
+        select(PostApproval.id).where(
+            PostApproval.municipality_id == mid,
+            PostApproval.period_key == period_key,
+            PostApproval.kind == KIND,
+        )
+    )
+
+
+async def mark_held_told(
+    session: AsyncSession, approval_id: int, now: datetime
+) -> PostApproval | None:
+    """Note that the admins were told a post waits for their answer; None when they were told
+    before or the request is answered."""
+    row = await session.get(PostApproval, approval_id)
+    if row is None or row.held_told_at is not None or row.decision is not None:
+        return None
+    row.held_told_at = now
+    return row

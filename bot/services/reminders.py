@@ -1,6 +1,7 @@
 """Weekly reminders to reporters, and /paus.
 
-`queue_reminders` runs once a week (the job lives in `bot.jobs`; the outbox sender delivers):
+`reminders_due` computes them as data; once a week the reminders sender
+(`bot.delivery.reminders.queue_reminders`, run by `bot.delivery.scheduler`) writes and queues them:
 every reporter gets one private message, covering all their municipalities, that names the
 pledges relevant to them that are behind pace or have been idle. Nothing is sent when there is
 nothing to say. `pause_status` and `set_pause` serve /paus.
@@ -45,7 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.pace import Status
 from bot.services.answers import Overview, PledgeLine, overview
 from bot.services.errors import Invalid, NotAllowed
-from storage import activities, audit, outbox
+from storage import activities, audit
 from storage.catalogue import swedish_sort_key
 from storage.models import (
     Membership,
@@ -193,28 +194,6 @@ async def reminders_due(session: AsyncSession, *, today: date) -> tuple[list[Rem
                 Reminder(person.telegram_user_id, person.language, today, tuple(blocks))
             )
     return reminders, len(paused)
-
-
-async def queue_reminders(session: AsyncSession, *, today: date, now: datetime) -> ReminderRun:
-    """Queue this ISO week's reminders in the outbox (idempotent per reporter and week)."""
-    # The outbox holds finished text, so this use case writes it; imported here because the
-    # render module reads this module's data types.
-    from bot.render.reminders import reminder_text
-
-    reminders, skipped = await reminders_due(session, today=today)
-    messages = [
-        outbox.Outgoing(
-            reminder_key(r.telegram_user_id, today), r.telegram_user_id, reminder_text(r)
-        )
-        for r in reminders
-    ]
-    queued = await outbox.enqueue(session, messages, now)
-    return ReminderRun(
-        reminded=len(reminders),
-        queued=queued,
-        pledges_mentioned=sum(r.pledges for r in reminders),
-        skipped_paused=skipped,
-    )
 
 
 # --- /paus --------------------------------------------------------------------------------

@@ -10,8 +10,10 @@ schedule was created are posted: a newly configured channel does not get years o
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,8 +23,9 @@ from bot.domain.periods import Per, Window
 from bot.domain.schedule import first_working_day_after, local_to_utc
 from bot.services.access import require_admin
 from bot.services.errors import Keyed
+from bot.services.posting import lease_held
 from storage import audit
-from storage.models import Municipality, PostSchedule
+from storage.models import Municipality, PostApproval, PostSchedule, PostStatus, ProgressPost
 
 EVERY = ("quarter", "tertial", "half_year", "year", "month", "off")
 UNANSWERED = ("publish", "hold")
@@ -211,6 +214,86 @@ def next_due(schedule: Schedule, now: datetime, tz: ZoneInfo) -> tuple[Window, d
         due = due_at(schedule, window, tz)
         if due > now:
             return window, due
+
+
+# --- what is due now (the scheduler's rules) ----------------------------------------------
+
+CATCH_UP = timedelta(days=7)  # a post overdue by more than this is reported missed, not sent
+ANSWER_GRACE = timedelta(hours=1)  # at least this long to answer an approval asked late
+FINAL = (PostStatus.SENT, PostStatus.SKIPPED, PostStatus.AMBIGUOUS, PostStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class Due:
+    """What one municipality's schedule asks for now: nothing, an approval request, a missed
+    post recorded and told, a post skipped by the admins, the admins told a post is held, or
+    the post published (with the admins' comment)."""
+
+    action: Literal["nothing", "ask", "missed", "skip", "hold", "publish"]
+    window: Window | None = None
+    due: datetime | None = None
+    approval: PostApproval | None = None
+    comment: str | None = None
+
+
+def ask_ahead(
+    plan: Schedule,
+    now: datetime,
+    tz: ZoneInfo,
+    approvals: Mapping[tuple[int, str], PostApproval],
+) -> tuple[Window, datetime] | None:
+    """The coming post whose approval should be asked for now (the schedule asks the admins
+    `approval_hours` before it is due), or None."""
+    if not plan.active or not plan.approval:
+        return None
+    upcoming, upcoming_due = next_due(plan, now, tz)
+    if now >= ask_at(plan, upcoming_due) and (
+        (plan.municipality_id, upcoming.code()) not in approvals
+    ):
+        return upcoming, upcoming_due
+    return None
+
+
+def due_post(
+    plan: Schedule,
+    channel: str,
+    now: datetime,
+    tz: ZoneInfo,
+    posts: Mapping[tuple[int, str, str], ProgressPost],
+    approvals: Mapping[tuple[int, str], PostApproval],
+) -> Due:
+    """What the latest period's post needs now. A post already final, or being sent under a
+    live lease, needs nothing; one overdue by more than CATCH_UP with no row is missed; with
+    approval on, the admins are asked first, may skip it, and an unanswered request publishes
+    after the grace or holds the post, as the schedule says."""
+    mid = plan.municipality_id
+    if not plan.active:
+        return Due("nothing")
+    window, due = latest_due(plan, now, tz)
+    if plan.created_at is not None and due < plan.created_at:
+        return Due("nothing")
+    key = window.code()
+    row = posts.get((mid, channel, key))
+    if row is not None and row.status in FINAL:
+        return Due("nothing")
+    if row is not None and lease_held(row, now):
+        return Due("nothing")  # someone is sending it right now
+    if row is None and now - due > CATCH_UP:
+        return Due("missed", window, due)
+    comment = None
+    if plan.approval:
+        approval = approvals.get((mid, key))
+        if approval is None:
+            return Due("ask", window, due)  # give the admins time to answer
+        if approval.decision == "skip":
+            return Due("skip", window, due, approval)
+        if approval.decision is None:
+            if now < approval.asked_at + ANSWER_GRACE:
+                return Due("nothing")
+            if plan.unanswered == "hold":
+                return Due("hold", window, due, approval)
+        comment = approval.comment
+    return Due("publish", window, due, comment=comment)
 
 
 # --- what admins see and decide ------------------------------------------------------------

@@ -19,15 +19,15 @@ from sqlalchemy import event, func, select
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from bot import jobs
 from bot.app import OFFLINE_TOKEN
 from bot.console.transport import ApiCall, OfflineTransport
 from bot.console.updates import Person
-from bot.services import posting as posting_service
+from bot.delivery import publisher as publisher_module
+from bot.delivery import scheduler as jobs
+from bot.delivery.outbox import Pacer, ScaledTime
+from bot.delivery.publisher import Publisher
 from bot.services import schedule as schedules
 from bot.services.examples import load_examples
-from bot.services.outbox import Pacer, ScaledTime
-from bot.services.posting import Publisher
 from storage import outbox as outbox_store
 from storage.catalogue import municipality_by_name
 from storage.models import (
@@ -830,17 +830,17 @@ async def test_a_channel_part_refused_before_sending_is_sent_at_the_next_tick_on
     assert len(post.message_ids) == len(texts)
 
 
-def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[posting_service.Rendered]:
+def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[publisher_module.Rendered]:
     """Every rendering of a post, in order (the real rendering runs)."""
-    renderings: list[posting_service.Rendered] = []
-    real = posting_service.render_post
+    renderings: list[publisher_module.Rendered] = []
+    real = publisher_module.render_post
 
-    async def counted(report: Any, lang: str = "sv") -> posting_service.Rendered:
-        rendered = await real(report, lang)
+    async def counted(report: Any, lang: str = "sv", **kwargs: Any) -> publisher_module.Rendered:
+        rendered = await real(report, lang, **kwargs)
         renderings.append(rendered)
         return rendered
 
-    monkeypatch.setattr(posting_service, "render_post", counted)
+    monkeypatch.setattr(publisher_module, "render_post", counted)
     return renderings
 
 

@@ -17,13 +17,13 @@ from typing import Any
 from sqlalchemy import select
 from telegram import Bot
 
-from bot import jobs
 from bot.app import OFFLINE_TOKEN
 from bot.console.transport import ApiCall
+from bot.delivery import scheduler as jobs
+from bot.delivery.outbox import Pacer, ScaledTime
 from bot.render import report as report_render
 from bot.services import schedule as schedules
 from bot.services.examples import load_examples
-from bot.services.outbox import Pacer, ScaledTime
 from bot.services.reports import build_report, read_period
 from storage import catalogue, people
 from storage.models import (

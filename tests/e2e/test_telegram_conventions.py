@@ -16,7 +16,7 @@ from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.console.transport import html_problem
-from bot.jobs import _unlimited_bot
+from bot.delivery.scheduler import _unlimited_bot
 from bot.render import texts
 from bot.render.links import pledge_link, start_link
 from storage.models import Pledge, ProcessedUpdate

@@ -42,11 +42,23 @@ ROOT = Path(__file__).resolve().parents[2]
 STOCKHOLM = "Europe/Stockholm"
 
 
-NEEDED = ("bot/serve.py", "bot/inbox.py", "storage/inbox.py", "bot/cli.py")
+# The files the fault tests drive: the inbound wing (`loftesbot run`, the inbox) and the outbound
+# wing (the outbox sender, the channel publisher, the scheduler and the send-error classifier).
+NEEDED = (
+    "bot/serve.py",
+    "bot/inbox.py",
+    "storage/inbox.py",
+    "bot/cli.py",
+    "bot/delivery/errors.py",
+    "bot/delivery/outbox.py",
+    "bot/delivery/publisher.py",
+    "bot/delivery/scheduler.py",
+    "storage/outbox.py",
+)
 
 
 def missing_parts(root: Path = ROOT) -> str | None:
-    """What of the durable inbox the fault tests drive cannot be found, or None."""
+    """What of the two wings the fault tests drive cannot be found, or None."""
     for part in NEEDED:
         if not (root / part).exists():
             return f"{part} is missing"

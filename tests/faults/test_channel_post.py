@@ -17,8 +17,8 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot import jobs
-from bot.services.outbox import Pacer, ScaledTime
+from bot.delivery import scheduler as jobs
+from bot.delivery.outbox import Pacer, ScaledTime
 from storage.models import PostStatus
 from tests.conftest import Harness
 from tests.e2e.test_posting import (  # noqa: F401 (the fixture)

@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from storage.db import SQLITE_BUSY_TIMEOUT_MS
+from storage.limits import SQLITE_BUSY_TIMEOUT_MS
 from tests.faults.conftest import Rig
 from tests.faults.runner import confirmations, wait_for
 

@@ -11,7 +11,7 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.clock import FrozenClock
-from bot.services.outbox import Pacer, drain
+from bot.delivery.outbox import Pacer, drain
 from storage.db import Database
 from storage.outbox import AMBIGUOUS, FAILED, SENT, Outgoing, counts, enqueue
 from tests.faults.fakeapi import FakeBotApi

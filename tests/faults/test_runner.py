@@ -27,9 +27,8 @@ def test_a_moved_part_fails_the_fault_tests(tmp_path: Path, part: str) -> None:
 
 
 def test_an_inbox_not_wired_in_fails_the_fault_tests(tmp_path: Path) -> None:
-    (tmp_path / "bot").mkdir()
-    (tmp_path / "storage").mkdir()
     for needed in NEEDED:
+        (tmp_path / needed).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / needed).write_text("", encoding="utf-8")
     with pytest.raises(AssertionError, match=re.escape("bot.serve")):
         require_parts(tmp_path)

@@ -43,18 +43,18 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from telegram import Bot
 
-from bot import jobs
 from bot.app import OFFLINE_TOKEN, build_application
 from bot.clock import FrozenClock
 from bot.config import DatabaseSettings, Settings
 from bot.console.limits import LimitedTransport
 from bot.console.transport import ApiCall, OfflineTransport
+from bot.delivery import scheduler as jobs
+from bot.delivery.outbox import OutboxWorker, Pacer, RealTime, ScaledTime
 from bot.leader import LEADERSHIP_KEY, LOCK_KEY, WATCH_INTERVAL, Leadership, LeaderWatch
 from bot.serve import WebhookServer
 from bot.services import schedule as schedules
 from bot.services.core import Services
 from bot.services.examples import load_examples
-from bot.services.outbox import OutboxWorker, Pacer, RealTime, ScaledTime
 from storage import migrate
 from storage.catalogue import municipality_by_name
 from storage.db import Database

@@ -17,8 +17,7 @@ from telegram.error import TimedOut
 from telegram.ext import MessageHandler, filters
 
 from bot.console.updates import Person
-from bot.context import BotContext
-from bot.handlers.common import update_key
+from bot.context import BotContext, update_key
 from bot.inbox import MAX_ATTEMPTS, InboxProcessor, key_of, parse, purge_old
 from bot.render import texts
 from storage import inbox

@@ -20,6 +20,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from telegram import InlineKeyboardMarkup
 
+from bot.delivery.publisher import _title
 from bot.render import (
     admin,
     catalogue,
@@ -36,7 +37,6 @@ from bot.render.html import b, esc
 from bot.render.texts import Lang
 from bot.services.citizens import Place
 from bot.services.errors import Invalid
-from bot.services.posting import _title
 from bot.services.reminders import PauseOutcome
 from bot.services.reporting import Entry
 from tests.security.samples import TODAY, TZ, Samples, build_samples, poison

@@ -7,19 +7,14 @@ from typing import Any
 
 from sqlalchemy import event, select
 
+from bot.delivery.reminders import queue_reminders
 from bot.domain.pace import Status, assess
 from bot.domain.pause import FOREVER
 from bot.domain.periods import Per, Window
 from bot.services import answers
 from bot.services.answers import Overview, PledgeLine
 from bot.services.examples import load_examples
-from bot.services.reminders import (
-    ReminderRun,
-    due_items,
-    queue_reminders,
-    reminder_key,
-    reminders_due,
-)
+from bot.services.reminders import ReminderRun, due_items, reminder_key, reminders_due
 from storage import catalogue, people
 from storage.db import Database
 from storage.models import (

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 from telegram import Bot
 
-from bot import jobs
 from bot.app import OFFLINE_TOKEN
+from bot.delivery import scheduler as jobs
+from bot.delivery.outbox import Pacer, ScaledTime
 from bot.services.examples import load_examples
-from bot.services.outbox import Pacer, ScaledTime
 from bot.services.retention import (
     RetentionRun,
     forget_inactive_citizens,

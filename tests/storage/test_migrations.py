@@ -7,7 +7,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from storage import migrate
-from storage.db import SQLITE_BUSY_TIMEOUT_MS, STOCK_SQLITE, Database
+from storage.db import STOCK_SQLITE, Database
+from storage.limits import SQLITE_BUSY_TIMEOUT_MS
 from storage.models import Base
 
 

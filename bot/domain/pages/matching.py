@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.pages.concepts import broader_of, concepts_in, is_term
+from bot.domain.swedish import short_stem
 
 SURE = 55
 LIKELY = 32
@@ -58,18 +59,6 @@ _STOP_WORDS = """
 """
 _STOP = frozenset(_STOP_WORDS.split())
 _WORD_RE = re.compile(r"[a-zåäöéü0-9]+")
-_SUFFIXES = (
-    "arnas", "ernas", "ornas", "arna", "erna", "orna", "ande", "ende", "are", "ers", "ar", "er",
-    "or", "en", "et", "na", "a", "e", "s",
-)  # fmt: skip
-
-
-def _stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            break
-    return word[:6]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +89,7 @@ def _stems(text: str, ignore: frozenset[str]) -> set[str]:
     for word in _WORD_RE.findall(lowered):
         if word in _STOP or word in ignore or (len(word) < 3 and not word.startswith("åk")):
             continue
-        stems.add(_stem(word))
+        stems.add(short_stem(word))
     stems.update(f"{_CONCEPT}{c.key}" for c in concepts_in(text))
     return stems
 

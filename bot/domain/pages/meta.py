@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.domain.municipality_names import MUNICIPALITY_NAMES as MUNICIPALITIES
 from bot.domain.pages.model import PagePeriod
-from bot.domain.pages.municipalities import MUNICIPALITIES
 from bot.domain.pages.text import Block
 
 _MONTHS = {

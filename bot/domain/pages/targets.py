@@ -33,6 +33,7 @@ from rapidfuzz import fuzz
 
 from bot.domain.pages.model import PageTarget, Per
 from bot.domain.periods import MONTHS_SV
+from bot.domain.swedish import plural
 from bot.domain.swedish_numbers import find_numbers
 
 _Window = Per | Literal["day"]
@@ -434,75 +435,6 @@ def _candidates(sentence: str, *, for_target: bool) -> list[_Count]:
             )
         )
     return found
-
-
-_PLURALS: tuple[tuple[str, str], ...] = (
-    ("tillfälle", "tillfällen"),
-    ("insats", "insatser"),
-    ("kontroll", "kontroller"),
-    ("träff", "träffar"),
-    ("möte", "möten"),
-    ("aktivitet", "aktiviteter"),
-    ("utbildning", "utbildningar"),
-    ("föreläsning", "föreläsningar"),
-    ("lektion", "lektioner"),
-    ("dialog", "dialoger"),
-    ("promenad", "promenader"),
-    ("vandring", "vandringar"),
-    ("kampanj", "kampanjer"),
-    ("patrullering", "patrulleringar"),
-    ("patrull", "patruller"),
-    ("kväll", "kvällar"),
-    ("natt", "nätter"),
-    ("skola", "skolor"),
-    ("timme", "timmar"),
-    ("timma", "timmar"),
-    ("övning", "övningar"),
-    ("mätning", "mätningar"),
-    ("inspektion", "inspektioner"),
-    ("razzia", "razzior"),
-    ("undersökning", "undersökningar"),
-    ("enkät", "enkäter"),
-    ("klass", "klasser"),
-    ("åtgärd", "åtgärder"),
-    ("genomgång", "genomgångar"),
-    ("sammankomst", "sammankomster"),
-    ("konferens", "konferenser"),
-    ("kurs", "kurser"),
-    ("gång", "gånger"),
-    ("dag", "dagar"),
-)
-
-
-def plural(noun: str) -> str:
-    """The plural of a counted noun ("tillfälle" -> "tillfällen"); other words unchanged."""
-    lower = noun.lower()
-    if lower in ("ggr", "gg"):
-        return "gånger"
-    for singular, plural_form in _PLURALS:
-        if lower.endswith(singular):
-            return lower[: -len(singular)] + plural_form
-    return lower
-
-
-_MORE_SINGULARS: tuple[tuple[str, str], ...] = (
-    ("person", "personer"),
-    ("elev", "elever"),
-    ("ungdom", "ungdomar"),
-    ("förälder", "föräldrar"),
-    ("deltagare", "deltagare"),
-    ("tips", "tips"),
-    ("gång", "ggr"),
-)
-
-
-def singular(noun: str) -> str:
-    """The singular of a counted noun in the plural ("trafikinsatser" -> "trafikinsats",
-    "tillfällen" -> "tillfälle", "besök" -> "besök"); other words unchanged."""
-    for singular_form, plural_form in (*_PLURALS, *_MORE_SINGULARS):
-        if noun.lower().endswith(plural_form):
-            return noun[: len(noun) - len(plural_form)] + singular_form
-    return noun
 
 
 _VISIT_RE = re.compile(r"\bbesök(?:a|er|te|t|s)?\b", re.IGNORECASE)

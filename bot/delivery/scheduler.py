@@ -1,5 +1,8 @@
 """Scheduled work: progress posts, approvals, weekly reminders and daily retention (forgetting
-idle citizen chats, `bot/services/retention.py`), run through PTB's JobQueue.
+idle citizen chats, `bot/services/retention.py`), run through PTB's JobQueue. The scheduler is
+part of the delivery wing: it asks what is due (the rules: `bot.services.schedule.due_post` and
+`ask_ahead`) and hands posts to the publisher (`bot.delivery.publisher`), reminders to the
+reminders sender and notices to the outbox.
 
 JobQueue jobs are not persisted and APScheduler skips late jobs, so nothing here trusts the
 job itself: schedules, approvals and sent posts live in the database, and every run asks "what
@@ -20,52 +23,43 @@ import logging
 import time as _time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.botapi import make_bot
+from bot.delivery import reminders
+from bot.delivery.outbox import OutboxWorker, Pacer
+from bot.delivery.publisher import Publisher
 from bot.domain.schedule import local_to_utc, week_first_working_day
 from bot.leader import LEADERSHIP_KEY, LeaderWatch
 from bot.leader import Leadership as Leadership
 from bot.render import report as render
 from bot.render.callbacks import encode
 from bot.render.html import b, esc
-from bot.services import access, reminders, retention
+from bot.services import access, posting, retention
 from bot.services import schedule as schedules
 from bot.services.core import Services
-from bot.services.outbox import OutboxWorker, Pacer
-from bot.services.posting import (
-    KIND,
-    PostOutcome,
-    Publisher,
-    lease_held,
-    tell_admins,
-)
+from bot.services.posting import PostOutcome, tell_admins
 from bot.services.reports import ReportPeriod, build_report
 from storage import audit
-from storage.db import Database, insert_for
-from storage.models import AuditEntry, Municipality, PostApproval, PostStatus, ProgressPost
+from storage.db import Database
+from storage.models import PostApproval, PostStatus
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 SCHEDULER_KEY = "scheduler"
 WATCH_KEY = "leader-watch"
-CATCH_UP = timedelta(days=7)  # a post overdue by more than this is reported missed, not sent
 SAFETY_TICK = 300.0  # seconds between ticks besides the exact due-time jobs
 FIRST_TICK = 10.0  # seconds after start-up: catch up on what fell due while down
-ANSWER_GRACE = timedelta(hours=1)  # at least this long to answer an approval asked late
 REMINDER_WEEKDAY = 0  # Monday
 REMINDER_TIME = time(9)
 RETENTION_TIME = time(3, 30)  # local time: forget idle citizen chats once a day
-FINAL = (PostStatus.SENT, PostStatus.SKIPPED, PostStatus.AMBIGUOUS, PostStatus.FAILED)
 
 
 @dataclass
@@ -102,7 +96,11 @@ class Scheduler:
             self.leadership = Leadership(self.services.db, clock=self.services.clock)
         if self.publisher is None:
             self.publisher = Publisher(
-                self.services.db, self.bot, self.pacer, clock=self.services.clock
+                self.services.db,
+                self.bot,
+                self.pacer,
+                clock=self.services.clock,
+                public_url=self.services.settings.site.public_url,
             )
 
     @property
@@ -146,80 +144,44 @@ class Scheduler:
         async with self.db.transaction() as session:
             await schedules.ensure_schedules(session, now)
         async with self.db.read() as session:
-            municipalities = list(
-                await session.execute(
-                    select(Municipality.id, Municipality.name, Municipality.channel)
-                    .where(Municipality.channel.is_not(None))
-                    .order_by(Municipality.name)
-                )
-            )
+            municipalities = await posting.channels(session)
             plans = await schedules.schedules(session)
-            posts = {
-                (row.municipality_id, row.channel, row.period_key): row
-                for row in await session.scalars(
-                    select(ProgressPost)
-                    .options(defer(ProgressPost.chart), defer(ProgressPost.rendering))
-                    .where(ProgressPost.kind == KIND)
-                )
-            }
-            approvals = {
-                (row.municipality_id, row.period_key): row
-                for row in await session.scalars(
-                    select(PostApproval).where(PostApproval.kind == KIND)
-                )
-            }
+            posts = await posting.posts_by_key(session)
+            approvals = await posting.approvals_by_key(session)
         for mid, name, channel in municipalities:
-            assert channel is not None
             plan = plans.get(mid) or schedules.Schedule(mid)
-            if not plan.active:
+            ahead = schedules.ask_ahead(plan, now, tz, approvals)
+            if ahead is not None:
+                report.asked += await self.ask_approval(mid, *ahead)
+            todo = schedules.due_post(plan, channel, now, tz, posts, approvals)
+            if todo.action == "nothing":
                 continue
-            if plan.approval:
-                upcoming, upcoming_due = schedules.next_due(plan, now, tz)
-                if now >= schedules.ask_at(plan, upcoming_due) and (
-                    (mid, upcoming.code()) not in approvals
-                ):
-                    report.asked += await self.ask_approval(mid, upcoming, upcoming_due)
-            window, due = schedules.latest_due(plan, now, tz)
-            if plan.created_at is not None and due < plan.created_at:
-                continue
-            key = window.code()
-            row = posts.get((mid, channel, key))
-            if row is not None and row.status in FINAL:
-                continue
-            if row is not None and lease_held(row, now):
-                continue  # someone is sending it right now
-            if row is None and now - due > CATCH_UP:
+            assert todo.window is not None
+            assert todo.due is not None
+            window, due = todo.window, todo.due
+            if todo.action == "missed":
                 report.missed += await self._missed(mid, name, channel, window, due, now)
-                continue
-            comment = None
-            if plan.approval:
-                approval = approvals.get((mid, key))
-                if approval is None:
-                    report.asked += await self.ask_approval(mid, window, due)
-                    continue  # give the admins time to answer
-                if approval.decision == "skip":
-                    await self._skip(
-                        mid, channel, key, due, now, "hoppades över av en administratör"
-                    )
-                    continue
-                if approval.decision is None:
-                    if now < approval.asked_at + ANSWER_GRACE:
-                        continue
-                    if plan.unanswered == "hold":
-                        report.held += await self._tell_held(approval, name, window, now)
-                        continue
-                comment = approval.comment
-            outcome = await self.publisher.publish(
-                mid,
-                ReportPeriod(key, window),
-                today=today,
-                now=now,
-                due=due,
-                actor="schedule",
-                comment=comment,
-            )
-            log.info("post %s %s: %s", name, key, outcome.outcome)
-            report.posts.append(outcome)
+            elif todo.action == "ask":
+                report.asked += await self.ask_approval(mid, window, due)
+            elif todo.action == "skip":
+                await self._skip(
+                    mid, channel, window.code(), due, now, "hoppades över av en administratör"
+                )
+            elif todo.action == "hold":
+                assert todo.approval is not None
+                report.held += await self._tell_held(todo.approval, name, window, now)
+            else:
+                outcome = await self.publisher.publish(
+                    mid,
+                    ReportPeriod(window.code(), window),
+                    today=today,
+                    now=now,
+                    due=due,
+                    actor="schedule",
+                    comment=todo.comment,
+                )
+                log.info("post %s %s: %s", name, window.code(), outcome.outcome)
+                report.posts.append(outcome)
         report.reminders = await self.remind_if_due(now, today)
         if self.worker is not None and (
             any(p.notices for p in report.posts) or report.asked or report.reminders
@@ -230,46 +192,13 @@ class Scheduler:
 
     # --- missed, skipped, held ------------------------------------------------------------
 
-    async def _insert_post(
-        self,
-        session: AsyncSession,
-        mid: int,
-        channel: str,
-        key: str,
-        due: datetime,
-        now: datetime,
-        status: PostStatus,
-        error: str,
-    ) -> bool:
-        insert = insert_for(session)
-        result = await session.execute(
-            insert(ProgressPost)
-            .values(
-                municipality_id=mid,
-                channel=channel,
-                period_key=key,
-                kind=KIND,
-                status=status,
-                due_at=due,
-                parts=0,
-                message_ids=[],
-                error=error,
-                created_at=now,
-                admins_told_at=now,
-            )
-            .on_conflict_do_nothing(
-                index_elements=["municipality_id", "channel", "period_key", "kind"]
-            )
-        )
-        return getattr(result, "rowcount", 0) == 1
-
     async def _missed(
         self, mid: int, name: str, channel: str, window: Any, due: datetime, now: datetime
     ) -> int:
         """Overdue by more than a week (the bot was down long): do not post old news out of
         the blue; record it and tell the admins, who can still publish it by hand."""
         async with self.db.transaction() as session:
-            if not await self._insert_post(
+            if not await posting.record_unsent(
                 session,
                 mid,
                 channel,
@@ -295,7 +224,9 @@ class Scheduler:
         self, mid: int, channel: str, key: str, due: datetime, now: datetime, why: str
     ) -> None:
         async with self.db.transaction() as session:
-            await self._insert_post(session, mid, channel, key, due, now, PostStatus.SKIPPED, why)
+            await posting.record_unsent(
+                session, mid, channel, key, due, now, PostStatus.SKIPPED, why
+            )
 
     async def _tell_held(
         self, approval: PostApproval, name: str, window: Any, now: datetime
@@ -303,10 +234,9 @@ class Scheduler:
         if approval.held_told_at is not None:
             return 0
         async with self.db.transaction() as session:
-            row = await session.get(PostApproval, approval.id)
-            if row is None or row.held_told_at is not None or row.decision is not None:
+            row = await posting.mark_held_told(session, approval.id, now)
+            if row is None:
                 return 0
-            row.held_told_at = now
             approval.held_told_at = now
             text = (
                 f"⏸ {b('Lägesrapporten för ' + name + ', ' + window.label('sv'))} väntar på "
@@ -323,31 +253,12 @@ class Scheduler:
         now = self.services.now()
         today = self.services.today()
         async with self.db.transaction() as session:
-            insert = insert_for(session)
-            result = await session.execute(
-                insert(PostApproval)
-                .values(
-                    municipality_id=mid,
-                    period_key=window.code(),
-                    kind=KIND,
-                    due_at=due,
-                    asked_at=now,
-                )
-                .on_conflict_do_nothing(index_elements=["municipality_id", "period_key", "kind"])
-            )
-            if getattr(result, "rowcount", 0) != 1:
+            approval_id = await posting.open_approval(session, mid, window.code(), due, now)
+            if approval_id is None:
                 return 0
-            approval_id = await session.scalar(
-                select(PostApproval.id).where(
-                    PostApproval.municipality_id == mid,
-                    PostApproval.period_key == window.code(),
-                    PostApproval.kind == KIND,
-                )
-            )
             admins = await access.admins_with_language(session, mid)
         async with self.db.read() as session:
             draft = await build_report(session, mid, ReportPeriod(window.code(), window), today)
-        assert approval_id is not None
         messages = render.telegram_messages(draft)
         local_due = due.astimezone(self.services.tz)
         intro = (
@@ -437,12 +348,7 @@ class Scheduler:
         if (action, entity_id) in self._done:
             return None
         async with self.db.transaction() as session:
-            done = await session.scalar(
-                select(AuditEntry.id).where(
-                    AuditEntry.action == action, AuditEntry.entity_id == entity_id
-                )
-            )
-            if done is not None:
+            if await audit.recorded(session, action, entity_id):
                 self._done.add((action, entity_id))
                 return None
             result, details = await work(session)
@@ -469,11 +375,7 @@ class Scheduler:
         now = self.services.now()
         tz = self.services.tz
         async with self.db.read() as session:
-            ids = list(
-                await session.scalars(
-                    select(Municipality.id).where(Municipality.channel.is_not(None))
-                )
-            )
+            ids = [mid for mid, _name, _channel in await posting.channels(session)]
             plans = await schedules.schedules(session)
         # One job per moment, however many municipalities fall due then: its tick handles
         # them all (a quarter's turn is one job, not one per municipality).

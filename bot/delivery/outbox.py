@@ -24,8 +24,9 @@ process that lost the lead stops at once and gives back the rows it had claimed;
 ~30/s is the bot's budget, kept by the one pacer of the one leader.
 
 Database writes are grouped: state changes queued while a transaction runs go into the next one
-(group commit), so the database keeps up with a fast (scaled) clock. A claim is committed before
-its message is sent; a "sent" mark is committed shortly after.
+(group commit, `storage.outbox.GroupWriter`), so the database keeps up with a fast (scaled)
+clock. A claim is committed before its message is sent; a "sent" mark is committed shortly
+after.
 
 Two kinds of time are injected. Pacing runs on a `TimeSource`: monotonic seconds and sleep, so
 that tests and benchmarks run minutes of sending in seconds; it never dates anything. Dates
@@ -43,11 +44,10 @@ import warnings
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, cast
+from datetime import timedelta
+from typing import Any, Protocol
 
 import telegram
-from sqlalchemy import Table, bindparam, select, update
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import ChatMigrated, Forbidden, RetryAfter, TelegramError
@@ -56,8 +56,17 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.clock import Clock
 from bot.delivery.errors import SendFate, classify_send_error
 from storage.db import Database
-from storage.models import OutboxMessage
-from storage.outbox import AMBIGUOUS, FAILED, PENDING, REFUSED, SENDING, SENT
+from storage.outbox import (
+    AMBIGUOUS,
+    FAILED,
+    PENDING,
+    REFUSED,
+    SENT,
+    GroupWriter,
+    Pending,
+    pending,
+    recover,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +82,6 @@ _ERROR_CHARS = 200
 AMBIGUOUS_ERROR = (
     "inget säkert svar från Telegram; meddelandet kan ha kommit fram, så det skickas inte igen"
 )
-
-_outbox = cast(Table, OutboxMessage.__table__)
 
 
 # --- time -------------------------------------------------------------------------------------
@@ -276,173 +283,6 @@ class Pacer:
         return chat.sends[-1] <= now - horizon
 
 
-# --- database ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Row:
-    id: int
-    chat_id: int
-    text: str
-    buttons: Sequence[Any]
-
-
-class _Writer:
-    """Group commit: row state changes queued while one transaction runs go into the next."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._claims: list[tuple[int, asyncio.Future[int | None]]] = []
-        self._updates: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
-        self._more = asyncio.Event()
-        self._closing = False
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-writer")
-
-    async def claim(self, row_id: int) -> int | None:
-        """Claim a pending row; its attempt count when it is ours, None when it is not."""
-        future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
-        self._claims.append((row_id, future))
-        self._more.set()
-        return await future
-
-    def update(
-        self,
-        row_id: int,
-        status: str,
-        *,
-        message_id: int | None = None,
-        sent_at: datetime | None = None,
-        error: str | None = None,
-    ) -> asyncio.Future[bool]:
-        """Queue a state change; the future tells whether it was committed."""
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        values = {
-            "b_id": row_id,
-            "b_status": status,
-            "b_message_id": message_id,
-            "b_sent_at": sent_at,
-            "b_error": error,
-        }
-        self._updates.append((values, future))
-        self._more.set()
-        return future
-
-    async def close(self) -> None:
-        """Commit everything queued, then stop."""
-        self._closing = True
-        self._more.set()
-        if self._task is not None:
-            await asyncio.shield(self._task)
-
-    async def _run(self) -> None:
-        while True:
-            await self._more.wait()
-            await asyncio.sleep(0)  # let the ops of tasks already woken join this transaction
-            self._more.clear()
-            claims, self._claims = self._claims, []
-            updates, self._updates = self._updates, []
-            if claims or updates:
-                await self._flush(claims, updates)
-            if self._closing and not self._claims and not self._updates:
-                return
-
-    async def _flush(
-        self,
-        claims: list[tuple[int, asyncio.Future[int | None]]],
-        updates: list[tuple[dict[str, Any], asyncio.Future[bool]]],
-    ) -> None:
-        for attempt in range(3):
-            try:
-                claimed = await self._commit([c[0] for c in claims], [u[0] for u in updates])
-            except Exception:
-                log.exception("outbox: writing %d state changes failed", len(claims) + len(updates))
-                if attempt < 2:
-                    await asyncio.sleep(0.2 * (attempt + 1))
-                continue
-            for row_id, claim in claims:
-                if not claim.done():
-                    claim.set_result(claimed.get(row_id))
-            for _, done in updates:
-                if not done.done():
-                    done.set_result(True)
-            return
-        # Given up: claims were not made (the rows stay pending); updates were lost, so those
-        # rows stay "sending" and become "ambiguous" at the next start-up, never sent twice.
-        for _, claim in claims:
-            if not claim.done():
-                claim.set_result(None)
-        for _, done in updates:
-            if not done.done():
-                done.set_result(False)
-
-    async def _commit(self, claims: list[int], updates: list[dict[str, Any]]) -> dict[int, int]:
-        claimed: dict[int, int] = {}
-        # In the background: a group commit runs while the sends go on.
-        async with self._db.transaction(background=True) as session:
-            if updates:
-                statement = (
-                    update(_outbox)
-                    .where(_outbox.c.id == bindparam("b_id"))
-                    .values(
-                        status=bindparam("b_status"),
-                        message_id=bindparam("b_message_id"),
-                        sent_at=bindparam("b_sent_at"),
-                        error=bindparam("b_error"),
-                    )
-                )
-                await session.execute(statement, updates)
-            if claims:
-                # Atomic per row: only a row still "pending" is ours.
-                rows = await session.execute(
-                    update(_outbox)
-                    .where(_outbox.c.id.in_(claims), _outbox.c.status == PENDING)
-                    .values(status=SENDING, attempts=_outbox.c.attempts + 1)
-                    .returning(_outbox.c.id, _outbox.c.attempts)
-                )
-                claimed = {int(row_id): int(attempts) for row_id, attempts in rows}
-        return claimed
-
-
-async def _pending(db: Database, after: int, limit: int) -> list[_Row]:
-    async with db.read() as session:
-        rows = await session.execute(
-            select(
-                _outbox.c.id,
-                _outbox.c.chat_id,
-                _outbox.c.text,
-                _outbox.c.buttons,
-            )
-            .where(_outbox.c.status == PENDING, _outbox.c.id > after)
-            .order_by(_outbox.c.id)
-            .limit(limit)
-        )
-        return [_Row(int(r.id), int(r.chat_id), str(r.text), r.buttons or ()) for r in rows]
-
-
-async def recover(db: Database, now: datetime) -> int:
-    """At start-up: rows a crashed process left "sending" become "ambiguous" and stay unsent.
-
-    Telegram may have accepted them, and a second copy is worse than a missing one. Run this
-    only where no other drainer is running (the scheduler leader, before its worker starts).
-    """
-    stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    error = (
-        f"avbröts under sändning (upptäckt {stamp}); Telegram kan ha tagit emot "
-        "meddelandet, så det skickas inte igen"
-    )
-    async with db.transaction() as session:
-        result = await session.execute(
-            update(_outbox).where(_outbox.c.status == SENDING).values(status=AMBIGUOUS, error=error)
-        )
-    count = int(getattr(result, "rowcount", 0) or 0)
-    if count:
-        log.warning("outbox: %d messages were being sent when the bot stopped: ambiguous", count)
-    return count
-
-
 # --- sending ----------------------------------------------------------------------------------
 
 
@@ -492,7 +332,7 @@ class _Sender:
         self,
         bot: telegram.Bot,
         pacer: Pacer,
-        writer: _Writer,
+        writer: GroupWriter,
         clock: Clock,
         result: DrainResult,
         lease: Lease | None = None,
@@ -505,7 +345,7 @@ class _Sender:
         self.lease = lease
         self.lost = asyncio.Event()  # the lease was lost: no send may start any more
 
-    async def send(self, row: _Row, attempts: int) -> None:
+    async def send(self, row: Pending, attempts: int) -> None:
         """Send a claimed row until it has an outcome; never raises (but on cancellation)."""
         preview = LinkPreviewOptions(is_disabled=True)
         network_errors = 0  # this row's, in this drain: the back-off grows with them
@@ -565,7 +405,7 @@ class _Sender:
             attempts = claimed
 
     async def _network_error(
-        self, row: _Row, attempts: int, errors: int, exc: TelegramError
+        self, row: Pending, attempts: int, errors: int, exc: TelegramError
     ) -> int | None:
         """Fail the row after MAX_ATTEMPTS, else pause everything (1, 2, 4 … 60 s) and claim it
         again; the new attempt count, or None when the row is done with."""
@@ -584,14 +424,14 @@ class _Sender:
         )
         return await self._again(row, error)
 
-    async def _again(self, row: _Row, error: str | None) -> int | None:
+    async def _again(self, row: Pending, error: str | None) -> int | None:
         """Give the row back (pending), wait out the pause, then claim it again."""
         if not await self.writer.update(row.id, PENDING, error=error):
             return None  # not written: the row stays "sending" (ambiguous after a restart)
         await self.pacer.resumed()
         return await self.writer.claim(row.id)
 
-    def _ambiguous(self, row: _Row, exc: TelegramError) -> None:
+    def _ambiguous(self, row: Pending, exc: TelegramError) -> None:
         """Telegram may have the message: it is not sent again (at most once), only counted."""
         self.result.ambiguous += 1
         self.writer.update(row.id, AMBIGUOUS, error=_short(AMBIGUOUS_ERROR, exc))
@@ -602,7 +442,7 @@ class _Sender:
             type(exc).__name__,
         )
 
-    def _fail(self, row: _Row, error: str, exc: BaseException) -> None:
+    def _fail(self, row: Pending, error: str, exc: BaseException) -> None:
         self.result.failed += 1
         self.writer.update(row.id, FAILED, error=error)
         log.warning("outbox: row %d to chat %s failed: %s", row.id, row.chat_id, type(exc).__name__)
@@ -635,7 +475,7 @@ async def drain(
     pace = pacer.time
     started = pace.monotonic()
     result = DrainResult()
-    writer = _Writer(db)
+    writer = GroupWriter(db)
     sender = _Sender(bot, pacer, writer, clock, result, lease)
     # Two stages, so that a claim's database round trip never holds up a send: up to
     # `concurrency` rows being claimed or waiting to start, and `concurrency` in the sender.
@@ -646,7 +486,7 @@ async def drain(
     claimed = 0
     settled = asyncio.Event()
 
-    async def run(row: _Row) -> None:
+    async def run(row: Pending) -> None:
         nonlocal claiming, claimed
         holds_ahead = True
         try:
@@ -694,7 +534,7 @@ async def drain(
         last_id = 0
         done = False
         while not done and not stopping():
-            rows = await _pending(db, last_id, batch)
+            rows = await pending(db, last_id, batch)
             if not rows:
                 if tasks:
                     await asyncio.wait(set(tasks))

@@ -23,18 +23,27 @@ from telegram.request import RequestData
 from bot.app import OFFLINE_TOKEN
 from bot.clock import FrozenClock
 from bot.console.limits import LimitedTransport, TimedCall
-from bot.services.outbox import (
+from bot.delivery.outbox import (
     Limits,
     OutboxWorker,
     Pacer,
     ScaledTime,
     drain,
-    recover,
     retry_after_seconds,
 )
 from storage.db import Database
 from storage.models import OutboxMessage
-from storage.outbox import AMBIGUOUS, FAILED, PENDING, SENDING, SENT, Outgoing, counts, enqueue
+from storage.outbox import (
+    AMBIGUOUS,
+    FAILED,
+    PENDING,
+    SENDING,
+    SENT,
+    Outgoing,
+    counts,
+    enqueue,
+    recover,
+)
 
 # RetryAfter reads its own `retry_after` when built, which warns in PTB 22 unless PTB_TIMEDELTA
 # is set; the sender copes with both forms (see test_retry_after_seconds_takes_both_forms).
@@ -46,6 +55,7 @@ FIRST_CHAT = 700_000
 # real seconds, so the database tests keep this moderate; the pure pacing tests go faster.
 DB_FACTOR = 15.0
 FAST_FACTOR = 10.0
+SLACK = 3.0  # simulated seconds of scheduling lag allowed in a paced window
 
 
 WALL = FrozenClock(NOW)  # the dates written; pacing runs on the TimeSource
@@ -164,7 +174,10 @@ async def test_pacer_keeps_one_second_between_messages_to_one_private_chat(make_
 
 
 async def test_pacer_sends_at_most_18_a_minute_into_a_group_or_channel(make_bot) -> None:
-    clock = ScaledTime(400.0)
+    # Real time scaled 100 times: a minute is 0.6 s. The transport notes a send when it
+    # arrives, a little after the pacer let it go; on a busy machine that lag differs from send
+    # to send, so the windows are checked with SLACK (3 simulated seconds, 30 ms of real time).
+    clock = ScaledTime(100.0)
     transport = LimitedTransport(time=clock)
     bot = await make_bot(transport)
     pacer = Pacer(time=clock)
@@ -175,9 +188,9 @@ async def test_pacer_sends_at_most_18_a_minute_into_a_group_or_channel(make_bot)
     assert transport.too_many_requests == 0
     for chat in (group, "@loftesbotenkanal"):
         times = sorted(c.at for c in transport.sends_to(chat))
-        assert most_in_window(times, 60.0) == 18
+        assert most_in_window(times, 60.0 - SLACK) == 18
         # The 19th waits for the first to leave the 60 s window.
-        assert times[18] - times[0] >= 60.0
+        assert times[18] - times[0] >= 60.0 - SLACK
     assert len(transport.sends_to(group)) == 27
 
 
