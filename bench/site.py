@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from bench.figures import Figure
+from bot.clock import FrozenClock
 from bot.config import SiteSettings
 from bot.http import Listener
 from bot.site.generate import write_site
@@ -56,7 +57,7 @@ async def site_figures(db: Database, requests: int = 400) -> list[Figure]:
         Figure("site: files written", float(written.files), ""),
         Figure("site: size on disk", size / 1024 / 1024, "MiB"),
     ]
-    live = LiveSite(db, SiteSettings(serve=True), TZ, lambda: NOW)
+    live = LiveSite(db, SiteSettings(serve=True), TZ, FrozenClock(NOW))
     server = Listener(handlers(live), "127.0.0.1", 0)
     port = await server.start()
     rng = random.Random(16)

@@ -425,7 +425,7 @@ async def run(
         # The public pages (bot.site.live): a catch-all rule, so after every other one.
         from bot.site.live import LiveSite, handlers
 
-        site = LiveSite(services.db, settings.site, services.tz, services.now)
+        site = LiveSite(services.db, settings.site, services.tz, services.clock)
         site_rules = handlers(site)
     health = Health(
         services.db,

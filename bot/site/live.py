@@ -19,14 +19,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import tornado.web
 from sqlalchemy import select
 
+from bot.clock import Clock
 from bot.config import SiteSettings
 from bot.http import Rule
 from bot.site.model import (
@@ -57,14 +57,14 @@ class LiveSite:
         db: Database,
         settings: SiteSettings,
         tz: tzinfo,
-        now: Callable[[], datetime],
+        clock: Clock,
         *,
         max_bundles: int = MAX_BUNDLES,
     ) -> None:
         self.db = db
         self.settings = settings
         self.tz = tz
-        self.now = now
+        self.clock = clock
         self.renders = 0  # kommun bundles rendered (tests and the benchmark read it)
         self._sites: dict[str, Site] = {}
         self._summaries: dict[int, tuple[Any, KommunSummary]] = {}
@@ -98,7 +98,7 @@ class LiveSite:
             return await self._index_page(base)
         if path == CSS_FILE:
             site = self._site(base)
-            now = self.now().astimezone(self.tz)
+            now = self.clock.now().astimezone(self.tz)
             return resource(CSS_FILE, site.css(), now.replace(hour=0, minute=0, second=0))
         slug, _, rest = path.partition("/")
         if not rest or rest.endswith("/"):
@@ -119,12 +119,12 @@ class LiveSite:
         return found
 
     def _today(self) -> str:
-        return self.now().astimezone(self.tz).date().isoformat()
+        return self.clock.now().astimezone(self.tz).date().isoformat()
 
     async def _page(self, municipality_id: int, key: Any) -> KommunPage:
         async with self.db.read() as session:
             page = await build_kommun(
-                session, municipality_id, now=self.now(), tz=self.tz, lang=self.settings.lang
+                session, municipality_id, now=self.clock.now(), tz=self.tz, lang=self.settings.lang
             )
         self._summaries[municipality_id] = (key, summary_of(page))
         return page
@@ -135,7 +135,7 @@ class LiveSite:
             return cached[1]
         async with self.db.read() as session:
             summary = await build_summary(
-                session, municipality_id, now=self.now(), tz=self.tz, lang=self.settings.lang
+                session, municipality_id, now=self.clock.now(), tz=self.tz, lang=self.settings.lang
             )
         self._summaries[municipality_id] = (key, summary)
         return summary
@@ -182,7 +182,7 @@ class LiveSite:
             if cached is not None and cached[0] == key:
                 return cached[1]
             pages = [await self._summary(mid, (today, keys.get(mid))) for mid, _, _ in everyone]
-            now = self.now().astimezone(self.tz)
+            now = self.clock.now().astimezone(self.tz)
             modified = max((p.updated_at for p in pages if p.updated_at), default=now)
             item = resource("index.html", self._site(base).index(pages, now), modified)
             self._index[base] = (key, item)

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.clock import FrozenClock
 from bot.config import SiteSettings
 from bot.delivery.publisher import render_post
 from bot.http import Listener
@@ -277,7 +278,7 @@ async def test_live_pages_answer_with_etags_and_follow_a_new_activity(
         assert place is not None
         reporter = await people.ensure_reporter(session, REPORTER.user_id)
         await people.grant(session, reporter, place, Role.REPORTER)
-    live = LiveSite(db, SiteSettings(serve=True), _tz(), harness.services.now)
+    live = LiveSite(db, SiteSettings(serve=True), _tz(), harness.services.clock)
     server = Listener(handlers(live), "127.0.0.1", 0)
     port = await server.start()
     try:
@@ -355,7 +356,7 @@ async def test_the_webhook_server_serves_the_pages_too(db: Database) -> None:
     from bot.serve import WebhookServer
 
     await _examples(db)
-    live = LiveSite(db, SiteSettings(serve=True, public_url=BASE), _tz(), lambda: NOW)
+    live = LiveSite(db, SiteSettings(serve=True, public_url=BASE), _tz(), FrozenClock(NOW))
     server = WebhookServer(db, lambda: NOW, secret="s" * 32, port=0, routes=handlers(live))
     port = await server.start()
     try:
@@ -599,7 +600,7 @@ def test_a_broken_template_is_one_line(
 
 async def test_live_memory_keeps_the_kommuner_asked_for_last(db: Database) -> None:
     await _examples(db)
-    live = LiveSite(db, SiteSettings(serve=True), _tz(), lambda: NOW, max_bundles=2)
+    live = LiveSite(db, SiteSettings(serve=True), _tz(), FrozenClock(NOW), max_bundles=2)
     for slug in ("harjedalen", "asele", "harjedalen", "haparanda"):
         assert await live.lookup(f"{slug}/", "") is not None
     assert live.renders == 3  # Härjedalen the second time from memory
