@@ -7,20 +7,34 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.delivery import scheduler as jobs
 from bot.delivery.outbox import Pacer, ScaledTime, drain
+from bot.serve import SECRET_HEADER
 from storage.db import Database
 from storage.models import PostStatus
 from storage.outbox import SENT, Outgoing, counts, enqueue
-from tests.conftest import Harness
+from tests.conftest import POSTGRES_URL, Harness
 from tests.e2e.test_posting import (  # noqa: F401 (the fixture)
     CHANNEL,
     Q4_DUE,
@@ -29,7 +43,13 @@ from tests.e2e.test_posting import (  # noqa: F401 (the fixture)
     posting,
 )
 from tests.faults.fakeapi import FakeBotApi
-from tests.faults.runner import TOKEN
+from tests.faults.runner import (
+    TOKEN,
+    Reports,
+    clean_env,
+    confirmations,
+    prepare_database,
+)
 
 pytestmark = [
     pytest.mark.faults,
@@ -130,3 +150,227 @@ async def test_outbox_notice_timeout_before_sending_arrives_once(
     assert delivered == Counter(chats)
     async with db.read() as session:
         assert await counts(session) == {SENT: 2}
+
+
+# --- two instances on PostgreSQL, one killed half-way --------------------------------------------
+
+SECRET = "m4tRix_k3Jx9wQz-5mN2pL8vR4tY7uH1aS6"
+IN_CI = bool(os.environ.get("CI"))
+
+
+@pytest.fixture
+async def postgres_examples(tmp_path: Path, fake_api: FakeBotApi) -> AsyncIterator[str]:
+    """A scratch PostgreSQL database, migrated by `loftesbot db upgrade`, with the example data.
+    Skipped when PostgreSQL does not answer, except in CI, where that fails."""
+    name = f"loftesbot_matrix_{uuid.uuid4().hex[:10]}"
+    try:
+        await asyncio.wait_for(_scratch("create", name), timeout=15)
+    except Exception as exc:
+        message = f"PostgreSQL at {POSTGRES_URL} does not answer ({type(exc).__name__}: {exc})"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        config = _webhook_config(tmp_path / "prepare.toml", fake_api, url, _free_port())
+        await asyncio.to_thread(prepare_database, config, url, tmp_path)
+        yield url
+    finally:
+        await _scratch("drop", name)
+
+
+async def _scratch(action: str, name: str) -> None:
+    admin = Database(POSTGRES_URL)
+    try:
+        async with admin.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            if action == "create":
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            else:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _webhook_config(path: Path, api: FakeBotApi, url: str, port: int) -> Path:
+    path.write_text(
+        "[telegram]\n"
+        f'token = "{TOKEN}"\n'
+        f'api_base_url = "{api.base_url}"\n'
+        'mode = "webhook"\n'
+        "[telegram.webhook]\n"
+        'listen = "127.0.0.1"\n'
+        f"port = {port}\n"
+        'path = "hook"\n'
+        'public_url = "https://bot.example.org/"\n'
+        f'secret_token = "{SECRET}"\n'
+        "[database]\n"
+        f'url = "{url}"\n'
+        "auto_upgrade = false\n"
+        "[bot]\n"
+        'timezone = "Europe/Stockholm"\n'
+        'log_level = "INFO"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+class Instance:
+    """`loftesbot run` in webhook mode, a real process: start, kill -9, start again."""
+
+    def __init__(self, name: str, api: FakeBotApi, url: str, folder: Path) -> None:
+        folder.mkdir()
+        self.port = _free_port()
+        self.config = _webhook_config(folder / "config.toml", api, url, self.port)
+        self.folder = folder
+        self.log = (folder / "bot.log").open("a", encoding="utf-8")
+        self.process: subprocess.Popen[str] | None = None
+        self.name = name
+
+    async def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: ASYNC220 (starting it is quick)
+            [sys.executable, "-m", "bot", "run", "--config", str(self.config)],
+            cwd=self.folder,
+            env=clean_env(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{self.port}") as client:
+            for _ in range(600):
+                assert self.process.poll() is None, f"{self.name} exited: {self.tail()}"
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await client.get("/healthz", timeout=1)).status_code == 200:
+                        return
+                await asyncio.sleep(0.05)
+        raise AssertionError(f"{self.name} did not serve within 30 s: {self.tail()}")
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def close(self) -> None:
+        self.kill()
+        self.log.close()
+
+    def tail(self) -> str:
+        self.log.flush()
+        return "\n".join((self.folder / "bot.log").read_text("utf-8").splitlines()[-30:])
+
+    async def post(self, client: httpx.AsyncClient, update: dict[str, Any]) -> bool:
+        """Telegram's POST to the webhook; True when answered 200 (the update is acknowledged)."""
+        try:
+            response = await client.post(
+                f"http://127.0.0.1:{self.port}/hook",
+                json=update,
+                headers={SECRET_HEADER: SECRET},
+                timeout=10,
+            )
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+
+async def _inbound_state(db: Database) -> dict[str, int]:
+    async with db.read() as session:
+        row = (
+            await session.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM activities WHERE source = 'telegram' "
+                    "AND deleted_at IS NULL), "
+                    "(SELECT count(*) FROM inbox WHERE done_at IS NULL), "
+                    "(SELECT count(*) FROM inbox WHERE done_at IS NOT NULL AND error IS NOT NULL)"
+                )
+            )
+        ).one()
+    return {"activities": int(row[0]), "unfinished": int(row[1]), "given up": int(row[2])}
+
+
+async def test_two_webhook_instances_on_postgresql_one_killed_half_way(
+    postgres_examples: str, fake_api: FakeBotApi, tmp_path: Path
+) -> None:
+    """The operator's trial: 200 reports to two instances on one PostgreSQL database, a tenth
+    delivered to both, one instance killed with SIGKILL half-way and started again (as its
+    supervisor would). Every acknowledged report is stored once and answered; none is given up;
+    only the one update in hand at the kill may be answered twice (the private reply policy)."""
+    started = time.monotonic()
+    reports = Reports()
+    updates = [
+        {"update_id": 5_000 + n, **reports.message(f"{n % 9 + 1} trafikkontroller igår")}
+        for n in range(200)
+    ]
+    both = set(random.Random(15).sample(range(200), 20))
+    a = Instance("a", fake_api, postgres_examples, tmp_path / "a")
+    b = Instance("b", fake_api, postgres_examples, tmp_path / "b")
+    db = Database(postgres_examples)
+    acknowledged: set[int] = set()
+    try:
+        await asyncio.gather(a.start(), b.start())
+        async with httpx.AsyncClient() as client:
+            for n, update in enumerate(updates):
+                if n == 100:
+                    a.kill()
+                if n == 120:
+                    await a.start()
+                first, second = (a, b) if n % 2 else (b, a)
+                targets = [first, second] if n in both else [first]
+                answered = [await t.post(client, update) for t in targets if t.alive]
+                if not any(answered):  # Telegram tries again, here at once, at the other one
+                    answered = [await second.post(client, update)]
+                assert any(answered), f"update {update['update_id']} was never acknowledged"
+                acknowledged.add(update["update_id"])
+                if n % 10 == 9:
+                    await asyncio.sleep(0.05)
+        deadline = time.monotonic() + 90
+        while True:
+            state = await _inbound_state(db)
+            answered = confirmations(fake_api.delivered())
+            if state["unfinished"] == 0 and state["activities"] >= 200 and len(answered) >= 200:
+                break
+            assert time.monotonic() < deadline, f"not settled: {state}, {len(answered)} answered"
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(0.5)  # a straggling second copy would show now
+        state = await _inbound_state(db)
+        async with db.read() as session:
+            stored = (
+                await session.execute(
+                    text(
+                        "SELECT id, source_message_id FROM activities WHERE source = 'telegram' "
+                        "AND deleted_at IS NULL"
+                    )
+                )
+            ).all()
+            inbox_ids = set(await session.scalars(text("SELECT update_id FROM inbox")))
+    except BaseException:
+        print(f"\n--- a ---\n{a.tail()}\n--- b ---\n{b.tail()}")
+        raise
+    finally:
+        a.close()
+        b.close()
+        await db.dispose()
+    assert acknowledged <= inbox_ids, "an acknowledged update is not in the inbox"
+    assert state == {"activities": 200, "unfinished": 0, "given up": 0}
+    per_message = Counter(int(r[1]) for r in stored)
+    assert set(per_message) == {u["message"]["message_id"] for u in updates}
+    assert max(per_message.values()) == 1, "a report stored twice"
+    answered = confirmations(fake_api.delivered())
+    assert set(answered) == {int(r[0]) for r in stored}, "a report not answered"
+    twice = [k for k, calls in answered.items() if len(calls) > 1]
+    assert len(twice) <= 1, f"answered twice: {twice}"
+    print(
+        f"\n[two instances] 200 reports, {len(both)} to both, one kill -9 at 100: "
+        f"200 stored once, {len(answered)} answered, {len(twice)} twice; "
+        f"{time.monotonic() - started:.1f} s"
+    )
