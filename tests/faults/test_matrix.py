@@ -42,6 +42,7 @@ from tests.e2e.test_posting import (  # noqa: F401 (the fixture)
     _post,
     posting,
 )
+from tests.faults.conftest import Rig
 from tests.faults.fakeapi import FakeBotApi
 from tests.faults.runner import (
     TOKEN,
@@ -49,6 +50,7 @@ from tests.faults.runner import (
     clean_env,
     confirmations,
     prepare_database,
+    wait_for,
 )
 
 pytestmark = [
@@ -399,5 +401,64 @@ async def test_two_webhook_instances_on_postgresql_one_killed_half_way(
     print(
         f"\n[two instances] 200 reports, {len(both)} to both, one kill -9 at 100: "
         f"200 stored once, {len(answered)} answered, {len(twice)} twice; "
+        f"{time.monotonic() - started:.1f} s"
+    )
+
+
+# --- crash loop -----------------------------------------------------------------------------------
+
+KILLS = 6
+
+
+def test_a_crash_loop_gives_up_no_acknowledged_update(rig: Rig) -> None:
+    """`loftesbot run` killed with SIGKILL six times in a row, each time while it works (right
+    after one of its confirmations went out), then left to run: every acknowledged report is
+    stored once and answered, and none is given up as "stopped while handling it" (more kills
+    than the inbox's five attempts: a claim must charge only the update in hand, and a restart
+    give back what the dead process held)."""
+    started = time.monotonic()
+    reports = rig.reports.batch(80)
+    rig.api.push(*reports)
+    for _ in range(KILLS):
+        before = len(confirmations(rig.api.delivered()))
+        rig.bot.start()
+        wait_for(
+            lambda b=before: len(confirmations(rig.api.delivered())) > b,  # type: ignore[misc]
+            30,
+            "a confirmation from this life",
+            alive=rig.bot.check_alive,
+        )
+        rig.bot.kill()
+    at_last_kill = {
+        "acknowledged": rig.api.acknowledged(),
+        "activities": rig.db.telegram_activity_count(),
+        "given up": len(rig.db.inbox_given_up()),
+    }
+    assert at_last_kill["activities"] < 80, f"the kills came too late: {at_last_kill}"
+    rig.bot.start()
+    wait_for(
+        lambda: (
+            rig.api.pending() == 0
+            and rig.db.inbox_unfinished() == 0
+            and len(confirmations(rig.api.delivered())) >= rig.db.telegram_activity_count() >= 80
+        ),
+        60,
+        "all 80 reports stored and answered",
+        alive=rig.bot.check_alive,
+        seen=lambda: (rig.api.pending(), rig.db.inbox_unfinished(), len(rig.db.activities())),
+    )
+    time.sleep(0.3)
+    assert rig.db.inbox_given_up() == []
+    stored = rig.db.activities()
+    per_message = Counter(a.message_id for a in stored)
+    assert set(per_message) == {r["message"]["message_id"] for r in reports}
+    assert max(per_message.values()) == 1
+    answered = confirmations(rig.api.delivered())
+    assert set(answered) == {a.id for a in stored}
+    twice = [k for k, calls in answered.items() if len(calls) > 1]
+    assert len(twice) <= KILLS, twice  # at most the one in hand at each kill
+    print(
+        f"\n[crash loop] {KILLS} kills, at the last {at_last_kill}; then 80 stored once, "
+        f"{len(answered)} answered, {len(twice)} twice, none given up; "
         f"{time.monotonic() - started:.1f} s"
     )
