@@ -355,10 +355,10 @@ async def test_two_webhook_instances_on_postgresql_one_killed_half_way(
                     await a.start()
                 first, second = (a, b) if n % 2 else (b, a)
                 targets = [first, second] if n in both else [first]
-                answered = [await t.post(client, update) for t in targets if t.alive]
-                if not any(answered):  # Telegram tries again, here at once, at the other one
-                    answered = [await second.post(client, update)]
-                assert any(answered), f"update {update['update_id']} was never acknowledged"
+                took = [await t.post(client, update) for t in targets if t.alive]
+                if not any(took):  # Telegram tries again, here at once, at the other one
+                    took = [await second.post(client, update)]
+                assert any(took), f"update {update['update_id']} was never acknowledged"
                 acknowledged.add(update["update_id"])
                 if n % 10 == 9:
                     await asyncio.sleep(0.05)
