@@ -1,6 +1,93 @@
-"""The fault matrix of issue 15: the cells the other fault tests leave open, and the map of all.
+"""The fault matrix of issue 15: the cells the other fault tests left open, and the map of all.
 
-(The audit table is filled in below; see "Cells".)
+Properties (columns): C = the channel holds each part once, or the post is AMBIGUOUS/FAILED
+and the admins are told (notices: at most once, the row says so); R = no report lost, none
+doubled; W = no feedback, invite or toggle applied twice; U = every acknowledged update
+handled and answered once (private replies: at least once, a second copy only for the one
+update in hand at a kill); B = the bot's send rate within Telegram's limits; L = a new leader
+within seconds. "(new)" = in this module. f/ = tests/faults, e/ = tests/e2e, d/ =
+tests/delivery, i/ = tests/inbox. "-" = the fault cannot touch the property.
+
+refused (4xx)
+  C  f/test_channel_post::..never_doubles_a_part[refused] (FAILED, admin told);
+     f/test_outbox_faults::..[refused]; d/test_outbox::test_refusals_fail_their_row_and_the_others_go_out;
+     f/test_send_errors::..[refused (400)|(403)]
+  U  i/test_processor::test_a_confirmation_telegram_refused_is_sent_on_the_retry
+  R W B L  -
+429 with retry_after
+  C  f/test_channel_post::..[429 with retry_after] (SENT, each part once);
+     e/test_posting::test_a_429_in_the_channel_post_waits_and_sends_each_part_once;
+     f/test_outbox_faults::..[429 with retry_after]
+  R U  f/test_telegram_errors::test_telegram_errors_and_timeouts_are_retried_and_nothing_is_lost
+  B  d/test_outbox::test_a_429_pauses_all_sending_and_nothing_is_lost
+500
+  C  f/test_channel_post::..[500] (AMBIGUOUS, admin told); f/test_outbox_faults::..[500]
+  R U  f/test_telegram_errors (500 and 502 on getUpdates and sendMessage)
+timeout before sending (connect/pool timeout, connection refused: nothing left the process)
+  C  test_channel_post_timeout_before_sending_is_sent_once_at_the_next_tick (new, real HTTP);
+     e/test_posting::test_a_channel_part_refused_before_sending_is_sent_at_the_next_tick_once;
+     test_outbox_notice_timeout_before_sending_arrives_once (new);
+     d/test_outbox::test_sends_that_never_left_are_retried_with_growing_pauses;
+     f/test_send_errors::test_a_connection_refused_before_sending_is_not_sent
+accepted then connection dropped (and answered after the read timeout)
+  C  f/test_channel_post::..[accepted then connection dropped|answer after the timeout];
+     e/test_posting::test_a_channel_part_whose_answer_was_lost_is_ambiguous_and_never_resent,
+     ::test_send_again_after_a_lost_answer_sends_the_stored_parts;
+     f/test_outbox_faults::..[accepted then connection dropped|timeout after sending];
+     d/test_outbox::test_a_send_whose_answer_was_lost_is_ambiguous_and_never_sent_twice;
+     f/test_send_errors::test_each_fault_is_classified_on_the_safe_side
+  U  i/test_processor::test_a_reply_whose_send_timed_out_is_not_sent_again;
+     f/test_telegram_errors (a reply taken after the 5 s read timeout is not sent again)
+process killed mid-send
+  C  e/test_posting::test_a_crash_between_send_and_mark_leaves_the_post_ambiguous,
+     ::test_an_admin_can_confirm_an_ambiguous_post_came_out (crash simulated in-process);
+     d/test_outbox::test_recover_marks_rows_left_sending_ambiguous_and_they_are_not_sent
+  R U  f/test_crash::test_kill_9_while_200_reports_arrive_loses_nothing_and_stores_nothing_twice
+     (kill -9 of `loftesbot run`); test_two_webhook_instances_on_postgresql_one_killed_half_way (new)
+killed between commit and reply
+  U R  i/test_processor::test_a_reply_lost_to_a_kill_after_the_commit_is_sent_once_by_the_next_run;
+     f/test_crash (five done marks forgotten after the kill); the two-instance test (new, three)
+  W  e/test_citizen::test_a_synpunkt_delivered_twice_is_stored_once;
+     e/test_team::test_the_invite_button_handled_again_makes_no_second_invite;
+     e/test_posting::test_schema_toggles_set_a_state_and_a_second_run_changes_nothing;
+     i/test_processor::test_processing_again_after_a_crash_changes_nothing
+crash loop
+  U R  i/test_processor::test_a_crash_loop_charges_only_the_update_in_hand (in-process);
+     test_a_crash_loop_gives_up_no_acknowledged_update (new: eight kill -9s of the real process)
+lease expired while alive
+  C  e/test_posting::test_a_sender_waiting_out_a_long_429_keeps_its_claim (offline transport)
+  U  i/test_storage::test_a_claim_is_taken_over_when_its_lease_runs_out_unless_renewed
+leader's lock connection cut (PostgreSQL)
+  C B  f/test_two_schedulers::test_a_leader_whose_lock_connection_is_cut_stops_before_the_next_one_sends
+     (every notice once, the old leader stops within 1 s, at most 30 sends in any second of both);
+     d/test_outbox::test_a_worker_that_loses_the_lead_stops_sending_and_gives_its_rows_back
+two instances on PostgreSQL
+  C  f/test_two_schedulers::test_two_instances_post_each_quarter_exactly_once[lock|failover|no_lock];
+     e/test_posting::test_two_instances_ticking_at_once_post_once
+  R U W  test_two_webhook_instances_on_postgresql_one_killed_half_way (new: real processes,
+     a tenth delivered to both, kill -9 half-way); W also by the handled-again tests above
+  B  f/test_two_schedulers (cut test); d/test_outbox::test_two_drains_at_once_send_each_row_once
+  L  f/test_two_schedulers::test_a_killed_leader_is_replaced_within_seconds_and_health_says_who_leads
+
+The issue's numbered faults: 1 lost answer = ambiguous: the "accepted then dropped" row above.
+2 long 429 keeps the lease: e/test_posting::test_a_sender_waiting_out_a_long_429_keeps_its_claim.
+3 resume sends the stored parts: e/test_posting::test_a_resumed_post_sends_the_stored_parts_of_its_one_rendering,
+::test_send_again_after_a_lost_answer_sends_the_stored_parts. 4 typed answer used up with its
+change: e/test_one_transaction::test_a_typed_schema_time_is_used_up_only_with_its_change (the
+/schema time only). 5 writes claim the key: the W row. 6 N² renders:
+e/test_posting::test_municipalities_due_together_are_rendered_once_each,
+::test_one_due_job_per_moment_however_many_municipalities. 7 worker stops without the lead and
+11 one budget: the lock-cut row. 8 edit keys: e/test_reporting::test_two_edits_in_one_second_both_count,
+::test_editing_a_typed_answer_into_a_report_adds_no_activity. 9 reply durable: the "killed
+between commit and reply" row. 10 crash loop: the crash-loop row. 12 leader replaced in seconds,
+health says who leads: the L cell.
+
+Not covered (see the report): an outbox row's lease running out while a live sender waits; the
+typed answers of reporter corrections and list files (fault 4 beyond /schema); a bot-wide budget
+for the private replies both webhook instances send (only the leader's outbox is paced).
+
+PostgreSQL cells here skip when PostgreSQL does not answer, and fail instead when CI is set.
+Loopback only; every wait bounded.
 """
 
 from __future__ import annotations
