@@ -73,8 +73,8 @@ The issue's numbered faults: 1 lost answer = ambiguous: the "accepted then dropp
 2 long 429 keeps the lease: e/test_posting::test_a_sender_waiting_out_a_long_429_keeps_its_claim.
 3 resume sends the stored parts: e/test_posting::test_a_resumed_post_sends_the_stored_parts_of_its_one_rendering,
 ::test_send_again_after_a_lost_answer_sends_the_stored_parts. 4 typed answer used up with its
-change: e/test_one_transaction::test_a_typed_schema_time_is_used_up_only_with_its_change (the
-/schema time only). 5 writes claim the key: the W row. 6 N² renders:
+change: e/test_one_transaction::test_a_typed_schema_time_is_used_up_only_with_its_change,
+test_a_typed_count_correction_is_used_up_only_with_its_change (new, a reporter's correction). 5 writes claim the key: the W row. 6 N² renders:
 e/test_posting::test_municipalities_due_together_are_rendered_once_each,
 ::test_one_due_job_per_moment_however_many_municipalities. 7 worker stops without the lead and
 11 one budget: the lock-cut row. 8 edit keys: e/test_reporting::test_two_edits_in_one_second_both_count,
@@ -111,18 +111,20 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.delivery import scheduler as jobs
 from bot.delivery.outbox import Pacer, ScaledTime, drain
+from bot.render import callbacks
 from bot.serve import SECRET_HEADER
+from storage import activities
 from storage.db import Database
 from storage.models import PostStatus
 from storage.outbox import SENT, Outgoing, counts, enqueue
-from tests.conftest import POSTGRES_URL, Harness
+from tests.conftest import POSTGRES_URL, REPORTER, Harness
 from tests.e2e.test_posting import (  # noqa: F401 (the fixture)
     CHANNEL,
     Q4_DUE,
@@ -130,6 +132,8 @@ from tests.e2e.test_posting import (  # noqa: F401 (the fixture)
     _post,
     posting,
 )
+from tests.e2e.test_reporting import _live
+from tests.e2e.test_reporting import _setup as _setup_reporting
 from tests.faults.conftest import Rig
 from tests.faults.fakeapi import FakeBotApi
 from tests.faults.runner import (
@@ -563,3 +567,44 @@ def test_a_crash_loop_gives_up_no_acknowledged_update(rig: Rig) -> None:
         f"{len(answered)} answered, {len(twice)} twice, none given up; "
         f"{time.monotonic() - started:.1f} s"
     )
+
+
+# --- a typed answer is used up with its change (fault 4, a reporter's correction) ---------------
+
+
+async def test_a_typed_count_correction_is_used_up_only_with_its_change(harness: Harness) -> None:
+    """The reporter presses "change the count" and types 5; the activity's update fails once
+    (the database went away mid-transaction). The question still waits and the count is still
+    2; the same update handled again (the inbox's retry) sets 5, with no second activity. Were
+    the answer used up in a transaction of its own, the retry would read "5" as a new message."""
+    await _setup_reporting(harness)
+    await harness.send(REPORTER, "2 trafikkontroller idag")
+    [activity] = await _live(harness)
+    await harness.press(REPORTER, callbacks.encode("cw", activity.id))
+    engine = harness.services.db.engine.sync_engine
+    failures = [1]
+
+    def fail_once(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if failures[0] and statement.lstrip().upper().startswith("UPDATE ACTIVITIES"):
+            failures[0] -= 1
+            raise ConnectionError("the database went away")
+
+    event.listen(engine, "before_cursor_execute", fail_once)
+    answer = harness.factory.message(REPORTER, "5")
+    try:
+        await harness.feed(answer)
+    finally:
+        event.remove(engine, "before_cursor_execute", fail_once)
+    assert failures == [0], "the correction never reached the activity"
+    assert len(harness.errors) == 1
+    harness.errors.clear()
+    [unchanged] = await _live(harness)
+    assert unchanged.count == 2
+    async with harness.services.db.read() as session:
+        assert await activities.get_state(session, REPORTER.user_id, harness.services.now())
+
+    await harness.feed(answer)  # handled again
+    [changed] = await _live(harness)
+    assert (changed.id, changed.count) == (activity.id, 5)
+    async with harness.services.db.read() as session:
+        assert await activities.get_state(session, REPORTER.user_id, harness.services.now()) is None
