@@ -57,6 +57,8 @@ crash loop
 lease expired while alive
   C  e/test_posting::test_a_sender_waiting_out_a_long_429_keeps_its_claim (offline transport)
   U  i/test_storage::test_a_claim_is_taken_over_when_its_lease_runs_out_unless_renewed
+  (notices: an outbox row has no time lease; the right to send it is the leadership, so a
+  sender alive without it is the lock-cut row below)
 leader's lock connection cut (PostgreSQL)
   C B  f/test_two_schedulers::test_a_leader_whose_lock_connection_is_cut_stops_before_the_next_one_sends
      (every notice once, the old leader stops within 1 s, at most 30 sends in any second of both);
@@ -82,8 +84,8 @@ e/test_posting::test_municipalities_due_together_are_rendered_once_each,
 between commit and reply" row. 10 crash loop: the crash-loop row. 12 leader replaced in seconds,
 health says who leads: the L cell.
 
-Not covered (see the report): an outbox row's lease running out while a live sender waits; the
-typed answers of reporter corrections and list files (fault 4 beyond /schema); a bot-wide budget
+Not covered (see the report): the channel lease over real HTTP with real time (only the
+offline transport on a scaled clock); the typed answers of reporter corrections and list files (fault 4 beyond /schema); a bot-wide budget
 for the private replies both webhook instances send (only the leader's outbox is paced).
 
 PostgreSQL cells here skip when PostgreSQL does not answer, and fail instead when CI is set.
