@@ -96,7 +96,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import random
 import signal
 import socket
@@ -126,7 +125,7 @@ from storage import activities
 from storage.db import Database
 from storage.models import PostStatus
 from storage.outbox import SENT, Outgoing, counts, enqueue
-from tests.conftest import POSTGRES_URL, REPORTER, Harness
+from tests.conftest import POSTGRES_URL, REPORTER, Harness, postgres_unavailable
 from tests.e2e.test_posting import (  # noqa: F401 (the fixture)
     CHANNEL,
     Q4_DUE,
@@ -251,7 +250,6 @@ async def test_outbox_notice_timeout_before_sending_arrives_once(
 # --- two instances on PostgreSQL, one killed half-way --------------------------------------------
 
 SECRET = "m4tRix_k3Jx9wQz-5mN2pL8vR4tY7uH1aS6"
-IN_CI = bool(os.environ.get("CI"))
 
 
 @pytest.fixture
@@ -262,10 +260,7 @@ async def postgres_examples(tmp_path: Path, fake_api: FakeBotApi) -> AsyncIterat
     try:
         await asyncio.wait_for(_scratch("create", name), timeout=15)
     except Exception as exc:
-        message = f"PostgreSQL at {POSTGRES_URL} does not answer ({type(exc).__name__}: {exc})"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        postgres_unavailable(exc)
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     try:
         config = _webhook_config(tmp_path / "prepare.toml", fake_api, url, _free_port())
