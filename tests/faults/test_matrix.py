@@ -55,7 +55,9 @@ crash loop
   U R  i/test_processor::test_a_crash_loop_charges_only_the_update_in_hand (in-process);
      test_a_crash_loop_gives_up_no_acknowledged_update (new: eight kill -9s of the real process)
 lease expired while alive
-  C  e/test_posting::test_a_sender_waiting_out_a_long_429_keeps_its_claim (offline transport)
+  C  e/test_posting::test_a_sender_waiting_out_a_long_429_keeps_its_claim (offline transport);
+     test_a_channel_sender_waiting_out_a_long_429_over_http_keeps_its_claim (new, real HTTP; on
+     PostgreSQL the second scheduler does not get the lock, so the SQLite run is the sharp one)
   U  i/test_storage::test_a_claim_is_taken_over_when_its_lease_runs_out_unless_renewed
   (notices: an outbox row has no time lease; the right to send it is the leadership, so a
   sender alive without it is the lock-cut row below)
@@ -84,8 +86,7 @@ e/test_posting::test_municipalities_due_together_are_rendered_once_each,
 between commit and reply" row. 10 crash loop: the crash-loop row. 12 leader replaced in seconds,
 health says who leads: the L cell.
 
-Not covered (see the report): the channel lease over real HTTP with real time (only the
-offline transport on a scaled clock); the typed answers of reporter corrections and list files (fault 4 beyond /schema); a bot-wide budget
+Not covered (see the report): the typed answers of reporter corrections and list files (fault 4 beyond /schema); a bot-wide budget
 for the private replies both webhook instances send (only the leader's outbox is paced).
 
 PostgreSQL cells here skip when PostgreSQL does not answer, and fail instead when CI is set.
@@ -131,6 +132,7 @@ from tests.e2e.test_posting import (  # noqa: F401 (the fixture)
     Q4_DUE,
     _outbox,
     _post,
+    _WatchedTime,
     posting,
 )
 from tests.e2e.test_reporting import _live
@@ -605,3 +607,55 @@ async def test_a_typed_count_correction_is_used_up_only_with_its_change(harness:
     assert (changed.id, changed.count) == (activity.id, 5)
     async with harness.services.db.read() as session:
         assert await activities.get_state(session, REPORTER.user_id, harness.services.now()) is None
+
+
+# --- lease expired while alive: the channel post over real HTTP ---------------------------------
+
+
+async def test_a_channel_sender_waiting_out_a_long_429_over_http_keeps_its_claim(
+    harness: Harness,
+    posting: dict[str, Any],  # noqa: F811 (the fixture imported above)
+    fake_api: FakeBotApi,
+) -> None:
+    """Telegram answers the first channel part with 429 retry_after=180, longer than the post's
+    lease. While the live sender waits, another process ticks with the clock past the lease:
+    it neither takes the post nor calls it ambiguous; the sender then sends each part once."""
+    fake_api.throttle("sendMessage", retry_after=180)
+    harness.clock.set(Q4_DUE)
+    watched = _WatchedTime(100.0)  # 180 s pass in 1.8 s
+    first = jobs.Scheduler(
+        harness.services,
+        Bot(TOKEN, base_url=f"{fake_api.base_url}/bot"),
+        pacer=Pacer(time=watched),
+    )
+    second = jobs.Scheduler(
+        harness.services,
+        Bot(TOKEN, base_url=f"{fake_api.base_url}/bot"),
+        pacer=Pacer(time=ScaledTime(1000.0)),
+    )
+    try:
+        async with first.bot, second.bot:
+            sending = asyncio.create_task(first.tick())
+            await asyncio.wait_for(watched.long_wait.wait(), 10)  # waiting out the 429
+            harness.clock.advance(timedelta(minutes=3))
+            meanwhile = await second.tick()
+            assert [p.outcome for p in meanwhile.posts] in ([], ["busy"])
+            async with asyncio.timeout(30):
+                done = await sending
+            assert [p.outcome for p in done.posts] == ["sent"]
+    finally:
+        for scheduler in (first, second):
+            assert scheduler.leadership is not None
+            await scheduler.leadership.release()
+    post = await _post(harness, posting["municipality_id"], "2026-Q4")
+    assert post is not None
+    assert post.status is PostStatus.SENT
+    assert await _outbox(harness, "post:%:ambiguous:%") == []
+    in_channel = [
+        c
+        for method in ("sendMessage", "sendPhoto")
+        for c in fake_api.delivered(method)
+        if c.chat_id == CHANNEL
+    ]
+    assert all(n == 1 for n in Counter(c.text for c in in_channel).values())
+    assert len(in_channel) == len(post.message_ids) == post.parts
