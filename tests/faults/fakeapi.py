@@ -292,6 +292,11 @@ class FakeBotApi:
         """The next `count` calls of `method` take effect, then lose their connection unanswered."""
         self._arm(method, Fault("drop", count))
 
+    def clear_faults(self) -> None:
+        """Disarm every fault still waiting for its calls."""
+        with self._lock:
+            self._state.faults.clear()
+
     def faults_left(self, method: str) -> int:
         with self._lock:
             return sum(f.remaining for f in self._state.faults.get(method, ()))

@@ -60,7 +60,7 @@ from storage.catalogue import municipality_by_name
 from storage.db import Database
 from storage.models import OutboxMessage, PostStatus, ProgressPost
 from storage.outbox import SENT, Outgoing, counts, enqueue
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, postgres_unavailable
 
 pytestmark = pytest.mark.faults
 
@@ -89,7 +89,7 @@ async def postgres_url() -> AsyncIterator[str]:
     try:
         await asyncio.wait_for(_admin("create", name), timeout=15)
     except Exception as exc:
-        pytest.skip(f"PostgreSQL at {POSTGRES_URL} does not answer ({type(exc).__name__}: {exc})")
+        postgres_unavailable(exc)
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     db = Database(url)
     try:
