@@ -3,7 +3,7 @@
 Database tests run once per backend. Choose with LOFTESBOT_TEST_DB=sqlite|postgresql|all
 (default all). PostgreSQL is taken from LOFTESBOT_TEST_POSTGRES_URL (default
 postgresql://postgres@127.0.0.1:5432/test); each test run creates its own scratch database there
-and drops it at the end. When PostgreSQL does not answer, its runs are skipped with the reason.
+and drops it at the end. When PostgreSQL does not answer, its runs are skipped with the reason (under CI they fail).
 """
 
 from __future__ import annotations
