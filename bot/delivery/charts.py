@@ -1,0 +1,119 @@
+"""Drawing charts off the event loop: in a thread for one chart, in worker processes for many.
+
+matplotlib holds the GIL while it draws, so threads give no parallelism: a quarter's turn
+(every municipality's post due at once) would draw 290 charts on one core. `ChartPool` draws
+them in up to `workers` processes (one per core), while the main process reads the next
+municipality's figures and writes its texts.
+
+The processes are started with "forkserver" (or "spawn" where there is none), never a plain
+fork: the bot's process has threads and an event loop that a forked child must not inherit.
+They start lazily, on the first batch, and each imports matplotlib once. A single chart (a
+citizen's question, one post by hand) keeps the cheap path: a thread in this process, since
+starting a worker costs more than drawing one chart.
+
+`close()` shuts the workers down and waits for them; the scheduler calls it when the
+application stops (`bot.delivery.scheduler.uninstall`), and tests call it so no child
+outlives them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from bot.render.chart import ChartRow, render_chart
+
+__all__ = ["BATCH_THRESHOLD", "ChartPool", "default_workers"]
+
+log = logging.getLogger(__name__)
+
+# A tick with at least this many posts to render draws their charts in the worker processes;
+# fewer draw in a thread. Measured on the benchmark dataset (bench/quarter.py): starting two
+# workers costs about a second (each imports matplotlib), one chart about 0.1 s, so a
+# handful of posts already repays the start and later batches find the workers warm.
+BATCH_THRESHOLD = 4
+
+
+def default_workers() -> int:
+    """One worker per core, at most two (the machine the bot runs on has two)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _warm() -> int:
+    """Run in a worker: import matplotlib and load the fonts (an empty chart), so the first
+    real chart is quick."""
+    render_chart("", "", [])
+    return os.getpid()
+
+
+class ChartPool:
+    """Draws charts; `draw` in a thread, `draw(..., pooled=True)` in a worker process.
+
+    `enabled=False` turns the processes off (every chart in a thread), for comparing the two
+    and for processes that never draw many charts."""
+
+    def __init__(self, workers: int | None = None, *, enabled: bool = True) -> None:
+        self.workers = workers or default_workers()
+        self.enabled = enabled and self.workers > 1
+        self._executor: ProcessPoolExecutor | None = None
+        self._closed = False
+        # How many charts were drawn each way (for tests and the benchmark).
+        self.pooled = 0
+        self.threaded = 0
+
+    @property
+    def started(self) -> bool:
+        return self._executor is not None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
+        return self._executor
+
+    async def start(self) -> None:
+        """Start the workers now (each imports matplotlib), before a batch needs them."""
+        if not self.enabled or self._closed:
+            return
+        pool = self._pool()
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(pool, _warm) for _ in range(self.workers)))
+
+    async def draw(
+        self,
+        title: str,
+        subtitle: str,
+        rows: Sequence[ChartRow],
+        note: str = "",
+        lang: str = "sv",
+        *,
+        pooled: bool = False,
+    ) -> bytes:
+        """The chart as PNG bytes. `pooled` asks for a worker process (when the pool is
+        enabled and open); otherwise the chart is drawn in a thread of this process."""
+        language = "en" if lang == "en" else "sv"
+        call = functools.partial(
+            render_chart, title, subtitle, list(rows), note=note, lang=language
+        )
+        if pooled and self.enabled and not self._closed:
+            self.pooled += 1
+            return await asyncio.get_running_loop().run_in_executor(self._pool(), call)
+        self.threaded += 1
+        return await asyncio.to_thread(call)
+
+    async def close(self) -> None:
+        """Stop the workers and wait for them to exit. Safe to call twice; later draws use a
+        thread."""
+        self._closed = True
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
