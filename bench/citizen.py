@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -66,10 +67,40 @@ async def question_figures(url: str | None, scale: Scale, samples: int) -> list[
             figures += await site_figures(db)
             await db.dispose()
             figures += await asyncio.to_thread(process_figures, db_url)
-            figures += await scheduled_figures(db_url)
+            figures += await _scheduled_before_after(db_url, url is None, Path(tmp))
         finally:
             await db.dispose()
     return figures
+
+
+def _copy_sqlite(source: Path | None, copy: Path) -> None:
+    """Copy a SQLite database nothing writes to (its file and write-ahead log); with no
+    source, remove the copy."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    if source is not None:
+        for suffix in ("", "-wal"):
+            if Path(f"{source}{suffix}").exists():
+                shutil.copyfile(f"{source}{suffix}", f"{copy}{suffix}")
+
+
+async def _scheduled_before_after(db_url: str, own_file: bool, tmp: Path) -> list[Figure]:
+    """The scheduled quarterly run with the chart pool (the bot as built); on the temporary
+    SQLite dataset also before it, on a copy of the same file in the same run: every chart
+    drawn in a thread of the bot's process, as before the pool."""
+    if not own_file:
+        return await scheduled_figures(db_url)
+    copy = tmp / "sweden-thread.sqlite3"
+    await asyncio.to_thread(_copy_sqlite, tmp / "sweden.sqlite3", copy)
+    before = await scheduled_figures(f"sqlite:///{copy}", pool=False)
+    await asyncio.to_thread(_copy_sqlite, None, copy)
+    after = await scheduled_figures(db_url)
+    ratio = after[0].value / before[0].value
+    return [
+        *before[:1],
+        *after,
+        Figure("scheduled quarterly run: with the pool / in a thread", ratio, "ratio"),
+    ]
 
 
 async def _measure(db: Database, db_url: str, samples: int) -> list[Figure]:

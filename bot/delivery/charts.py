@@ -5,8 +5,8 @@ matplotlib holds the GIL while it draws, so threads give no parallelism: a quart
 them in up to `workers` processes (one per core), while the main process reads the next
 municipality's figures and writes its texts.
 
-The processes are started with "forkserver" (or "spawn" where there is none), never a plain
-fork: the bot's process has threads and an event loop that a forked child must not inherit.
+The processes are started with "spawn", never a plain fork: the bot's process has threads and
+an event loop that a forked child must not inherit.
 They start lazily, on the first batch, and each imports matplotlib once. A single chart (a
 citizen's question, one post by hand) keeps the cheap path: a thread in this process, since
 starting a worker costs more than drawing one chart.
@@ -45,8 +45,10 @@ def default_workers() -> int:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    # "spawn": each worker a fresh interpreter, a direct child of this process that exits
+    # with `close()`. ("forkserver" would start as fast here, since each worker imports
+    # matplotlib itself, but leaves its server process running until this process ends.)
+    return multiprocessing.get_context("spawn")
 
 
 def _warm() -> int:
