@@ -23,12 +23,13 @@ import functools
 import logging
 import multiprocessing
 import os
+import weakref
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from bot.render.chart import ChartRow, render_chart
 
-__all__ = ["BATCH_THRESHOLD", "ChartPool", "default_workers"]
+__all__ = ["BATCH_THRESHOLD", "ChartPool", "default_workers", "running_pools"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,15 @@ log = logging.getLogger(__name__)
 # workers costs about a second (each imports matplotlib), one chart about 0.1 s, so a
 # handful of posts already repays the start and later batches find the workers warm.
 BATCH_THRESHOLD = 4
+
+
+# Pools whose workers are running (for tests: none may be left when a test ends).
+_RUNNING: weakref.WeakSet[ChartPool] = weakref.WeakSet()
+
+
+def running_pools() -> list[ChartPool]:
+    """The pools in this process whose worker processes are running."""
+    return [pool for pool in _RUNNING if pool.started]
 
 
 def default_workers() -> int:
@@ -80,6 +90,7 @@ class ChartPool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
+            _RUNNING.add(self)
         return self._executor
 
     async def start(self) -> None:
@@ -112,10 +123,19 @@ class ChartPool:
         self.threaded += 1
         return await asyncio.to_thread(call)
 
+    def close_now(self) -> None:
+        """`close`, blocking (outside an event loop: a test's teardown, process exit)."""
+        self._closed = True
+        executor, self._executor = self._executor, None
+        _RUNNING.discard(self)
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
     async def close(self) -> None:
         """Stop the workers and wait for them to exit. Safe to call twice; later draws use a
         thread."""
         self._closed = True
         executor, self._executor = self._executor, None
+        _RUNNING.discard(self)
         if executor is not None:
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
