@@ -20,7 +20,7 @@ from bot.app import OFFLINE_TOKEN
 from bot.console.transport import OfflineTransport
 from bot.delivery import publisher as publisher_module
 from bot.delivery import scheduler as jobs
-from bot.delivery.charts import BATCH_THRESHOLD, ChartPool
+from bot.delivery.charts import BATCH_THRESHOLD, ChartPool, running_pools
 from bot.delivery.outbox import Pacer, ScaledTime
 from bot.render.chart import ChartRow, render_chart
 from bot.services import schedule as schedules
@@ -174,3 +174,17 @@ async def test_fewer_posts_than_the_threshold_keep_the_thread(
     assert len(renderings) == count
     assert pool.threaded == count and pool.pooled == 0
     assert not pool.started
+
+
+async def test_the_applications_shutdown_stops_the_chart_workers(harness: Harness) -> None:
+    before = _children()
+    app = harness.app
+    scheduler = await jobs.install(app)
+    assert scheduler.charts is not None
+    await scheduler.charts.start()  # as the first batch would
+    assert len(_workers_left(before)) == scheduler.charts.workers
+    assert app.post_shutdown is not None
+    await app.post_shutdown(app)
+    assert running_pools() == []
+    assert multiprocessing.active_children() == []
+    assert _workers_left(before) == {}
