@@ -26,6 +26,7 @@ import os
 import weakref
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from bot.render.chart import ChartRow, render_chart
 
@@ -118,8 +119,20 @@ class ChartPool:
             render_chart, title, subtitle, list(rows), note=note, lang=language
         )
         if pooled and self.enabled and not self._closed:
-            self.pooled += 1
-            return await asyncio.get_running_loop().run_in_executor(self._pool(), call)
+            try:
+                png = await asyncio.get_running_loop().run_in_executor(self._pool(), call)
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory) or could not start: the charts are
+                # drawn here from now on rather than the post failing.
+                log.warning("the chart workers stopped; drawing in a thread", exc_info=True)
+                self.enabled = False
+                executor, self._executor = self._executor, None
+                _RUNNING.discard(self)
+                if executor is not None:
+                    executor.shutdown(wait=False, cancel_futures=True)
+            else:
+                self.pooled += 1
+                return png
         self.threaded += 1
         return await asyncio.to_thread(call)
 
