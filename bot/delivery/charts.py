@@ -7,9 +7,10 @@ municipality's figures and writes its texts.
 
 The processes are started with "spawn", never a plain fork: the bot's process has threads and
 an event loop that a forked child must not inherit.
-They start lazily, on the first batch, and each imports matplotlib once. A single chart (a
-citizen's question, one post by hand) keeps the cheap path: a thread in this process, since
-starting a worker costs more than drawing one chart.
+They start at a batch (`threshold` posts or more) and stop when it is done (`release`); each
+imports matplotlib once. A single chart (a citizen's question, one post by hand) and a small
+batch keep the cheap path: a thread in this process, since starting the workers costs more
+than drawing a few charts.
 
 `close()` shuts the workers down and waits for them; the scheduler calls it when the
 application stops (`bot.delivery.scheduler.uninstall`), and tests call it so no child
@@ -34,11 +35,12 @@ __all__ = ["BATCH_THRESHOLD", "ChartPool", "default_workers", "running_pools"]
 
 log = logging.getLogger(__name__)
 
-# A tick with at least this many posts to render draws their charts in the worker processes;
-# fewer draw in a thread. Measured on the benchmark dataset (bench/quarter.py): starting two
-# workers costs about a second (each imports matplotlib), one chart about 0.1 s, so a
-# handful of posts already repays the start and later batches find the workers warm.
-BATCH_THRESHOLD = 4
+# A batch of at least this many posts draws its charts in the worker processes; a smaller one
+# draws them in a thread. Starting the two workers costs about a second (each imports
+# matplotlib), a chart about 0.1 s of this process's time, so on the benchmark dataset
+# (bench/quarter.py, /tmp/quarter/threshold2.py in the report) the pool repays its start from
+# about 16 posts on a quiet machine; a quarter's turn has 290.
+BATCH_THRESHOLD = 16
 
 
 # Pools whose workers are running (for tests: none may be left when a test ends).
@@ -75,9 +77,16 @@ class ChartPool:
     `enabled=False` turns the processes off (every chart in a thread), for comparing the two
     and for processes that never draw many charts."""
 
-    def __init__(self, workers: int | None = None, *, enabled: bool = True) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        enabled: bool = True,
+        threshold: int = BATCH_THRESHOLD,
+    ) -> None:
         self.workers = workers or default_workers()
         self.enabled = enabled and self.workers > 1
+        self.threshold = threshold
         self._executor: ProcessPoolExecutor | None = None
         self._closed = False
         # How many charts were drawn each way (for tests and the benchmark).
@@ -135,6 +144,18 @@ class ChartPool:
                 return png
         self.threaded += 1
         return await asyncio.to_thread(call)
+
+    def worth_it(self, charts: int) -> bool:
+        """Whether a batch of this many charts should be drawn in the workers."""
+        return self.enabled and not self._closed and charts >= self.threshold
+
+    async def release(self) -> None:
+        """Stop the workers after a batch (they hold matplotlib's memory, and the next batch
+        is a quarter away); the next batch starts them again."""
+        executor, self._executor = self._executor, None
+        _RUNNING.discard(self)
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
 
     def close_now(self) -> None:
         """`close`, blocking (outside an event loop: a test's teardown, process exit)."""

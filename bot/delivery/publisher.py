@@ -38,7 +38,7 @@ from telegram import Bot, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import RetryAfter, TelegramError
 
-from bot.delivery.charts import BATCH_THRESHOLD, ChartPool
+from bot.delivery.charts import ChartPool
 from bot.delivery.errors import classify_send_error
 from bot.delivery.outbox import Pacer, retry_after_seconds
 from bot.render import report as render
@@ -224,7 +224,7 @@ class Publisher:
         next posts, reads their figures and writes their texts (at most `AHEAD` posts claimed
         and not yet sent, so no claim waits long for its turn). Each post is still claimed
         before it is rendered, rendered once, and its parts stored with the claim before its
-        first part is sent. With fewer than `BATCH_THRESHOLD` posts to render, or no pool,
+        first part is sent. With fewer posts than the pool's threshold, or no pool,
         the charts are drawn in a thread as `publish` does."""
         if len(jobs) < 2:
             return [
@@ -241,7 +241,7 @@ class Publisher:
                 )
                 for j in jobs
             ]
-        pooled = self.charts is not None and self.charts.enabled and len(jobs) >= BATCH_THRESHOLD
+        pooled = self.charts is not None and self.charts.worth_it(len(jobs))
         queue: asyncio.Queue[_Prepared | PostOutcome | BaseException | None] = asyncio.Queue(
             maxsize=AHEAD
         )
@@ -283,6 +283,8 @@ class Publisher:
                 left = queue.get_nowait()
                 if isinstance(left, _Prepared):
                     await left.abandon(self)
+            if pooled and self.charts is not None:
+                await self.charts.release()
         return outcomes
 
     async def _prepare(

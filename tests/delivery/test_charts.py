@@ -62,6 +62,13 @@ def _workers_left(before: dict[int, str]) -> dict[int, str]:
     }
 
 
+def test_the_default_threshold_sends_a_quarters_turn_to_the_workers() -> None:
+    pool = ChartPool(workers=2)
+    assert pool.threshold == BATCH_THRESHOLD
+    assert pool.worth_it(290) and not pool.worth_it(1)
+    assert not ChartPool(workers=2, enabled=False).worth_it(290)
+
+
 async def test_the_pool_draws_the_same_chart_as_a_thread_and_leaves_no_worker() -> None:
     before = _children()
     pool = ChartPool(workers=2)
@@ -133,11 +140,11 @@ async def _run(harness: Harness, pool: ChartPool, ticks: int) -> tuple[list[Any]
 async def test_a_batch_of_due_posts_is_drawn_in_the_pool_and_each_rendered_once(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    count = BATCH_THRESHOLD  # the example data has four municipalities
+    count = 4  # the example data has four municipalities
     channels = await _channels(harness, count)
     renderings = _count_renders(monkeypatch)
     before = _children()
-    pool = ChartPool(workers=2)
+    pool = ChartPool(workers=2, threshold=count)
     # Jobs due at the same moment start their ticks together: one tick does the batch.
     posts, transport = await _run(harness, pool, ticks=3)
     assert [p.outcome for p in posts] == ["sent"] * count
@@ -157,7 +164,7 @@ async def test_a_batch_of_due_posts_is_drawn_in_the_pool_and_each_rendered_once(
         rows = list(await session.scalars(select(ProgressPost)))
     assert len(rows) == count
     assert all(r.status is PostStatus.SENT for r in rows)
-    # The scheduler's close (the application's post_shutdown) stopped the workers.
+    # The workers stopped when the batch was done.
     assert multiprocessing.active_children() == []
     assert _workers_left(before) == {}
 
@@ -165,10 +172,10 @@ async def test_a_batch_of_due_posts_is_drawn_in_the_pool_and_each_rendered_once(
 async def test_fewer_posts_than_the_threshold_keep_the_thread(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    count = BATCH_THRESHOLD - 1
+    count = 3
     await _channels(harness, count)
     renderings = _count_renders(monkeypatch)
-    pool = ChartPool(workers=2)
+    pool = ChartPool(workers=2, threshold=count + 1)
     posts, _transport = await _run(harness, pool, ticks=1)
     assert [p.outcome for p in posts] == ["sent"] * count
     assert len(renderings) == count
