@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from bench.dataset import BENCH_TODAY, Scale, build_dataset
 from bench.figures import Figure
@@ -67,7 +68,7 @@ async def question_figures(url: str | None, scale: Scale, samples: int) -> list[
             figures += await site_figures(db)
             await db.dispose()
             figures += await asyncio.to_thread(process_figures, db_url)
-            figures += await _scheduled_before_after(db_url, url is None, Path(tmp))
+            figures += await _scheduled_before_after(db_url, Path(tmp))
         finally:
             await db.dispose()
     return figures
@@ -84,14 +85,15 @@ def _copy_sqlite(source: Path | None, copy: Path) -> None:
                 shutil.copyfile(f"{source}{suffix}", f"{copy}{suffix}")
 
 
-async def _scheduled_before_after(db_url: str, own_file: bool, tmp: Path) -> list[Figure]:
-    """The scheduled quarterly run with the chart pool (the bot as built); on the temporary
-    SQLite dataset also before it, on a copy of the same file in the same run: every chart
-    drawn in a thread of the bot's process, as before the pool."""
-    if not own_file:
+async def _scheduled_before_after(db_url: str, tmp: Path) -> list[Figure]:
+    """The scheduled quarterly run with the chart pool (the bot as built); on a SQLite
+    dataset also before it, on a copy of the same file in the same run: every chart drawn in
+    a thread of the bot's process, as before the pool."""
+    url = make_url(db_url)
+    if not url.drivername.startswith("sqlite") or not url.database:
         return await scheduled_figures(db_url)
     copy = tmp / "sweden-thread.sqlite3"
-    await asyncio.to_thread(_copy_sqlite, tmp / "sweden.sqlite3", copy)
+    await asyncio.to_thread(_copy_sqlite, Path(url.database), copy)
     before = await scheduled_figures(f"sqlite:///{copy}", pool=False)
     await asyncio.to_thread(_copy_sqlite, None, copy)
     after = await scheduled_figures(db_url)
