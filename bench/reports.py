@@ -136,8 +136,9 @@ async def scheduled_figures(db_url: str, *, pool: bool = True, label: str = "") 
             f"scheduled quarterly run ({how}), {n} kommuner due at once, {n} ticks: total",
             total,
             "s",
-            "≤ 60 s",
-            total <= 60 * n / 290,
+            # The run without the pool is the reference, measured beside it: no verdict.
+            "≤ 60 s" if pool else "",
+            total <= 60 * n / 290 if pool else None,
         ),
         Figure(
             "scheduled quarterly run: reports rendered",

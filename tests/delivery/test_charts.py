@@ -195,3 +195,35 @@ async def test_the_applications_shutdown_stops_the_chart_workers(harness: Harnes
     assert running_pools() == []
     assert multiprocessing.active_children() == []
     assert _workers_left(before) == {}
+
+
+async def test_a_batch_that_fails_half_way_gives_back_the_claims_it_took_ahead(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The third report cannot be read: the posts before it are sent, the claims taken ahead
+    of it are given back at once (no lease to wait out), and the next tick sends the rest,
+    each post once."""
+    channels = await _channels(harness, 4)
+    renderings = _count_renders(monkeypatch)
+    real = publisher_module.build_report
+    calls: list[int] = []
+
+    async def failing(session: Any, municipality_id: int, *args: Any, **kwargs: Any) -> Any:
+        calls.append(municipality_id)
+        if len(calls) == 3:
+            raise RuntimeError("the database went away")
+        return await real(session, municipality_id, *args, **kwargs)
+
+    monkeypatch.setattr(publisher_module, "build_report", failing)
+    with pytest.raises(RuntimeError):
+        await _run(harness, ChartPool(workers=2, threshold=2), ticks=1)
+    async with harness.services.db.read() as session:
+        rows = list(await session.scalars(select(ProgressPost)))
+    assert sorted(r.status.name for r in rows if r.status is PostStatus.SENT) == ["SENT"] * 2
+    assert all(r.claimed_by is None for r in rows if r.status is not PostStatus.SENT)
+    monkeypatch.setattr(publisher_module, "build_report", real)
+    posts, transport = await _run(harness, ChartPool(workers=2, threshold=2), ticks=1)
+    assert [p.outcome for p in posts] == ["sent"] * 2
+    assert sorted(r.municipality for r in renderings) == sorted(channels)
+    photos = Counter(c.chat_id for c in transport.calls if c.method == "sendPhoto")
+    assert sum(photos.values()) == 2 and max(photos.values()) == 1
