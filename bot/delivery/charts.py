@@ -37,9 +37,9 @@ log = logging.getLogger(__name__)
 
 # A batch of at least this many posts draws its charts in the worker processes; a smaller one
 # draws them in a thread. Starting the two workers costs about a second (each imports
-# matplotlib), a chart about 0.1 s of this process's time, so on the benchmark dataset
-# (bench/quarter.py, /tmp/quarter/threshold2.py in the report) the pool repays its start from
-# about 16 posts on a quiet machine; a quarter's turn has 290.
+# matplotlib), a chart about 0.1 s of this process's time: measured with one scheduler tick of
+# N due posts on the benchmark dataset, the pool (started cold) repaid its start from about 16
+# posts on a quiet machine, and not below. A quarter's turn has 290.
 BATCH_THRESHOLD = 16
 
 
