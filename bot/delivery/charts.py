@@ -38,8 +38,9 @@ log = logging.getLogger(__name__)
 # A batch of at least this many posts draws its charts in the worker processes; a smaller one
 # draws them in a thread. Starting the two workers costs about a second (each imports
 # matplotlib), a chart about 0.1 s of this process's time: measured with one scheduler tick of
-# N due posts on the benchmark dataset, the pool (started cold) repaid its start from about 16
-# posts on a quiet machine, and not below. A quarter's turn has 290.
+# N due posts on the benchmark dataset (a shared machine, load 2-4, so noisy), the pool
+# started cold lost at 8 posts and below and first won at 16; it saves about 40 % at 290, a
+# quarter's turn.
 BATCH_THRESHOLD = 16
 
 
