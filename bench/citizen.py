@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from bench.dataset import BENCH_TODAY, Scale, build_dataset
 from bench.figures import Figure
@@ -66,10 +68,41 @@ async def question_figures(url: str | None, scale: Scale, samples: int) -> list[
             figures += await site_figures(db)
             await db.dispose()
             figures += await asyncio.to_thread(process_figures, db_url)
-            figures += await scheduled_figures(db_url)
+            figures += await _scheduled_before_after(db_url, Path(tmp))
         finally:
             await db.dispose()
     return figures
+
+
+def _copy_sqlite(source: Path | None, copy: Path) -> None:
+    """Copy a SQLite database nothing writes to (its file and write-ahead log); with no
+    source, remove the copy."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    if source is not None:
+        for suffix in ("", "-wal"):
+            if Path(f"{source}{suffix}").exists():
+                shutil.copyfile(f"{source}{suffix}", f"{copy}{suffix}")
+
+
+async def _scheduled_before_after(db_url: str, tmp: Path) -> list[Figure]:
+    """The scheduled quarterly run with the chart pool (the bot as built); on a SQLite
+    dataset also before it, on a copy of the same file in the same run: every chart drawn in
+    a thread of the bot's process, as before the pool."""
+    url = make_url(db_url)
+    if not url.drivername.startswith("sqlite") or not url.database:
+        return await scheduled_figures(db_url)
+    copy = tmp / "sweden-thread.sqlite3"
+    await asyncio.to_thread(_copy_sqlite, Path(url.database), copy)
+    before = await scheduled_figures(f"sqlite:///{copy}", pool=False)
+    await asyncio.to_thread(_copy_sqlite, None, copy)
+    after = await scheduled_figures(db_url)
+    ratio = after[0].value / before[0].value
+    return [
+        *before[:1],
+        *after,
+        Figure("scheduled quarterly run: with the pool / in a thread", ratio, "ratio"),
+    ]
 
 
 async def _measure(db: Database, db_url: str, samples: int) -> list[Figure]:

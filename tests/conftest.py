@@ -28,6 +28,7 @@ from bot.config import DatabaseSettings, Settings
 from bot.console.transport import ApiCall, OfflineTransport
 from bot.console.updates import Person, UpdateFactory
 from bot.context import BotApplication
+from bot.delivery.charts import running_pools
 from bot.services.core import Services
 from storage import migrate
 from storage.db import Database
@@ -88,6 +89,17 @@ async def _migrate(url: str) -> None:
         await migrate.upgrade(db)
     finally:
         await db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_chart_workers_left() -> Iterator[None]:
+    """No test leaves chart worker processes running (`ChartPool.close`, which the
+    scheduler's `close` and the application's shutdown call)."""
+    yield
+    left = running_pools()
+    for pool in left:
+        pool.close_blocking()
+    assert not left, "chart worker processes were left running"
 
 
 @pytest.fixture(scope="session")

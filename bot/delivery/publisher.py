@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -38,6 +39,7 @@ from telegram.constants import ParseMode
 from telegram.error import RetryAfter, TelegramError
 
 from bot.clock import Clock, SystemClock
+from bot.delivery.charts import ChartPool
 from bot.delivery.errors import classify_send_error
 from bot.delivery.outbox import Pacer, retry_after_seconds
 from bot.render import report as render
@@ -68,13 +70,36 @@ from storage.models import Municipality, PostStatus, ProgressPost, Subscriber
 log = logging.getLogger(__name__)
 
 
-async def render_post(report: Report, lang: str = "sv", *, link: str | None = None) -> Rendered:
-    """The post's parts; `link` (the kommun's public web page) ends the text when given."""
+async def render_post(
+    report: Report,
+    lang: str = "sv",
+    *,
+    link: str | None = None,
+    charts: ChartPool | None = None,
+    pooled: bool = False,
+) -> Rendered:
+    """The post's parts; `link` (the kommun's public web page) ends the text when given.
+
+    The chart is drawn by `charts` (in a worker process when `pooled`), else in a thread. The
+    texts are written while the chart is being drawn."""
     language: Lang = "en" if lang == "en" else "sv"
     title, subtitle, note, rows = render.chart(report, language)
-    png = await asyncio.to_thread(render_chart, title, subtitle, rows, note=note, lang=language)
+    if charts is None:
+        drawing: asyncio.Future[bytes] = asyncio.ensure_future(
+            asyncio.to_thread(render_chart, title, subtitle, rows, note=note, lang=language)
+        )
+    else:
+        drawing = asyncio.ensure_future(
+            charts.draw(title, subtitle, rows, note=note, lang=language, pooled=pooled)
+        )
+    try:
+        messages = tuple(render.telegram_messages(report, language, link=link))
+        png = await drawing
+    finally:
+        if not drawing.done():
+            drawing.cancel()
     return Rendered(
-        tuple(render.telegram_messages(report, language, link=link)),
+        messages,
         png,
         render.chart_caption(report, language),
         (_title(report, "sv"), _title(report, "en")),
@@ -94,6 +119,44 @@ class _LeaseLost(Exception):
 
 # --- publishing --------------------------------------------------------------------------
 
+# Posts a batch claims ahead of the one it is sending: enough to keep both chart workers busy
+# while this process reads and writes the next ones, few enough that no claim waits long.
+AHEAD = 4
+
+
+@dataclass(frozen=True)
+class PublishJob:
+    """One post for `Publisher.publish_many`: the arguments of `Publisher.publish`."""
+
+    municipality_id: int
+    period: ReportPeriod | None
+    due: datetime | None = None
+    actor: str = "schedule"
+    actor_user_id: int | None = None
+    comment: str | None = None
+    allow: frozenset[PostStatus] = frozenset()
+
+
+@dataclass
+class _Prepared:
+    """A claimed post, its rendering under way (None when its parts were stored before)."""
+
+    job: PublishJob
+    claim: Claim
+    channel: str
+    period: ReportPeriod
+    rendering: asyncio.Future[Rendered] | None = None
+
+    async def abandon(self, publisher: Publisher) -> None:
+        """Stop rendering and give the claim back (nothing of it was sent by this attempt)."""
+        if self.rendering is not None:
+            self.rendering.cancel()
+            with contextlib.suppress(BaseException):
+                await self.rendering
+            self.rendering = None
+        with contextlib.suppress(Exception):
+            await release_claim(publisher.db, self.claim.post_id, publisher.me, "avbruten")
+
 
 @dataclass
 class Publisher:
@@ -111,6 +174,8 @@ class Publisher:
     public_url: str = ""
     # How many posts this process rendered (a resume or a lost race renders nothing).
     renders: int = 0
+    # Draws the charts (in worker processes for a batch); None: each in a thread.
+    charts: ChartPool | None = None
 
     async def publish(
         self,
@@ -132,6 +197,99 @@ class Publisher:
         retries a FAILED post, and with --force also one the schedule SKIPPED. A SENT post is
         never sent again, and an AMBIGUOUS one only after an admin says it did not come out.
         """
+        job = PublishJob(
+            municipality_id,
+            period,
+            due=due,
+            actor=actor,
+            actor_user_id=actor_user_id,
+            comment=comment,
+            allow=allow,
+        )
+        prepared = await self._prepare(job, today=today, now=now, pooled=False)
+        if isinstance(prepared, PostOutcome):
+            return prepared
+        return await self._complete(prepared, now)
+
+    async def publish_many(
+        self, jobs: Sequence[PublishJob], *, today: date, now: datetime
+    ) -> list[PostOutcome]:
+        """Publish several posts (a quarter's turn), each as `publish` would, outcomes in the
+        order of `jobs`, sent in that order.
+
+        A pipeline: while a worker process draws one post's chart, this process claims the
+        next posts, reads their figures and writes their texts (at most `AHEAD` posts claimed
+        and not yet sent, so no claim waits long for its turn). Each post is still claimed
+        before it is rendered, rendered once, and its parts stored with the claim before its
+        first part is sent. With fewer posts than the pool's threshold, or no pool,
+        the charts are drawn in a thread as `publish` does."""
+        if len(jobs) < 2:
+            return [
+                await self.publish(
+                    j.municipality_id,
+                    j.period,
+                    today=today,
+                    now=now,
+                    due=j.due,
+                    actor=j.actor,
+                    actor_user_id=j.actor_user_id,
+                    comment=j.comment,
+                    allow=j.allow,
+                )
+                for j in jobs
+            ]
+        pooled = self.charts is not None and self.charts.worth_it(len(jobs))
+        queue: asyncio.Queue[_Prepared | PostOutcome | BaseException | None] = asyncio.Queue(
+            maxsize=AHEAD
+        )
+
+        async def produce() -> None:
+            for job in jobs:
+                item: _Prepared | PostOutcome | BaseException
+                try:
+                    item = await self._prepare(job, today=today, now=now, pooled=pooled)
+                except Exception as exc:
+                    item = exc
+                try:
+                    await queue.put(item)
+                except asyncio.CancelledError:
+                    if isinstance(item, _Prepared):
+                        await item.abandon(self)
+                    raise
+                if isinstance(item, BaseException):
+                    return
+            await queue.put(None)
+
+        producer = asyncio.create_task(produce())
+        outcomes: list[PostOutcome] = []
+        try:
+            while (item := await queue.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                if isinstance(item, PostOutcome):
+                    outcomes.append(item)
+                else:
+                    outcomes.append(await self._complete(item, now))
+        finally:
+            producer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await producer
+            # Claimed but not sent (the batch stopped on an error): give the claims back, so
+            # the next tick carries on at once instead of waiting for the leases to run out.
+            while not queue.empty():
+                left = queue.get_nowait()
+                if isinstance(left, _Prepared):
+                    await left.abandon(self)
+            if pooled and self.charts is not None:
+                await self.charts.release()
+        return outcomes
+
+    async def _prepare(
+        self, job: PublishJob, *, today: date, now: datetime, pooled: bool
+    ) -> _Prepared | PostOutcome:
+        """Claim the post; when it has no stored parts yet, read its report and start
+        rendering it (the chart drawn in the pool when `pooled`)."""
+        municipality_id, period = job.municipality_id, job.period
         async with self.db.read() as session:
             municipality = await session.get(Municipality, municipality_id)
             if municipality is None or not municipality.channel:
@@ -145,11 +303,11 @@ class Publisher:
                 municipality_id,
                 channel,
                 period.key,
-                due=due,
+                due=job.due,
                 me=self.me,
                 now=now,
                 lease_now=self.clock.now(),
-                allow=allow,
+                allow=job.allow,
             )
             if isinstance(claim, PostOutcome) and claim.detail == "new" and claim.post_id:
                 await self._tell_ambiguous(
@@ -157,24 +315,57 @@ class Publisher:
                 )
         if isinstance(claim, PostOutcome):
             return claim
-        rendered = claim.rendered
-        if rendered is None:
-            async with self.db.read() as session:
-                report = await build_report(
-                    session, municipality_id, period, today, comment=comment
+        prepared = _Prepared(job, claim, channel, period)
+        if claim.rendered is None:
+            try:
+                async with self.db.read() as session:
+                    report = await build_report(
+                        session, municipality_id, period, today, comment=job.comment
+                    )
+            except BaseException:
+                await prepared.abandon(self)
+                raise
+            # A channel is a municipality's public voice, in Swedish: there is no language
+            # per channel. Private answers draw the chart in the asker's language
+            # (handlers.citizen).
+            prepared.rendering = asyncio.ensure_future(
+                render_post(
+                    report,
+                    "sv",
+                    link=kommun_url(self.public_url, report.slug),
+                    charts=self.charts,
+                    pooled=pooled,
                 )
-            # A channel is a municipality's public voice, in Swedish: there is no language per
-            # channel. Private answers draw the chart in the asker's language (handlers.citizen).
-            rendered = await render_post(
-                report, "sv", link=kommun_url(self.public_url, report.slug)
             )
+        return prepared
+
+    async def _complete(self, prepared: _Prepared, now: datetime) -> PostOutcome:
+        """Finish the rendering, store its parts with the claim, then send."""
+        claim, channel = prepared.claim, prepared.channel
+        rendered = claim.rendered
+        if prepared.rendering is not None:
+            try:
+                rendered = await prepared.rendering
+            except BaseException:
+                await prepared.abandon(self)
+                raise
+            prepared.rendering = None
             self.renders += 1
             if not await store_rendering(
                 self.db, claim.post_id, self.me, rendered, self.clock.now() + LEASE
             ):
                 return PostOutcome("busy", claim.post_id, tuple(claim.sent), channel)
+        assert rendered is not None
+        job = prepared.job
         return await self._send(
-            claim, municipality_id, period.key, channel, rendered, now, actor, actor_user_id
+            claim,
+            job.municipality_id,
+            prepared.period.key,
+            channel,
+            rendered,
+            now,
+            job.actor,
+            job.actor_user_id,
         )
 
     # --- the lease ------------------------------------------------------------------------

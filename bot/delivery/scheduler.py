@@ -33,8 +33,9 @@ from telegram.error import TelegramError
 
 from bot.botapi import make_bot
 from bot.delivery import reminders
+from bot.delivery.charts import ChartPool
 from bot.delivery.outbox import OutboxWorker, Pacer
-from bot.delivery.publisher import Publisher
+from bot.delivery.publisher import Publisher, PublishJob
 from bot.domain.schedule import local_to_utc, week_first_working_day
 from bot.leader import LEADERSHIP_KEY, LeaderWatch
 from bot.leader import Leadership as Leadership
@@ -81,6 +82,8 @@ class Scheduler:
     leadership: Leadership | None = None
     worker: OutboxWorker | None = None
     publisher: Publisher | None = None
+    # Draws the charts of a batch of posts in worker processes; closed by `close()`.
+    charts: ChartPool | None = None
     # Runs this process knows are done (action, id): later ticks need not ask the database.
     _done: set[tuple[str, int]] = field(default_factory=set, repr=False)
     # One tick at a time: jobs falling due together wait, then find the work done.
@@ -95,13 +98,23 @@ class Scheduler:
         if self.leadership is None:
             self.leadership = Leadership(self.services.db, clock=self.services.clock)
         if self.publisher is None:
+            if self.charts is None:
+                self.charts = ChartPool()
             self.publisher = Publisher(
                 self.services.db,
                 self.bot,
                 self.pacer,
                 clock=self.services.clock,
                 public_url=self.services.settings.site.public_url,
+                charts=self.charts,
             )
+        elif self.charts is None:
+            self.charts = self.publisher.charts
+
+    async def close(self) -> None:
+        """Stop the chart workers (the application is stopping)."""
+        if self.charts is not None:
+            await self.charts.close()
 
     @property
     def db(self) -> Database:
@@ -148,6 +161,8 @@ class Scheduler:
             plans = await schedules.schedules(session)
             posts = await posting.posts_by_key(session)
             approvals = await posting.approvals_by_key(session)
+        jobs: list[PublishJob] = []
+        names: list[str] = []
         for mid, name, channel in municipalities:
             plan = plans.get(mid) or schedules.Schedule(mid)
             ahead = schedules.ask_ahead(plan, now, tz, approvals)
@@ -171,17 +186,23 @@ class Scheduler:
                 assert todo.approval is not None
                 report.held += await self._tell_held(todo.approval, name, window, now)
             else:
-                outcome = await self.publisher.publish(
-                    mid,
-                    ReportPeriod(window.code(), window),
-                    today=today,
-                    now=now,
-                    due=due,
-                    actor="schedule",
-                    comment=todo.comment,
+                jobs.append(
+                    PublishJob(
+                        mid,
+                        ReportPeriod(window.code(), window),
+                        due=due,
+                        actor="schedule",
+                        comment=todo.comment,
+                    )
                 )
-                log.info("post %s %s: %s", name, window.code(), outcome.outcome)
-                report.posts.append(outcome)
+                names.append(name)
+        # All the due posts at once: at a quarter's turn the charts are drawn in the worker
+        # processes while the next reports are read and written (Publisher.publish_many).
+        outcomes = await self.publisher.publish_many(jobs, today=today, now=now)
+        for name, job, outcome in zip(names, jobs, outcomes, strict=True):
+            assert job.period is not None
+            log.info("post %s %s: %s", name, job.period.key, outcome.outcome)
+            report.posts.append(outcome)
         report.reminders = await self.remind_if_due(now, today)
         if self.worker is not None and (
             any(p.notices for p in report.posts) or report.asked or report.reminders
@@ -480,5 +501,6 @@ async def uninstall(app: Any) -> None:
         return
     if scheduler.worker is not None:
         await scheduler.worker.stop()
+    await scheduler.close()
     if scheduler.leadership is not None:
         await scheduler.leadership.release()
