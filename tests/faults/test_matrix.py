@@ -118,6 +118,7 @@ from sqlalchemy.engine import make_url
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bot.clock import FrozenClock
 from bot.delivery import scheduler as jobs
 from bot.delivery.outbox import Pacer, ScaledTime, drain
 from bot.render import callbacks
@@ -236,9 +237,9 @@ async def test_outbox_notice_timeout_before_sending_arrives_once(
     bot = _one_connection_bot(fake_api)
     async with bot:
         blocker = await _hold_the_connection(bot, fake_api)
-        result = await drain(db, bot, Pacer(), lambda: NOW)
+        result = await drain(db, bot, Pacer(), FrozenClock(NOW))
         await blocker
-        await drain(db, bot, Pacer(), lambda: NOW)  # a second pass sends nothing again
+        await drain(db, bot, Pacer(), FrozenClock(NOW))  # a second pass sends nothing again
     assert result.sent == 2 and result.ambiguous == 0
     [held] = fake_api.calls("sendChatAction")
     first = min(c.at for c in fake_api.calls("sendMessage"))
