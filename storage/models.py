@@ -20,6 +20,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -673,3 +674,15 @@ class ProcessedUpdate(Base):
     received_at: Mapped[datetime] = mapped_column(default=_now, index=True)
     processed_at: Mapped[datetime | None] = mapped_column()
     payload: Mapped[dict[str, Any] | None] = mapped_column()
+
+
+class SendBudget(Base):
+    """The bot's send budget as a token bucket that every process of the bot draws from
+    (`storage.budget`): `tokens` as of `stamp` (seconds since the epoch, the database's clock).
+    Tokens below zero are sends already booked for the near future."""
+
+    __tablename__ = "send_budget"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    stamp: Mapped[float] = mapped_column(Float)
