@@ -6,12 +6,13 @@ import logging
 from typing import Any
 
 from telegram.ext import AIORateLimiter, Application, ContextTypes
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import handlers, menus
 from bot.botapi import defaults
 from bot.context import SERVICES_KEY, BotApplication, BotContext
 from bot.delivery import scheduler
+from bot.delivery.budget import BUDGET_KEY, BudgetedRequest, LocalBudget, SharedBudget
 from bot.services.core import Services
 from bot.services.posting import sync_channels
 
@@ -26,11 +27,14 @@ def build_application(
     request: BaseRequest | None = None,
     *,
     rate_limit: bool = True,
+    budget: LocalBudget | SharedBudget | None = None,
 ) -> BotApplication:
     """Build the bot: handlers, error handler, services in `context.services`.
 
     `request` replaces the HTTP transport (the offline demo and the tests pass one); without it,
     the bot talks to Telegram, or to the self-hosted Bot API server in `api_base_url`.
+    `budget` replaces the bot's send budget (with `rate_limit`); without it, the budget is kept
+    in memory on SQLite and in the database on PostgreSQL.
     """
     settings = services.settings
     token = settings.telegram.token.get() if settings.telegram.token else OFFLINE_TOKEN
@@ -45,12 +49,25 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.get_updates_request(request)
+    if rate_limit:
+        # Every message the process sends is booked in one budget for the bot
+        # (bot.delivery.budget): in memory on SQLite (one process per file), in the database
+        # on PostgreSQL, where several processes may share it.
+        if budget is None and services.db.is_sqlite:
+            budget = LocalBudget()
+        elif budget is None:
+            budget = SharedBudget(services.db.url.render_as_string(hide_password=False))
+        request = BudgetedRequest(request or HTTPXRequest(connection_pool_size=256), budget)
+    if request is not None:
+        builder = builder.request(request)
     if rate_limit:
         # Honours 429 retry_after and retries instead of dropping a message.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
     app: BotApplication = builder.build()
     app.bot_data[SERVICES_KEY] = services
+    if rate_limit:
+        app.bot_data[BUDGET_KEY] = budget
     handlers.register(app)
     return app
 

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 METRICS_KEY = "metrics"  # in bot_data
 SCHEDULER_KEY = "scheduler"  # bot.delivery.scheduler.SCHEDULER_KEY (not imported: it imports much)
+BUDGET_KEY = "send_budget"  # bot.delivery.budget.BUDGET_KEY (not imported: it imports telegram)
 CACHE_SECONDS = 5.0  # database figures are read at most this often
 TIMEOUT = 3.0  # seconds the database may take to answer a refresh
 PREFIX = "loftesbot_"
@@ -60,6 +61,13 @@ OUTBOX_STATES = (
 )
 # Handling an update takes milliseconds; a chart about 0.15 s; a retry's wait is not in it.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class BudgetSource(Protocol):
+    """What the bot's send budget (`bot.delivery.budget`) tells about its bookings."""
+
+    booked: int
+    waited: float
 
 
 class TickSource(Protocol):
@@ -167,6 +175,7 @@ class Metrics:
         *,
         leadership: Callable[[], Leadership | None] = lambda: None,
         scheduler: Callable[[], TickSource | None] = lambda: None,
+        budget: Callable[[], BudgetSource | None] = lambda: None,
         mode: str = "",
         cache_seconds: float = CACHE_SECONDS,
         timeout: float = TIMEOUT,
@@ -175,6 +184,7 @@ class Metrics:
         self.clock = clock
         self.leadership = leadership
         self.scheduler = scheduler
+        self.budget = budget
         self.mode = mode
         self.cache_seconds = cache_seconds
         self.timeout = timeout
@@ -260,6 +270,19 @@ class _StateCollector(Collector):
             )
             leader.add_metric([instance], 1.0 if leadership.leading else 0.0)
             yield leader
+        budget = m.budget()
+        if budget is not None:
+            yield CounterMetricFamily(
+                f"{PREFIX}sent_messages",
+                "Messages this process booked in the bot's send budget (replies, posts, notices, "
+                "edits)",
+                value=budget.booked,
+            )
+            yield CounterMetricFamily(
+                f"{PREFIX}send_budget_wait_seconds",
+                "Seconds messages waited for a slot in the bot's send budget",
+                value=budget.waited,
+            )
         scheduler = m.scheduler()
         if scheduler is not None:
             yield GaugeMetricFamily(
@@ -340,6 +363,7 @@ def metrics_of(app: Any) -> Metrics:
             services.clock,
             leadership=lambda: app.bot_data.get(LEADERSHIP_KEY),
             scheduler=lambda: app.bot_data.get(SCHEDULER_KEY),
+            budget=lambda: app.bot_data.get(BUDGET_KEY),
             mode=services.settings.telegram.mode,
         )
         app.bot_data[METRICS_KEY] = metrics
