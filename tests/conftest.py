@@ -28,6 +28,7 @@ from bot.config import DatabaseSettings, Settings
 from bot.console.transport import ApiCall, OfflineTransport
 from bot.console.updates import Person, UpdateFactory
 from bot.context import BotApplication
+from bot.delivery.budget import LocalBudget
 from bot.delivery.charts import running_pools
 from bot.services.core import Services
 from storage import migrate
@@ -189,7 +190,11 @@ async def harness(db: Database, clock: FrozenClock) -> AsyncIterator[Harness]:
     settings = Settings(database=DatabaseSettings(url=db.display_url))
     services = Services(settings=settings, db=db, clock=clock)
     transport = OfflineTransport()
-    app = build_application(services, request=transport)
+    # The bot's send budget paces every message at 25 a second after a burst of 4; the tests of
+    # the budget are tests/delivery/test_budget.py and the two-instance trial in
+    # tests/faults/test_matrix.py. Here it is wide, so that a test's messages are not held up.
+    budget = LocalBudget(rate=100_000, burst=100_000)
+    app = build_application(services, request=transport, budget=budget)
     harness = Harness(app, transport, UpdateFactory(app.bot, now=clock.now()), services, clock)
 
     async def collect(update: object, context: Any) -> None:

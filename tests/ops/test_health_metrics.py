@@ -274,6 +274,10 @@ async def test_polling_mode_serves_health_and_metrics_on_its_own_listener(db: Da
         [info] = [k for k in samples if k[0] == "loftesbot_instance_info"]
         assert dict(info[1])["mode"] == "polling"
         assert 0 <= value(samples, "loftesbot_scheduler_last_tick_age_seconds") < 30
+        # Both answers were booked in the bot's send budget (in memory on SQLite, in the
+        # database on PostgreSQL); two fit in its burst, so neither waited.
+        assert value(samples, "loftesbot_sent_messages_total") >= 2
+        assert value(samples, "loftesbot_send_budget_wait_seconds_total") == 0
 
         health = await get(port, "/healthz")
         assert health.status_code == 200

@@ -65,7 +65,7 @@ OWN_BY_COLUMN = {
     "reporters": "telegram_user_id",
     "audit_log": "actor_user_id",
 }
-BOOKKEEPING = frozenset({"processed_updates", "inbox"})
+BOOKKEEPING = frozenset({"processed_updates", "inbox", "send_budget"})
 
 
 @dataclass(frozen=True)
