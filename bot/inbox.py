@@ -18,8 +18,10 @@ processing; if the process dies before it is written, the row is processed again
 makes that harmless.
 
 **Replies as durable as the change.** A reporter's confirmation is recorded in the same
-transaction as the report (`storage.activities.record_reply`, kept with the key) and sent after
-the commit; the done mark also marks it sent (`storage.inbox.mark_replied`). A retry that finds
+transaction as the report, kept with the key (a report claims its key last, with the reply, in
+one row: `storage.activities.claim_update(payload=...)`; other answers use `record_reply` after
+an early claim), and sent after the commit; the done mark also marks it sent
+(`storage.inbox.mark_replied`). A retry that finds
 the key taken sends a recorded reply not marked sent: the process died after the commit and
 before the done mark, or Telegram refused the reply. The policy for private replies is at least
 once: a process killed after the reply went out and before the done mark sends it again on the

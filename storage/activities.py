@@ -26,7 +26,7 @@ from storage.models import (
 
 # Statements run for every logged message are built once (per dialect where it matters) and
 # run as Core on the tables: no statement construction or ORM unit of work per message.
-_CLAIMS: dict[str, Any] = {}
+_CLAIMS: dict[tuple[str, bool], Any] = {}
 _MUNICIPALITIES = cast(Table, Municipality.__table__)
 _ACTIVITIES = cast(Table, Activity.__table__)
 _TOUCH = (
@@ -43,28 +43,55 @@ _RECORD_REPLY = (
 )
 
 
-async def claim_update(session: AsyncSession, key: str, update_id: int, now: datetime) -> bool:
+async def claim_update(
+    session: AsyncSession,
+    key: str,
+    update_id: int,
+    now: datetime,
+    *,
+    payload: dict[str, Any] | None = None,
+) -> bool:
     """Record that the update with this key is handled; False when it already was.
 
     Written in the caller's transaction: if that rolls back, the key goes with it and a
     redelivery is handled afresh. On PostgreSQL a concurrent claim of the same key waits for
     the first transaction and then finds the key taken.
+
+    With `payload` (what `record_reply` would write: the reply and its notes), the reply is
+    recorded in the same statement: a use case that claims its key last, once it knows what to
+    say, writes one row instead of two.
     """
     dialect = session.get_bind().dialect.name
-    statement = _CLAIMS.get(dialect)
+    recorded = payload is not None
+    statement = _CLAIMS.get((dialect, recorded))
     if statement is None:
-        statement = _CLAIMS[dialect] = (
-            insert_for(session)(cast(Table, ProcessedUpdate.__table__))
-            .values(
-                key=bindparam("key"),
-                update_id=bindparam("update_id"),
-                received_at=bindparam("now"),
-                processed_at=bindparam("now"),
-            )
+        values: dict[str, Any] = {
+            "key": bindparam("key"),
+            "update_id": bindparam("update_id"),
+            "received_at": bindparam("now"),
+            "processed_at": None if recorded else bindparam("now"),
+        }
+        if recorded:
+            values["payload"] = bindparam("payload", type_=_PROCESSED.c.payload.type)
+        statement = _CLAIMS[(dialect, recorded)] = (
+            insert_for(session)(_PROCESSED)
+            .values(**values)
             .on_conflict_do_nothing(index_elements=["key"])
         )
-    result = await session.execute(statement, {"key": key, "update_id": update_id, "now": now})
+    params: dict[str, Any] = {"key": key, "update_id": update_id, "now": now}
+    if recorded:
+        params["payload"] = payload
+    result = await session.execute(statement, params)
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def writers_serialised(session: AsyncSession) -> bool:
+    """Does a writing transaction hold the database's one write lock from its start (SQLite,
+    `BEGIN IMMEDIATE`)? Then an update key read as free stays free until the commit, and a use
+    case may claim it last. On PostgreSQL another transaction could claim it meanwhile, and
+    rows of the change (an activity's unique source) would collide before the claim does: the
+    key is claimed first there."""
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def message_key(chat_id: int, message_id: int) -> str:

@@ -19,6 +19,7 @@ from storage.models import (
     Pledge,
     PledgeSet,
     PoliceArea,
+    ProcessedUpdate,
 )
 
 # Built once: these run at the start of every logged message and every question.
@@ -28,6 +29,7 @@ _VERSION_AND_STATE = select(
     exists().where(
         ChatState.user_id == bindparam("user_id"), ChatState.expires_at > bindparam("now")
     ),
+    exists().where(ProcessedUpdate.key == bindparam("key")),
 )
 
 
@@ -38,12 +40,14 @@ async def catalogue_version(session: AsyncSession) -> int | None:
 
 
 async def version_and_state(
-    session: AsyncSession, user_id: int, now: datetime
-) -> tuple[int | None, bool]:
-    """The catalogue version (see `CatalogueVersion`; None before migration 0007 ran), and
-    whether the user has an unexpired question waiting for an answer. One statement."""
-    row = (await session.execute(_VERSION_AND_STATE, {"user_id": user_id, "now": now})).one()
-    return (None if row[0] is None else int(row[0])), bool(row[1])
+    session: AsyncSession, user_id: int, now: datetime, key: str = ""
+) -> tuple[int | None, bool, bool]:
+    """The catalogue version (see `CatalogueVersion`; None before migration 0007 ran), whether
+    the user has an unexpired question waiting for an answer, and whether the update key `key`
+    is claimed (`storage.activities.claim_update`). One statement."""
+    params = {"user_id": user_id, "now": now, "key": key}
+    row = (await session.execute(_VERSION_AND_STATE, params)).one()
+    return (None if row[0] is None else int(row[0])), bool(row[1]), bool(row[2])
 
 
 def slugify(name: str) -> str:

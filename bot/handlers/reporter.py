@@ -8,7 +8,7 @@ Roles are checked inside the services, by numeric user id, on every message and 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,7 +35,7 @@ from bot.services import access, pending_import, reporting
 from bot.services.citizens import FEEDBACK_STATES
 from bot.services.errors import Invalid, NotAllowed, NotFound, ServiceError
 from bot.services.reporting import Incoming, Outcome
-from storage.activities import get_state, pending_reply, record_reply
+from storage.activities import claim_update, get_state, pending_reply, record_reply
 
 T = TypeVar("T")
 ACTIONS = (
@@ -135,7 +135,16 @@ async def _use_case(
     done = await _run(
         update,
         context,
-        lambda s: _recorded(s, update, message, work, today=today, photo=photo, **notes),
+        lambda s: _recorded(
+            s,
+            update,
+            message,
+            work,
+            today=today,
+            now=context.services.now(),
+            photo=photo,
+            **notes,
+        ),
     )
     if done is None:
         return None
@@ -151,6 +160,7 @@ async def _recorded(
     work: Callable[[AsyncSession], Awaitable[Outcome]],
     *,
     today: date,
+    now: datetime,
     photo: bool = False,
     **notes: Any,
 ) -> tuple[Outcome, Send]:
@@ -170,6 +180,13 @@ async def _recorded(
         shown = _shown(outcome, today, lang, photo=photo)
         if shown is not None:
             reply, markup = reply_data(message.chat.id, *shown), shown[1]
+        if outcome.unclaimed:
+            # The use case left the key to be claimed here, with its reply: one row. Taken
+            # meanwhile (the same update handled at once elsewhere, PostgreSQL): roll back.
+            payload = None if reply is None else {"reply": reply, **notes}
+            if not await claim_update(session, key, update.update_id, now, payload=payload):
+                raise AlreadyHandled
+        elif reply is not None:
             await record_reply(session, key, reply, **notes)
     if reply is None:
         return outcome, nothing
@@ -301,6 +318,7 @@ async def _log_in(
             s, incoming, now=services.now(), today=today, cache=services.cache, route=route
         ),
         today=today,
+        now=services.now(),
     )
 
 
@@ -335,6 +353,7 @@ async def edited(update: Update, context: BotContext) -> None:
                         cache=services.cache,
                     ),
                     today=today,
+                    now=services.now(),
                 )
     except ServiceError as exc:
         send = team.list_refused(update, exc) if journey == "list" else _problem(update, exc)
@@ -372,6 +391,7 @@ async def _answer_expected_in(
             today=today,
         ),
         today=today,
+        now=services.now(),
         answer=True,  # an edit of this message is no new report
     )
     if outcome.kind != "reroute":

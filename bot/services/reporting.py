@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -212,6 +212,9 @@ class Outcome:
     day_options: tuple[date, ...] = ()
     others: tuple[str, ...] = ()  # kommuner the text names that the reporter does not report for
     count: int = 1  # the count read, when the count is asked
+    # The update's key is not claimed yet: the caller claims it in this transaction, with the
+    # reply it records (`storage.activities.claim_update(payload=...)`), before the commit.
+    unclaimed: bool = False
 
 
 async def _entry(
@@ -345,20 +348,53 @@ async def log_message(
     With `route` (and a cache), the handler has not looked at the user yet: when the user has
     a question waiting for an answer, or is not a reporter known to the cache, nothing is done
     and the outcome is "reroute".
+
+    The update's key: where writers are serialised (SQLite) and with a cache, whether it is
+    claimed is read with the catalogue version, and the claim is left to the caller, who makes
+    it with the reply it records (one row written, not two): the outcome says `unclaimed`.
+    Otherwise it is claimed here first.
     """
+    defer = cache is not None and activities.writers_serialised(session)
+    taken: bool | None = None  # None: not looked at yet
     if cache is not None:
-        version, waiting = await repo.version_and_state(session, message.user_id, now)
+        version, waiting, taken = await repo.version_and_state(
+            session, message.user_id, now, message.update_key if defer else ""
+        )
+        if not defer:
+            taken = None
         cache.sync(version)
         if route and (waiting or not isinstance(cache.peek(("scope", message.user_id)), Scope)):
             return Outcome("reroute")
     scope = await scope_of(session, message.user_id, cache)
-    if not await activities.claim_update(session, message.update_key, message.update_id, now):
+    if taken is None:
+        taken = not await activities.claim_update(
+            session, message.update_key, message.update_id, now
+        )
+    if taken:
         # Handled before. Say what was saved, so that a retry after the confirmation could not
         # be sent can send it then (the handler decides; a redelivery stays silent).
         done = await activities.activity_by_source(session, message.chat_id, message.message_id)
         if done is None or done.reporter_id != scope.reporter_id or done.deleted_at is not None:
             return Outcome("duplicate")
         return Outcome("duplicate", entry=await _entry(session, done, today))
+    outcome = await _log_claimed(
+        session, scope, message, now=now, today=today, edited=edited, cache=cache
+    )
+    return replace(outcome, unclaimed=True) if defer else outcome
+
+
+async def _log_claimed(
+    session: AsyncSession,
+    scope: Scope,
+    message: Incoming,
+    *,
+    now: datetime,
+    today: date,
+    edited: bool,
+    cache: VersionedCache | None,
+) -> Outcome:
+    """`log_message` once the update is known to be new (its key claimed, or to be claimed by
+    the caller)."""
     problem = _text_problem(message.text)
     if problem:
         return Outcome("problem", problem=problem)

@@ -425,3 +425,44 @@ async def test_every_text_reply_fits_telegram(harness: Harness) -> None:
         for row in call.buttons:
             for button in row:
                 assert len(button["callback_data"].encode()) <= 64
+
+
+async def test_a_logged_report_writes_its_key_and_its_reply_in_one_row(harness: Harness) -> None:
+    """The reply is recorded with the change (it must be as durable as the report). On SQLite,
+    where a writing transaction holds the one write lock from its start, the report's key is
+    read with the catalogue version and claimed last, with the reply: one INSERT, no UPDATE.
+    On PostgreSQL the key is claimed first and the reply added to its row."""
+    from sqlalchemy import event
+
+    h = harness
+    await _setup(h)
+    await h.send(REPORTER, "2 trafikkontroller igår")  # the caches warm
+    seen: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        seen.append(" ".join(statement.split()[:3]))
+
+    engine = h.services.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        calls = await h.send(REPORTER, "3 trafikkontroller idag")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert "Sparat" in " ".join(replies(calls))
+    claims = [s for s in seen if "processed_updates" in s]
+    if h.services.db.is_sqlite:
+        assert claims == ["INSERT INTO processed_updates"], seen
+    else:
+        assert claims == ["INSERT INTO processed_updates", "UPDATE processed_updates SET"], seen
+    async with h.services.db.read() as session:
+        row = (
+            (
+                await session.execute(
+                    select(ProcessedUpdate).order_by(ProcessedUpdate.update_id.desc())
+                )
+            )
+            .scalars()
+            .first()
+        )
+    assert row is not None and row.payload is not None and "reply" in row.payload
+    assert row.processed_at is None  # the harness has no inbox to mark the reply sent
