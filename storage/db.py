@@ -14,7 +14,7 @@ Repositories never commit; the caller's `transaction()` does.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,23 @@ def _without_nul(value: Any) -> Any:
     return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
 
 
+def _has_nul(values: Iterable[Any]) -> bool:
+    # A plain loop, no call per value: this runs for every statement's parameters.
+    for value in values:  # noqa: SIM110 (any() with a generator costs a frame per value)
+        if type(value) is str and "\x00" in value:
+            return True
+    return False
+
+
+def _clean(row: Any) -> Any:
+    """The row of parameters without U+0000 in any string (the row itself when none has it)."""
+    if isinstance(row, dict):
+        return {k: _without_nul(v) for k, v in row.items()} if _has_nul(row.values()) else row
+    if isinstance(row, (list, tuple)):
+        return type(row)(_without_nul(v) for v in row) if _has_nul(row) else row
+    return row
+
+
 def _install_nul_filter(engine: AsyncEngine) -> None:
     """PostgreSQL's text cannot hold U+0000 (a file or message carrying one would fail the
     whole write), so no string parameter carries it, on either backend."""
@@ -95,16 +112,9 @@ def _install_nul_filter(engine: AsyncEngine) -> None:
     def _strip(
         conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
     ) -> tuple[str, Any]:
-        def clean(row: Any) -> Any:
-            if isinstance(row, dict):
-                return {k: _without_nul(v) for k, v in row.items()}
-            if isinstance(row, (list, tuple)):
-                return type(row)(_without_nul(v) for v in row)
-            return row
-
         if executemany and isinstance(parameters, (list, tuple)):
-            return statement, type(parameters)(clean(row) for row in parameters)
-        return statement, clean(parameters)
+            return statement, type(parameters)(_clean(row) for row in parameters)
+        return statement, _clean(parameters)
 
 
 def _create_private(path: Path) -> None:

@@ -234,7 +234,8 @@ def is_typo(a: str, b: str) -> bool:
     limit = typo_limit(a, b)
     if limit == 0 or abs(len(a) - len(b)) > limit:
         return False
-    return within_edits(a, b, limit)
+    # within_edits, inlined: this runs for many word pairs of every message.
+    return int(OSA.distance(a, b, score_cutoff=limit)) <= limit
 
 
 @dataclass(frozen=True, slots=True)
