@@ -6,13 +6,13 @@ import logging
 from typing import Any
 
 from telegram.ext import AIORateLimiter, Application, ContextTypes
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot import handlers, menus
 from bot.botapi import defaults
 from bot.context import SERVICES_KEY, BotApplication, BotContext
 from bot.delivery import scheduler
-from bot.delivery.budget import BUDGET_KEY, BudgetedRequest, LocalBudget, SharedBudget
+from bot.delivery.budget import BUDGET_KEY, LocalBudget, SharedBudget, budget_for, budgeted
 from bot.services.core import Services
 from bot.services.posting import sync_channels
 
@@ -54,11 +54,8 @@ def build_application(
         # Every message the process sends is booked in one budget for the bot
         # (bot.delivery.budget): in memory on SQLite (one process per file), in the database
         # on PostgreSQL, where several processes may share it.
-        if budget is None and services.db.is_sqlite:
-            budget = LocalBudget()
-        elif budget is None:
-            budget = SharedBudget(services.db.url.render_as_string(hide_password=False))
-        request = BudgetedRequest(request or HTTPXRequest(connection_pool_size=256), budget)
+        budget = budget or budget_for(services.db)
+        request = budgeted(request, budget)
     if request is not None:
         builder = builder.request(request)
     if rate_limit:

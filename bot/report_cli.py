@@ -127,13 +127,15 @@ async def _publish(
 
     from bot.botapi import make_bot
     from bot.clock import local_today
+    from bot.delivery.budget import budget_for, budgeted
     from bot.delivery.outbox import Pacer
     from bot.delivery.publisher import Publisher
     from bot.domain.words import count
     from storage.models import PostStatus
 
     token = settings.require_token().get()
-    bot = make_bot(settings, token, request)
+    # The post's messages are booked in the bot's one send budget, as a running bot's are.
+    bot = make_bot(settings, token, budgeted(request, budget_for(db)))
     allow = {PostStatus.FAILED}
     if args.force:
         allow.add(PostStatus.SKIPPED)

@@ -26,7 +26,7 @@ import time
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from storage import budget as budget_store
 from storage.db import Database
@@ -156,3 +156,16 @@ class BudgetedRequest(BaseRequest):
             connect_timeout=connect_timeout,
             pool_timeout=pool_timeout,
         )
+
+
+def budget_for(db: Database) -> LocalBudget | SharedBudget:
+    """The bot's budget as this process sees it: in the database on PostgreSQL (several
+    processes may share it: instances, `loftesbot report --publish`), in memory on SQLite."""
+    if db.is_sqlite:
+        return LocalBudget()
+    return SharedBudget(db.url.render_as_string(hide_password=False))
+
+
+def budgeted(request: BaseRequest | None, budget: LocalBudget | SharedBudget) -> BudgetedRequest:
+    """`request` (PTB's own HTTP client when None) booking every message in `budget`."""
+    return BudgetedRequest(request or HTTPXRequest(connection_pool_size=256), budget)
