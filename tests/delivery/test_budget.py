@@ -26,18 +26,9 @@ from bot.delivery.budget import (
     counts,
 )
 from storage.db import Database
+from tests.faults.runner import most_in_one_second
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-def _most_in_one_second(times: list[float]) -> int:
-    times = sorted(times)
-    best, start = 0, 0
-    for end, t in enumerate(times):
-        while times[start] <= t - 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 def test_the_whole_bot_stays_under_telegrams_thirty_a_second() -> None:
@@ -116,7 +107,7 @@ async def test_two_processes_book_from_one_bucket_in_the_database(db: Database) 
     # had its own bucket).
     assert took >= (80 - burst) / rate - 0.05
     # At most burst + rate in any one second; a send woken a little late may join the next.
-    assert _most_in_one_second(sent) <= burst + rate + 2
+    assert most_in_one_second(sent) <= burst + rate + 2
 
 
 async def test_a_database_that_does_not_answer_leaves_each_process_its_own_pace() -> None:

@@ -80,6 +80,17 @@ class WaitTimeout(AssertionError):
     """A bounded wait ran out; the message says what was awaited and what was seen."""
 
 
+def most_in_one_second(times: list[float]) -> int:
+    """The most events (sends) in any one second, a sliding window over `times` (seconds)."""
+    times = sorted(times)
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while times[start] <= t - 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
 def wait_for(
     condition: Callable[[], bool],
     timeout: float,

@@ -156,6 +156,7 @@ from tests.faults.runner import (
     Reports,
     clean_env,
     confirmations,
+    most_in_one_second,
     prepare_database,
     wait_for,
 )
@@ -508,17 +509,6 @@ async def test_two_webhook_instances_on_postgresql_one_killed_half_way(
     )
 
 
-def _most_in_one_second(times: list[float]) -> int:
-    """The most sends in any one second (a sliding window)."""
-    times = sorted(times)
-    best, start = 0, 0
-    for end, t in enumerate(times):
-        while times[start] <= t - 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
-
-
 BURST_REPORTS = 150  # to each instance
 
 
@@ -556,7 +546,7 @@ async def test_two_webhook_instances_send_within_the_bots_budget(
         a.close()
         b.close()
     sent = [c.at for c in fake_api.calls() if c.took_effect and counts_as_message(c.method)]
-    most = _most_in_one_second(sent)
+    most = most_in_one_second(sent)
     span = max(sent) - min(sent)
     print(
         f"\n[budget] {len(sent)} messages from two instances in {span:.1f} s "

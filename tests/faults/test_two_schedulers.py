@@ -61,6 +61,7 @@ from storage.db import Database
 from storage.models import OutboxMessage, PostStatus, ProgressPost
 from storage.outbox import SENT, Outgoing, counts, enqueue
 from tests.conftest import POSTGRES_URL, postgres_unavailable
+from tests.faults.runner import most_in_one_second
 
 pytestmark = pytest.mark.faults
 
@@ -217,16 +218,6 @@ async def test_two_instances_post_each_quarter_exactly_once(postgres_url: str, m
 # --- leadership ---------------------------------------------------------------------------
 
 
-def _most_in_one_second(times: list[float]) -> int:
-    times = sorted(times)
-    best, start = 0, 0
-    for end, t in enumerate(times):
-        while times[start] <= t - 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
-
-
 async def _cut_lock_connection() -> int:
     """Terminate the backend holding the leader's lock, as a failing network or an operator
     would; how many backends were terminated."""
@@ -322,14 +313,14 @@ async def test_a_leader_whose_lock_connection_is_cut_stops_before_the_next_one_s
     assert old_last <= cut + 1.0, f"the old leader sent {old_last - cut:.2f} s after the cut"
     assert new_first >= old_last + 1.0, "the two leaders sent at the same time"
     both = old.times() + new.times()
-    assert _most_in_one_second(both) <= 30, "over Telegram's budget for the bot"
+    assert most_in_one_second(both) <= 30, "over Telegram's budget for the bot"
     assert not old.leadership.leading
     assert not old_running, "the old leader's outbox worker kept running"
     print(
         f"\n[cut] old leader stopped {stopped:.2f} s after the cut, last send "
         f"{old_last - cut:+.2f} s; new leader's first send {new_first - cut:+.2f} s; "
         f"{len(old.times())} + {len(new.times())} sends, at most "
-        f"{_most_in_one_second(both)} in one second"
+        f"{most_in_one_second(both)} in one second"
     )
 
 
