@@ -227,3 +227,66 @@ async def test_a_batch_that_fails_half_way_gives_back_the_claims_it_took_ahead(
     assert sorted(r.municipality for r in renderings) == sorted(channels)
     photos = Counter(c.chat_id for c in transport.calls if c.method == "sendPhoto")
     assert sum(photos.values()) == 2 and max(photos.values()) == 1
+
+
+class _TakeOverAfterFirstPost(OfflineTransport):
+    """A channel that, once the first post's chart is in, lets another process take over
+    every post this one has claimed and not begun (their leases run out and the other process
+    claims them, as after a long stall)."""
+
+    def __init__(self, harness: Harness) -> None:
+        super().__init__()
+        self.harness = harness
+        self.taken: set[int] = set()
+        self.at: int | None = None  # calls made when the others were taken over
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        answer = await super().do_request(url, method, *args, **kwargs)
+        if url.endswith("/sendPhoto") and self.at is None:
+            self.at = len(self.calls)
+            async with self.harness.services.db.transaction() as session:
+                rows = await session.scalars(
+                    select(ProgressPost).where(ProgressPost.status == PostStatus.CLAIMED)
+                )
+                for row in rows:
+                    if not row.message_ids and row.sending_part is None:
+                        row.claimed_by = "another-host:4242"
+                        self.taken.add(row.id)
+        return answer
+
+
+async def test_posts_claimed_ahead_and_taken_over_meanwhile_are_not_sent_by_the_batch(
+    harness: Harness,
+) -> None:
+    """A batch claims posts ahead of the one it sends. If one of those claims is taken over
+    while it waits (its lease ran out, another process claimed it), the batch must not send
+    it: the lease is checked before every part, and a claim held by another is left alone."""
+    channels = await _channels(harness, 4)
+    transport = _TakeOverAfterFirstPost(harness)
+    scheduler = jobs.Scheduler(
+        harness.services,
+        Bot(OFFLINE_TOKEN, request=transport),
+        pacer=Pacer(time=ScaledTime(1000.0)),
+        charts=ChartPool(workers=2, threshold=2),
+    )
+    harness.clock.set(Q4_DUE)
+    try:
+        report = await scheduler.tick()
+    finally:
+        await scheduler.close()
+        assert scheduler.leadership is not None
+        await scheduler.leadership.release()
+    assert transport.at is not None
+    async with harness.services.db.read() as session:
+        rows = {r.id: r for r in await session.scalars(select(ProgressPost))}
+    assert transport.taken, "no post was waiting with its claim when the first was sent"
+    later = transport.calls[transport.at :]
+    for post_id in transport.taken:
+        row = rows[post_id]
+        assert row.status is PostStatus.CLAIMED and row.claimed_by == "another-host:4242"
+        assert row.channel in channels.values()
+        mine = [c for c in later if c.chat_id == row.channel]
+        assert mine == [], f"post {post_id} was sent although another process held it"
+    outcomes = Counter(p.outcome for p in report.posts)
+    assert outcomes["busy"] == len(transport.taken)
+    assert outcomes["sent"] == 4 - len(transport.taken)
