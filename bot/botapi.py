@@ -10,11 +10,13 @@ the program builds is therefore made here, as an ExtBot.
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.ext import Defaults, ExtBot
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.render.keyboards import Keyboard
 
 
 def defaults(settings: Settings) -> Defaults:
@@ -36,4 +38,17 @@ def make_bot(
         base_file_url=settings.telegram.base_file_url,
         request=request,
         defaults=bot_defaults or defaults(settings),
+    )
+
+
+def markup_of(keyboard: Keyboard | InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """Telegram's markup for a keyboard kept as data (`bot.render.keyboards`); one made by a
+    wing as Telegram's already passes through."""
+    if keyboard is None or isinstance(keyboard, InlineKeyboardMarkup):
+        return keyboard
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.text, callback_data=b.callback_data, url=b.url) for b in row]
+            for row in keyboard.rows
+        ]
     )

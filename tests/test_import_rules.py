@@ -23,7 +23,8 @@ PACKAGES = ("bot", "storage")
 TELEGRAM_ALLOWED: dict[str, str] = {
     "bot.handlers": "the inbound wing: handlers reply to the update in hand",
     "bot.delivery": "the outbound wing: outbox, channel publisher, scheduler, reminders sender",
-    "bot.render": "texts and markup: keyboards are telegram objects (InlineKeyboardMarkup)",
+    "bot.render.links": "deep links are made by PTB's helper (telegram.helpers; no Bot API "
+    "object: keyboards are data, bot.render.keyboards)",
     "bot.inbox": "the inbound wing's front door: parses updates, feeds PTB's dispatch",
     "bot.context": "the typed PTB callback context, and the update's key shared by inbox and "
     "handlers",

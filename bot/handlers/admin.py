@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
+from bot.botapi import markup_of
 from bot.context import BotContext
 from bot.domain.pages import MAX_PAGE_BYTES
 from bot.handlers.common import AlreadyHandled, lang_of_update, reading, use_case, who
@@ -143,7 +144,7 @@ async def _preview(
         summary = render.follow_up_preview(document, plan, lang)
     else:
         summary = reading_summary(document, lang)
-    await message.reply_text(summary, reply_markup=_preview_keyboard(token, plan, lang))
+    await message.reply_text(summary, reply_markup=markup_of(_preview_keyboard(token, plan, lang)))
 
 
 def _preview_keyboard(token: str, plan: FollowUpPlan | None, lang: Lang) -> InlineKeyboardMarkup:
@@ -267,7 +268,7 @@ async def import_button(update: Update, context: BotContext) -> None:
             return
         await query.answer()
         text, markup = shown
-        await query.edit_message_text(text, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup_of(markup))
     else:
         await query.answer()
         await query.edit_message_text(render.imported(lang, outcome))

@@ -19,12 +19,14 @@ from telegram import Message, MessageEntity, Update
 from telegram.error import TelegramError
 from telegram.ext import filters
 
+from bot.botapi import markup_of
 from bot.context import BotContext, update_key
 from bot.domain.questions import Question, Topic
 from bot.handlers.common import Send, lang_of_update, nothing, reading, writing
 from bot.render import callbacks, texts
 from bot.render import citizen as render
 from bot.render.chart import render_chart
+from bot.render.keyboards import Keyboard
 from bot.render.texts import Lang
 from bot.services import access, answers, citizens
 from bot.services.answers import Overview
@@ -65,13 +67,13 @@ class MentionsBot(filters.MessageFilter):
         )
 
 
-async def _send(message: Message, pieces: list[str], markup: object | None) -> None:
+async def _send(message: Message, pieces: list[str], markup: Keyboard | None) -> None:
     """Send one or more messages; buttons go under the last."""
     for n, piece in enumerate(pieces):
         last = n == len(pieces) - 1
         await message.reply_text(
             piece,
-            reply_markup=markup if last else None,  # type: ignore[arg-type]
+            reply_markup=markup_of(markup) if last else None,
             disable_web_page_preview=True,
         )
 
@@ -144,11 +146,11 @@ async def answering(
     if asked.found.outside is not None:
         others = await citizens.places_with_pledges(session)
         reply, markup = render.no_pledges_in(asked.found.outside, asked.found.town, others, lang)
-        return lambda: message.reply_text(reply, reply_markup=markup)
+        return lambda: message.reply_text(reply, reply_markup=markup_of(markup))
     if place is None or view is None:
         places = await citizens.places(session, services.cache)
         choose, buttons = render.choose_place(places, lang, unknown=asked.found.unknown)
-        return lambda: message.reply_text(choose, reply_markup=buttons)
+        return lambda: message.reply_text(choose, reply_markup=markup_of(buttons))
     if question.municipality and (asked.remembered is None or asked.remembered.id != place.id):
         await citizens.remember_place(session, message.chat.id, place.id, services.now())
     detailed = citizens.read_topics(text, asked, _topics(view))
@@ -282,13 +284,13 @@ async def _place_from_args(
             text, markup = render.no_pledges_in(found.outside, found.town, others, lang)
         else:
             text, markup = render.choose_place(places, lang, unknown=found.unknown)
-        return None, lambda: message.reply_text(text, reply_markup=markup)
+        return None, lambda: message.reply_text(text, reply_markup=markup_of(markup))
     if fallback_to_chat:
         place = await citizens.chat_place(session, message.chat.id, user.id if user else None)
         if place is not None:
             return place, nothing
     text, markup = render.choose_place(places, lang)
-    return None, lambda: message.reply_text(text, reply_markup=markup)
+    return None, lambda: message.reply_text(text, reply_markup=markup_of(markup))
 
 
 async def place_command(update: Update, context: BotContext) -> None:
@@ -461,7 +463,7 @@ async def _feedback_reply(
             outside=found.outside if found else None,
             added=step.added,
         )
-        await message.reply_text(text, reply_markup=markup)
+        await message.reply_text(text, reply_markup=markup_of(markup))
         return
     saved = step.saved
     assert saved is not None

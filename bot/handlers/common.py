@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, Update
 
+from bot.botapi import markup_of
 from bot.context import BotContext, update_key
 from bot.render import callbacks, texts
+from bot.render.keyboards import Button, Keyboard
 from bot.services import access
 from storage.activities import claim_update
 
@@ -25,38 +27,25 @@ async def nothing() -> None:
     """Send nothing (a redelivery, a duplicate)."""
 
 
-def reply_data(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> Reply:
+def reply_data(chat_id: int, text: str, markup: Keyboard | None = None) -> Reply:
     """A reply as data, to be recorded with the change it confirms and sent after the commit."""
     return {
         "chat_id": chat_id,
         "text": text,
-        "buttons": _buttons(markup) if markup is not None else None,
+        "buttons": markup.as_dicts() if markup is not None else None,
     }
 
 
-def _buttons(markup: InlineKeyboardMarkup) -> list[list[dict[str, str]]]:
-    # Plain fields, cheaper than to_dict() on every logged message; callback and link buttons.
-    return [
-        [
-            {"text": b.text, "callback_data": b.callback_data}
-            if isinstance(b.callback_data, str)
-            else {"text": b.text, "url": b.url or ""}
-            for b in row
-        ]
-        for row in markup.inline_keyboard
-    ]
-
-
-async def send_reply(bot: Bot, reply: Reply, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send a reply kept as data (`markup`: its keyboard as an object, when still at hand)."""
+async def send_reply(bot: Bot, reply: Reply, markup: Keyboard | None = None) -> None:
+    """Send a reply kept as data (`markup`: its keyboard, when still at hand)."""
     if markup is None and reply.get("buttons"):
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(**button) for button in row] for row in reply["buttons"]]
-        )
+        markup = Keyboard([[Button(**button) for button in row] for row in reply["buttons"]])
     # A stored parse mode (older rows) is honoured; without one the bot's Defaults apply (HTML).
     # Never pass None: that would turn the default off and send the tags as text.
     options: dict[str, Any] = {"parse_mode": reply["parse_mode"]} if reply.get("parse_mode") else {}
-    await bot.send_message(reply["chat_id"], reply["text"], reply_markup=markup, **options)
+    await bot.send_message(
+        reply["chat_id"], reply["text"], reply_markup=markup_of(markup), **options
+    )
 
 
 class AlreadyHandled(Exception):
@@ -142,12 +131,10 @@ async def start(update: Update, context: BotContext) -> None:
         return
     lang = lang_of_update(update)
     person = await who(update, context, user.id)
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.help_button(lang), callback_data=callbacks.encode("help"))]]
-    )
+    keyboard = Keyboard([[Button(texts.help_button(lang), callback_data=callbacks.encode("help"))]])
     await message.reply_text(
         texts.welcome(person, user.first_name, lang),
-        reply_markup=keyboard,
+        reply_markup=markup_of(keyboard),
     )
 
 

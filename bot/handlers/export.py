@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.botapi import markup_of
 from bot.context import BotContext
 from bot.handlers.common import lang_of_update, reading
 from bot.render import callbacks, texts
@@ -34,7 +35,7 @@ async def export_command(update: Update, context: BotContext) -> None:
         text, markup = render.pick_kind(places[0][0], places[0][1], lang)
     else:
         text, markup = render.pick_municipality(places, lang)
-    await message.reply_text(text, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup_of(markup))
 
 
 async def button(update: Update, context: BotContext) -> None:
@@ -64,7 +65,7 @@ async def button(update: Update, context: BotContext) -> None:
         await query.answer()
         name = places[municipality_id] if municipality_id is not None else None
         text, markup = render.pick_kind(target, name, lang)
-        await query.edit_message_text(text, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup_of(markup))
         return
     fmt = render.FORMAT_CODES.get(args[2]) if len(args) == 4 else None
     public = render.SCOPE_CODES.get(args[3]) if len(args) == 4 else None

@@ -13,14 +13,16 @@ from datetime import date
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import BadRequest
 
+from bot.botapi import markup_of
 from bot.context import BotContext, update_key
 from bot.domain.pause import FOREVER, pause_end, read_pause
 from bot.handlers.common import lang_of_update, writing
 from bot.render import callbacks, texts
 from bot.render import reminders as render
+from bot.render.keyboards import Keyboard
 from bot.render.reporting import not_a_reporter
 from bot.services import reminders
 from bot.services.errors import Invalid, NotAllowed, ServiceError
@@ -91,7 +93,7 @@ async def pause_command(update: Update, context: BotContext) -> None:
             await message.reply_text(render.pause_problem(request.problem or "unclear", lang))
             return
         text, markup = render.pause_status(state, today, lang)
-        await message.reply_text(text, reply_markup=markup)
+        await message.reply_text(text, reply_markup=markup_of(markup))
         return
     until = request.until if request.kind == "until" else None
     outcome = await _set(update, context, until, today)
@@ -129,9 +131,9 @@ async def pause_button(update: Update, context: BotContext) -> None:
     if outcome.kind == "duplicate" or outcome.state is None:
         return
     text = render.pause_changed(outcome, today, lang)
-    markup: InlineKeyboardMarkup = render.pause_keyboard(outcome.state, lang)
+    markup: Keyboard = render.pause_keyboard(outcome.state, lang)
     try:
-        await query.edit_message_text(text, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup_of(markup))
     except BadRequest as exc:  # "message is not modified": the same button pressed twice
         if "not modified" not in str(exc).lower():
             raise

@@ -12,9 +12,10 @@ from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.error import BadRequest
 
+from bot.botapi import markup_of
 from bot.context import RETRYING, BotContext, update_key
 from bot.handlers import citizen
 from bot.handlers.common import (
@@ -30,6 +31,7 @@ from bot.handlers.common import (
 )
 from bot.render import callbacks, texts
 from bot.render import reporting as render
+from bot.render.keyboards import Keyboard
 from bot.render.texts import Lang
 from bot.services import access, pending_import, reporting
 from bot.services.citizens import FEEDBACK_STATES
@@ -100,11 +102,11 @@ def _incoming(update: Update, context: BotContext, message: Message, text: str) 
 
 def _shown(
     outcome: Outcome, today: date, lang: Lang, *, photo: bool = False
-) -> tuple[str, InlineKeyboardMarkup | None] | None:
+) -> tuple[str, Keyboard | None] | None:
     """What to say about an outcome (nothing for a duplicate or a reroute)."""
     if outcome.kind in ("duplicate", "reroute"):
         return None
-    markup: InlineKeyboardMarkup | None = None
+    markup: Keyboard | None = None
     if outcome.kind in ("saved", "updated"):
         text, markup = render.saved(outcome, today, lang)
     elif outcome.kind in ("ask", "offer"):
@@ -171,7 +173,7 @@ async def _recorded(
     lang = lang_of_update(update)
     key = update_key(update)
     reply: Reply | None = None
-    markup: InlineKeyboardMarkup | None = None
+    markup: Keyboard | None = None
     outcome = await work(session)
     if outcome.kind == "duplicate":
         if RETRYING.get():
@@ -465,7 +467,7 @@ async def undo_command(update: Update, context: BotContext) -> None:
     if outcome.kind == "duplicate" or outcome.entry is None:
         return
     text, markup = render.deleted(outcome.entry, today, lang)
-    await message.reply_text(text, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup_of(markup))
 
 
 async def mine_command(update: Update, context: BotContext) -> None:
@@ -479,7 +481,7 @@ async def mine_command(update: Update, context: BotContext) -> None:
     if entries is None:
         return
     text, markup = render.recent(entries, today, lang_of_update(update))
-    await message.reply_text(text, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup_of(markup))
 
 
 async def log_command(update: Update, context: BotContext) -> None:
@@ -492,17 +494,17 @@ async def log_command(update: Update, context: BotContext) -> None:
     if step is None:
         return
     text, markup = render.guided(step, lang_of_update(update))
-    await message.reply_text(text, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup_of(markup))
 
 
 # --- buttons ------------------------------------------------------------------------------
 
 
-async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+async def _edit(update: Update, text: str, markup: Keyboard | None) -> None:
     query = update.callback_query
     assert query is not None
     try:
-        await query.edit_message_text(text, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup_of(markup))
     except BadRequest as exc:  # "message is not modified": the same button pressed twice
         if "not modified" not in str(exc).lower():
             raise

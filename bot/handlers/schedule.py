@@ -11,6 +11,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
+from bot.botapi import markup_of
 from bot.context import BotContext, update_key
 from bot.delivery import scheduler
 from bot.handlers.common import (
@@ -59,7 +60,7 @@ async def schedule_command(update: Update, context: BotContext) -> None:
         text, markup = render.schedule_view(view, services.tz, lang)
     else:
         text, markup = render.pick_municipality(places, lang)
-    await message.reply_text(text, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup_of(markup))
 
 
 async def answer_in(
@@ -95,7 +96,7 @@ async def answer_in(
         reply, markup = render.schedule_view(view, services.tz, lang)
 
         async def send_view() -> None:
-            await message.reply_text(reply, reply_markup=markup)
+            await message.reply_text(reply, reply_markup=markup_of(markup))
             _reschedule(context)
 
         return send_view
@@ -241,6 +242,6 @@ async def _schedule_button(
         view = await schedules.view(session, user.id, mid, now, services.tz)
     await query.answer()
     text, markup = render.schedule_view(view, services.tz, lang)
-    await query.edit_message_text(text, reply_markup=markup)
+    await query.edit_message_text(text, reply_markup=markup_of(markup))
     if changes:
         _reschedule(context)

@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot import menus
+from bot.botapi import markup_of
 from bot.context import BotContext, update_key
 from bot.handlers import common
 from bot.handlers.common import (
@@ -99,7 +100,7 @@ async def invite_command(update: Update, context: BotContext) -> None:
         text, markup = render.pick_role(places[0][0], places[0][1], lang)
     else:
         text, markup = render.pick_municipality(places, lang)
-    await message.reply_text(text, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup_of(markup))
 
 
 async def team_command(update: Update, context: BotContext) -> None:
@@ -112,7 +113,7 @@ async def team_command(update: Update, context: BotContext) -> None:
     async with reading(update, context) as session:
         teams = await invites.teams(session, user.id, services.now())
     text, markup = render.teams(teams, user.id, services.tz, lang)
-    await message.reply_text(text, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup_of(markup))
 
 
 async def list_command(update: Update, context: BotContext) -> None:
@@ -128,7 +129,7 @@ async def list_command(update: Update, context: BotContext) -> None:
     except NotAllowed:
         options = []
     text, markup = render.list_pledges(options, lang)
-    await message.reply_text(text, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup_of(markup))
 
 
 def _text_step(update: Update, context: BotContext) -> ListWork:
@@ -219,7 +220,7 @@ async def _list_work(session: AsyncSession, update: Update, work: ListWork) -> S
     if step.kind == "duplicate":
         return nothing
     text, markup = render.list_step(step, lang_of_update(update))
-    return lambda: message.reply_text(text, reply_markup=markup)
+    return lambda: message.reply_text(text, reply_markup=markup_of(markup))
 
 
 async def list_awaited(session: AsyncSession, context: BotContext, user_id: int) -> bool:
@@ -287,7 +288,7 @@ async def button(update: Update, context: BotContext) -> None:
                 return
             await query.answer()
             text, markup = render.list_step(step, lang)
-            await query.edit_message_text(text, reply_markup=markup)
+            await query.edit_message_text(text, reply_markup=markup_of(markup))
             return
         if action == "la":
             async with use_case(update, context) as session:
@@ -304,7 +305,7 @@ async def button(update: Update, context: BotContext) -> None:
                 raise NotAllowed("access.not_admin")
             await query.answer()
             text, markup = render.pick_role(first, places[first], lang)
-            await query.edit_message_text(text, reply_markup=markup)
+            await query.edit_message_text(text, reply_markup=markup_of(markup))
         elif action == "iv" and len(args) == 3:
             role = Role.ADMIN if args[1] == "a" else Role.REPORTER
             organisation = {"p": Organisation.POLICE, "k": Organisation.MUNICIPALITY}.get(args[2])
@@ -328,7 +329,7 @@ async def button(update: Update, context: BotContext) -> None:
                     raise NotAllowed("access.not_admin")
             await query.answer()
             text, markup = render.confirm_remove(first, lang)
-            await query.edit_message_text(text, reply_markup=markup)
+            await query.edit_message_text(text, reply_markup=markup_of(markup))
         elif action == "ry":
             async with use_case(update, context) as session:
                 member = await invites.revoke_member(session, user.id, first, now=services.now())
@@ -348,7 +349,7 @@ async def button(update: Update, context: BotContext) -> None:
                 current = await lists.begin(session, user.id, first, now=services.now())
             await query.answer()
             text, markup = render.list_prompt(current, lang)
-            await query.edit_message_text(text, reply_markup=markup)
+            await query.edit_message_text(text, reply_markup=markup_of(markup))
         else:
             await query.answer(texts.stale_button(lang), show_alert=True)
     except AlreadyHandled:

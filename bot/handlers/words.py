@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.botapi import markup_of
 from bot.context import BotContext
 from bot.handlers.common import AlreadyHandled, lang_of_update, reading, use_case
 from bot.render import callbacks, texts
@@ -26,7 +27,7 @@ async def words_command(update: Update, context: BotContext) -> None:
         await message.reply_text(render.only_admins(lang))
         return
     text, markup = render.learnt(found, lang)
-    await message.reply_text(text, reply_markup=markup)
+    await message.reply_text(text, reply_markup=markup_of(markup))
 
 
 async def button(update: Update, context: BotContext) -> None:
@@ -56,4 +57,6 @@ async def button(update: Update, context: BotContext) -> None:
         return
     await query.answer(render.forgotten(word, lang)[:190])
     text, markup = render.learnt(remaining, lang)
-    await query.edit_message_text(render.forgotten(word, lang) + "\n\n" + text, reply_markup=markup)
+    await query.edit_message_text(
+        render.forgotten(word, lang) + "\n\n" + text, reply_markup=markup_of(markup)
+    )

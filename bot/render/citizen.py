@@ -15,14 +15,13 @@ from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.domain.pace import Assessment, Status, status_label
 from bot.domain.periods import MONTHS_EN, MONTHS_SV, Per, Window
 from bot.domain.words import count, join_words, unit_for
 from bot.render.callbacks import encode
 from bot.render.chart import ChartRow
 from bot.render.html import b, esc, i, join_names
+from bot.render.keyboards import Button, Keyboard
 from bot.render.links import pledge_link
 from bot.render.messages import MESSAGES, pick, t
 from bot.render.texts import Lang
@@ -32,11 +31,11 @@ from storage.models import Responsible
 
 MESSAGE_LIMIT = 4000
 CAPTION_LIMIT = 1024
-Markup = InlineKeyboardMarkup
+Markup = Keyboard
 
 
-def _button(text: str, action: str, *args: int | str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text[:60], callback_data=encode(action, *args))
+def _button(text: str, action: str, *args: int | str) -> Button:
+    return Button(text[:60], callback_data=encode(action, *args))
 
 
 def short_day(day: date, today: date, lang: Lang) -> str:
@@ -258,7 +257,7 @@ def overview(
 
 
 def overview_buttons(view: Overview, lang: Lang, *, only: Sequence[int] = ()) -> Markup:
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[list[Button]] = []
     if only and len(only) <= 6:
         rows += [
             [_button(ln.short_name, "cp", ln.pledge_id)]

@@ -13,15 +13,22 @@ English names (a command's first alias, as in /hjalp's text) and English descrip
 
 from __future__ import annotations
 
-from typing import Literal
-
-from telegram import BotCommand
+from typing import Literal, NamedTuple
 
 from bot.render import texts
 from bot.render.texts import Audience, CommandInfo, Lang
 from bot.services.access import Who
 
 MenuRole = Literal["citizen", "reporter", "admin"]
+
+
+class MenuEntry(NamedTuple):
+    """One line of a menu: the command (without the slash) and what it does. A pair, as the
+    Bot API's setMyCommands takes it (python-telegram-bot accepts pairs for BotCommand)."""
+
+    command: str
+    description: str
+
 
 # What each role sees, in the order shown: their own work first.
 AUDIENCES: dict[MenuRole, tuple[Audience, ...]] = {
@@ -44,10 +51,10 @@ def command_name(command: CommandInfo, lang: Lang) -> str:
     return command.called(lang)
 
 
-def menu(role: MenuRole, lang: Lang) -> list[BotCommand]:
+def menu(role: MenuRole, lang: Lang) -> list[MenuEntry]:
     """The menu of one role in one language."""
     return [
-        BotCommand(command_name(c, lang), c.sv if lang == "sv" else c.en)
+        MenuEntry(command_name(c, lang), c.sv if lang == "sv" else c.en)
         for audience in AUDIENCES[role]
         for c in texts.COMMANDS
         if c.in_menu and c.audience == audience

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.domain.words import join_words
 from bot.render.callbacks import encode
 from bot.render.html import b, join_names
+from bot.render.keyboards import Button, Keyboard
 from bot.render.messages import n, t
 from bot.render.texts import Lang
 from bot.services.export import ExportInfo, Format
@@ -24,8 +23,8 @@ FORMAT_CODES: dict[str, Format] = {"c": "csv", "j": "json"}
 SCOPE_CODES: dict[str, bool] = {"i": False, "p": True}  # code -> public
 
 
-def _button(text: str, *args: int | str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text[:60], callback_data=encode(ACTION, *args))
+def _button(text: str, *args: int | str) -> Button:
+    return Button(text[:60], callback_data=encode(ACTION, *args))
 
 
 def only_admins(lang: Lang) -> str:
@@ -37,15 +36,13 @@ def not_admin_there(lang: Lang) -> str:
     return t("export.not_admin_there", lang)
 
 
-def pick_municipality(
-    places: Sequence[tuple[int, str]], lang: Lang
-) -> tuple[str, InlineKeyboardMarkup]:
+def pick_municipality(places: Sequence[tuple[int, str]], lang: Lang) -> tuple[str, Keyboard]:
     rows = [[_button(name, "m", mid)] for mid, name in places]
     rows.append([_button(t("export.all_mine", lang), "m", ALL)])
-    return t("export.which_municipality", lang), InlineKeyboardMarkup(rows)
+    return t("export.which_municipality", lang), Keyboard(rows)
 
 
-def pick_kind(target: int | str, name: str | None, lang: Lang) -> tuple[str, InlineKeyboardMarkup]:
+def pick_kind(target: int | str, name: str | None, lang: Lang) -> tuple[str, Keyboard]:
     """Format and scope in one step: four buttons. `name` None means all the admin's places."""
     which = b(name) if name else t("export.all_yours", lang)
     text = t("export.choose_kind", lang, which=which)
@@ -60,7 +57,7 @@ def pick_kind(target: int | str, name: str | None, lang: Lang) -> tuple[str, Inl
             _button(f"JSON · {public}", "f", target, "j", "p"),
         ],
     ]
-    return text, InlineKeyboardMarkup(rows)
+    return text, Keyboard(rows)
 
 
 def preparing(lang: Lang) -> str:

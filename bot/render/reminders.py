@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.domain.dates import day_label
 from bot.domain.pace import status_label
 from bot.domain.pause import FOREVER
@@ -21,6 +19,7 @@ from bot.domain.words import count
 from bot.render.callbacks import encode
 from bot.render.citizen import progress_text
 from bot.render.html import b, esc, join_names
+from bot.render.keyboards import Button, Keyboard
 from bot.render.messages import MESSAGES, pick, t
 from bot.render.messages import n as plural
 from bot.render.texts import Lang, lang_of
@@ -118,24 +117,17 @@ def _until(day: date, today: date, lang: Lang) -> str:
     return pick(lang, "till och med ", "through ") + day_label(day, today, lang)
 
 
-def pause_keyboard(state: PauseState, lang: Lang) -> InlineKeyboardMarkup:
-    weeks = [
-        InlineKeyboardButton(_weeks(n, lang), callback_data=encode(ACTION, "w", n))
-        for n in PAUSE_WEEKS
-    ]
-    forever = InlineKeyboardButton(
+def pause_keyboard(state: PauseState, lang: Lang) -> Keyboard:
+    weeks = [Button(_weeks(n, lang), callback_data=encode(ACTION, "w", n)) for n in PAUSE_WEEKS]
+    forever = Button(
         pick(lang, "Tills vidare", "Until further notice"), callback_data=encode(ACTION, "tv")
     )
     rows = [weeks, [forever]]
     if state.paused_until is not None:
         rows.append(
-            [
-                InlineKeyboardButton(
-                    pick(lang, "Slå på igen", "Turn back on"), callback_data=encode(ACTION, "av")
-                )
-            ]
+            [Button(pick(lang, "Slå på igen", "Turn back on"), callback_data=encode(ACTION, "av"))]
         )
-    return InlineKeyboardMarkup(rows)
+    return Keyboard(rows)
 
 
 def _off_note(state: PauseState, lang: Lang) -> list[str]:
@@ -152,7 +144,7 @@ def _off_note(state: PauseState, lang: Lang) -> list[str]:
     ]
 
 
-def pause_status(state: PauseState, today: date, lang: Lang) -> tuple[str, InlineKeyboardMarkup]:
+def pause_status(state: PauseState, today: date, lang: Lang) -> tuple[str, Keyboard]:
     """/paus alone: whether reminders are on, with buttons to pause or turn them on again."""
     if state.paused_until is None:
         places = join_names(list(state.municipalities), lang)

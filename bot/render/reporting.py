@@ -23,20 +23,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.domain.dates import day_label
 from bot.domain.pace import status_label
 from bot.domain.words import count, unit_for
 from bot.render.callbacks import encode
 from bot.render.citizen import rounds_text
 from bot.render.html import b, esc, i
+from bot.render.keyboards import Button, Keyboard
 from bot.render.messages import MESSAGES, pick, t
 from bot.render.texts import Lang
 from bot.services.progress import PledgeProgress
 from bot.services.reporting import Card, Entry, GuidedChoice, Option, Outcome
 
-Markup = InlineKeyboardMarkup
+Markup = Keyboard
 MAX_OPTION_BUTTONS = 24
 
 
@@ -51,11 +50,11 @@ def parse_day_code(code: str) -> date | None:
         return None
 
 
-def _button(text: str, action: str, *args: int | str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=encode(action, *args))
+def _button(text: str, action: str, *args: int | str) -> Button:
+    return Button(text, callback_data=encode(action, *args))
 
 
-def _rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+def _rows(buttons: Sequence[Button], width: int) -> list[list[Button]]:
     return [list(buttons[n : n + width]) for n in range(0, len(buttons), width)]
 
 
@@ -144,14 +143,14 @@ def saved(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
         lines.append(pick(lang, "Vilken på listan gällde det?", "Which one on the list was it?"))
         items = [_button(name[:40], "ci", entry.id, item) for item, name in entry.list_items[:12]]
         buttons = _rows(items, 2) + buttons
-    return "\n".join(lines), InlineKeyboardMarkup(buttons)
+    return "\n".join(lines), Keyboard(buttons)
 
 
 def entry_view(entry: Entry, today: date, lang: Lang) -> tuple[str, Markup]:
     lines = [entry_line(entry, today, lang), esc(entry.municipality)]
     if entry.deleted:
         lines.append(i(pick(lang, "Borttagen.", "Deleted.")))
-        return "\n".join(lines), InlineKeyboardMarkup(
+        return "\n".join(lines), Keyboard(
             [[_button(pick(lang, "Ta tillbaka", "Restore"), "rs", entry.id)]]
         )
     buttons = [
@@ -162,14 +161,12 @@ def entry_view(entry: Entry, today: date, lang: Lang) -> tuple[str, Markup]:
         ],
         [_button(pick(lang, "🗑 Ta bort", "🗑 Delete"), "dl", entry.id)],
     ]
-    return "\n".join(lines), InlineKeyboardMarkup(buttons)
+    return "\n".join(lines), Keyboard(buttons)
 
 
 def deleted(entry: Entry, today: date, lang: Lang) -> tuple[str, Markup]:
     text = pick(lang, "🗑 Borttaget: ", "🗑 Deleted: ") + entry_line(entry, today, lang)
-    return text, InlineKeyboardMarkup(
-        [[_button(pick(lang, "Ta tillbaka", "Restore"), "rs", entry.id)]]
-    )
+    return text, Keyboard([[_button(pick(lang, "Ta tillbaka", "Restore"), "rs", entry.id)]])
 
 
 def gone(lang: Lang) -> str:
@@ -182,7 +179,7 @@ def gone(lang: Lang) -> str:
 
 def count_keyboard(
     action: str, *prefix: int | str, suffix: Sequence[int | str] = ()
-) -> list[list[InlineKeyboardButton]]:
+) -> list[list[Button]]:
     numbers = [1, 2, 3, 4, 5, 6, 8, 10]
     return _rows([_button(str(n), action, *prefix, n, *suffix) for n in numbers], 4)
 
@@ -200,7 +197,7 @@ def count_picker(entry_id: int, lang: Lang) -> tuple[str, Markup]:
     rows.append(
         [_button(pick(lang, "Skriv ett annat antal", "Type another number"), "cw", entry_id)]
     )
-    return pick(lang, "Hur många?", "How many?"), InlineKeyboardMarkup(rows)
+    return pick(lang, "Hur många?", "How many?"), Keyboard(rows)
 
 
 def date_picker(entry_id: int, today: date, lang: Lang) -> tuple[str, Markup]:
@@ -209,7 +206,7 @@ def date_picker(entry_id: int, today: date, lang: Lang) -> tuple[str, Markup]:
     ]
     rows = _rows(buttons, 3)
     rows.append([_button(pick(lang, "Skriv ett datum", "Type a date"), "dw", entry_id)])
-    return pick(lang, "Vilken dag?", "Which day?"), InlineKeyboardMarkup(rows)
+    return pick(lang, "Vilken dag?", "Which day?"), Keyboard(rows)
 
 
 def ask_count(lang: Lang) -> str:
@@ -251,7 +248,7 @@ def recent(entries: Sequence[Entry], today: date, lang: Lang) -> tuple[str, Mark
             "Tap a number to change or delete.",
         )
     )
-    return "\n".join(lines), InlineKeyboardMarkup(_rows(buttons, 4))
+    return "\n".join(lines), Keyboard(_rows(buttons, 4))
 
 
 # --- when the reading is not sure ---------------------------------------------------------
@@ -293,7 +290,7 @@ def _quoted(outcome: Outcome) -> str:
     return "\n" + i("”" + esc(" ".join(reading.text.split())[:200]) + "”")
 
 
-def _drop_button(draft: int, lang: Lang) -> InlineKeyboardButton:
+def _drop_button(draft: int, lang: Lang) -> Button:
     return _button(pick(lang, "Spara inte", "Do not save"), "qx", draft)
 
 
@@ -314,7 +311,7 @@ def _ask_municipality(outcome: Outcome, lang: Lang) -> tuple[str, Markup]:
         for mid, name in outcome.municipalities
     ]
     rows.append([_drop_button(outcome.draft_id, lang)])
-    return text + _quoted(outcome), InlineKeyboardMarkup(rows)
+    return text + _quoted(outcome), Keyboard(rows)
 
 
 def _ask_count(outcome: Outcome, lang: Lang) -> tuple[str, Markup]:
@@ -326,7 +323,7 @@ def _ask_count(outcome: Outcome, lang: Lang) -> tuple[str, Markup]:
     )
     rows = count_keyboard("qn", outcome.draft_id)
     rows.append([_drop_button(outcome.draft_id, lang)])
-    return text + _quoted(outcome), InlineKeyboardMarkup(rows)
+    return text + _quoted(outcome), Keyboard(rows)
 
 
 def _ask_day(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
@@ -343,7 +340,7 @@ def _ask_day(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
     ]
     rows = _rows(buttons, 2)
     rows.append([_drop_button(outcome.draft_id, lang)])
-    return text + _quoted(outcome), InlineKeyboardMarkup(rows)
+    return text + _quoted(outcome), Keyboard(rows)
 
 
 def dropped(lang: Lang) -> str:
@@ -397,7 +394,7 @@ def choose(outcome: Outcome, today: date, lang: Lang) -> tuple[str, Markup]:
             )
     summary = _read_summary(outcome, today, lang)
     text = head + (f"\n{summary}" if summary else "")
-    return text, InlineKeyboardMarkup(rows)
+    return text, Keyboard(rows)
 
 
 def municipality_pledges(
@@ -422,7 +419,7 @@ def municipality_pledges(
             )
         ]
     )
-    return pick(lang, "Välj löfte:", "Pick a pledge:"), InlineKeyboardMarkup(rows)
+    return pick(lang, "Välj löfte:", "Pick a pledge:"), Keyboard(rows)
 
 
 def problem(code: str, lang: Lang) -> str:
@@ -488,7 +485,7 @@ def guided(choice: GuidedChoice, lang: Lang) -> tuple[str, Markup | None]:
     title = " · ".join(esc(x) for x in (choice.municipality, choice.focus_area) if x)
     rows = _rows(buttons, width)
     rows.append([_button(pick(lang, "Avbryt", "Cancel"), "lq")])
-    return (f"{title}\n{head}" if title else head), InlineKeyboardMarkup(rows)
+    return (f"{title}\n{head}" if title else head), Keyboard(rows)
 
 
 def card(c: Card, today: date, lang: Lang) -> tuple[str, Markup]:
@@ -507,12 +504,12 @@ def card(c: Card, today: date, lang: Lang) -> tuple[str, Markup]:
         ],
         [_button(pick(lang, "Avbryt", "Cancel"), "lq")],
     ]
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return "\n".join(lines), Keyboard(rows)
 
 
 def card_count(c: Card, lang: Lang) -> tuple[str, Markup]:
     rows = count_keyboard("lk", c.pledge_id, suffix=(day_code(c.day),))
-    return f"{b(c.pledge)}\n" + pick(lang, "Hur många?", "How many?"), InlineKeyboardMarkup(rows)
+    return f"{b(c.pledge)}\n" + pick(lang, "Hur många?", "How many?"), Keyboard(rows)
 
 
 def card_date(c: Card, today: date, lang: Lang) -> tuple[str, Markup]:
@@ -520,9 +517,7 @@ def card_date(c: Card, today: date, lang: Lang) -> tuple[str, Markup]:
         _button(label, "lk", c.pledge_id, c.count, day_code(d))
         for d, label in date_choices(today, lang)
     ]
-    return f"{b(c.pledge)}\n" + pick(lang, "Vilken dag?", "Which day?"), InlineKeyboardMarkup(
-        _rows(buttons, 3)
-    )
+    return f"{b(c.pledge)}\n" + pick(lang, "Vilken dag?", "Which day?"), Keyboard(_rows(buttons, 3))
 
 
 def cancelled(lang: Lang) -> str:

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.domain.periods import parse_window
 from bot.domain.words import count
 from bot.render.callbacks import encode
 from bot.render.citizen import long_day
 from bot.render.html import b, esc
+from bot.render.keyboards import Button, Keyboard
 from bot.render.messages import pick
 from bot.render.texts import Lang
 from bot.services.schedule import ScheduleView
@@ -61,17 +60,12 @@ def _period_label(key: str, lang: Lang) -> str:
         return pick(lang, "hela löftesperioden", "the whole pledge period")
 
 
-def pick_municipality(
-    places: Sequence[tuple[int, str]], lang: Lang
-) -> tuple[str, InlineKeyboardMarkup]:
-    rows = [
-        [InlineKeyboardButton(name[:60], callback_data=encode("sh", mid, "v"))]
-        for mid, name in places
-    ]
-    return pick(lang, "Vilken kommun?", "Which municipality?"), InlineKeyboardMarkup(rows)
+def pick_municipality(places: Sequence[tuple[int, str]], lang: Lang) -> tuple[str, Keyboard]:
+    rows = [[Button(name[:60], callback_data=encode("sh", mid, "v"))] for mid, name in places]
+    return pick(lang, "Vilken kommun?", "Which municipality?"), Keyboard(rows)
 
 
-def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, InlineKeyboardMarkup]:
+def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Keyboard]:
     plan = v.schedule
     sv = lang == "sv"
     lines = [
@@ -145,7 +139,7 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
         lines.append(
             pick(lang, "Påminnelser till rapportörer: av.", "Reminders to reporters: off.")
         )
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[list[Button]] = []
     if v.posts:
         lines.append("")
         lines.append(b(pick(lang, "Senaste rapporterna", "Latest posts")))
@@ -157,11 +151,11 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
                 label = _period_label(post.period_key, lang)
                 rows.append(
                     [
-                        InlineKeyboardButton(
+                        Button(
                             pick(lang, f"{label}: den kom ut", f"{label}: it came out")[:60],
                             callback_data=encode("pp", post.id, "y"),
                         ),
-                        InlineKeyboardButton(
+                        Button(
                             pick(lang, "Skicka igen", "Send again"),
                             callback_data=encode("pp", post.id, "n"),
                         ),
@@ -170,7 +164,7 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
     mid = v.municipality_id
     rows.append(
         [
-            InlineKeyboardButton(
+            Button(
                 ("• " if plan.every == every_value else "")
                 + EVERY_WORDS[every_value][0 if sv else 1].split(" ")[-1][:14],
                 callback_data=encode("sh", mid, "e", code),
@@ -181,11 +175,11 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
     )
     rows.append(
         [
-            InlineKeyboardButton(
+            Button(
                 pick(lang, f"Tid {plan.post_time:%H:%M}", f"Time {plan.post_time:%H:%M}"),
                 callback_data=encode("sh", mid, "t"),
             ),
-            InlineKeyboardButton(
+            Button(
                 pick(lang, "Stäng av", "Turn off")
                 if plan.active
                 else pick(lang, "Slå på", "Turn on"),
@@ -194,7 +188,7 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
         ]
     )
     approval_row = [
-        InlineKeyboardButton(
+        Button(
             pick(
                 lang,
                 "Stäng av godkännande" if plan.approval else "Slå på godkännande",
@@ -210,13 +204,13 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
             else 1
         ]
         approval_row.append(
-            InlineKeyboardButton(
+            Button(
                 pick(lang, f"Utkast {hours} h före", f"Draft {hours} h before"),
                 callback_data=encode("sh", mid, "h", hours),
             )
         )
         approval_row.append(
-            InlineKeyboardButton(
+            Button(
                 pick(lang, "Utan svar: vänta", "Unanswered: wait")
                 if plan.unanswered == "publish"
                 else pick(lang, "Utan svar: publicera", "Unanswered: publish"),
@@ -231,18 +225,16 @@ def schedule_view(v: ScheduleView, tz: ZoneInfo, lang: Lang) -> tuple[str, Inlin
     )
     rows.append(
         [
-            InlineKeyboardButton(
+            Button(
                 pick(lang, "Stäng av påminnelser", "Turn reminders off")
                 if following == 0
                 else pick(lang, f"Påminn efter {following} v", f"Remind after {following} wk"),
                 callback_data=encode("sh", mid, "r", following),
             ),
-            InlineKeyboardButton(
-                pick(lang, "Förhandsvisa", "Preview"), callback_data=encode("sh", mid, "p")
-            ),
+            Button(pick(lang, "Förhandsvisa", "Preview"), callback_data=encode("sh", mid, "p")),
         ]
     )
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return "\n".join(lines), Keyboard(rows)
 
 
 def ask_time(lang: Lang) -> str:

@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.domain.words import count
 from bot.render.callbacks import encode
 from bot.render.html import b, esc, i, join_names
+from bot.render.keyboards import Button, Keyboard
 from bot.render.links import start_link
 from bot.render.messages import pick, t
 from bot.render.reporting import progress_line
@@ -26,11 +25,11 @@ from bot.services.lists import ListStep
 from bot.services.reporting import ListResult, Option
 from storage.models import Organisation, Role
 
-Markup = InlineKeyboardMarkup
+Markup = Keyboard
 
 
-def _button(text: str, action: str, *args: int | str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text[:60], callback_data=encode(action, *args))
+def _button(text: str, action: str, *args: int | str) -> Button:
+    return Button(text[:60], callback_data=encode(action, *args))
 
 
 def _when(moment: datetime, tz: ZoneInfo) -> str:
@@ -171,7 +170,7 @@ def teams(
             lang, "Det här kommandot är till för administratörer.", "This command is for admins."
         ), None
     lines: list[str] = []
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[list[Button]] = []
     for team in teams:
         lines.append(b(team.municipality))
         if not team.members:

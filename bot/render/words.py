@@ -7,29 +7,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.render.admin import only_admins as admin_only
 from bot.render.callbacks import encode
 from bot.render.html import b, esc
+from bot.render.keyboards import Button, Keyboard
 from bot.render.messages import t
 from bot.render.texts import Lang
 from bot.services.words import LearntWord
 
 
-def learnt(words: Sequence[LearntWord], lang: Lang) -> tuple[str, InlineKeyboardMarkup | None]:
+def learnt(words: Sequence[LearntWord], lang: Lang) -> tuple[str, Keyboard | None]:
     if not words:
         return t("words.none", lang), None
     lines = [b(t("words.title", lang))]
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[list[Button]] = []
     for n, word in enumerate(words[:40], start=1):
         lines.append(f"{n}. ”{esc(word.word)}” → {esc(word.pledge)} ({esc(word.municipality)})")
         label = f"🗑 {n}. {word.word}"[:60]
-        rows.append(
-            [InlineKeyboardButton(label, callback_data=encode("wr", word.pledge_id, word.index))]
-        )
+        rows.append([Button(label, callback_data=encode("wr", word.pledge_id, word.index))])
     lines.append(t("words.tap_to_remove", lang))
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return "\n".join(lines), Keyboard(rows)
 
 
 def forgotten(word: LearntWord, lang: Lang) -> str:
