@@ -183,8 +183,9 @@ async def _recorded(
         if shown is not None:
             reply, markup = reply_data(message.chat.id, *shown), shown[1]
         if outcome.unclaimed:
-            # The use case left the key to be claimed here, with its reply: one row. Taken
-            # meanwhile (the same update handled at once elsewhere, PostgreSQL): roll back.
+            # The use case left the key to be claimed here, with its reply: one row (SQLite,
+            # whose write lock this transaction holds since it began, so the key read as free
+            # is free). Found taken all the same: nothing of this is kept.
             payload = None if reply is None else {"reply": reply, **notes}
             if not await claim_update(session, key, update.update_id, now, payload=payload):
                 raise AlreadyHandled
