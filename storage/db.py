@@ -136,7 +136,9 @@ def _create_private(path: Path) -> None:
 class Database:
     """One engine and its session factories. Nothing connects until first use."""
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, pool_size: int = 5, pre_ping: bool = True
+    ) -> None:
         self.url = normalise_url(url)
         # hide_parameters: SQL errors and echo never show the values (message bodies, names).
         kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
@@ -148,7 +150,7 @@ class Database:
                 # SQLite waits for another connection's lock itself, on aiosqlite's thread.
                 kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=pre_ping)
             kwargs["connect_args"] = {"timeout": 10}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:

@@ -7,8 +7,8 @@ is also what a recorded reply keeps (`bot.handlers.common.reply_data`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,18 +33,10 @@ class Button:
 class Keyboard:
     """Rows of buttons under a message (an inline keyboard)."""
 
-    rows: tuple[tuple[Button, ...], ...] = field(default=())
+    rows: tuple[tuple[Button, ...], ...]
 
     def __init__(self, rows: Iterable[Iterable[Button]] = ()) -> None:
         object.__setattr__(self, "rows", tuple(tuple(row) for row in rows))
 
-    @property
-    def inline_keyboard(self) -> Sequence[Sequence[Button]]:
-        """The rows, under the Bot API's name for them."""
-        return self.rows
-
     def as_dicts(self) -> list[list[dict[str, str]]]:
         return [[button.as_dict() for button in row] for row in self.rows]
-
-    def __add__(self, other: Keyboard) -> Keyboard:
-        return Keyboard((*self.rows, *other.rows))

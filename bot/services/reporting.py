@@ -357,11 +357,11 @@ async def log_message(
     defer = cache is not None and activities.writers_serialised(session)
     taken: bool | None = None  # None: not looked at yet
     if cache is not None:
-        version, waiting, taken = await repo.version_and_state(
+        version, waiting, claimed = await repo.version_and_state(
             session, message.user_id, now, message.update_key if defer else ""
         )
-        if not defer:
-            taken = None
+        if defer:
+            taken = claimed
         cache.sync(version)
         if route and (waiting or not isinstance(cache.peek(("scope", message.user_id)), Scope)):
             return Outcome("reroute")

@@ -139,7 +139,7 @@ def check(
         assert_telegram_html(text, planted, limit=limit)
         lines += text.split("\n")
         if markup is not None:
-            for row in markup.inline_keyboard:
+            for row in markup.rows:
                 for button in row:
                     data = button.callback_data
                     assert data is None or len(str(data).encode()) <= 64, data
