@@ -116,7 +116,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -389,6 +389,22 @@ class Instance:
         return response.status_code == 200
 
 
+@contextlib.contextmanager
+def _two_instances(api: FakeBotApi, url: str, folder: Path) -> Iterator[tuple[Instance, Instance]]:
+    """Instances "a" and "b" on one database; their logs' tails are printed when the test
+    fails, and both are killed at the end."""
+    a = Instance("a", api, url, folder / "a")
+    b = Instance("b", api, url, folder / "b")
+    try:
+        yield a, b
+    except BaseException:
+        print(f"\n--- a ---\n{a.tail()}\n--- b ---\n{b.tail()}")
+        raise
+    finally:
+        a.close()
+        b.close()
+
+
 async def _inbound_state(db: Database) -> dict[str, int]:
     async with db.read() as session:
         row = (
@@ -440,58 +456,54 @@ async def test_two_webhook_instances_on_postgresql_one_killed_half_way(
         for n in range(200)
     ]
     both = set(random.Random(15).sample(range(200), 20))
-    a = Instance("a", fake_api, postgres_examples, tmp_path / "a")
-    b = Instance("b", fake_api, postgres_examples, tmp_path / "b")
     db = Database(postgres_examples)
     acknowledged: set[int] = set()
     again: list[int] = []
-    try:
-        await asyncio.gather(a.start(), b.start())
-        async with httpx.AsyncClient() as client:
-            for n, update in enumerate(updates):
-                if n == 100:
-                    assert a.process is not None
-                    pid = a.process.pid
-                    a.kill()
-                    again = await _forget_done_marks(db, f"{socket.gethostname()}:{pid}", 3)
-                if n == 120:
-                    await a.start()
-                first, second = (a, b) if n % 2 else (b, a)
-                targets = [first, second] if n in both else [first]
-                took = [await t.post(client, update) for t in targets if t.alive]
-                if not any(took):  # Telegram tries again, here at once, at the other one
-                    took = [await second.post(client, update)]
-                assert any(took), f"update {update['update_id']} was never acknowledged"
-                acknowledged.add(update["update_id"])
-                if n % 10 == 9:
-                    await asyncio.sleep(0.05)
-        deadline = time.monotonic() + 90
-        while True:
-            state = await _inbound_state(db)
-            answered = confirmations(fake_api.delivered())
-            if state["unfinished"] == 0 and state["activities"] >= 200 and len(answered) >= 200:
-                break
-            assert time.monotonic() < deadline, f"not settled: {state}, {len(answered)} answered"
-            await asyncio.sleep(0.2)
-        await asyncio.sleep(0.5)  # a straggling second copy would show now
-        state = await _inbound_state(db)
-        async with db.read() as session:
-            stored = (
-                await session.execute(
-                    text(
-                        "SELECT id, source_message_id FROM activities WHERE source = 'telegram' "
-                        "AND deleted_at IS NULL"
-                    )
+    with _two_instances(fake_api, postgres_examples, tmp_path) as (a, b):
+        try:
+            await asyncio.gather(a.start(), b.start())
+            async with httpx.AsyncClient() as client:
+                for n, update in enumerate(updates):
+                    if n == 100:
+                        assert a.process is not None
+                        pid = a.process.pid
+                        a.kill()
+                        again = await _forget_done_marks(db, f"{socket.gethostname()}:{pid}", 3)
+                    if n == 120:
+                        await a.start()
+                    first, second = (a, b) if n % 2 else (b, a)
+                    targets = [first, second] if n in both else [first]
+                    took = [await t.post(client, update) for t in targets if t.alive]
+                    if not any(took):  # Telegram tries again, here at once, at the other one
+                        took = [await second.post(client, update)]
+                    assert any(took), f"update {update['update_id']} was never acknowledged"
+                    acknowledged.add(update["update_id"])
+                    if n % 10 == 9:
+                        await asyncio.sleep(0.05)
+            deadline = time.monotonic() + 90
+            while True:
+                state = await _inbound_state(db)
+                answered = confirmations(fake_api.delivered())
+                if state["unfinished"] == 0 and state["activities"] >= 200 and len(answered) >= 200:
+                    break
+                assert time.monotonic() < deadline, (
+                    f"not settled: {state}, {len(answered)} answered"
                 )
-            ).all()
-            inbox_ids = set(await session.scalars(text("SELECT update_id FROM inbox")))
-    except BaseException:
-        print(f"\n--- a ---\n{a.tail()}\n--- b ---\n{b.tail()}")
-        raise
-    finally:
-        a.close()
-        b.close()
-        await db.dispose()
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(0.5)  # a straggling second copy would show now
+            state = await _inbound_state(db)
+            async with db.read() as session:
+                stored = (
+                    await session.execute(
+                        text(
+                            "SELECT id, source_message_id FROM activities WHERE source = 'telegram' "
+                            "AND deleted_at IS NULL"
+                        )
+                    )
+                ).all()
+                inbox_ids = set(await session.scalars(text("SELECT update_id FROM inbox")))
+        finally:
+            await db.dispose()
     assert len(again) == 3, again
     assert acknowledged <= inbox_ids, "an acknowledged update is not in the inbox"
     assert state == {"activities": 200, "unfinished": 0, "given up": 0}
@@ -524,9 +536,7 @@ async def test_two_webhook_instances_send_within_the_bots_budget(
         {"update_id": 8_000 + n, **reports.message(f"{n % 9 + 1} trafikkontroller igår")}
         for n in range(2 * BURST_REPORTS)
     ]
-    a = Instance("a", fake_api, postgres_examples, tmp_path / "a")
-    b = Instance("b", fake_api, postgres_examples, tmp_path / "b")
-    try:
+    with _two_instances(fake_api, postgres_examples, tmp_path) as (a, b):
         await asyncio.gather(a.start(), b.start())
         async with httpx.AsyncClient() as client:
 
@@ -539,12 +549,6 @@ async def test_two_webhook_instances_send_within_the_bots_budget(
         while len(confirmations(fake_api.delivered())) < len(updates):
             assert time.monotonic() < deadline, "not every report was answered"
             await asyncio.sleep(0.2)
-    except BaseException:
-        print(f"\n--- a ---\n{a.tail()}\n--- b ---\n{b.tail()}")
-        raise
-    finally:
-        a.close()
-        b.close()
     sent = [c.at for c in fake_api.calls() if c.took_effect and counts_as_message(c.method)]
     most = most_in_one_second(sent)
     span = max(sent) - min(sent)
